@@ -1,0 +1,1 @@
+"""Prefect flows: the processes of a reporting cycle."""

@@ -1,0 +1,58 @@
+"""Taking in one submission: archive the original, read it, validate it, record a version."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from prefect import flow
+
+from tasks.feedback import write_feedback
+from tasks.intake import Archived, archive_original
+from tasks.ledger import record_version
+from tasks.reading import read_submission
+from tasks.validation import validate_submission
+from tertial.cycle import Cycle
+from tertial.errors import SubmissionError
+from tertial.findings import Finding, Severity
+from tertial.ledger import Ledger, Version
+
+UNKNOWN_CONTRIBUTOR = "okand"
+
+
+@dataclass(frozen=True)
+class IntakeOutcome:
+    file: str
+    version: Version
+    new: bool
+    findings: list[Finding]
+    feedback: Path | None
+
+
+def structure_finding(error: SubmissionError) -> Finding:
+    return Finding(error.rule_id, Severity.ERROR, error.message, file=error.file, sheet=error.sheet,
+                   row=error.row, column=error.column, value=None)
+
+
+@flow(name="ta-emot-inlamning", flow_run_name="ta emot {path.name}")
+def take_in_submission(path: Path, cycle: Cycle, ledger: Ledger, workdir: Path) -> IntakeOutcome:
+    archived = archive_original(path, workdir / "arkiv", dt.datetime.now(dt.UTC))
+    known = ledger.find(cycle.config.id, archived.sha256)
+    if known is not None:
+        return IntakeOutcome(path.name, known, False, ledger.findings(known.id), None)
+    contributor, findings = _read_and_validate(archived, cycle)
+    version, new = record_version(ledger, cycle, contributor, archived, findings)
+    feedback = write_feedback(cycle, version, findings, workdir / "aterkoppling") if contributor != UNKNOWN_CONTRIBUTOR else None
+    return IntakeOutcome(path.name, version, new, findings, feedback)
+
+
+def _read_and_validate(archived: Archived, cycle: Cycle) -> tuple[str, list[Finding]]:
+    """Read the archived copy (never the inbox file, which may change) and validate it."""
+    try:
+        submission = read_submission(Path(archived.archive_path), cycle)
+    except SubmissionError as error:
+        error.file = archived.original_name
+        return error.contributor_id or UNKNOWN_CONTRIBUTOR, [structure_finding(error)]
+    submission.file = archived.original_name
+    return submission.contributor_id, validate_submission(submission, cycle)

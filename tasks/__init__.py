@@ -1,0 +1,1 @@
+"""Prefect tasks: small steps that take data and return data."""

@@ -1,0 +1,250 @@
+"""Assembling the report data model from the accepted submissions."""
+
+from __future__ import annotations
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+
+from tertial.cycle import Cycle
+from tertial.economy import (
+    budget_adherence, complete_operations, investment_columns, investment_deviation, operations_columns, total,
+)
+from tertial.ledger import Version
+from tertial.numbers import NumberParseError, format_signed_mnkr, parse_quantity
+from tertial.plan import Goal, RowType
+from tertial.report import (
+    ActivityRow, Economy, EconomyLine, EconomyTable, GoalSection, IndicatorRow, Person, Report, Source, SummaryBlock,
+    TextBlock,
+)
+from tertial.submission import Submission, previous_outcome_header
+from tertial.vocabulary import ActivityStatus, Assessment, IndicatorStatus, ReportKind, expected_period
+from tertial.wording import goals_sentence, indicator_sentence
+
+
+@dataclass(frozen=True)
+class Accepted:
+    submission: Submission
+    version: Version
+
+
+class _Rows:
+    """Submitted rows by sheet and id, across all accepted submissions."""
+
+    def __init__(self, accepted: dict[str, Accepted]) -> None:
+        self.by_sheet: dict[str, dict[str, dict]] = {}
+        for item in accepted.values():
+            for key, frame in item.submission.frames.items():
+                id_column = {"goals": "goal", "texts": "key"}.get(key, "id")
+                for record in frame.to_dict("records"):
+                    self.by_sheet.setdefault(key, {})[str(record.get(id_column, ""))] = record
+
+    def get(self, sheet: str, key: str) -> dict | None:
+        return self.by_sheet.get(sheet, {}).get(key)
+
+
+def _number(raw: object) -> Decimal | None:
+    try:
+        quantity = parse_quantity(raw)
+    except NumberParseError:
+        return None
+    return None if quantity is None else quantity.value
+
+
+def _text(record: dict | None, key: str) -> str:
+    return str(record.get(key) or "").strip() if record else ""
+
+
+def text_block(key: str, title: str, owner: str, missing: bool, text: str) -> TextBlock:
+    """Lines starting with '-' or '•' become bullets; other lines, split on blank lines, paragraphs."""
+    bullets, paragraphs, current = [], [], []
+    for line in text.splitlines() + [""]:
+        stripped = line.strip()
+        if stripped.startswith(("- ", "• ", "* ")):
+            bullets.append(stripped[2:].strip())
+        elif stripped:
+            current.append(stripped)
+        if (not stripped or stripped.startswith(("- ", "• ", "* "))) and current:
+            paragraphs.append(" ".join(current))
+            current = []
+    return TextBlock(key=key, title=title, owner=owner, missing=missing, paragraphs=paragraphs, bullets=bullets)
+
+
+@task(cache_policy=NO_CACHE)
+def build_report(cycle: Cycle, accepted: dict[str, Accepted]) -> Report:
+    """The whole report, every figure and count computed from the accepted submissions."""
+    rows = _Rows(accepted)
+    missing = {c.id for c in cycle.config.contributors} - set(accepted)
+    goals = [_goal_section(cycle, goal, rows, missing) for goal in cycle.plan.children(None)]
+    cfg = cycle.config
+    texts = {s.key: _text_section(cycle, s.key, s.title, rows, missing) for s in cycle.sections}
+    return Report(
+        cycle_id=cfg.id, kind=cfg.kind.value, year=cfg.year, namnd=cfg.namnd, title=cycle.title,
+        period_end=cfg.period_end, attest_date=cfg.attest_date, meeting_date=cfg.meeting_date,
+        previous_year_header=previous_outcome_header(cfg.year),
+        handlaggare=Person(**cfg.handlaggare.model_dump(exclude={"email"})),
+        signer=Person(**cfg.signer.model_dump(exclude={"email"})),
+        decisions=_decisions(cycle), summary=texts["sammanfattning"],
+        background=_BACKGROUND,
+        preparation=f"Ärendet har beretts av {cfg.prepared_by} i samverkan med övriga avdelningar inom förvaltningen.",
+        summary_analysis=[_summary_block(g, texts) for g in goals],
+        directives=texts["direktiv"], goals=goals,
+        economy=_economy(cycle, rows, missing, texts),
+        extra_sections=[texts[k] for k in ("balansrakning", "intern_kontroll", "kvalitetsarbete", "arbetsmiljo") if k in texts],
+        attesters=[Person(**p.model_dump(exclude={"email"})) for p in cfg.attesters],
+        sources=_sources(cycle, accepted),
+        missing=sorted(cycle.contributor(c).avdelning for c in missing),
+        counts=_counts(cycle, accepted),
+    )
+
+
+_BACKGROUND = (
+    "Nämnden följer upp sin verksamhet och ekonomi tre gånger per år: i tertialrapport 1, i tertialrapport 2 "
+    "och i verksamhetsberättelsen. Uppföljningen visar hur nämnden bidrar till kommunfullmäktiges mål och "
+    "hur budgeten hålls, och lämnas till kommunstyrelsen."
+)
+
+
+def _decisions(cycle: Cycle) -> list[str]:
+    cfg = cycle.config
+    if cfg.kind is ReportKind.VB:
+        first = f"{cfg.namnd} godkänner verksamhetsberättelsen för år {cfg.year} och överlämnar den till kommunstyrelsen."
+    else:
+        number = 1 if cfg.kind is ReportKind.T1 else 2
+        first = f"{cfg.namnd} godkänner tertialrapport {number} år {cfg.year} och överlämnar den till kommunstyrelsen."
+    return [first, *(d.text for d in cfg.decisions)]
+
+
+def _text_section(cycle: Cycle, key: str, title: str, rows: _Rows, missing: set[str]) -> TextBlock:
+    owner = cycle.text_owner[key]
+    return text_block(key, title, cycle.contributor(owner).avdelning, owner in missing, _text(rows.get("texts", key), "text"))
+
+
+def _goal_section(cycle: Cycle, goal: Goal, rows: _Rows, missing: set[str]) -> GoalSection:
+    owner = cycle.goal_owner[goal.number]
+    record = rows.get("goals", goal.number)
+    indicators = [_indicator_row(cycle, i, rows) for i in cycle.plan.indicators if i.goal == goal.number]
+    activities = [_activity_row(a, rows) for a in cycle.plan.activities if a.goal == goal.number]
+    children = [_goal_section(cycle, child, rows, missing) for child in cycle.plan.children(goal.number)]
+    statuses = [IndicatorStatus(i.status) for i in indicators]
+    assessment = _assessment(_text(record, "assessment"))
+    return GoalSection(
+        number=goal.number, title=goal.title, level=goal.level, label=goal.label,
+        owner=cycle.contributor(owner).avdelning, missing=owner in missing or record is None,
+        assessment=assessment.value, assessment_symbol=assessment.symbol,
+        analysis=_text(record, "analysis"), description=_text(record, "description"),
+        expected=[line.lstrip("-•* ").strip() for line in _text(record, "expected").splitlines() if line.strip()],
+        basis_sentence=_basis(goal, statuses, children),
+        status_counts={s.value: statuses.count(s) for s in IndicatorStatus if statuses.count(s)},
+        indicators=indicators, activities=activities, children=children,
+    )
+
+
+def _assessment(value: str) -> Assessment:
+    try:
+        return Assessment(value)
+    except ValueError:
+        return Assessment.EJ_BEDOMD
+
+
+def _basis(goal: Goal, statuses: list[IndicatorStatus], children: list[GoalSection]) -> str:
+    child_assessments = [Assessment(c.assessment) for c in children]
+    if goal.level == 1:
+        namndmal = [Assessment(g.assessment) for c in children for g in c.children]
+        parts = [goals_sentence(child_assessments, "målet för verksamhetsområdet", "målen för verksamhetsområdena"),
+                 goals_sentence(namndmal, "nämndmålet", "nämndmålen")]
+    else:
+        parts = [indicator_sentence(statuses), goals_sentence(child_assessments, "nämndmålet", "nämndmålen")]
+    return " ".join(p for p in parts if p)
+
+
+def _indicator_row(cycle: Cycle, indicator, rows: _Rows) -> IndicatorRow:
+    record = rows.get("indicators", indicator.id)
+    status = _text(record, "status")
+    status = IndicatorStatus(status) if status in IndicatorStatus._value2member_map_ else IndicatorStatus.EJ_MATBAR
+    return IndicatorRow(
+        id=indicator.id, name=indicator.name, unit=indicator.unit, level=cycle.plan.indicator_level(indicator).value,
+        period=_text(record, "period") or expected_period(indicator.frequency, cycle.config.kind, cycle.config.year),
+        outcome=_number(_text(record, "outcome")), men=_number(_text(record, "men")), women=_number(_text(record, "women")),
+        previous=indicator.previous_outcome, forecast=_number(_text(record, "forecast")),
+        annual_target=indicator.annual_target.raw if indicator.annual_target else "",
+        kf_target=indicator.kf_target.raw if indicator.kf_target else "",
+        status=status.value, status_symbol=status.symbol, analysis=_text(record, "analysis"),
+    )
+
+
+def _activity_row(activity, rows: _Rows) -> ActivityRow:
+    record = rows.get("activities", activity.id)
+    status = _text(record, "status") or ActivityStatus.PAGAR.value
+    return ActivityRow(
+        id=activity.id, name=activity.name, start=activity.start, end=activity.end, status=status,
+        completed=status == ActivityStatus.GENOMFORD.value, deviation=_text(record, "deviation"),
+    )
+
+
+def _summary_block(goal: GoalSection, texts: dict[str, TextBlock]) -> SummaryBlock:
+    return SummaryBlock(
+        number=goal.number, title=goal.title, assessment=goal.assessment, sentence=goal.basis_sentence,
+        positive=texts[f"positivt:{goal.number}"], challenges=texts[f"utmaningar:{goal.number}"],
+    )
+
+
+def _economy(cycle: Cycle, rows: _Rows, missing: set[str], texts: dict[str, TextBlock]) -> Economy:
+    kind, layout = cycle.config.kind, cycle.plan.economy
+    absent = cycle.economy_owner in missing
+    operations = _table(cycle, "economy", "Driftbudget per verksamhetsområde", layout.areas, operations_columns(kind), rows, absent) if layout.areas else None
+    investments = _table(cycle, "investments", "Investeringar", layout.investments, investment_columns(kind), rows, absent) if layout.investments else None
+    deviation = operations.total.values.get("adjusted" if not kind.is_tertial else "deviation") if operations else None
+    return Economy(
+        operations=operations, investments=investments,
+        deviation_heading=format_signed_mnkr(deviation) if deviation is not None and not absent else "",
+        budget_adherence=budget_adherence(operations.total.values, kind) if operations and not absent else None,
+        area_texts=[texts[f"ekonomi:{r.id}"] for r in layout.areas if r.row_type is RowType.TOP],
+        overview=texts.get("ekonomi"), investment_text=texts.get("investeringar"),
+    )
+
+
+def _table(cycle, sheet, title, layout_rows, columns, rows: _Rows, absent: bool) -> EconomyTable:
+    kind = cycle.config.kind
+    lines = []
+    for row in layout_rows:
+        record = rows.get(sheet, row.id)
+        values = {key: _number(_text(record, key)) for key, _ in columns}
+        if sheet == "economy":
+            values = complete_operations(values, kind) if record else values
+        elif record:
+            values["deviation"] = investment_deviation(values, kind)
+        lines.append((row, values, _text(record, "comment")))
+    totals = total([(r, v) for r, v, _ in lines], [k for k, _ in columns])
+    return EconomyTable(
+        title=title, unit=cycle.plan.economy.unit, columns=columns,
+        rows=[EconomyLine(id=r.id, name=r.name, row_type=r.row_type.value, values=v, comment=c) for r, v, c in lines],
+        total=EconomyLine(id="total", name="Totalt", row_type="total", values=totals), missing=absent,
+    )
+
+
+def _sources(cycle: Cycle, accepted: dict[str, Accepted]) -> list[Source]:
+    out = []
+    for contributor in cycle.config.contributors:
+        item = accepted.get(contributor.id)
+        version = item.version if item else None
+        out.append(Source(
+            contributor=contributor.id, avdelning=contributor.avdelning,
+            version=version.number if version else None, sha256=version.sha256 if version else None,
+            file=version.original_name if version else None,
+        ))
+    return out
+
+
+def _counts(cycle: Cycle, accepted: dict[str, Accepted]) -> dict[str, int]:
+    plan = cycle.plan
+    return {
+        "contributors": len(cycle.config.contributors), "accepted": len(accepted),
+        "inriktningsmal": sum(g.level == 1 for g in plan.goals), "kf_mal": sum(g.level == 2 for g in plan.goals),
+        "namndmal": sum(g.level == 3 for g in plan.goals), "indicators": len(plan.indicators),
+        "activities": len(plan.activities),
+    }

@@ -1,0 +1,79 @@
+"""Taking in submissions: finding them in the inbox and archiving each original first."""
+
+from __future__ import annotations
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+SUBMISSION_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".ods", ".zip", ".pdf", ".docx", ""}
+
+
+@dataclass(frozen=True)
+class Archived:
+    """An original, stored unchanged under its SHA-256."""
+
+    sha256: str
+    original_name: str
+    archive_path: str
+    source: str
+    received_at: dt.datetime
+
+
+@task(cache_policy=NO_CACHE)
+def find_submissions(inbox: Path) -> list[Path]:
+    """Files and CSV folders in the inbox, in name order; lock files and hidden files skipped."""
+    if not inbox.is_dir():
+        return []
+    return sorted(
+        p for p in inbox.iterdir()
+        if not p.name.startswith((".", "~$")) and (p.is_dir() or p.is_file())
+    )
+
+
+def content_hash(path: Path) -> str:
+    """SHA-256 of a file, or of a folder's files (names and contents, in name order)."""
+    digest = hashlib.sha256()
+    if path.is_dir():
+        for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            digest.update(file.relative_to(path).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(file.read_bytes()).digest())
+    else:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+@task(cache_policy=NO_CACHE)
+def archive_original(path: Path, archive_root: Path, received_at: dt.datetime) -> Archived:
+    """Copy the original into the archive before anything else reads it; atomic, idempotent."""
+    sha = content_hash(path)
+    target_dir = archive_root / sha[:2] / sha
+    stored = target_dir / _safe_name(path.name)
+    if not stored.exists():
+        target_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=target_dir, prefix=".tmp-"))
+        copy = staging / stored.name
+        shutil.copytree(path, copy) if path.is_dir() else shutil.copy2(path, copy)
+        os.replace(copy, stored)
+        staging.rmdir()
+    archived = Archived(sha, path.name, str(stored), str(path.resolve()), received_at)
+    receipt = target_dir / "mottagen.json"
+    if not receipt.exists():
+        receipt.write_text(json.dumps({**asdict(archived), "received_at": received_at.isoformat()}, ensure_ascii=False, indent=2))
+    return archived
+
+
+def _safe_name(name: str) -> str:
+    """A file name from outside, reduced to one harmless path component."""
+    cleaned = "".join(c for c in Path(name).name if c.isprintable() and c not in '/\\:*?"<>|')
+    return cleaned.strip(" .") or "inlamning"

@@ -1,0 +1,124 @@
+"""Loading YAML configuration with Swedish error messages that name the file and key path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from tertial.cycle import Cycle, CycleConfig, resolve_ownership
+from tertial.errors import ConfigError
+from tertial.plan import Plan
+
+Model = TypeVar("Model", bound=BaseModel)
+
+_MESSAGES = {
+    "missing": "värde saknas",
+    "extra_forbidden": "okänd nyckel",
+    "string_type": "förväntade en text",
+    "string_too_short": "får inte vara tom",
+    "string_pattern_mismatch": "har fel form (förväntat mönster {pattern})",
+    "int_parsing": "förväntade ett heltal",
+    "int_type": "förväntade ett heltal",
+    "bool_parsing": "förväntade true eller false",
+    "bool_type": "förväntade true eller false",
+    "date_from_datetime_parsing": "förväntade ett datum på formen ÅÅÅÅ-MM-DD",
+    "date_parsing": "förväntade ett datum på formen ÅÅÅÅ-MM-DD",
+    "date_type": "förväntade ett datum på formen ÅÅÅÅ-MM-DD",
+    "list_type": "förväntade en lista",
+    "dict_type": "förväntade en tabell med nycklar",
+    "model_type": "förväntade en tabell med nycklar",
+    "too_short": "förväntade minst {min_length} element",
+    "greater_than_equal": "måste vara minst {ge}",
+    "less_than_equal": "får vara högst {le}",
+    "decimal_parsing": "förväntade ett tal",
+    "enum": "förväntade ett av: {expected}",
+}
+
+
+def swedish_problems(error: ValidationError, model: BaseModel | type[BaseModel], data: object) -> list[str]:
+    """One Swedish line per pydantic error: key path, what was found, what was expected."""
+    lines = []
+    for item in error.errors(include_url=False):
+        path = _key_path(item["loc"], data)
+        found = f" (fann {item['input']!r})" if item["type"] not in ("missing",) and not isinstance(item["input"], (dict, list)) else ""
+        lines.append(f"{path or '(filens topp)'}: {_message(item)}{found}")
+    return lines
+
+
+def _message(item: dict) -> str:
+    if item["type"] == "value_error":
+        return str(item["ctx"]["error"])
+    template = _MESSAGES.get(item["type"])
+    if template is None:
+        return item["msg"]
+    context = {k: str(v).replace(" or ", " eller ") for k, v in (item.get("ctx") or {}).items()}
+    return template.format(**context)
+
+
+def _key_path(loc: tuple, data: object) -> str:
+    """`contributors[2].owns.goals` — with the contributor's id when there is one, to find it fast."""
+    parts: list[str] = []
+    node = data
+    for key in loc:
+        if isinstance(key, int):
+            label = f"[{key}]"
+            if isinstance(node, list) and key < len(node) and isinstance(node[key], dict):
+                ident = node[key].get("id") or node[key].get("number")
+                label = f"[{key}] (id {ident})" if ident else label
+            parts.append(label)
+            node = node[key] if isinstance(node, list) and key < len(node) else None
+        else:
+            parts.append(("." if parts else "") + str(key))
+            node = node.get(key) if isinstance(node, dict) else None
+    return "".join(parts)
+
+
+def read_yaml(path: Path) -> object:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(path, ["filen finns inte"]) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, ["filen är inte UTF-8-kodad text"]) from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"rad {mark.line + 1}, kolumn {mark.column + 1}: " if mark else ""
+        raise ConfigError(path, [f"{where}ogiltig YAML ({getattr(exc, 'problem', exc)})"]) from exc
+
+
+def load_model(path: Path, model: type[Model]) -> Model:
+    data = read_yaml(path)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(path, swedish_problems(exc, model, data)) from exc
+
+
+def load_plan(path: Path) -> Plan:
+    return load_model(path, Plan)
+
+
+def load_cycle(path: Path) -> Cycle:
+    """Load a cycle file and its plan, and check that every item has exactly one owner."""
+    path = Path(path).resolve()
+    config = load_model(path, CycleConfig)
+    plan = load_plan(path.parent / config.plan)
+    problems = []
+    if plan.year != config.year:
+        problems.append(f"year: cykeln gäller {config.year} men planen ({config.plan}) gäller {plan.year}")
+    if plan.namnd != config.namnd:
+        problems.append(f"namnd: '{config.namnd}' skiljer sig från planens '{plan.namnd}'")
+    maps, ownership = resolve_ownership(config, plan)
+    problems += [f"contributors.owns: {p}" for p in ownership]
+    if problems:
+        raise ConfigError(path, problems)
+    return Cycle(
+        config=config, plan=plan, source=path,
+        goal_owner=maps["goals"], indicator_owner=maps["indikator"], activity_owner=maps["aktivitet"],
+        text_owner=maps["texts"], economy_owner=maps["economy"].get("economy"),
+    )

@@ -1,0 +1,172 @@
+"""A reporting cycle: which report, its dates, and who contributes what."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import Field, model_validator
+
+from tertial.plan import ITEM_ID, Plan, Strict
+from tertial.sections import TextSection, required_sections
+from tertial.vocabulary import ReportKind, report_title
+
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+class Person(Strict):
+    name: str = Field(min_length=1)
+    title: str = ""
+    phone: str = ""
+    email: str | None = Field(None, pattern=EMAIL)
+
+
+class Ownership(Strict):
+    """What one contributor owns. Indicators and activities default to their goal's owner."""
+
+    goals: list[str] = Field(default_factory=list, description="Goal numbers whose assessment and texts it writes.")
+    indicators: list[str] = Field(default_factory=list, description="Indicator ids, beyond those of its goals.")
+    activities: list[str] = Field(default_factory=list, description="Activity ids, beyond those of its goals.")
+    texts: list[str] = Field(default_factory=list, description="Text section keys, e.g. 'sammanfattning'.")
+    economy: bool = Field(False, description="Whether it submits the economy tables.")
+
+
+class Contributor(Strict):
+    id: str = Field(pattern=ITEM_ID, description="Short stable id, used in file names and the ledger.")
+    avdelning: str = Field(min_length=1, description="The avdelning or enhet, as named in the report.")
+    responsible: str = Field(min_length=1, description="Who answers for the submission.")
+    email: str = Field(pattern=EMAIL)
+    deputy: str | None = None
+    deputy_email: str | None = Field(None, pattern=EMAIL)
+    chief_email: str | None = Field(None, pattern=EMAIL, description="Avdelningschef, for escalation.")
+    deadline: dt.date | None = Field(None, description="Overrides the cycle's default deadline.")
+    owns: Ownership = Field(default_factory=Ownership)
+
+
+class Decision(Strict):
+    """A point in Förslag till beslut beyond the standard approval."""
+
+    text: str = Field(min_length=1)
+
+
+class CycleConfig(Strict):
+    id: str = Field(pattern=ITEM_ID, description="Cycle id, e.g. 'eav-t1-2024'.")
+    namnd: str = Field(min_length=1)
+    kind: ReportKind
+    year: int = Field(ge=2000, le=2100)
+    plan: Path = Field(description="The plan file, relative to this file.")
+    period_end: dt.date
+    attest_date: dt.date
+    meeting_date: dt.date
+    deadline: dt.date | None = Field(None, description="Default contributor deadline.")
+    handlaggare: Person
+    signer: Person
+    prepared_by: str = Field(min_length=1, description="Avdelning that prepared the ärende.")
+    attesters: list[Person] = Field(default_factory=list)
+    decisions: list[Decision] = Field(default_factory=list)
+    contributors: list[Contributor] = Field(min_length=1)
+    previous_cycle: Path | None = Field(None, description="The T2 cycle file, for the VB's comparison.")
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> "CycleConfig":
+        if not self.period_end < self.attest_date <= self.meeting_date:
+            raise ValueError("datumen måste följa varandra: period_end < attest_date <= meeting_date")
+        ids = [c.id for c in self.contributors]
+        if len(set(ids)) != len(ids):
+            raise ValueError("varje bidragsgivare måste ha ett eget id")
+        return self
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """A loaded cycle: its configuration, its plan, and the owner of every item."""
+
+    config: CycleConfig
+    plan: Plan
+    source: Path
+    goal_owner: dict[str, str] = field(default_factory=dict)
+    indicator_owner: dict[str, str] = field(default_factory=dict)
+    activity_owner: dict[str, str] = field(default_factory=dict)
+    text_owner: dict[str, str] = field(default_factory=dict)
+    economy_owner: str | None = None
+
+    @property
+    def kind(self) -> ReportKind:
+        return self.config.kind
+
+    @property
+    def title(self) -> str:
+        return report_title(self.config.kind, self.config.year, self.config.namnd)
+
+    @property
+    def sections(self) -> list[TextSection]:
+        return required_sections(self.plan, self.config.kind)
+
+    def contributor(self, contributor_id: str) -> Contributor:
+        return next(c for c in self.config.contributors if c.id == contributor_id)
+
+    def deadline(self, contributor_id: str) -> dt.date:
+        own = self.contributor(contributor_id).deadline
+        return own or self.config.deadline or self.config.attest_date
+
+    def owned(self, contributor_id: str, owners: dict[str, str]) -> list[str]:
+        return [key for key, owner in owners.items() if owner == contributor_id]
+
+
+def resolve_ownership(config: CycleConfig, plan: Plan) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """Map every item to its one owner; return the maps and the problems found."""
+    problems: list[str] = []
+    goals = _single_owner("mål", [g.number for g in plan.goals], config, lambda o: o.goals, problems)
+    maps = {"goals": goals}
+    for kind, items, pick in (
+        ("indikator", plan.indicators, lambda o: o.indicators),
+        ("aktivitet", plan.activities, lambda o: o.activities),
+    ):
+        explicit = _claims(config, pick)
+        _unknown(kind, explicit, {i.id for i in items}, problems)
+        owners: dict[str, str] = {}
+        for item in items:
+            claimants = explicit.get(item.id, [])
+            if len(claimants) > 1:
+                problems.append(f"{kind} {item.id} ägs av flera: {', '.join(claimants)}")
+            owners[item.id] = claimants[0] if claimants else goals.get(item.goal, "")
+            if not owners[item.id]:
+                problems.append(f"{kind} {item.id} ägs inte av någon bidragsgivare")
+        maps[kind] = owners
+    keys = [s.key for s in required_sections(plan, config.kind)]
+    maps["texts"] = _single_owner("textavsnitt", keys, config, lambda o: o.texts, problems)
+    economy = [c.id for c in config.contributors if c.owns.economy]
+    if (plan.economy.areas or plan.economy.investments) and len(economy) != 1:
+        problems.append(f"ekonomin ska ägas av exakt en bidragsgivare, men ägs av {len(economy)}: {', '.join(economy) or 'ingen'}")
+    maps["economy"] = {"economy": economy[0]} if economy else {}
+    return maps, problems
+
+
+def _claims(config: CycleConfig, pick) -> dict[str, list[str]]:
+    claims: dict[str, list[str]] = defaultdict(list)
+    for contributor in config.contributors:
+        for key in pick(contributor.owns):
+            claims[key].append(contributor.id)
+    return claims
+
+
+def _unknown(kind: str, claims: dict[str, list[str]], known: set[str], problems: list[str]) -> None:
+    for key in sorted(set(claims) - known):
+        problems.append(f"{kind} '{key}' (hos {', '.join(claims[key])}) finns inte i planen")
+
+
+def _single_owner(kind: str, keys: list[str], config: CycleConfig, pick, problems: list[str]) -> dict[str, str]:
+    claims = _claims(config, pick)
+    _unknown(kind, claims, set(keys), problems)
+    owners: dict[str, str] = {}
+    for key in keys:
+        claimants = claims.get(key, [])
+        if not claimants:
+            problems.append(f"{kind} {key} ägs inte av någon bidragsgivare")
+        elif len(claimants) > 1:
+            problems.append(f"{kind} {key} ägs av flera: {', '.join(claimants)}")
+        if claimants:
+            owners[key] = claimants[0]
+    return owners

@@ -1,0 +1,79 @@
+"""Economy arithmetic: totals by row type, deviations, budget adherence.
+
+Conventions of the reports: amounts in mnkr with one decimal, revenue negative, cost
+positive; `varav` rows break their parent down and never count in a total.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tertial.plan import EconomyRow, RowType
+from tertial.vocabulary import ReportKind
+
+TOLERANCE = Decimal("0.1")  # sums of rounded figures may differ by this much
+
+Values = dict[str, Decimal | None]
+
+
+def operations_columns(kind: ReportKind) -> list[tuple[str, str]]:
+    if kind.is_tertial:
+        return [("budget", "Budget"), ("requested", "Begärda budgetjusteringar"),
+                ("performance", "Prestationsförändringar"), ("forecast_before", "Prognos före resultatöverföringar"),
+                ("forecast_after", "Prognos efter resultatöverföringar"), ("deviation", "Avvikelse")]
+    return [("previous", "Bokslut föregående år"), ("budget", "Budget"), ("outcome", "Utfall"),
+            ("deviation", "Avvikelse mot budget"), ("transfer", "Resultatöverföring"), ("adjusted", "Justerad avvikelse")]
+
+
+def investment_columns(kind: ReportKind) -> list[tuple[str, str]]:
+    if kind.is_tertial:
+        return [("budget", "Budget"), ("requested", "Begärda budgetjusteringar"), ("forecast", "Prognos"), ("deviation", "Avvikelse")]
+    return [("budget", "Budget"), ("outcome", "Bokslut"), ("deviation", "Avvikelse")]
+
+
+def _z(value: Decimal | None) -> Decimal:
+    return value if value is not None else Decimal(0)
+
+
+def operations_deviation(values: Values, kind: ReportKind) -> Decimal:
+    """Avvikelse = Budget + Begärda + Prestation − Prognos (efter) in a tertial report; Budget − Utfall in the VB."""
+    if kind.is_tertial:
+        available = _z(values.get("budget")) + _z(values.get("requested")) + _z(values.get("performance"))
+        return available - _z(values.get("forecast_after"))
+    return _z(values.get("budget")) - _z(values.get("outcome"))
+
+
+def investment_deviation(values: Values, kind: ReportKind) -> Decimal:
+    spent = values.get("forecast") if kind.is_tertial else values.get("outcome")
+    return _z(values.get("budget")) + _z(values.get("requested")) - _z(spent)
+
+
+def complete_operations(values: Values, kind: ReportKind) -> Values:
+    """Fill the derived columns (Avvikelse, Justerad avvikelse) from the submitted ones."""
+    done = dict(values)
+    done["deviation"] = operations_deviation(values, kind)
+    if not kind.is_tertial:
+        done["adjusted"] = done["deviation"] + _z(values.get("transfer"))
+    return done
+
+
+def total(rows: list[tuple[EconomyRow, Values]], columns: list[str]) -> Values:
+    """Σ per column over the rows that count: top-level and additive, never varav."""
+    counted = [values for row, values in rows if row.row_type is not RowType.VARAV]
+    return {c: sum((_z(v.get(c)) for v in counted), Decimal(0)) for c in columns}
+
+
+def budget_adherence(totals: Values, kind: ReportKind) -> Decimal | None:
+    """Budgetföljsamhet in per cent: Prognos (före) / available budget, or Utfall / Budget in the VB."""
+    if kind.is_tertial:
+        available = _z(totals.get("budget")) + _z(totals.get("requested")) + _z(totals.get("performance"))
+        spent = totals.get("forecast_before")
+    else:
+        available, spent = _z(totals.get("budget")), totals.get("outcome")
+    if not available or spent is None:
+        return None
+    return (spent / available * 100).quantize(Decimal("0.1"))
+
+
+def within_tolerance(a: Decimal, b: Decimal) -> bool:
+    return abs(a - b) <= TOLERANCE

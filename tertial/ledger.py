@@ -1,0 +1,168 @@
+"""The ledger: every submission version and its findings, in SQLite or PostgreSQL.
+
+The ledger is the single record of what arrived and how it was judged. It never
+overwrites: a resubmission is a new version; an identical re-send is recognised by its
+SHA-256 and returns the version already recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, func, select,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+from tertial.findings import Finding, Severity
+
+ACCEPTED = "godkänd"
+REJECTED = "underkänd"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class VersionRow(Base):
+    __tablename__ = "versions"
+    __table_args__ = (
+        UniqueConstraint("cycle_id", "sha256", name="one_version_per_content"),
+        UniqueConstraint("cycle_id", "contributor_id", "number", name="version_numbers_unique"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[str] = mapped_column(String(100), index=True)
+    contributor_id: Mapped[str] = mapped_column(String(100), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    original_name: Mapped[str] = mapped_column(String(500))
+    archive_path: Mapped[str] = mapped_column(String(1000))
+    source: Mapped[str] = mapped_column(String(1000))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(20))
+    errors: Mapped[int] = mapped_column(Integer)
+    warnings: Mapped[int] = mapped_column(Integer)
+    findings: Mapped[list["FindingRow"]] = relationship(back_populates="version", order_by="FindingRow.id")
+
+
+class FindingRow(Base):
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), index=True)
+    rule_id: Mapped[str] = mapped_column(String(100))
+    severity: Mapped[str] = mapped_column(String(20))
+    message: Mapped[str] = mapped_column(Text)
+    sheet: Mapped[str | None] = mapped_column(String(100))
+    row: Mapped[int | None] = mapped_column(Integer)
+    column: Mapped[str | None] = mapped_column(String(200))
+    item_id: Mapped[str | None] = mapped_column(String(100))
+    value: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[VersionRow] = relationship(back_populates="findings")
+
+
+@dataclass(frozen=True)
+class Version:
+    """A recorded submission version, detached from the database session."""
+
+    id: int
+    cycle_id: str
+    contributor_id: str
+    number: int
+    sha256: str
+    original_name: str
+    archive_path: str
+    received_at: dt.datetime
+    status: str
+    errors: int
+    warnings: int
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == ACCEPTED
+
+
+def _detach(row: VersionRow) -> Version:
+    return Version(
+        id=row.id, cycle_id=row.cycle_id, contributor_id=row.contributor_id, number=row.number,
+        sha256=row.sha256, original_name=row.original_name, archive_path=row.archive_path,
+        received_at=row.received_at, status=row.status, errors=row.errors, warnings=row.warnings,
+    )
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """What is known of a file when it is recorded."""
+
+    cycle_id: str
+    contributor_id: str
+    sha256: str
+    original_name: str
+    archive_path: str
+    source: str
+    received_at: dt.datetime
+
+
+class Ledger:
+    def __init__(self, url: str) -> None:
+        self.engine = create_engine(url)
+        Base.metadata.create_all(self.engine)
+
+    def find(self, cycle_id: str, sha256: str) -> Version | None:
+        with Session(self.engine) as session:
+            row = session.scalars(select(VersionRow).where(VersionRow.cycle_id == cycle_id, VersionRow.sha256 == sha256)).first()
+            return _detach(row) if row else None
+
+    def record(self, arrival: Arrival, findings: list[Finding]) -> tuple[Version, bool]:
+        """Record a new version with its findings; (version, False) when the content was already recorded."""
+        existing = self.find(arrival.cycle_id, arrival.sha256)
+        if existing:
+            return existing, False
+        errors = sum(f.severity is Severity.ERROR for f in findings)
+        with Session(self.engine) as session:
+            number = (session.scalar(select(func.max(VersionRow.number)).where(
+                VersionRow.cycle_id == arrival.cycle_id, VersionRow.contributor_id == arrival.contributor_id)) or 0) + 1
+            row = VersionRow(
+                **arrival.__dict__, number=number, status=REJECTED if errors else ACCEPTED,
+                errors=errors, warnings=len(findings) - errors,
+                findings=[_finding_row(f) for f in findings],
+            )
+            session.add(row)
+            try:
+                session.commit()
+            except IntegrityError:  # another worker recorded the same content first
+                session.rollback()
+                return self.find(arrival.cycle_id, arrival.sha256), False
+            return _detach(row), True
+
+    def versions(self, cycle_id: str, contributor_id: str | None = None) -> list[Version]:
+        query = select(VersionRow).where(VersionRow.cycle_id == cycle_id)
+        if contributor_id is not None:
+            query = query.where(VersionRow.contributor_id == contributor_id)
+        with Session(self.engine) as session:
+            rows = session.scalars(query.order_by(VersionRow.contributor_id, VersionRow.number))
+            return [_detach(r) for r in rows]
+
+    def latest_accepted(self, cycle_id: str) -> dict[str, Version]:
+        """Per contributor, the newest version that passed validation."""
+        latest: dict[str, Version] = {}
+        for version in self.versions(cycle_id):
+            if version.accepted:
+                latest[version.contributor_id] = version
+        return latest
+
+    def findings(self, version_id: int) -> list[Finding]:
+        with Session(self.engine) as session:
+            rows = session.scalars(select(FindingRow).where(FindingRow.version_id == version_id).order_by(FindingRow.id))
+            return [Finding(r.rule_id, Severity(r.severity), r.message, sheet=r.sheet, row=r.row, column=r.column,
+                            item_id=r.item_id, value=r.value) for r in rows]
+
+
+def _finding_row(finding: Finding) -> FindingRow:
+    return FindingRow(
+        rule_id=finding.rule_id, severity=finding.severity.value, message=finding.message, sheet=finding.sheet,
+        row=finding.row, column=finding.column, item_id=finding.item_id, value=finding.value,
+    )

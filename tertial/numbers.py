@@ -1,0 +1,119 @@
+"""Lenient parsing and canonical formatting of Swedish numbers.
+
+Contributors type what they are used to: ``34,5 %``, ``1 150``, ``−0,6``, ``1600 st``,
+``16,6 barn/avd.``. We parse leniently, keep the unit we saw, and print canonically
+through Babel so every report looks the same.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import format_decimal
+
+LOCALE = "sv_SE"
+
+# Every character people (and Excel) use as a thousands separator or minus sign.
+_SPACES = "\u0020\u00a0\u202f\u2009\u2007"
+_MINUSES = "-\u2212\u2013\u2012"
+_NUMBER = re.compile(
+    rf"^(?P<sign>[{_MINUSES}+])?\s*(?P<int>\d{{1,3}}(?:[{_SPACES}]\d{{3}})+|\d+)(?:[,.](?P<frac>\d+))?\s*(?P<unit>.*)$"
+)
+
+
+class NumberParseError(ValueError):
+    """The text is not a number; ``reason_sv`` says why, in Swedish."""
+
+    def __init__(self, raw: str, reason_sv: str) -> None:
+        super().__init__(f"{raw!r}: {reason_sv}")
+        self.raw = raw
+        self.reason_sv = reason_sv
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A parsed number with the unit written after it ('' when none)."""
+
+    value: Decimal
+    unit: str = ""
+
+    def __str__(self) -> str:
+        return format_quantity(self.value, self.unit)
+
+
+def parse_quantity(raw: object) -> Quantity | None:
+    """Parse a cell into a Quantity; None for an empty cell.
+
+    Raises NumberParseError for text that is not a number.
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise NumberParseError(str(raw), "ett sanningsvärde är inte ett tal")
+    if isinstance(raw, (int, float, Decimal)):
+        return Quantity(_to_decimal(raw))
+    text = str(raw).strip()
+    if not text:
+        return None
+    match = _NUMBER.match(text)
+    if match is None:
+        raise NumberParseError(text, "texten är inte ett tal")
+    digits = re.sub(f"[{_SPACES}]", "", match["int"])
+    if match["frac"]:
+        digits += "." + match["frac"]
+    value = Decimal(digits)
+    if match["sign"] and match["sign"] in _MINUSES:
+        value = -value
+    unit = " ".join(match["unit"].split())
+    if unit and unit[0].isdigit():
+        raise NumberParseError(text, "texten innehåller flera tal")
+    return Quantity(value, unit)
+
+
+def parse_number(raw: object) -> Decimal | None:
+    """Parse a cell into a Decimal, ignoring any unit; None for an empty cell."""
+    quantity = parse_quantity(raw)
+    return None if quantity is None else quantity.value
+
+
+def _to_decimal(number: int | float | Decimal) -> Decimal:
+    try:
+        # str() first so 0.1 stays 0.1 and not its binary expansion.
+        return Decimal(str(number)).normalize() if isinstance(number, float) else Decimal(number)
+    except InvalidOperation as exc:  # NaN, inf
+        raise NumberParseError(str(number), "värdet är inte ett ändligt tal") from exc
+
+
+def decimals_of(value: Decimal) -> int:
+    """How many decimals the value was written with (0 for integers)."""
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def format_number(value: Decimal | float | int | None, decimals: int | None = None) -> str:
+    """Swedish canonical form: decimal comma, non-breaking space between thousands."""
+    if value is None:
+        return ""
+    value = Decimal(str(value))
+    places = decimals_of(value) if decimals is None else decimals
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def format_quantity(value: Decimal | None, unit: str = "", decimals: int | None = None) -> str:
+    """A number followed by its unit, with the space Swedish typography wants (``34,5 %``)."""
+    if value is None:
+        return ""
+    number = format_number(value, decimals)
+    return f"{number}\u00a0{unit}" if unit else number
+
+
+def format_signed_mnkr(value: Decimal) -> str:
+    """Deviation headings as printed in the reports: ``+15,0 mnkr``, ``-9,6 mnkr``, ``±0 mnkr``."""
+    rounded = value.quantize(Decimal("0.1"))
+    if rounded == 0:
+        return "±0 mnkr"
+    sign = "+" if rounded > 0 else "-"
+    return f"{sign}{format_number(abs(rounded), 1)} mnkr"

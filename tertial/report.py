@@ -1,0 +1,154 @@
+"""The report data model: one object that HTML, PDF, Word and JSON are all rendered from.
+
+Every figure and count is computed before it reaches this model; templates only lay it out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+# Decimals travel as JSON numbers, so open-data users get numbers, not strings.
+Amount = Annotated[Decimal, PlainSerializer(lambda v: float(v), return_type=float, when_used="json")]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class IndicatorRow(Model):
+    id: str
+    name: str
+    unit: str
+    level: str
+    period: str
+    outcome: Amount | None = None
+    men: Amount | None = None
+    women: Amount | None = None
+    previous: Amount | None = None
+    forecast: Amount | None = None
+    annual_target: str = ""
+    kf_target: str = ""
+    status: str
+    status_symbol: str
+    analysis: str = ""
+
+
+class ActivityRow(Model):
+    id: str
+    name: str
+    start: dt.date
+    end: dt.date
+    status: str
+    completed: bool
+    deviation: str = ""
+
+
+class GoalSection(Model):
+    number: str
+    title: str
+    level: int
+    label: str
+    owner: str
+    missing: bool = Field(description="True when the owner has no accepted submission yet.")
+    assessment: str
+    assessment_symbol: str
+    analysis: str = ""
+    description: str = ""
+    expected: list[str] = Field(default_factory=list)
+    basis_sentence: str = Field("", description="Computed: what the assessment rests on (indicator and goal counts).")
+    status_counts: dict[str, int] = Field(default_factory=dict)
+    indicators: list[IndicatorRow] = Field(default_factory=list)
+    activities: list[ActivityRow] = Field(default_factory=list)
+    children: list["GoalSection"] = Field(default_factory=list)
+
+
+class TextBlock(Model):
+    key: str
+    title: str
+    owner: str
+    missing: bool
+    paragraphs: list[str] = Field(default_factory=list)
+    bullets: list[str] = Field(default_factory=list)
+
+
+class SummaryBlock(Model):
+    """Sammanfattande analys for one inriktningsmål."""
+
+    number: str
+    title: str
+    assessment: str
+    sentence: str
+    positive: TextBlock
+    challenges: TextBlock
+
+
+class EconomyLine(Model):
+    id: str
+    name: str
+    row_type: str
+    values: dict[str, Amount | None]
+    comment: str = ""
+
+
+class EconomyTable(Model):
+    title: str
+    unit: str
+    columns: list[tuple[str, str]] = Field(description="(key, header) in print order.")
+    rows: list[EconomyLine]
+    total: EconomyLine
+    missing: bool = False
+
+
+class Economy(Model):
+    operations: EconomyTable | None = None
+    investments: EconomyTable | None = None
+    deviation_heading: str = ""
+    budget_adherence: Amount | None = Field(None, description="Prognos / (Budget + justeringar), in per cent.")
+    area_texts: list[TextBlock] = Field(default_factory=list)
+    overview: TextBlock | None = None
+    investment_text: TextBlock | None = None
+
+
+class Person(Model):
+    name: str
+    title: str = ""
+    phone: str = ""
+
+
+class Source(Model):
+    contributor: str
+    avdelning: str
+    version: int | None
+    sha256: str | None
+    file: str | None
+
+
+class Report(Model):
+    cycle_id: str
+    kind: str
+    year: int
+    namnd: str
+    title: str
+    period_end: dt.date
+    attest_date: dt.date
+    meeting_date: dt.date
+    previous_year_header: str
+    handlaggare: Person
+    signer: Person
+    decisions: list[str]
+    summary: TextBlock
+    background: str
+    preparation: str
+    summary_analysis: list[SummaryBlock]
+    directives: TextBlock
+    goals: list[GoalSection]
+    economy: Economy
+    extra_sections: list[TextBlock] = Field(default_factory=list)
+    attesters: list[Person]
+    sources: list[Source]
+    missing: list[str] = Field(default_factory=list, description="Avdelningar without an accepted submission.")
+    counts: dict[str, int] = Field(default_factory=dict)

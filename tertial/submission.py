@@ -1,0 +1,132 @@
+"""The canonical submission format: sheets, their columns, and the parsed submission.
+
+A workbook (xlsx) and a folder of CSV files carry the same content; `docs/inlamningsformat.md`
+documents both. Columns are identified by header text, never by position, so a contributor
+who moves a column loses nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from tertial.vocabulary import ReportKind
+
+TEMPLATE_VERSION = "1"
+META_SHEET = "_tertial"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # canonical name in the parsed frames
+    header: str  # header text in the workbook
+    numeric: bool = False
+    required: bool = False  # the header must be present
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str  # canonical name, also the CSV file stem
+    name: str  # sheet name in the workbook
+    columns: tuple[Column, ...]
+    id_column: str
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+def previous_outcome_header(year: int) -> str:
+    return f"Utfall VB {year - 1}"
+
+
+def sheets_for(kind: ReportKind, year: int) -> dict[str, Sheet]:
+    """The sheets of a submission for a report of this kind and year."""
+    tertial = kind.is_tertial
+    return {
+        "goals": Sheet("mal", "Mål", (
+            Column("goal", "Målnummer", required=True),
+            Column("title", "Mål"),
+            Column("assessment", "Bedömning", required=True),
+            Column("analysis", "Analys", required=True),
+            Column("description", "Beskrivning"),
+            Column("expected", "Förväntat resultat"),
+        ), "goal"),
+        "indicators": Sheet("indikatorer", "Indikatorer", tuple(c for c in (
+            Column("id", "Id", required=True),
+            Column("name", "Indikator"),
+            Column("goal", "Mål"),
+            Column("unit", "Enhet"),
+            Column("period", "Period", required=True),
+            Column("outcome", "Periodens utfall", numeric=True, required=True),
+            Column("men", "Utfall män/pojkar", numeric=True),
+            Column("women", "Utfall kvinnor/flickor", numeric=True),
+            Column("previous", previous_outcome_header(year), numeric=True),
+            Column("forecast", "Prognos helår", numeric=True, required=True) if tertial else None,
+            Column("annual_target", "Årsmål"),
+            Column("kf_target", "KF:s årsmål"),
+            Column("status", "Status", required=True),
+            Column("analysis", "Analys", required=True),
+        ) if c is not None), "id"),
+        "activities": Sheet("aktiviteter", "Aktiviteter", (
+            Column("id", "Id", required=True),
+            Column("name", "Aktivitet"),
+            Column("goal", "Mål"),
+            Column("start", "Startdatum", required=True),
+            Column("end", "Slutdatum", required=True),
+            Column("status", "Status", required=True),
+            Column("deviation", "Avvikelse", required=True),
+        ), "id"),
+        "texts": Sheet("texter", "Texter", (
+            Column("key", "Avsnitt", required=True),
+            Column("title", "Rubrik"),
+            Column("text", "Text", required=True),
+        ), "key"),
+        "economy": Sheet("ekonomi", "Ekonomi", _economy_columns(kind), "id"),
+        "investments": Sheet("investeringar", "Investeringar", _investment_columns(kind), "id"),
+    }
+
+
+ECONOMY_SHEETS = ("economy", "investments")
+
+
+def _economy_columns(kind: ReportKind) -> tuple[Column, ...]:
+    head = (Column("id", "Id", required=True), Column("name", "Verksamhetsområde"), Column("row_type", "Radtyp"))
+    if kind.is_tertial:
+        numbers = (
+            ("budget", "Budget"), ("requested", "Begärda budgetjusteringar"),
+            ("performance", "Prestationsförändringar"), ("forecast_before", "Prognos före resultatöverföringar"),
+            ("forecast_after", "Prognos efter resultatöverföringar"), ("deviation", "Avvikelse"),
+        )
+    else:
+        numbers = (
+            ("previous", "Bokslut föregående år"), ("budget", "Budget"), ("outcome", "Utfall"),
+            ("deviation", "Avvikelse"), ("transfer", "Resultatöverföring"), ("adjusted", "Justerad avvikelse"),
+        )
+    optional = {"deviation", "adjusted"}
+    cols = tuple(Column(k, h, numeric=True, required=k not in optional) for k, h in numbers)
+    return head + cols + (Column("comment", "Kommentar"),)
+
+
+def _investment_columns(kind: ReportKind) -> tuple[Column, ...]:
+    head = (Column("id", "Id", required=True), Column("name", "Investering"))
+    if kind.is_tertial:
+        numbers = (("budget", "Budget"), ("requested", "Begärda budgetjusteringar"), ("forecast", "Prognos"), ("deviation", "Avvikelse"))
+    else:
+        numbers = (("budget", "Budget"), ("outcome", "Bokslut"), ("deviation", "Avvikelse"))
+    return head + tuple(Column(k, h, numeric=True, required=k != "deviation") for k, h in numbers)
+
+
+@dataclass
+class Submission:
+    """What one contributor sent, read into frames of raw text (one row per item)."""
+
+    file: str
+    cycle_id: str
+    contributor_id: str
+    template_version: str
+    # Frames keyed like sheets_for(); each has the sheet's column keys plus "_row" (1-based row in the sheet).
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def frame(self, key: str) -> pd.DataFrame:
+        return self.frames.get(key, pd.DataFrame())

@@ -1,0 +1,66 @@
+"""Comparing an outcome or forecast with a target, in the indicator's direction."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from tertial.plan import Indicator, Target
+from tertial.vocabulary import Direction, IndicatorStatus
+
+_BAND_TEXT = re.compile(r"^\+/- (\d+(?:[,.]\d+)?) ?%$")
+_MAX_TEXT = re.compile(r"^Max (\d+(?:[,.]\d+)?)")
+# A miss within this share of the target counts as partly met when proposing a status.
+PARTLY_MET_SHARE = Decimal("0.10")
+
+
+def target_bounds(target: Target | None, direction: Direction) -> tuple[Decimal | None, Decimal | None] | None:
+    """The closed interval [low, high] of values that meet the target; None when not comparable."""
+    if target is None:
+        return None
+    if target.text:
+        band, maximum = _BAND_TEXT.match(target.text), _MAX_TEXT.match(target.text)
+        if band:
+            tolerance = Decimal(band[1].replace(",", "."))
+            return (-tolerance, tolerance)
+        if maximum:
+            return (None, Decimal(maximum[1].replace(",", ".")))
+        return None
+    value = target.value
+    if direction is Direction.HIGHER:
+        return (value, None)
+    if direction is Direction.LOWER:
+        return (None, value)
+    return (value, value)
+
+
+def meets(value: Decimal, bounds: tuple[Decimal | None, Decimal | None]) -> bool:
+    low, high = bounds
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+def latest_value(outcome: Decimal | None, forecast: Decimal | None) -> Decimal | None:
+    """What the year will end at, as best known now: the forecast, else the period outcome."""
+    return forecast if forecast is not None else outcome
+
+
+def needs_analysis(indicator: Indicator, outcome: Decimal | None, forecast: Decimal | None) -> bool:
+    """An analysis is required when there is no årsmål, or the forecast misses it."""
+    if indicator.annual_target is None:
+        return True
+    bounds = target_bounds(indicator.annual_target, indicator.direction)
+    return bounds is not None and forecast is not None and not meets(forecast, bounds)
+
+
+def propose_status(indicator: Indicator, outcome: Decimal | None, forecast: Decimal | None) -> IndicatorStatus:
+    """An advisory status from the data; the contributor's own status always wins."""
+    value = latest_value(outcome, forecast)
+    bounds = target_bounds(indicator.annual_target, indicator.direction)
+    if value is None or bounds is None:
+        return IndicatorStatus.EJ_MATBAR
+    if meets(value, bounds):
+        return IndicatorStatus.HELT
+    low, high = bounds
+    edge = low if low is not None and value < low else high
+    gap = abs(value - edge)
+    return IndicatorStatus.DELVIS if gap <= abs(edge) * PARTLY_MET_SHARE else IndicatorStatus.INTE

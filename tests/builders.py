@@ -1,0 +1,55 @@
+"""Building filled submissions for tests from a cycle's pre-filled rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tasks.workbooks import Rows, prefilled_rows, write_csv_folder, write_workbook
+from tertial.cycle import Cycle
+
+# Values for the mini plan (tests/data/mini): outcome, men, women, forecast, status, analysis.
+MINI_INDICATORS = {
+    "1.1-I1": ("72 %", "70 %", "74 %", "71 %", "Uppfylls helt", ""),
+    "1.1-I2": ("43 st", "", "", "42 st", "Uppfylls delvis", "Färre placeringar än i fjol men målet nås inte helt."),
+    "1.1.1-I1": ("", "", "", "", "Ej mätbar", ""),
+    "1.2-I1": ("84 %", "30 %", "54 %", "86 %", "Uppfylls helt", ""),
+    "2.1-I1": ("0,4 %", "", "", "0,6 %", "Uppfylls helt", ""),
+}
+MINI_ECONOMY = {
+    "iof": ("356,7", "0,2", "0,0", "369,9", "369,9", "-13,0"),
+    "iof-barn": ("220,4", "0,2", "0,0", "240,6", "240,6", "-20,0"),
+    "aldre": ("815,0", "0,0", "0,0", "817,5", "815,0", "0,0"),
+    "avskr": ("20,3", "0,0", "0,0", "20,3", "20,3", "0,0"),
+}
+ECONOMY_KEYS = ("budget", "requested", "performance", "forecast_before", "forecast_after", "deviation")
+
+
+def filled_rows(cycle: Cycle, contributor: str) -> Rows:
+    """A complete, valid submission for the mini cycle."""
+    rows = prefilled_rows(cycle, contributor)
+    for row in rows["indicators"]:
+        keys = ("outcome", "men", "women", "forecast", "status", "analysis")
+        row.update(dict(zip(keys, MINI_INDICATORS[row["id"]])))
+    for row in rows["activities"]:
+        row.update(status="Genomförd" if row["end"] < "2025-04-30" else "Pågår", deviation="")
+    for row in rows["goals"]:
+        level = row["goal"].count(".") + 1
+        row.update(assessment="Uppfylls helt", analysis=f"Målet {row['goal']} nås enligt plan.")
+        if level == 3:
+            row.update(description="Arbetet sker i samverkan.", expected="- Tidigare insatser\n- Färre placeringar")
+    for row in rows["texts"]:
+        row["text"] = f"- Första punkten om {row['title']}\n- Andra punkten"
+    for row in rows.get("economy", []):
+        row.update(dict(zip(ECONOMY_KEYS, MINI_ECONOMY[row["id"]])))
+    for row in rows.get("investments", []):
+        row.update(budget="3,2", requested="0,5", forecast="3,7", deviation="0,0")
+    return rows
+
+
+def write_filled(folder: Path, cycle: Cycle, contributor: str, rows: Rows | None = None, name: str | None = None) -> Path:
+    rows = rows if rows is not None else filled_rows(cycle, contributor)
+    return write_workbook(folder / (name or f"{contributor}.xlsx"), cycle, contributor, rows)
+
+
+def write_filled_csv(folder: Path, cycle: Cycle, contributor: str) -> Path:
+    return write_csv_folder(folder / contributor, cycle, contributor, filled_rows(cycle, contributor))

@@ -1,0 +1,116 @@
+"""Configuration: plan and cycle load, and every mistake is named in Swedish with its key path."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tertial.config import load_cycle, load_plan
+from tertial.errors import ConfigError
+from tertial.vocabulary import Level, ReportKind
+
+MINI_DIR = Path(__file__).parent / "data" / "mini"
+
+
+def test_mini_cycle_loads_with_every_item_owned(mini_cycle):
+    assert mini_cycle.kind is ReportKind.T1
+    assert mini_cycle.title == "Tertialrapport 1 år 2025 för Testdals socialnämnd"
+    # Indicators and activities follow the owner of their goal.
+    assert mini_cycle.indicator_owner["1.1.1-I1"] == "barn"
+    assert mini_cycle.activity_owner["1.2-A1"] == "aldre"
+    assert mini_cycle.economy_owner == "stab"
+    assert mini_cycle.deadline("aldre").isoformat() == "2025-05-05"  # its own deadline
+    assert mini_cycle.deadline("barn").isoformat() == "2025-05-07"  # the cycle default
+
+
+def test_indicator_level_follows_goal_depth(mini_cycle):
+    plan = mini_cycle.plan
+    levels = {i.id: plan.indicator_level(i) for i in plan.indicators}
+    assert levels["1.1-I1"] is Level.KF
+    assert levels["1.1.1-I1"] is Level.NAMND
+
+
+def test_targets_parse_numbers_and_closed_texts(mini_cycle):
+    by_id = {i.id: i for i in mini_cycle.plan.indicators}
+    assert str(by_id["1.1-I1"].annual_target.value) == "70"
+    assert by_id["1.1-I1"].kf_target.text == "Tas fram av nämnd"
+    assert by_id["2.1-I1"].annual_target.text == "+/- 1 %"
+
+
+def _write_variant(tmp_path: Path, change) -> Path:
+    """Copy the mini cycle to tmp_path, applying `change` to the cycle data."""
+    data = yaml.safe_load((MINI_DIR / "cycle.yaml").read_text(encoding="utf-8"))
+    plan = yaml.safe_load((MINI_DIR / "plan.yaml").read_text(encoding="utf-8"))
+    change(data, plan)
+    (tmp_path / "plan.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    path = tmp_path / "cycle.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _problems(path: Path) -> str:
+    with pytest.raises(ConfigError) as caught:
+        load_cycle(path)
+    assert caught.value.file.name in ("cycle.yaml", "plan.yaml")
+    return caught.value.message_sv
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (lambda c, p: c.update(kind="T3"), "kind: förväntade ett av: 'T1', 'T2' eller 'VB'"),
+        (lambda c, p: c.update(period_end="30 april"), "period_end: förväntade ett datum på formen ÅÅÅÅ-MM-DD"),
+        (lambda c, p: c["contributors"][1].update(email="inte-en-adress"), "contributors[1] (id barn).email: har fel form"),
+        (lambda c, p: c["contributors"][0].update(färg="blå"), "contributors[0] (id stab).färg: okänd nyckel"),
+        (lambda c, p: c["contributors"][2]["owns"].update(goals=[]), "mål 1.2 ägs inte av någon bidragsgivare"),
+        (lambda c, p: c["contributors"][2]["owns"].update(goals=["1.2", "1.1"]), "mål 1.1 ägs av flera: barn, aldre"),
+        (lambda c, p: c["contributors"][0]["owns"]["texts"].remove("direktiv"), "textavsnitt direktiv ägs inte av någon"),
+        (lambda c, p: c["contributors"][1]["owns"].update(indicators=["9.9-I1"]), "indikator '9.9-I1' (hos barn) finns inte i planen"),
+        (lambda c, p: c["contributors"][0]["owns"].update(economy=False), "ekonomin ska ägas av exakt en bidragsgivare"),
+        (lambda c, p: c.update(year=2026), "year: cykeln gäller 2026 men planen"),
+    ],
+)
+def test_cycle_mistakes_name_the_key_and_what_was_expected(tmp_path, change, expected):
+    assert expected in _problems(_write_variant(tmp_path, change))
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (lambda c, p: p["indicators"][0].update(kf_target="Fastställs 2025"), "indicators[0] (id 1.1-I1).kf_target"),
+        (lambda c, p: p["indicators"][0].update(direction="uppåt"), "förväntade ett av: 'higher', 'lower' eller 'band'"),
+        (lambda c, p: p["indicators"][1].update(goal="7.7"), "indikatorn 1.1-I2 hänvisar till okänt mål 7.7"),
+        (lambda c, p: p["goals"].append({"number": "3.1", "title": "Föräldralöst"}), "mål 3.1 saknar överordnat mål 3"),
+        (lambda c, p: p["activities"][0].update(end="2024-12-31"), "slutdatum 2024-12-31 ligger före startdatum"),
+    ],
+)
+def test_plan_mistakes_name_the_key(tmp_path, change, expected):
+    message = _problems(_write_variant(tmp_path, change))
+    assert "plan.yaml" in message
+    assert expected in message
+
+
+def test_unknown_kf_target_text_lists_the_closed_vocabulary(tmp_path):
+    message = _problems(_write_variant(tmp_path, lambda c, p: p["indicators"][0].update(kf_target="Faststälts 2025")))
+    assert "'Faststälts 2025' är varken ett tal eller en av de fasta texterna" in message
+    assert "Fastställt <år>" in message
+
+
+def test_broken_yaml_names_line_and_column(tmp_path):
+    path = tmp_path / "cycle.yaml"
+    path.write_text("id: x\nkind: [T1\n", encoding="utf-8")
+    message = _problems(path)
+    assert "cycle.yaml" in message and "rad 3" in message and "ogiltig YAML" in message
+
+
+def test_missing_plan_file_is_named(tmp_path):
+    path = _write_variant(tmp_path, lambda c, p: c.update(plan="saknas.yaml"))
+    with pytest.raises(ConfigError) as caught:
+        load_cycle(path)
+    assert caught.value.file.name == "saknas.yaml"
+    assert "filen finns inte" in caught.value.message_sv
+
+
+def test_plan_loads_on_its_own():
+    plan = load_plan(MINI_DIR / "plan.yaml")
+    assert [g.number for g in plan.children("1")] == ["1.1", "1.2"]
