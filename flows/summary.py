@@ -22,6 +22,9 @@ def print_summary(console: Console, result: CycleResult) -> None:
     console.print(table)
     accepted = sum(o.version.accepted for o in result.intake)
     console.print(f"Godkända: {accepted}, underkända: {len(result.intake) - accepted}")
+    repeated = sum(not o.new for o in result.intake)
+    if repeated:
+        console.print(f"Redan mottagna och oförändrade: {repeated}")
     if report.missing:
         console.print(f"Underlag saknas från: {', '.join(report.missing)}")
     for kind, path in sorted(result.files.items()):

@@ -16,7 +16,9 @@ import pandas as pd
 from tasks.reading import FORMULA
 from tertial.cycle import Cycle
 from tertial.findings import Finding, Severity
+from tertial.economy import investment_deviation, operations_deviation, within_tolerance
 from tertial.messages import message
+from tertial.numbers import format_number
 from tertial.numbers import NumberParseError, parse_quantity
 from tertial.plan import Indicator
 from tertial.submission import Sheet, Submission, sheets_for
@@ -43,6 +45,7 @@ def prepare(submission: Submission, cycle: Cycle) -> Prepared:
         owned = owned_ids(key, cycle, submission.contributor_id)
         _missing_items(frame, sheet, owned, submission.file, prepared.findings, cycle)
         frame, params = _ENRICH[key](frame, cycle)
+        prepared.findings += identity_findings(key, frame, sheet, cycle.config.kind, submission.file)
         prepared.frames[key] = frame
         prepared.parameters[key] = {"owned_ids": sorted(owned) or ["-"], **params}
     return prepared
@@ -85,7 +88,7 @@ def _parse_columns(frame: pd.DataFrame, sheet: Sheet, file: str, findings: list[
 
 def _parse_cell(raw, column, sheet, row, file, findings):
     """(value, unit) for one cell; a finding and (None, '') when it cannot be read."""
-    if raw is None:
+    if raw is None or (not isinstance(raw, str) and pd.isna(raw)):
         return None, ""
     where = {"file": file, "sheet": sheet.name, "row": int(row), "column": column.header, "value": str(raw)}
     if raw == FORMULA:
@@ -135,17 +138,24 @@ def _enrich_indicators(frame: pd.DataFrame, cycle: Cycle):
     rows = [plan.get(i) for i in frame["id"]]
     frame["name"] = [i.name if i else n for i, n in zip(rows, frame["name"])]
     frame["expected_period"] = [expected_period(i.frequency, kind, year) if i else p for i, p in zip(rows, frame["period"])]
-    frame["requires_outcome"] = [bool(i) and (kind is ReportKind.VB or i.frequency is not Frequency.ANNUAL) for i in rows]
+    frame["requires_outcome"] = [bool(i) and _measured_now(i.frequency, kind) for i in rows]
     frame["requires_forecast"] = [bool(i) and kind.is_tertial and i.frequency is not Frequency.ANNUAL for i in rows]
     frame["percent_capped"] = [bool(i) and i.unit == "%" and i.direction.value != "band" for i in rows]
-    frame["needs_analysis"] = [_needs_analysis(i, o, f) for i, o, f in zip(rows, frame["outcome"], frame["forecast"])]
+    # A tertial report judges the forecast; the VB judges the year's outcome.
+    judged = frame["forecast"] if kind.is_tertial else frame["outcome"]
+    frame["needs_analysis"] = [_needs_analysis(i, v) for i, v in zip(rows, judged)]
     return frame, {"statuses": [s.value for s in IndicatorStatus]}
 
 
-def _needs_analysis(indicator: Indicator | None, outcome: float, forecast: float) -> bool:
-    if indicator is None:
-        return False
-    return needs_analysis(indicator, _decimal(outcome), _decimal(forecast))
+def _measured_now(frequency: Frequency, kind: ReportKind) -> bool:
+    """Whether an indicator of this frequency has an outcome by this report."""
+    if kind is ReportKind.VB:
+        return True
+    return frequency is Frequency.TERTIAL or (frequency is Frequency.HALF_YEAR and kind is ReportKind.T2)
+
+
+def _needs_analysis(indicator: Indicator | None, judged: float) -> bool:
+    return indicator is not None and needs_analysis(indicator, _decimal(judged))
 
 
 def _decimal(value: float) -> Decimal | None:
@@ -182,6 +192,27 @@ def _enrich_economy(frame: pd.DataFrame, cycle: Cycle):
     names = {r.id: r.name for r in [*cycle.plan.economy.areas, *cycle.plan.economy.investments]}
     frame["name"] = [names.get(i, n) for i, n in zip(frame["id"], frame["name"])]
     return frame, {}
+
+
+def identity_findings(key: str, frame: pd.DataFrame, sheet: Sheet, kind: ReportKind, file: str) -> list[Finding]:
+    """A stated Avvikelse must equal the one computed from the row (±0,1 mnkr)."""
+    if key not in ("economy", "investments") or frame.empty:
+        return []
+    compute = operations_deviation if key == "economy" else investment_deviation
+    findings = []
+    for _, row in frame.iterrows():
+        values = {c.key: _decimal(row[c.key]) for c in sheet.columns if c.numeric}
+        stated, computed = values.get("deviation"), compute(values, kind)
+        if stated is None or within_tolerance(stated, computed):
+            continue
+        shown = format_number(computed, 1)
+        findings.append(Finding(
+            "economy_row_identity", Severity.ERROR,
+            message("economy_row_identity", value=row["deviation_raw"], expected=shown, name=row["name"]),
+            file=file, sheet=sheet.name, row=int(row["_row"]), column=sheet.column("deviation").header,
+            item_id=row["id"], item_name=row["name"], value=str(row["deviation_raw"]),
+        ))
+    return findings
 
 
 _ENRICH = {

@@ -12,6 +12,7 @@ from prefect.cache_policies import NO_CACHE
 
 import csv
 import datetime as dt
+import io
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -75,11 +76,26 @@ def _csv_tables(folder: Path) -> dict[str, Table]:
     tables: dict[str, Table] = {}
     names = {s.key: s.name for s in sheets_for_any()}
     for file in sorted(folder.glob("*.csv")):
-        text = file.read_text(encoding="utf-8-sig")
-        dialect = csv.Sniffer().sniff(text[:2048], delimiters=";,\t") if text.strip() else csv.excel
-        rows = [list(r) for r in csv.reader(text.splitlines(), dialect)]
+        text = _decode(file)
+        # Read from a stream, not split lines, so quoted cells may hold line breaks.
+        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))]
         tables[names.get(file.stem, file.stem)] = rows
     return tables
+
+
+def _delimiter(text: str) -> str:
+    """The separator used in the header line: semicolon (Swedish Excel), comma or tab."""
+    header = text.split("\n", 1)[0]
+    return max(";,\t", key=header.count)
+
+
+def _decode(file: Path) -> str:
+    """UTF-8 as documented; Excel's own Swedish CSV export (Windows-1252) is accepted too."""
+    data = file.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
 
 def sheets_for_any() -> list[Sheet]:

@@ -22,10 +22,12 @@ from tertial.vocabulary import ReportKind
 
 # GX phones home, draws progress bars and logs its temporary folders unless told not to.
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-logging.getLogger("great_expectations").setLevel(logging.WARNING)
 
 import great_expectations as gx  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+
+# That module sets its own logger to INFO on import; its temp-folder notice is noise to users.
+logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
 
 
 @cache

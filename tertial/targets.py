@@ -44,12 +44,12 @@ def latest_value(outcome: Decimal | None, forecast: Decimal | None) -> Decimal |
     return forecast if forecast is not None else outcome
 
 
-def needs_analysis(indicator: Indicator, outcome: Decimal | None, forecast: Decimal | None) -> bool:
-    """An analysis is required when there is no årsmål, or the forecast misses it."""
+def needs_analysis(indicator: Indicator, judged: Decimal | None) -> bool:
+    """An analysis is required when there is no årsmål, or the judged value (forecast, or the VB's outcome) misses it."""
     if indicator.annual_target is None:
         return True
     bounds = target_bounds(indicator.annual_target, indicator.direction)
-    return bounds is not None and forecast is not None and not meets(forecast, bounds)
+    return bounds is not None and judged is not None and not meets(judged, bounds)
 
 
 def propose_status(indicator: Indicator, outcome: Decimal | None, forecast: Decimal | None) -> IndicatorStatus:

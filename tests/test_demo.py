@@ -1,0 +1,93 @@
+"""The README's demo command, run as a user runs it, checked against the published figures."""
+
+import csv
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tertial.numbers import parse_quantity
+
+SEED = Path(__file__).parent / "data" / "seed004_indicators.csv"  # rows extracted from the published T1 2024
+pytestmark = [pytest.mark.flow, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("demo")
+    tertial = Path(sys.executable).parent / "tertial"
+    done = subprocess.run([str(tertial), "demo", "--workdir", str(workdir)], capture_output=True, text=True, timeout=600)
+    return done, workdir
+
+
+def test_demo_exits_cleanly_without_noise(demo):
+    done, _ = demo
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "INFO" not in done.stdout + done.stderr  # no Prefect or GX log lines
+    assert "Tertialrapport 1 år 2024 för Enskede-Årsta-Vantörs stadsdelsnämnd" in done.stdout
+    assert "Bidragsgivare: 8, med godkänt underlag: 8" in done.stdout
+    assert "Godkända: 8, underkända: 1" in done.stdout
+
+
+def test_demo_reports_the_deliberate_errors(demo):
+    _, workdir = demo
+    feedback = (workdir / "aterkoppling" / "forskola-v1.txt").read_text(encoding="utf-8")
+    assert "inlämningen är underkänd: 6 fel" in feedback
+    for expected in ("'ca 35' är inte ett tal", "'Tertial 2 2024' men ska vara 'Tertial 1 2024'", "Statusen 'Bra' finns inte",
+                     "134 % ligger utanför 0–100 %", "'Uppfylls nästan' finns inte", "Periodens utfall saknas"):
+        assert expected in feedback
+
+
+def _indicators(report: dict) -> list[dict]:
+    def walk(goals):
+        for goal in goals:
+            yield from ({**i, "goal": goal["number"]} for i in goal["indicators"])
+            yield from walk(goal["children"])
+    return list(walk(report["goals"]))
+
+
+def _number(raw: str) -> float | None:
+    quantity = parse_quantity(raw)
+    return None if quantity is None else float(quantity.value)
+
+
+def test_report_figures_match_the_published_report(demo):
+    _, workdir = demo
+    report = json.loads((workdir / "rapport" / "report.json").read_text(encoding="utf-8"))
+    counts = report["counts"]
+    assert (counts["inriktningsmal"], counts["kf_mal"], counts["namndmal"], counts["indicators"], counts["activities"]) == (3, 16, 25, 83, 91)
+    produced = {(i["goal"], i["name"]): i for i in _indicators(report)}
+    seed = list(csv.DictReader(SEED.open(encoding="utf-8")))
+    assert len(produced) == len(seed) == 83
+    for row in seed:
+        goal = (row["namnd_goal"] or row["kf_area_goal"]).split(" ")[0]
+        indicator = produced[(goal, row["indicator"])]
+        for seed_key, key in (("period_outcome", "outcome"), ("outcome_men", "men"), ("outcome_women", "women"), ("forecast", "forecast")):
+            assert indicator[key] == _number(row[seed_key]), (row["indicator"], key)
+        assert indicator["annual_target"] == row["annual_target"], row["indicator"]
+        assert indicator["period"] == row["period"]
+
+
+def test_html_shows_the_published_values(demo):
+    _, workdir = demo
+    html = (workdir / "rapport" / "report.html").read_text(encoding="utf-8")
+    row = re.search(r'<tr id="ind-1\.2-I2".*?</tr>', html, re.S).group(0)
+    assert "Andel legitimerade förskollärare" in row
+    cells = re.findall(r'<td class="num">(.*?)</td>', row)
+    assert cells[0] == "34,5\u00a0%" and "35,5 %" in cells  # period outcome and årsmål
+    assert "Uppföljning av Kommunfullmäktiges inriktningsmål" in html
+    assert html.count('class="goal goal-3"') == 25
+
+
+def test_demo_rerun_changes_nothing(demo, tmp_path):
+    done, workdir = demo
+    before = {p.name: p.read_bytes() for p in (workdir / "rapport").iterdir()}
+    again = subprocess.run([str(Path(sys.executable).parent / "tertial"), "demo", "--workdir", str(workdir)],
+                           capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0
+    assert "Redan mottagna och oförändrade: 9" in again.stdout
+    assert {p.name: p.read_bytes() for p in (workdir / "rapport").iterdir()} == before

@@ -1,0 +1,64 @@
+"""Declarations are complete: every rule has a Swedish message, and imports go one way."""
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+from tertial.messages import message_table
+from tertial.resources import EXPECTATIONS, ROOT
+
+
+def _suite_rules() -> set[str]:
+    rules = set()
+    for path in EXPECTATIONS.glob("*.json"):
+        for expectation in json.loads(path.read_text(encoding="utf-8"))["expectations"]:
+            assert "rule_id" in expectation["meta"], f"{path.name}: {expectation['type']} has no meta.rule_id"
+            assert expectation["severity"] in ("critical", "warning"), f"{path.name}: {expectation['meta']['rule_id']}"
+            rules.add(expectation["meta"]["rule_id"])
+    return rules
+
+
+def _code_rules() -> set[str]:
+    """Rule ids used by plain pandas checks: literal first arguments of Finding(...) and message(...)."""
+    rules = set()
+    for path in [*(ROOT / "tasks").glob("*.py"), *(ROOT / "flows").glob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("Finding", "message") and node.args:
+                if isinstance(node.args[0], ast.Constant):
+                    rules.add(node.args[0].value)
+    return rules
+
+
+def test_every_rule_has_a_swedish_message():
+    missing = (_suite_rules() | _code_rules()) - set(message_table())
+    assert not missing, f"rules without a Swedish message in messages.yaml: {sorted(missing)}"
+
+
+def test_no_message_without_a_rule():
+    unused = set(message_table()) - _suite_rules() - _code_rules() - {"structure"}
+    assert not unused, f"messages.yaml has entries no rule uses: {sorted(unused)}"
+
+
+LAYERS = {"tertial": set(), "tasks": {"tertial"}, "flows": {"tasks", "tertial"}}
+
+
+@pytest.mark.parametrize("package", sorted(LAYERS))
+def test_imports_go_one_way(package):
+    """flows → tasks → tertial: a lower layer never imports a higher one."""
+    forbidden = set(LAYERS) - LAYERS[package] - {package}
+    for path in (ROOT / package).glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            for name in names:
+                assert name.split(".")[0] not in forbidden, f"{path.relative_to(ROOT)} imports {name}"
+
+
+def test_flows_import():
+    import flows.cli  # noqa: F401
+    import flows.cycle
+    import flows.intake
+
+    assert flows.cycle.run_cycle.name == "tertialcykel"
+    assert flows.intake.take_in_submission.name == "ta-emot-inlamning"

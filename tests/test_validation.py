@@ -1,0 +1,115 @@
+"""Validation: real GX suites on real workbooks; each finding is located to the cell."""
+
+import pytest
+
+from tasks.reading import read_submission
+from tasks.validation import validate_submission
+from tests.builders import filled_rows, write_filled
+from tertial.findings import Severity
+
+
+def _findings(tmp_path, cycle, contributor, change=None):
+    rows = filled_rows(cycle, contributor)
+    if change:
+        change(rows)
+    path = write_filled(tmp_path, cycle, contributor, rows)
+    return validate_submission.fn(read_submission.fn(path, cycle), cycle)
+
+
+def _set(sheet: str, item: str, **values):
+    def change(rows):
+        key = "goal" if sheet == "goals" else "key" if sheet == "texts" else "id"
+        next(r for r in rows[sheet] if r[key] == item).update(values)
+    return change
+
+
+@pytest.mark.parametrize("contributor", ["stab", "barn", "aldre"])
+def test_complete_submissions_pass(tmp_path, mini_cycle, contributor):
+    assert [f.line() for f in _findings(tmp_path, mini_cycle, contributor) if f.severity is Severity.ERROR] == []
+
+
+@pytest.mark.parametrize(
+    "contributor, change, rule, sheet, row, column, severity",
+    [
+        # Period of a tertial indicator must be this report's tertial.
+        ("barn", _set("indicators", "1.1-I1", period="Tertial 2 2025"), "indicator_period", "Indikatorer", 2, "Period", Severity.ERROR),
+        # A tertial indicator needs a period outcome in T1.
+        ("barn", _set("indicators", "1.1-I2", outcome=""), "indicator_outcome_missing", "Indikatorer", 3, "Periodens utfall", Severity.ERROR),
+        # An annual indicator does not (row 4 is the annual one): no finding expected, see below.
+        ("barn", _set("indicators", "1.1-I1", outcome="134 %"), "indicator_percent_range", "Indikatorer", 2, "Periodens utfall", Severity.ERROR),
+        ("barn", _set("indicators", "1.1-I1", men="ca 35"), "number_invalid", "Indikatorer", 2, "Utfall män/pojkar", Severity.ERROR),
+        ("barn", _set("indicators", "1.1-I1", status="Bra"), "indicator_status_unknown", "Indikatorer", 2, "Status", Severity.ERROR),
+        ("barn", _set("indicators", "1.1-I1", status=""), "indicator_status_missing", "Indikatorer", 2, "Status", Severity.ERROR),
+        # Placed children: lower is better, forecast 45 misses the target 40, so an analysis is required.
+        ("barn", _set("indicators", "1.1-I2", forecast="45 st", analysis=""), "indicator_analysis_missing", "Indikatorer", 3, "Analys", Severity.ERROR),
+        ("barn", _set("indicators", "1.1-I1", forecast=""), "indicator_forecast_missing", "Indikatorer", 2, "Prognos helår", Severity.WARNING),
+        ("barn", _set("goals", "1.1", assessment="Uppfylls nästan"), "goal_assessment_unknown", "Mål", 2, "Bedömning", Severity.ERROR),
+        ("barn", _set("goals", "1.1.1", expected=""), "goal_expected_missing", "Mål", 3, "Förväntat resultat", Severity.WARNING),
+        ("barn", _set("activities", "1.1.1-A1", end="2024-12-31"), "activity_end_before_start", "Aktiviteter", 2, "Slutdatum", Severity.ERROR),
+        ("barn", _set("activities", "1.1.1-A1", end="2026-02-01"), "activity_outside_year", "Aktiviteter", 2, "Slutdatum", Severity.ERROR),
+        ("barn", _set("activities", "1.1.1-A1", start="första januari"), "date_invalid", "Aktiviteter", 2, "Startdatum", Severity.ERROR),
+        # Ended 2025-03-31, before the period end, not completed and no Avvikelse.
+        ("barn", _set("activities", "1.1.2-A1", status="Pågår"), "activity_overdue", "Aktiviteter", 3, "Avvikelse", Severity.WARNING),
+        ("stab", _set("texts", "direktiv", text=""), "text_missing", "Texter", 7, "Text", Severity.ERROR),
+        ("stab", _set("economy", "aldre", budget=""), "economy_value_missing", "Ekonomi", 4, "Budget", Severity.ERROR),
+        ("barn", _set("indicators", "1.1-I1", id="9.9-I9"), "indicator_unknown", "Indikatorer", 2, "Id", Severity.ERROR),
+    ],
+)
+def test_each_rule_names_its_cell(tmp_path, mini_cycle, contributor, change, rule, sheet, row, column, severity):
+    findings = _findings(tmp_path, mini_cycle, contributor, change)
+    hits = [f for f in findings if f.rule_id == rule]
+    assert hits, [f.line() for f in findings]
+    assert (hits[0].sheet, hits[0].row, hits[0].column, hits[0].severity) == (sheet, row, column, severity)
+    assert hits[0].file == f"{contributor}.xlsx"
+
+
+def test_messages_say_what_was_found_and_expected(tmp_path, mini_cycle):
+    findings = _findings(tmp_path, mini_cycle, "barn", _set("indicators", "1.1-I1", period="Tertial 2 2025", status="Bra"))
+    messages = {f.rule_id: f.message for f in findings}
+    assert messages["indicator_period"] == "Perioden är 'Tertial 2 2025' men ska vara 'Tertial 1 2025' för denna rapport. Rätta perioden."
+    assert "Välj en av: Uppfylls helt, Uppfylls delvis, Uppfylls inte, Ej mätbar." in messages["indicator_status_unknown"]
+
+
+def test_annual_indicator_needs_no_outcome_in_t1(tmp_path, mini_cycle):
+    findings = _findings(tmp_path, mini_cycle, "barn")
+    assert not [f for f in findings if f.item_id == "1.1.1-I1"]
+
+
+def test_removed_row_is_reported_missing(tmp_path, mini_cycle):
+    findings = _findings(tmp_path, mini_cycle, "barn", lambda rows: rows["activities"].pop(0))
+    missing = [f for f in findings if f.rule_id == "item_missing"]
+    assert [(f.sheet, f.item_id) for f in missing] == [("Aktiviteter", "1.1.1-A1")]
+    assert "Införa gemensam screening i förskolan" in missing[0].message
+
+
+def test_unreadable_number_is_reported_once(tmp_path, mini_cycle):
+    findings = _findings(tmp_path, mini_cycle, "barn", _set("indicators", "1.1-I2", outcome="cirka 40"))
+    at_cell = [f for f in findings if (f.row, f.column) == (3, "Periodens utfall")]
+    assert [f.rule_id for f in at_cell] == ["number_invalid"]
+
+
+def test_band_target_accepts_values_inside_the_band(tmp_path, mini_cycle):
+    inside = _findings(tmp_path, mini_cycle, "stab", _set("indicators", "2.1-I1", forecast="0,9 %", analysis=""))
+    outside = _findings(tmp_path, mini_cycle, "stab", _set("indicators", "2.1-I1", forecast="1,4 %", analysis=""))
+    assert not [f for f in inside if f.rule_id == "indicator_analysis_missing"]
+    assert [f.item_id for f in outside if f.rule_id == "indicator_analysis_missing"] == ["2.1-I1"]
+
+
+def test_stated_deviation_must_match_the_row(tmp_path, mini_cycle):
+    # 356,7 + 0,2 + 0,0 − 369,9 = −13,0; stating −12,0 is off by more than 0,1 mnkr.
+    findings = _findings(tmp_path, mini_cycle, "stab", _set("economy", "iof", deviation="-12,0"))
+    hit = next(f for f in findings if f.rule_id == "economy_row_identity")
+    assert (hit.sheet, hit.row, hit.column, hit.severity) == ("Ekonomi", 2, "Avvikelse", Severity.ERROR)
+    assert "-13,0" in hit.message and "-12,0" in hit.message
+    rounding = _findings(tmp_path, mini_cycle, "stab", _set("economy", "iof", deviation="-13,1"))
+    assert not [f for f in rounding if f.rule_id == "economy_row_identity"]  # within ±0,1
+
+
+def test_windows_1252_csv_is_read(tmp_path, mini_cycle):
+    from tests.builders import write_filled_csv
+
+    folder = write_filled_csv(tmp_path, mini_cycle, "aldre")
+    for file in folder.glob("*.csv"):
+        file.write_bytes(file.read_text(encoding="utf-8").encode("cp1252"))
+    submission = read_submission.fn(folder, mini_cycle)
+    assert submission.frame("goals").loc[0, "title"] == "Äldre får god omsorg"
