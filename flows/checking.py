@@ -6,9 +6,11 @@ from pathlib import Path
 
 from flows.intake import structure_finding
 from tasks.reading import read_submission
+from tasks.versions import Change, diff_submissions
 from tasks.validation import validate_submission
 from tertial.config import load_cycle
-from tertial.errors import SubmissionError
+from tertial.errors import SubmissionError, TertialError
+from tertial.ledger import Ledger
 from tertial.findings import Finding
 
 
@@ -21,3 +23,18 @@ def check_file(path: Path, cycle_path: Path) -> list[Finding]:
     except SubmissionError as error:
         return [structure_finding(error)]
     return validate_submission.fn(submission, cycle)
+
+
+def compare_versions(cycle_path: Path, contributor: str, old: int | None, new: int | None, ledger: Ledger) -> list[Change]:
+    """Changes between two recorded versions, read back from the archive."""
+    cycle = load_cycle(cycle_path)
+    versions = {v.number: v for v in ledger.versions(cycle.config.id, contributor)}
+    if len(versions) < 2 and (old is None or new is None):
+        raise TertialError(f"{contributor} har {len(versions)} version(er) i {cycle.config.id}; det behövs två att jämföra.")
+    numbers = sorted(versions)
+    old, new = old or numbers[-2], new or numbers[-1]
+    for number in (old, new):
+        if number not in versions:
+            raise TertialError(f"Version {number} finns inte för {contributor}; det finns {', '.join(map(str, numbers))}.")
+    read = [read_submission.fn(Path(versions[n].archive_path), cycle) for n in (old, new)]
+    return diff_submissions(read[0], read[1], cycle.config.kind, cycle.config.year)

@@ -115,6 +115,121 @@ def validate(
     raise typer.Exit(code=1 if errors or (strict and warnings) else 0)
 
 
+Workdir = Annotated[Path, typer.Option(help="Mapp för arkiv, liggare, återkoppling och rapport.")]
+Ledger = Annotated[Optional[str], typer.Option(help="SQLAlchemy-URL till liggaren; standard är SQLite i workdir.")]
+CyclePath = Annotated[Path, typer.Option("--cycle", help="Cykelns konfigurationsfil (YAML).")]
+
+
+@app.command("open")
+def open_(
+    cycle: CyclePath,
+    out: Annotated[Path, typer.Option(help="Mapp för arbetsböcker och kalenderfiler.")] = Path("utskick"),
+    previous_report: Annotated[Optional[Path], typer.Option(help="Förra rapportens report.json; dess texter blir utgångspunkt.")] = None,
+    kolada: Annotated[Optional[Path], typer.Option(help="Kolada-export (JSON) att förifylla utfall från.")] = None,
+    debug: Debug = False,
+) -> None:
+    """Öppna cykeln: en förifylld arbetsbok och en kalenderfil per bidragsgivare."""
+    quiet_prefect(debug)
+    try:
+        from flows.gather import open_reporting_cycle
+
+        with console.status("Skapar arbetsböcker …"):
+            handed = open_reporting_cycle(cycle_path=cycle, out_dir=out, previous_report=previous_report, kolada=kolada)
+    except Exception as error:  # noqa: BLE001
+        fail(error, debug)
+    for item in handed:
+        console.print(f"{item.contributor_id}: {item.workbook} och {item.calendar}")
+
+
+@app.command()
+def collect(
+    cycle: CyclePath,
+    inbox: Annotated[Path, typer.Option(help="Inkorgen med inlämningar.")] = Path("inkorg"),
+    workdir: Workdir = Path("tertial-run"),
+    ledger: Ledger = None,
+    every: Annotated[Optional[int], typer.Option(help="Kör om var N:e minut (Prefect-schema) i stället för en gång.")] = None,
+    debug: Debug = False,
+) -> None:
+    """Ta emot nya inlämningar: arkivera, läs, validera och spara en version per fil."""
+    quiet_prefect(debug)
+    from flows.gather import collect as collect_flow
+
+    parameters = {"cycle_path": cycle, "inbox": inbox, "workdir": workdir, "ledger_url": ledger}
+    if every:
+        import datetime as dt
+
+        collect_flow.serve(name=f"samla-in-{cycle.stem}", interval=dt.timedelta(minutes=every), parameters=parameters)
+        return
+    try:
+        outcomes = collect_flow(**parameters)
+    except Exception as error:  # noqa: BLE001
+        fail(error, debug)
+    for outcome in outcomes:
+        version = outcome.version
+        state = "ny version" if outcome.new else "redan mottagen"
+        console.print(f"{outcome.file}: {version.contributor_id} version {version.number}, {version.status} "
+                      f"({version.errors} fel, {version.warnings} varningar), {state}")
+
+
+def _ledger(workdir: Path, url: str | None):
+    from flows.gather import default_ledger_url
+    from tertial.ledger import Ledger as LedgerStore
+
+    return LedgerStore(url or default_ledger_url(workdir))
+
+
+@app.command()
+def history(
+    cycle: CyclePath,
+    contributor: Annotated[str, typer.Option(help="Bidragsgivarens id.")],
+    workdir: Workdir = Path("tertial-run"),
+    ledger: Ledger = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv versionerna som JSON.")] = False,
+    debug: Debug = False,
+) -> None:
+    """Lista en bidragsgivares versioner med tid, kontrollsumma och resultat."""
+    from tertial.config import load_cycle
+
+    try:
+        loaded = load_cycle(cycle)
+        versions = _ledger(workdir, ledger).versions(loaded.config.id, contributor)
+    except Exception as error:  # noqa: BLE001
+        fail(error, debug)
+    rows = [{"version": v.number, "mottagen": v.received_at.isoformat(timespec="seconds"), "sha256": v.sha256,
+             "fil": v.original_name, "resultat": v.status, "fel": v.errors, "varningar": v.warnings} for v in versions]
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    if not rows:
+        console.print(f"Inga versioner från {contributor} i {loaded.config.id}.")
+    for r in rows:
+        console.print(f"Version {r['version']}: {r['mottagen']} {r['sha256'][:12]} {r['fil']} – {r['resultat']} "
+                      f"({r['fel']} fel, {r['varningar']} varningar)")
+
+
+@app.command()
+def diff(
+    cycle: CyclePath,
+    contributor: Annotated[str, typer.Option(help="Bidragsgivarens id.")],
+    from_version: Annotated[Optional[int], typer.Option("--from", help="Äldre version (standard: näst senaste).")] = None,
+    to_version: Annotated[Optional[int], typer.Option("--to", help="Nyare version (standard: senaste).")] = None,
+    workdir: Workdir = Path("tertial-run"),
+    ledger: Ledger = None,
+    debug: Debug = False,
+) -> None:
+    """Visa vilka värden och texter som ändrats mellan två versioner."""
+    quiet_prefect(debug)
+    try:
+        from flows.checking import compare_versions
+
+        changes = compare_versions(cycle, contributor, from_version, to_version, _ledger(workdir, ledger))
+    except Exception as error:  # noqa: BLE001
+        fail(error, debug)
+    for change in changes:
+        console.print(change.line())
+    console.print(f"{len(changes)} ändringar.")
+
+
 @app.command("check-config")
 def check_config(
     cycle: Annotated[Path, typer.Option(help="Cykelns konfigurationsfil (YAML).")],

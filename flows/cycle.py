@@ -1,4 +1,4 @@
-"""The reporting cycle end to end: open it, take in submissions, assemble the report."""
+"""The reporting cycle end to end: take in submissions, then assemble the report."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 
 from prefect import flow
 
-from flows.intake import IntakeOutcome, take_in_submission
+from flows.gather import collect, default_ledger_url
+from flows.intake import IntakeOutcome
 from tasks.assembly import build_report
 from tasks.configuration import open_cycle
-from tasks.intake import find_submissions
 from tasks.ledger import accepted_submissions
 from tasks.rendering import write_report
 from tertial.ledger import Ledger
@@ -26,17 +26,12 @@ class CycleResult:
     files: dict[str, Path]
 
 
-def default_ledger_url(workdir: Path) -> str:
-    return f"sqlite:///{(workdir / 'tertial.sqlite').resolve()}"
-
-
 @flow(name="tertialcykel", flow_run_name="cykel {cycle_path.stem}")
 def run_cycle(cycle_path: Path, inbox: Path, workdir: Path, ledger_url: str | None = None) -> CycleResult:
+    ledger_url = ledger_url or default_ledger_url(workdir)
+    intake = collect(cycle_path, inbox, workdir, ledger_url)
     cycle = open_cycle(cycle_path)
-    workdir.mkdir(parents=True, exist_ok=True)
-    ledger = Ledger(ledger_url or default_ledger_url(workdir))
-    intake = [take_in_submission(path, cycle, ledger, workdir) for path in find_submissions(inbox)]
-    accepted = accepted_submissions(ledger, cycle)
+    accepted = accepted_submissions(Ledger(ledger_url), cycle)
     report = build_report(cycle, accepted)
     files = write_report(report, workdir / "rapport")
     return CycleResult(cycle.config.id, cycle.title, intake, report, files)

@@ -38,7 +38,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tasks.workbooks import Rows, prefilled_rows, write_csv_folder, write_workbook  # noqa: E402
+from tasks.workbooks import pin_xlsx_timestamps, Rows, prefilled_rows, write_csv_folder, write_workbook  # noqa: E402
 from tertial.config import load_cycle, load_plan  # noqa: E402
 from tertial.cycle import Cycle  # noqa: E402
 from tertial.numbers import format_number, parse_quantity  # noqa: E402
@@ -828,20 +828,6 @@ _Dumper.add_representer(Quoted, lambda d, data: d.represent_scalar("tag:yaml.org
 def write_yaml(path: Path, document: dict[str, Any]) -> None:
     text = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096)
     path.write_text(GENERATED + text, encoding="utf-8")
-
-
-def pin_xlsx_timestamps(path: Path, moment: dt.datetime) -> None:
-    """Rewrite the xlsx with fixed document and zip-entry timestamps so reruns give identical bytes."""
-    stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    with zipfile.ZipFile(path) as source:
-        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in entries:
-            if name == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
-            target.writestr(zipfile.ZipInfo(name, date_time=moment.timetuple()[:6]), data, zipfile.ZIP_DEFLATED)
-    path.write_bytes(buffer.getvalue())
 
 
 def write_submissions(cycle: Cycle, folder: Path, sources: Sources) -> list[Path]:

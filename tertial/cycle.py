@@ -68,6 +68,7 @@ class CycleConfig(Strict):
     decisions: list[Decision] = Field(default_factory=list)
     contributors: list[Contributor] = Field(min_length=1)
     previous_cycle: Path | None = Field(None, description="The T2 cycle file, for the VB's comparison.")
+    kolada_municipality: str | None = Field(None, description="Kolada municipality or unit id, for pre-filling outcomes.")
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> "CycleConfig":

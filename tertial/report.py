@@ -75,6 +75,11 @@ class TextBlock(Model):
     bullets: list[str] = Field(default_factory=list)
 
 
+def text_of(block: TextBlock) -> str:
+    """A text block back as the text a contributor types: paragraphs, then '- ' bullets."""
+    return "\n\n".join(block.paragraphs + (["\n".join(f"- {b}" for b in block.bullets)] if block.bullets else []))
+
+
 class SummaryBlock(Model):
     """Sammanfattande analys for one inriktningsmål."""
 

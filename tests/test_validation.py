@@ -113,3 +113,16 @@ def test_windows_1252_csv_is_read(tmp_path, mini_cycle):
         file.write_bytes(file.read_text(encoding="utf-8").encode("cp1252"))
     submission = read_submission.fn(folder, mini_cycle)
     assert submission.frame("goals").loc[0, "title"] == "Äldre får god omsorg"
+
+
+def test_formula_instead_of_value_is_an_error(tmp_path, mini_cycle):
+    import openpyxl
+
+    path = write_filled(tmp_path, mini_cycle, "barn")
+    workbook = openpyxl.load_workbook(path)
+    workbook["Indikatorer"]["F3"] = "=40+3"  # Periodens utfall of 1.1-I2
+    workbook.save(path)
+    findings = validate_submission.fn(read_submission.fn(path, mini_cycle), mini_cycle)
+    hit = next(f for f in findings if f.rule_id == "formula")
+    assert (hit.sheet, hit.row, hit.column, hit.severity) == ("Indikatorer", 3, "Periodens utfall", Severity.ERROR)
+    assert "formel" in hit.message

@@ -1,0 +1,89 @@
+"""What Tertial can fill in before a contributor starts: last report's texts and Kolada figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from tasks.workbooks import Rows, prefilled_rows
+from tertial.cycle import Cycle
+from tertial.kolada import KoladaValue, read_kolada
+from tertial.numbers import format_quantity
+from tertial.report import GoalSection, Report, text_of
+
+
+@task(cache_policy=NO_CACHE)
+def load_previous_report(path: Path | None) -> Report | None:
+    """The previous cycle's report.json, whose texts are the starting point for this one."""
+    return Report.model_validate_json(Path(path).read_text(encoding="utf-8")) if path else None
+
+
+@task(cache_policy=NO_CACHE)
+def load_kolada(path: Path | None, cycle: Cycle) -> dict[tuple[str, int], KoladaValue]:
+    if path is None or not cycle.config.kolada_municipality:
+        return {}
+    return read_kolada(path, cycle.config.kolada_municipality)
+
+
+@task(cache_policy=NO_CACHE)
+def handout_rows(cycle: Cycle, contributor_id: str, previous: Report | None, kolada: dict) -> Rows:
+    rows = prefilled_rows(cycle, contributor_id)
+    if previous is not None:
+        _previous_texts(rows, previous)
+    if kolada:
+        _kolada_values(rows, cycle, kolada)
+    return rows
+
+
+def _goals(sections: list[GoalSection]):
+    for goal in sections:
+        yield goal
+        yield from _goals(goal.children)
+
+
+def _previous_texts(rows: Rows, previous: Report) -> None:
+    goals = {g.number: g for g in _goals(previous.goals)}
+    for row in rows["goals"]:
+        goal = goals.get(str(row["goal"]))
+        if goal:
+            row.update(analysis=goal.analysis, description=goal.description,
+                       expected="\n".join(f"- {e}" for e in goal.expected))
+    blocks = {b.key: b for b in _text_blocks(previous)}
+    for row in rows["texts"]:
+        if row["key"] in blocks:
+            row["text"] = text_of(blocks[row["key"]])
+
+
+def _text_blocks(report: Report):
+    yield report.summary
+    yield report.directives
+    for block in report.summary_analysis:
+        yield block.positive
+        yield block.challenges
+    economy = report.economy
+    yield from [b for b in (economy.overview, economy.investment_text) if b]
+    yield from economy.area_texts
+    yield from report.extra_sections
+
+
+def _kolada_values(rows: Rows, cycle: Cycle, kolada: dict[tuple[str, int], KoladaValue]) -> None:
+    """This year's value as the outcome (split by sex where the plan does); last year's as previous."""
+    plan = {i.id: i for i in cycle.plan.indicators}
+    year = cycle.config.year
+    for row in rows["indicators"]:
+        indicator = plan[row["id"]]
+        if not indicator.kpi:
+            continue
+        now, before = kolada.get((indicator.kpi, year)), kolada.get((indicator.kpi, year - 1))
+        if now:
+            row.update(outcome=_shown(now.total, indicator.unit))
+            if indicator.aggregation.value != "none":
+                row.update(men=_shown(now.men, indicator.unit), women=_shown(now.women, indicator.unit))
+        if before and not row.get("previous"):
+            row["previous"] = _shown(before.total, indicator.unit)
+
+
+def _shown(value, unit: str) -> str:
+    return format_quantity(value, unit).replace("\u00a0", " ") if value is not None else ""

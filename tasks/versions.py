@@ -1,0 +1,50 @@
+"""Comparing two versions of a contributor's submission, cell by cell."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from tertial.submission import Submission, sheets_for
+from tertial.vocabulary import ReportKind
+
+
+@dataclass(frozen=True)
+class Change:
+    sheet: str
+    item_id: str
+    item_name: str
+    column: str
+    before: str
+    after: str
+
+    def line(self) -> str:
+        """'Indikatorer, 1.1-I1 (Andel …), Periodens utfall: '72 %' → '74 %'' in Swedish."""
+        where = f"{self.sheet}, {self.item_id}" + (f" ({self.item_name})" if self.item_name else "")
+        if self.column == "":
+            return f"{where}: {'raden lades till' if self.before == '' else 'raden togs bort'}"
+        return f"{where}, {self.column}: '{self.before}' → '{self.after}'"
+
+
+def _records(frame: pd.DataFrame, id_column: str) -> dict[str, dict[str, str]]:
+    if frame.empty:
+        return {}
+    clean = frame.drop(columns=["_row"], errors="ignore").fillna("").astype(str)
+    return {row[id_column]: row for row in clean.to_dict("records")}
+
+
+def diff_submissions(old: Submission, new: Submission, kind: ReportKind, year: int) -> list[Change]:
+    """Every value or text that differs between two versions, in sheet and row order."""
+    changes = []
+    for key, sheet in sheets_for(kind, year).items():
+        before, after = _records(old.frame(key), sheet.id_column), _records(new.frame(key), sheet.id_column)
+        for item in [*after, *(i for i in before if i not in after)]:
+            a, b = before.get(item), after.get(item)
+            name = str((b or a).get("name") or (b or a).get("title") or "")
+            if a is None or b is None:
+                changes.append(Change(sheet.name, item, name, "", "" if a is None else "x", "" if b is None else "x"))
+                continue
+            changes += [Change(sheet.name, item, name, c.header, a.get(c.key, ""), b.get(c.key, ""))
+                        for c in sheet.columns if a.get(c.key, "") != b.get(c.key, "")]
+    return changes
