@@ -13,17 +13,17 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from tasks.indicator_facts import add_indicator_facts, unit_findings_rows
 from tasks.reading import FORMULA
 from tertial.cycle import Cycle
 from tertial.findings import Finding, Severity
-from tertial.economy import investment_deviation, operations_deviation, within_tolerance
+from tertial.economy import TOLERANCE, investment_deviation, operations_deviation, within_tolerance
+from tertial.plan import RowType
 from tertial.messages import message
-from tertial.numbers import format_number
+from tertial.numbers import format_number, to_decimal
 from tertial.numbers import NumberParseError, parse_quantity
-from tertial.plan import Indicator
 from tertial.submission import Sheet, Submission, sheets_for
-from tertial.targets import needs_analysis
-from tertial.vocabulary import ActivityStatus, Assessment, Frequency, IndicatorStatus, ReportKind, expected_period
+from tertial.vocabulary import ActivityStatus, Assessment, IndicatorStatus, ReportKind
 
 
 @dataclass
@@ -45,7 +45,9 @@ def prepare(submission: Submission, cycle: Cycle) -> Prepared:
         owned = owned_ids(key, cycle, submission.contributor_id)
         _missing_items(frame, sheet, owned, submission.file, prepared.findings, cycle)
         frame, params = _ENRICH[key](frame, cycle)
-        prepared.findings += identity_findings(key, frame, sheet, cycle.config.kind, submission.file)
+        prepared.findings += identity_findings(key, frame, sheet, cycle, submission.file)
+        if key == "indicators":
+            prepared.findings += unit_findings(frame, sheet, cycle, submission.file)
         prepared.frames[key] = frame
         prepared.parameters[key] = {"owned_ids": sorted(owned) or ["-"], **params}
     return prepared
@@ -133,33 +135,7 @@ def item_name(cycle: Cycle, sheet_key: str, item: str) -> str:
 
 
 def _enrich_indicators(frame: pd.DataFrame, cycle: Cycle):
-    kind, year = cycle.config.kind, cycle.config.year
-    plan = {i.id: i for i in cycle.plan.indicators}
-    rows = [plan.get(i) for i in frame["id"]]
-    frame["name"] = [i.name if i else n for i, n in zip(rows, frame["name"])]
-    frame["expected_period"] = [expected_period(i.frequency, kind, year) if i else p for i, p in zip(rows, frame["period"])]
-    frame["requires_outcome"] = [bool(i) and _measured_now(i.frequency, kind) for i in rows]
-    frame["requires_forecast"] = [bool(i) and kind.is_tertial and i.frequency is not Frequency.ANNUAL for i in rows]
-    frame["percent_capped"] = [bool(i) and i.unit == "%" and i.direction.value != "band" for i in rows]
-    # A tertial report judges the forecast; the VB judges the year's outcome.
-    judged = frame["forecast"] if kind.is_tertial else frame["outcome"]
-    frame["needs_analysis"] = [_needs_analysis(i, v) for i, v in zip(rows, judged)]
-    return frame, {"statuses": [s.value for s in IndicatorStatus]}
-
-
-def _measured_now(frequency: Frequency, kind: ReportKind) -> bool:
-    """Whether an indicator of this frequency has an outcome by this report."""
-    if kind is ReportKind.VB:
-        return True
-    return frequency is Frequency.TERTIAL or (frequency is Frequency.HALF_YEAR and kind is ReportKind.T2)
-
-
-def _needs_analysis(indicator: Indicator | None, judged: float) -> bool:
-    return indicator is not None and needs_analysis(indicator, _decimal(judged))
-
-
-def _decimal(value: float) -> Decimal | None:
-    return None if pd.isna(value) else Decimal(str(value))
+    return add_indicator_facts(frame, cycle), {"statuses": [s.value for s in IndicatorStatus]}
 
 
 def _enrich_goals(frame: pd.DataFrame, cycle: Cycle):
@@ -194,24 +170,71 @@ def _enrich_economy(frame: pd.DataFrame, cycle: Cycle):
     return frame, {}
 
 
-def identity_findings(key: str, frame: pd.DataFrame, sheet: Sheet, kind: ReportKind, file: str) -> list[Finding]:
-    """A stated Avvikelse must equal the one computed from the row (±0,1 mnkr)."""
+def unit_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, file: str) -> list[Finding]:
+    """A value written in another unit than the indicator's (e.g. '15 st' in a 'barn/avd.' row)."""
+    findings = []
+    for index, key, unit, expected in unit_findings_rows(frame, cycle):
+        row = frame.loc[index]
+        raw = str(row[f"{key}_raw"])
+        findings.append(Finding(
+            "indicator_unit_mismatch", Severity.WARNING,
+            message("indicator_unit_mismatch", value=raw, expected=expected or "ingen enhet", name=row["name"]),
+            file=file, sheet=sheet.name, row=int(row["_row"]), column=sheet.column(key).header,
+            item_id=row["id"], item_name=row["name"], value=raw,
+        ))
+    return findings
+
+
+def identity_findings(key: str, frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, file: str) -> list[Finding]:
+    """Stated Avvikelse (and the VB's Justerad avvikelse) must equal what the row gives, ±0,1 mnkr."""
     if key not in ("economy", "investments") or frame.empty:
         return []
+    kind = cycle.config.kind
     compute = operations_deviation if key == "economy" else investment_deviation
     findings = []
     for _, row in frame.iterrows():
-        values = {c.key: _decimal(row[c.key]) for c in sheet.columns if c.numeric}
-        stated, computed = values.get("deviation"), compute(values, kind)
-        if stated is None or within_tolerance(stated, computed):
+        values = {c.key: to_decimal(row[c.key]) for c in sheet.columns if c.numeric}
+        expected = {"deviation": compute(values, kind)}
+        if key == "economy" and not kind.is_tertial and values.get("deviation") is not None:
+            expected["adjusted"] = values["deviation"] + (values.get("transfer") or 0)
+        for column, computed in expected.items():
+            stated = values.get(column)
+            if stated is not None and not within_tolerance(stated, computed):
+                findings.append(_identity_finding(row, sheet, column, computed, file))
+    if key == "economy":
+        findings += varav_findings(frame, sheet, cycle, file)
+    return findings
+
+
+def _identity_finding(row: pd.Series, sheet: Sheet, column: str, computed, file: str) -> Finding:
+    raw = str(row[f"{column}_raw"])
+    return Finding(
+        "economy_row_identity", Severity.ERROR,
+        message("economy_row_identity", value=raw, expected=format_number(computed, 1), name=row["name"]),
+        file=file, sheet=sheet.name, row=int(row["_row"]), column=sheet.column(column).header,
+        item_id=row["id"], item_name=row["name"], value=raw,
+    )
+
+
+def varav_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, file: str) -> list[Finding]:
+    """`varav` rows break their parent down, so together they cannot exceed it (±0,1 mnkr)."""
+    layout = {r.id: r for r in cycle.plan.economy.areas}
+    by_id = frame.set_index("id", drop=False)
+    findings = []
+    for parent in {r.parent for r in layout.values() if r.row_type is RowType.VARAV}:
+        children = [r.id for r in layout.values() if r.parent == parent and r.row_type is RowType.VARAV and r.id in by_id.index]
+        if parent not in by_id.index or not children:
             continue
-        shown = format_number(computed, 1)
-        findings.append(Finding(
-            "economy_row_identity", Severity.ERROR,
-            message("economy_row_identity", value=row["deviation_raw"], expected=shown, name=row["name"]),
-            file=file, sheet=sheet.name, row=int(row["_row"]), column=sheet.column("deviation").header,
-            item_id=row["id"], item_name=row["name"], value=str(row["deviation_raw"]),
-        ))
+        total = sum((to_decimal(by_id.at[c, "budget"]) or 0) for c in children)
+        budget = to_decimal(by_id.at[parent, "budget"])
+        if budget is not None and total - budget > TOLERANCE:
+            row = by_id.loc[parent]
+            findings.append(Finding(
+                "economy_varav_exceeds", Severity.ERROR,
+                message("economy_varav_exceeds", value=format_number(total, 1), expected=format_number(budget, 1), name=row["name"]),
+                file=file, sheet=sheet.name, row=int(row["_row"]), column=sheet.column("budget").header,
+                item_id=parent, item_name=row["name"], value=str(row["budget_raw"]),
+            ))
     return findings
 
 

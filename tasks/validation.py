@@ -80,7 +80,8 @@ def run_suites(prepared: Prepared, submission: Submission, kind: ReportKind, yea
 def _findings(item, frame: pd.DataFrame, sheet, params: dict, file: str) -> list[Finding]:
     config = item.expectation_config
     rule = config.meta["rule_id"]
-    column_key = config.kwargs.get("column") or config.kwargs.get("column_A")
+    # meta.cell names the sheet column a derived-column rule is about.
+    column_key = config.meta.get("cell") or config.kwargs.get("column") or config.kwargs.get("column_A")
     header = sheet.column(column_key).header if column_key in {c.key for c in sheet.columns} else column_key
     severity = Severity.WARNING if str(config.severity.value) == "warning" else Severity.ERROR
     out = []
@@ -107,6 +108,8 @@ def _shown(row: pd.Series, key: str) -> str:
 
 def _expected(config, row: pd.Series, params: dict) -> str:
     kwargs = config.kwargs
+    if "expected_column" in config.meta:
+        return _shown(row, config.meta["expected_column"])
     if "column_B" in kwargs:
         return _shown(row, kwargs["column_B"])
     value_set = kwargs.get("value_set")
@@ -117,8 +120,6 @@ def _expected(config, row: pd.Series, params: dict) -> str:
     if "min_value" in kwargs or "max_value" in kwargs:
         low, high = (_param(kwargs.get(k), params) for k in ("min_value", "max_value"))
         return f"{low}–{high}"
-    if "row_condition" in kwargs and "end" in row:
-        return _shown(row, "end")
     return ""
 
 
@@ -136,14 +137,10 @@ def validate_submission(submission: Submission, cycle: Cycle) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.severity is not Severity.ERROR, f.sheet or "", f.row or 0, f.rule_id))
 
 
+UNREADABLE = {"number_invalid", "date_invalid", "formula"}
+
+
 def one_per_cell(findings: list[Finding]) -> list[Finding]:
-    """Keep the first finding per cell: an unreadable number is not also reported as missing."""
-    seen: set[tuple] = set()
-    kept = []
-    for finding in findings:
-        cell = (finding.sheet, finding.row, finding.column)
-        if finding.row is not None and cell in seen:
-            continue
-        seen.add(cell)
-        kept.append(finding)
-    return kept
+    """A cell that could not be read is reported once, not also as missing or out of range."""
+    unreadable = {(f.sheet, f.row, f.column) for f in findings if f.rule_id in UNREADABLE}
+    return [f for f in findings if f.rule_id in UNREADABLE or (f.sheet, f.row, f.column) not in unreadable]

@@ -117,3 +117,10 @@ def format_signed_mnkr(value: Decimal) -> str:
         return "±0 mnkr"
     sign = "+" if rounded > 0 else "-"
     return f"{sign}{format_number(abs(rounded), 1)} mnkr"
+
+
+def to_decimal(value: object) -> Decimal | None:
+    """A float from a frame (NaN for empty) as an exact Decimal of its shortest repr."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return Decimal(str(value))

@@ -126,3 +126,43 @@ def test_formula_instead_of_value_is_an_error(tmp_path, mini_cycle):
     hit = next(f for f in findings if f.rule_id == "formula")
     assert (hit.sheet, hit.row, hit.column, hit.severity) == ("Indikatorer", 3, "Periodens utfall", Severity.ERROR)
     assert "formel" in hit.message
+
+
+@pytest.mark.parametrize(
+    "contributor, change, rule, row, column",
+    [
+        # A rate: the total 72 % cannot lie above both men (60 %) and women (65 %).
+        ("barn", _set("indicators", "1.1-I1", men="60 %", women="65 %"), "indicator_sex_outside_rate", 2, "Periodens utfall"),
+        # Parts: 30 % + 50 % is not the total 84 % (the seed's 2,3 + 32,2 = 34,5 passes).
+        ("aldre", _set("indicators", "1.2-I1", men="30 %", women="50 %"), "indicator_sex_parts_sum", 2, "Periodens utfall"),
+        # From 68 % last year to 20 %: more than half.
+        ("barn", _set("indicators", "1.1-I1", outcome="20 %", status="Uppfylls delvis", analysis="x"), "indicator_large_change", 2, "Periodens utfall"),
+        # Chosen helt, but forecast 30 % is far below the 70 % target, and no analysis.
+        ("barn", _set("indicators", "1.1-I1", forecast="30 %", analysis=""), "indicator_status_contradicts", 2, "Status"),
+        # '15 st' in a %-row: the seed's 'barn/avd. | st' kind of mix-up.
+        ("barn", _set("indicators", "1.1-I1", forecast="71 st"), "indicator_unit_mismatch", 2, "Prognos helår"),
+    ],
+)
+def test_warnings_from_indicator_metadata(tmp_path, mini_cycle, contributor, change, rule, row, column):
+    findings = _findings(tmp_path, mini_cycle, contributor, change)
+    hit = next((f for f in findings if f.rule_id == rule), None)
+    assert hit is not None, [f.line() for f in findings]
+    assert (hit.row, hit.column, hit.severity) == (row, column, Severity.WARNING)
+
+
+def test_status_contradiction_names_the_proposal(tmp_path, mini_cycle):
+    findings = _findings(tmp_path, mini_cycle, "barn", _set("indicators", "1.1-I1", forecast="30 %", analysis=""))
+    hit = next(f for f in findings if f.rule_id == "indicator_status_contradicts")
+    assert "förslag: Uppfylls inte" in hit.message
+
+
+def test_consistent_sex_split_gives_no_warning(tmp_path, mini_cycle):
+    findings = _findings(tmp_path, mini_cycle, "aldre", _set("indicators", "1.2-I1", outcome="34,5 %", men="2,3 %", women="32,2 %",
+                                                              forecast="86 %"))
+    assert not [f for f in findings if f.rule_id.startswith("indicator_sex")]
+
+
+def test_varav_rows_cannot_exceed_their_parent(tmp_path, mini_cycle):
+    findings = _findings(tmp_path, mini_cycle, "stab", _set("economy", "iof-barn", budget="400,0", deviation=""))
+    hit = next(f for f in findings if f.rule_id == "economy_varav_exceeds")
+    assert (hit.row, hit.column, hit.item_id) == (2, "Budget", "iof")
