@@ -230,6 +230,41 @@ def diff(
     console.print(f"{len(changes)} ändringar.")
 
 
+@app.command()
+def assemble(
+    cycle: CyclePath,
+    formats: Annotated[str, typer.Option("--format", help="Format, kommaseparerade: html,pdf,docx,json.")] = "html,pdf,docx,json",
+    out: Annotated[Optional[Path], typer.Option(help="Mapp för rapportfilerna (standard: workdir/rapport).")] = None,
+    allow_missing: Annotated[bool, typer.Option("--allow-missing", help="Sammanställ ett utkast trots att underlag saknas.")] = False,
+    workdir: Workdir = Path("tertial-run"),
+    ledger: Ledger = None,
+    debug: Debug = False,
+) -> None:
+    """Sammanställ rapporten från de godkända underlagen."""
+    quiet_prefect(debug)
+    from tasks.rendering import FORMATS
+
+    chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        err.print(f"Okänt format: {', '.join(unknown) or '(inget)'}. Välj bland {', '.join(FORMATS)}.")
+        raise typer.Exit(code=2)
+    try:
+        from flows.assemble import assemble as assemble_flow
+
+        with console.status("Sammanställer rapporten …"):
+            result = assemble_flow(cycle_path=cycle, workdir=workdir, formats=chosen, allow_missing=allow_missing,
+                                   out_dir=out, ledger_url=ledger)
+    except Exception as error:  # noqa: BLE001
+        fail(error, debug)
+    if result.report.missing:
+        console.print(f"Underlag saknas från: {', '.join(result.report.missing)} (markerat i rapporten).")
+    for finding in result.findings:
+        console.print(finding.line())
+    for kind, path in result.files.items():
+        console.print(f"Rapport ({kind}): {path}")
+
+
 @app.command("check-config")
 def check_config(
     cycle: Annotated[Path, typer.Option(help="Cykelns konfigurationsfil (YAML).")],

@@ -27,5 +27,7 @@ def print_summary(console: Console, result: CycleResult) -> None:
         console.print(f"Redan mottagna och oförändrade: {repeated}")
     if report.missing:
         console.print(f"Underlag saknas från: {', '.join(report.missing)}")
+    for finding in result.findings:
+        console.print(finding.line())
     for kind, path in sorted(result.files.items()):
         console.print(f"Rapport ({kind}): {path}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 from pathlib import Path
 from decimal import Decimal
@@ -53,13 +54,40 @@ def render_json(report: Report) -> str:
     return json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
+FORMATS = ("html", "pdf", "docx", "json")
+
+
+def render_pdf(html: str) -> bytes:
+    """A4 PDF through WeasyPrint: page numbers, running header, TOC page numbers from the print CSS."""
+    from weasyprint import HTML
+
+    # WeasyPrint warns about its font subsetter on every font; the PDF is right, the warning is noise.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def _render(report: Report, kind: str, html: str) -> bytes:
+    if kind == "json":
+        return render_json(report).encode("utf-8")
+    if kind == "html":
+        return html.encode("utf-8")
+    if kind == "pdf":
+        return render_pdf(html)
+    from tasks.word import document_bytes
+
+    return document_bytes(report)
+
+
 @task(cache_policy=NO_CACHE)
-def write_report(report: Report, out_dir: Path) -> dict[str, Path]:
-    """report.json and report.html, written atomically so a crash never leaves half a file."""
+def write_report(report: Report, out_dir: Path, formats: tuple[str, ...] = ("json", "html")) -> dict[str, Path]:
+    """The report in each format, written atomically so a crash never leaves half a file."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    outputs = {"json": (out_dir / "report.json", render_json(report)), "html": (out_dir / "report.html", render_html(report))}
-    for path, text in outputs.values():
+    html = render_html(report)
+    written = {}
+    for kind in formats:
+        path = out_dir / f"report.{kind}"
         staging = path.with_suffix(path.suffix + ".tmp")
-        staging.write_text(text, encoding="utf-8")
+        staging.write_bytes(_render(report, kind, html))
         os.replace(staging, path)
-    return {kind: path for kind, (path, _) in outputs.items()}
+        written[kind] = path
+    return written

@@ -212,8 +212,13 @@ def _instructions(ws: Worksheet, cycle: Cycle, contributor_id: str, handout: Han
 
 def pin_xlsx_timestamps(path: Path, moment: dt.datetime) -> None:
     """Rewrite the xlsx with fixed document and zip-entry times so reruns give identical bytes."""
+    path.write_bytes(pin_ooxml_times(path.read_bytes(), moment))
+
+
+def pin_ooxml_times(package: bytes, moment: dt.datetime) -> bytes:
+    """An Office file (xlsx, docx) with its document times and zip-entry times set to `moment`."""
     stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    with zipfile.ZipFile(path) as source:
+    with zipfile.ZipFile(io.BytesIO(package)) as source:
         entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
@@ -221,7 +226,7 @@ def pin_xlsx_timestamps(path: Path, moment: dt.datetime) -> None:
             if name == "docProps/core.xml":
                 data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
             target.writestr(zipfile.ZipInfo(name, date_time=moment.timetuple()[:6]), data, zipfile.ZIP_DEFLATED)
-    path.write_bytes(buffer.getvalue())
+    return buffer.getvalue()
 
 
 def write_csv_folder(folder: Path, cycle: Cycle, contributor_id: str, rows: Rows) -> Path:

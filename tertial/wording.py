@@ -10,14 +10,14 @@ from collections import Counter
 
 from tertial.vocabulary import Assessment, IndicatorStatus
 
-_WORDS = ["noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv",
+NUMBER_WORDS = ["noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv",
           "tretton", "fjorton", "femton", "sexton", "sjutton", "arton", "nitton", "tjugo"]
 _NEUTER = {"en": "ett"}
 
 
 def number_word(n: int, neuter: bool = False) -> str:
     """Swedish number word for small counts (en/ett by gender), digits above twenty."""
-    word = _WORDS[n] if 0 <= n < len(_WORDS) else str(n)
+    word = NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
     return _NEUTER.get(word, word) if neuter else word
 
 

@@ -37,7 +37,9 @@ def test_every_rule_has_a_swedish_message():
 
 
 def test_no_message_without_a_rule():
-    unused = set(message_table()) - _suite_rules() - _code_rules() - {"structure"}
+    from tertial.narrative import RULES
+
+    unused = set(message_table()) - _suite_rules() - _code_rules() - set(RULES) - {"structure"}
     assert not unused, f"messages.yaml has entries no rule uses: {sorted(unused)}"
 
 

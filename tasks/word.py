@@ -1,0 +1,158 @@
+"""The report as an editable Word document: real headings, real tables, from the report model."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from docx import Document
+from docx.document import Document as DocumentType
+from docx.shared import Pt
+
+from tasks.workbooks import pin_ooxml_times
+from tertial.numbers import format_number, format_quantity
+from tertial.report import EconomyTable, GoalSection, Report, TextBlock
+
+_LEGEND = "● Uppfylls helt  ◆ Uppfylls delvis  ▲ Uppfylls inte  ■ Ej bedömd eller ej mätbar  ✓ Aktiviteten är genomförd"
+
+
+def _text(doc: DocumentType, block: TextBlock, heading: str | None = None, level: int = 3) -> None:
+    if heading:
+        doc.add_heading(heading, level)
+    if block.missing:
+        doc.add_paragraph(f"Underlag saknas från {block.owner}.")
+    for paragraph in block.paragraphs:
+        doc.add_paragraph(paragraph)
+    for bullet in block.bullets:
+        doc.add_paragraph(bullet, style="List Bullet")
+
+
+def _table(doc: DocumentType, headers: list[str], rows: list[list[str]]) -> None:
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, header in zip(table.rows[0].cells, headers):
+        cell.text = header
+        cell.paragraphs[0].runs[0].bold = True
+    for values in rows:
+        for cell, value in zip(table.add_row().cells, values):
+            cell.text = value
+    doc.add_paragraph()
+
+
+def _indicator_rows(goal: GoalSection, vb: bool) -> list[list[str]]:
+    width = 8 if vb else 9
+    rows = []
+    for i in goal.indicators:
+        numbers = [i.outcome, i.men, i.women, i.previous] + ([] if vb else [i.forecast])
+        rows.append([f"{i.status_symbol} {i.name}", *(format_quantity(v, i.unit) for v in numbers),
+                     i.annual_target, i.kf_target, i.period])
+        if i.analysis:
+            rows.append([f"Analys: {i.analysis}", *[""] * (width - 1)])
+    return rows
+
+
+def _goal(doc: DocumentType, goal: GoalSection, report: Report) -> None:
+    vb = report.kind == "VB"
+    doc.add_heading(f"{goal.label}: {goal.number}{'.' if goal.level == 1 else ''} {goal.title}", goal.level + 1)
+    doc.add_paragraph(f"{goal.assessment_symbol} {goal.assessment}").runs[0].bold = True
+    if goal.missing:
+        doc.add_paragraph(f"Underlag saknas från {goal.owner}.")
+    if goal.level == 3 and goal.description:
+        doc.add_heading("Beskrivning", 5)
+        doc.add_paragraph(goal.description)
+    if goal.level == 3 and goal.expected:
+        doc.add_heading("Förväntat resultat", 5)
+        for item in goal.expected:
+            doc.add_paragraph(item, style="List Bullet")
+    if goal.analysis or goal.basis_sentence:
+        doc.add_heading("Analys", 5)
+        for text in (goal.analysis, goal.basis_sentence):
+            if text:
+                doc.add_paragraph(text)
+    if goal.indicators:
+        headers = ["Indikator", "Periodens utfall", "Utfall män/pojkar", "Utfall kvinnor/flickor", report.previous_year_header]
+        headers += ([] if vb else ["Prognos helår"]) + ["Årsmål", "KF:s årsmål", "Period"]
+        _table(doc, headers, _indicator_rows(goal, vb))
+    if goal.activities:
+        _table(doc, ["Aktivitet", "Startdatum", "Slutdatum", "Avvikelse"],
+               [[("✓ " if a.completed else "") + a.name, a.start.isoformat(), a.end.isoformat(), a.deviation] for a in goal.activities])
+    for child in goal.children:
+        _goal(doc, child, report)
+
+
+def _economy_table(doc: DocumentType, table: EconomyTable) -> None:
+    rows = [[line.name, *(format_number(line.values.get(k), 1) if line.values.get(k) is not None else "" for k, _ in table.columns)]
+            for line in [*table.rows, table.total]]
+    _table(doc, [table.unit.capitalize(), *(h for _, h in table.columns)], rows)
+
+
+def _front_matter(doc: DocumentType, report: Report) -> None:
+    doc.add_paragraph(f"Handläggare: {report.handlaggare.name}" + (f", telefon {report.handlaggare.phone}" if report.handlaggare.phone else ""))
+    doc.add_paragraph(f"Till: {report.namnd} {report.meeting_date.isoformat()}")
+    doc.add_heading(report.title, 0)
+    if report.missing:
+        doc.add_paragraph(f"Underlag saknas från: {', '.join(report.missing)}.")
+    doc.add_heading("Förslag till beslut", 1)
+    for decision in report.decisions:
+        doc.add_paragraph(decision, style="List Number")
+    doc.add_paragraph(report.signer.name + (f"\n{report.signer.title}" if report.signer.title else ""))
+    _text(doc, report.summary, "Sammanfattning", 1)
+    doc.add_heading("Bakgrund", 1)
+    doc.add_paragraph(report.background)
+    doc.add_heading("Ärendets beredning", 1)
+    doc.add_paragraph(report.preparation)
+
+
+def build_document(report: Report) -> DocumentType:
+    doc = Document()
+    doc.styles["Normal"].font.name = "Arial"
+    doc.styles["Normal"].font.size = Pt(10)
+    doc.core_properties.title = report.title
+    doc.core_properties.author = "Tertial"
+    _front_matter(doc, report)
+    doc.add_heading("Sammanfattande analys", 1)
+    for block in report.summary_analysis:
+        doc.add_heading(block.title, 2)
+        doc.add_paragraph(f"{block.assessment}. {block.sentence}")
+        _text(doc, block.positive, "Positivt under perioden")
+        _text(doc, block.challenges, "Utmaningar")
+    _text(doc, report.directives, report.directives.title, 2)
+    doc.add_heading("Uppföljning av Kommunfullmäktiges inriktningsmål", 1)
+    doc.add_paragraph(_LEGEND)
+    for goal in report.goals:
+        _goal(doc, goal, report)
+    _economy(doc, report)
+    for block in report.extra_sections:
+        _text(doc, block, block.title, 1)
+    doc.add_heading("Attesterat av", 1)
+    _table(doc, ["Namn", "Datum"], [[f"{p.name}, {p.title}" if p.title else p.name, report.attest_date.isoformat()] for p in report.attesters])
+    return doc
+
+
+def _economy(doc: DocumentType, report: Report) -> None:
+    economy = report.economy
+    doc.add_heading("Uppföljning av ekonomi", 1)
+    if economy.operations:
+        doc.add_heading(f"Uppföljning av driftbudget {economy.deviation_heading}".strip(), 2)
+        if economy.overview:
+            _text(doc, economy.overview)
+        if economy.budget_adherence is not None:
+            doc.add_paragraph(f"Budgetföljsamheten är {format_quantity(economy.budget_adherence, '%', 1)}.")
+        _economy_table(doc, economy.operations)
+        for block in economy.area_texts:
+            _text(doc, block, block.title, 3)
+    if economy.investments:
+        doc.add_heading("Investeringar", 2)
+        if economy.investment_text:
+            _text(doc, economy.investment_text)
+        _economy_table(doc, economy.investments)
+
+
+def document_bytes(report: Report) -> bytes:
+    """The .docx; its document times are fixed by the report so re-runs differ only where the report does."""
+    doc = build_document(report)
+    moment = dt.datetime.combine(report.period_end, dt.time())
+    doc.core_properties.created = doc.core_properties.modified = doc.core_properties.last_printed = moment
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return pin_ooxml_times(buffer.getvalue(), moment)
