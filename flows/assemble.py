@@ -45,7 +45,9 @@ def require_every_contributor(cycle: Cycle, accepted: dict[str, Accepted]) -> No
 
 @flow(name="sammanstall-rapport", flow_run_name="sammanställ {cycle_path.stem}")
 def assemble(cycle_path: Path, workdir: Path, formats: tuple[str, ...] = ("html", "pdf", "docx", "json"),
-             allow_missing: bool = False, out_dir: Path | None = None, ledger_url: str | None = None) -> Assembled:
+             allow_missing: bool = False, out_dir: Path | None = None, ledger_url: str | None = None,
+             controller: bool = True) -> Assembled:
+    """`controller=False` gives the nämnd's version, without the appendix of submission versions."""
     cycle = open_cycle(cycle_path)
     accepted = accepted_submissions(Ledger(ledger_url or default_ledger_url(workdir)), cycle)
     if not allow_missing:
@@ -53,7 +55,7 @@ def assemble(cycle_path: Path, workdir: Path, formats: tuple[str, ...] = ("html"
     report = build_report(cycle, accepted)
     findings = check_narrative(report)
     target = out_dir or workdir / "rapport"
-    files = write_report(report, target, tuple(formats))
+    files = write_report(report, target, tuple(formats), controller)
     files["kontroller"] = write_checks(findings, target)
     return Assembled(report, files, findings)
 

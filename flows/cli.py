@@ -236,6 +236,7 @@ def assemble(
     formats: Annotated[str, typer.Option("--format", help="Format, kommaseparerade: html,pdf,docx,json.")] = "html,pdf,docx,json",
     out: Annotated[Optional[Path], typer.Option(help="Mapp för rapportfilerna (standard: workdir/rapport).")] = None,
     allow_missing: Annotated[bool, typer.Option("--allow-missing", help="Sammanställ ett utkast trots att underlag saknas.")] = False,
+    namnd_version: Annotated[bool, typer.Option("--namndversion", help="Utan bilagan över vilka versioner som använts.")] = False,
     workdir: Workdir = Path("tertial-run"),
     ledger: Ledger = None,
     debug: Debug = False,
@@ -254,7 +255,7 @@ def assemble(
 
         with console.status("Sammanställer rapporten …"):
             result = assemble_flow(cycle_path=cycle, workdir=workdir, formats=chosen, allow_missing=allow_missing,
-                                   out_dir=out, ledger_url=ledger)
+                                   out_dir=out, ledger_url=ledger, controller=not namnd_version)
     except Exception as error:  # noqa: BLE001
         fail(error, debug)
     if result.report.missing:

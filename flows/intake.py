@@ -8,6 +8,7 @@ from pathlib import Path
 
 from prefect import flow
 
+from tasks.annotate import write_annotated, write_feedback_html
 from tasks.feedback import write_feedback
 from tasks.intake import Archived, archive_original
 from tasks.ledger import record_version
@@ -27,7 +28,7 @@ class IntakeOutcome:
     version: Version
     new: bool
     findings: list[Finding]
-    feedback: Path | None
+    feedback: dict[str, Path]
 
 
 def structure_finding(error: SubmissionError) -> Finding:
@@ -40,11 +41,23 @@ def take_in_submission(path: Path, cycle: Cycle, ledger: Ledger, workdir: Path) 
     archived = archive_original(path, workdir / "arkiv", dt.datetime.now(dt.UTC))
     known = ledger.find(cycle.config.id, archived.sha256)
     if known is not None:
-        return IntakeOutcome(path.name, known, False, ledger.findings(known.id), None)
+        return IntakeOutcome(path.name, known, False, ledger.findings(known.id), {})
     contributor, findings = _read_and_validate(archived, cycle)
     version, new = record_version(ledger, cycle, contributor, archived, findings)
-    feedback = write_feedback(cycle, version, findings, workdir / "aterkoppling") if contributor != UNKNOWN_CONTRIBUTOR else None
+    feedback = give_feedback(cycle, version, findings, workdir / "aterkoppling") if contributor != UNKNOWN_CONTRIBUTOR else {}
     return IntakeOutcome(path.name, version, new, findings, feedback)
+
+
+def give_feedback(cycle: Cycle, version: Version, findings: list[Finding], out_dir: Path) -> dict[str, Path]:
+    """The summary text, the HTML page and, for a workbook, an annotated copy of it."""
+    files = {
+        "text": write_feedback(cycle, version, findings, out_dir),
+        "html": write_feedback_html(cycle, version, findings, out_dir),
+    }
+    annotated = write_annotated(version, findings, out_dir)
+    if annotated is not None:
+        files["xlsx"] = annotated
+    return files
 
 
 def _read_and_validate(archived: Archived, cycle: Cycle) -> tuple[str, list[Finding]]:

@@ -12,7 +12,8 @@ import pandas as pd
 
 from tertial.cycle import Cycle
 from tertial.economy import (
-    budget_adherence, complete_operations, investment_columns, investment_deviation, operations_columns, total,
+    T2_COMPARISON_COLUMNS, budget_adherence, complete_operations, investment_columns, investment_deviation,
+    operations_columns, t2_difference, total,
 )
 from tertial.ledger import Version
 from tertial.numbers import NumberParseError, format_signed_mnkr, parse_quantity
@@ -22,6 +23,7 @@ from tertial.report import (
     TextBlock,
 )
 from tertial.submission import Submission, previous_outcome_header
+from tertial.trend import indicator_trend
 from tertial.vocabulary import ActivityStatus, Assessment, IndicatorStatus, ReportKind, expected_period
 from tertial.wording import goals_sentence, indicator_sentence
 
@@ -166,14 +168,20 @@ def _indicator_row(cycle: Cycle, indicator, rows: _Rows) -> IndicatorRow:
     record = rows.get("indicators", indicator.id)
     status = _text(record, "status")
     status = IndicatorStatus(status) if status in IndicatorStatus._value2member_map_ else IndicatorStatus.EJ_MATBAR
+    outcome, forecast = _number(_text(record, "outcome")), _number(_text(record, "forecast"))
+    cfg = cycle.config
+    target = indicator.annual_target.value if indicator.annual_target else None
+    points = [(f"Utfall VB {cfg.year - 1}", indicator.previous_outcome), ("Periodens utfall", outcome)]
+    points += [("Prognos helår", forecast)] if cfg.kind.is_tertial else []
     return IndicatorRow(
         id=indicator.id, name=indicator.name, unit=indicator.unit, level=cycle.plan.indicator_level(indicator).value,
-        period=_text(record, "period") or expected_period(indicator.frequency, cycle.config.kind, cycle.config.year),
-        outcome=_number(_text(record, "outcome")), men=_number(_text(record, "men")), women=_number(_text(record, "women")),
-        previous=indicator.previous_outcome, forecast=_number(_text(record, "forecast")),
+        period=_text(record, "period") or expected_period(indicator.frequency, cfg.kind, cfg.year),
+        outcome=outcome, men=_number(_text(record, "men")), women=_number(_text(record, "women")),
+        previous=indicator.previous_outcome, forecast=forecast,
         annual_target=indicator.annual_target.raw if indicator.annual_target else "",
         kf_target=indicator.kf_target.raw if indicator.kf_target else "",
         status=status.value, status_symbol=status.symbol, analysis=_text(record, "analysis"),
+        trend=indicator_trend(indicator.name, indicator.unit, points, target),
     )
 
 
@@ -201,6 +209,7 @@ def _economy(cycle: Cycle, rows: _Rows, missing: set[str], texts: dict[str, Text
     deviation = operations.total.values.get("adjusted" if not kind.is_tertial else "deviation") if operations else None
     return Economy(
         operations=operations, investments=investments,
+        t2_comparison=_t2_comparison(cycle, operations) if operations and not kind.is_tertial else None,
         deviation_heading=format_signed_mnkr(deviation) if deviation is not None and not absent else "",
         budget_adherence=budget_adherence(operations.total.values, kind) if operations and not absent else None,
         area_texts=[texts[f"ekonomi:{r.id}"] for r in layout.areas if r.row_type is RowType.TOP],
@@ -224,6 +233,27 @@ def _table(cycle, sheet, title, layout_rows, columns, rows: _Rows, absent: bool)
         title=title, unit=cycle.plan.economy.unit, columns=columns,
         rows=[EconomyLine(id=r.id, name=r.name, row_type=r.row_type.value, values=v, comment=c) for r, v, c in lines],
         total=EconomyLine(id="total", name="Totalt", row_type="total", values=totals), missing=absent,
+    )
+
+
+def _t2_comparison(cycle: Cycle, operations: EconomyTable) -> EconomyTable | None:
+    """The VB's outcome per area against the T2 report's forecast (after resultatöverföringar)."""
+    if cycle.config.t2_report is None:
+        return None
+    t2 = Report.model_validate_json((cycle.source.parent / cycle.config.t2_report).read_text(encoding="utf-8"))
+    forecasts = {line.id: line.values.get("forecast_after") for line in (t2.economy.operations.rows if t2.economy.operations else [])}
+    lines = []
+    for line in operations.rows:
+        outcome, forecast = line.values.get("outcome"), forecasts.get(line.id)
+        values = {"t2_forecast": forecast, "outcome": outcome, "difference": t2_difference(outcome, forecast)}
+        lines.append(EconomyLine(id=line.id, name=line.name, row_type=line.row_type, values=values))
+    layout = {r.id: r for r in cycle.plan.economy.areas}
+    keys = [k for k, _ in T2_COMPARISON_COLUMNS]
+    totals = total([(layout[line.id], line.values) for line in lines], keys)
+    return EconomyTable(
+        title="Jämförelse utfall med lämnad prognos i tertialrapport 2", unit=cycle.plan.economy.unit,
+        columns=T2_COMPARISON_COLUMNS, rows=lines, total=EconomyLine(id="total", name="Totalt", row_type="total", values=totals),
+        missing=operations.missing,
     )
 
 

@@ -21,6 +21,8 @@ LARGE_CHANGE = 0.5
 
 def add_indicator_facts(frame: pd.DataFrame, cycle: Cycle) -> pd.DataFrame:
     kind, year = cycle.config.kind, cycle.config.year
+    if "forecast" not in frame:  # the VB has no forecast column; the suite still names it
+        frame["forecast"] = pd.Series(float("nan"), index=frame.index, dtype="float64")
     plan = {i.id: i for i in cycle.plan.indicators}
     rows = [plan.get(i) for i in frame["id"]]
     frame["name"] = [i.name if i else n for i, n in zip(rows, frame["name"])]

@@ -45,8 +45,14 @@ def make_environment() -> Environment:
     return env
 
 
-def render_html(report: Report) -> str:
-    return make_environment().get_template("report.html.j2").render(report=report)
+def render_html(report: Report, controller: bool = True) -> str:
+    """The report page; `controller` adds the appendix of which version fed each section."""
+    from tasks.charts import economy_chart
+
+    operations = report.economy.operations
+    chart = economy_chart(operations, report.kind != "VB") if operations else None
+    template = make_environment().get_template("report.html.j2")
+    return template.render(report=report, economy_chart=chart, show_sources=controller)
 
 
 def render_json(report: Report) -> str:
@@ -66,7 +72,7 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=str(TEMPLATES)).write_pdf(pdf_variant="pdf/ua-1")
 
 
-def _render(report: Report, kind: str, html: str) -> bytes:
+def _render(report: Report, kind: str, html: str, controller: bool) -> bytes:
     if kind == "json":
         return render_json(report).encode("utf-8")
     if kind == "html":
@@ -75,19 +81,19 @@ def _render(report: Report, kind: str, html: str) -> bytes:
         return render_pdf(html)
     from tasks.word import document_bytes
 
-    return document_bytes(report)
+    return document_bytes(report, controller)
 
 
 @task(cache_policy=NO_CACHE)
-def write_report(report: Report, out_dir: Path, formats: tuple[str, ...] = ("json", "html")) -> dict[str, Path]:
+def write_report(report: Report, out_dir: Path, formats: tuple[str, ...] = ("json", "html"), controller: bool = True) -> dict[str, Path]:
     """The report in each format, written atomically so a crash never leaves half a file."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    html = render_html(report)
+    html = render_html(report, controller)
     written = {}
     for kind in formats:
         path = out_dir / f"report.{kind}"
         staging = path.with_suffix(path.suffix + ".tmp")
-        staging.write_bytes(_render(report, kind, html))
+        staging.write_bytes(_render(report, kind, html, controller))
         os.replace(staging, path)
         written[kind] = path
     return written

@@ -7,8 +7,9 @@ import io
 
 from docx import Document
 from docx.document import Document as DocumentType
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
+from tasks.charts import Chart, economy_chart
 from tasks.workbooks import pin_ooxml_times
 from tertial.numbers import format_number, format_quantity
 from tertial.report import EconomyTable, GoalSection, Report, TextBlock
@@ -80,6 +81,15 @@ def _goal(doc: DocumentType, goal: GoalSection, report: Report) -> None:
         _goal(doc, child, report)
 
 
+def _chart(doc: DocumentType, chart: Chart | None) -> None:
+    """The PNG with its alt text as the picture's description and as a caption."""
+    if chart is None:
+        return
+    shape = doc.add_picture(io.BytesIO(chart.png), width=Cm(16))
+    shape._inline.docPr.set("descr", chart.alt)
+    doc.add_paragraph(chart.alt)
+
+
 def _economy_table(doc: DocumentType, table: EconomyTable) -> None:
     rows = [[line.name, *(format_number(line.values.get(k), 1) if line.values.get(k) is not None else "" for k, _ in table.columns)]
             for line in [*table.rows, table.total]]
@@ -103,7 +113,7 @@ def _front_matter(doc: DocumentType, report: Report) -> None:
     doc.add_paragraph(report.preparation)
 
 
-def build_document(report: Report) -> DocumentType:
+def build_document(report: Report, controller: bool = True) -> DocumentType:
     doc = Document()
     doc.styles["Normal"].font.name = "Arial"
     doc.styles["Normal"].font.size = Pt(10)
@@ -126,6 +136,10 @@ def build_document(report: Report) -> DocumentType:
         _text(doc, block, block.title, 1)
     doc.add_heading("Attesterat av", 1)
     _table(doc, ["Namn", "Datum"], [[f"{p.name}, {p.title}" if p.title else p.name, report.attest_date.isoformat()] for p in report.attesters])
+    if controller:
+        doc.add_heading("Underlag", 1)
+        _table(doc, ["Avdelning", "Version", "Fil", "SHA-256"],
+               [[s.avdelning, str(s.version) if s.version is not None else "saknas", s.file or "", (s.sha256 or "")[:12]] for s in report.sources])
     return doc
 
 
@@ -139,8 +153,12 @@ def _economy(doc: DocumentType, report: Report) -> None:
         if economy.budget_adherence is not None:
             doc.add_paragraph(f"Budgetföljsamheten är {format_quantity(economy.budget_adherence, '%', 1)}.")
         _economy_table(doc, economy.operations)
+        _chart(doc, economy_chart(economy.operations, report.kind != "VB"))
         for block in economy.area_texts:
             _text(doc, block, block.title, 3)
+    if economy.t2_comparison:
+        doc.add_heading(economy.t2_comparison.title, 2)
+        _economy_table(doc, economy.t2_comparison)
     if economy.investments:
         doc.add_heading("Investeringar", 2)
         if economy.investment_text:
@@ -148,9 +166,9 @@ def _economy(doc: DocumentType, report: Report) -> None:
         _economy_table(doc, economy.investments)
 
 
-def document_bytes(report: Report) -> bytes:
+def document_bytes(report: Report, controller: bool = True) -> bytes:
     """The .docx; its document times are fixed by the report so re-runs differ only where the report does."""
-    doc = build_document(report)
+    doc = build_document(report, controller)
     moment = dt.datetime.combine(report.period_end, dt.time())
     doc.core_properties.created = doc.core_properties.modified = doc.core_properties.last_printed = moment
     buffer = io.BytesIO()

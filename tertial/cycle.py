@@ -6,9 +6,11 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, model_validator
 
+from tertial.deadlines import previous_working_day, working_days_before
 from tertial.plan import ITEM_ID, Plan, Strict
 from tertial.sections import TextSection, required_sections
 from tertial.vocabulary import ReportKind, report_title
@@ -42,6 +44,8 @@ class Contributor(Strict):
     deputy_email: str | None = Field(None, pattern=EMAIL)
     chief_email: str | None = Field(None, pattern=EMAIL, description="Avdelningschef, for escalation.")
     deadline: dt.date | None = Field(None, description="Overrides the cycle's default deadline.")
+    deadline_working_days_before_attest: int | None = Field(
+        None, ge=0, description="Deadline as Swedish working days before the attest date; an explicit deadline wins.")
     owns: Ownership = Field(default_factory=Ownership)
 
 
@@ -61,13 +65,19 @@ class CycleConfig(Strict):
     attest_date: dt.date
     meeting_date: dt.date
     deadline: dt.date | None = Field(None, description="Default contributor deadline.")
+    deadline_working_days_before_attest: int | None = Field(
+        None, ge=0, description="Default deadline as Swedish working days before the attest date; wins over `deadline`.")
+    reminder_working_days: list[Annotated[int, Field(ge=0)]] = Field(
+        default_factory=lambda: [5, 1], description="Remind this many working days before the deadline.")
+    escalate_after_working_days: int = Field(
+        2, ge=1, description="Escalate to the chief and the controller once this many working days late.")
     handlaggare: Person
     signer: Person
     prepared_by: str = Field(min_length=1, description="Avdelning that prepared the ärende.")
     attesters: list[Person] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
     contributors: list[Contributor] = Field(min_length=1)
-    previous_cycle: Path | None = Field(None, description="The T2 cycle file, for the VB's comparison.")
+    t2_report: Path | None = Field(None, description="The T2 cycle's report.json (relative to this file), for the VB's comparison with its forecasts.")
     kolada_municipality: str | None = Field(None, description="Kolada municipality or unit id, for pre-filling outcomes.")
 
     @model_validator(mode="after")
@@ -109,8 +119,19 @@ class Cycle:
         return next(c for c in self.config.contributors if c.id == contributor_id)
 
     def deadline(self, contributor_id: str) -> dt.date:
-        own = self.contributor(contributor_id).deadline
-        return own or self.config.deadline or self.config.attest_date
+        """Explicit date, then contributor offset, then cycle offset, then cycle date, then the attest date.
+
+        A date that is not a Swedish working day moves to the working day before it.
+        """
+        own, cfg = self.contributor(contributor_id), self.config
+        if own.deadline:
+            return previous_working_day(own.deadline)
+        offset = own.deadline_working_days_before_attest
+        if offset is None:
+            offset = cfg.deadline_working_days_before_attest
+        if offset is not None:
+            return working_days_before(cfg.attest_date, offset)
+        return previous_working_day(cfg.deadline or cfg.attest_date)
 
     def owned(self, contributor_id: str, owners: dict[str, str]) -> list[str]:
         return [key for key, owner in owners.items() if owner == contributor_id]

@@ -77,3 +77,13 @@ def budget_adherence(totals: Values, kind: ReportKind) -> Decimal | None:
 
 def within_tolerance(a: Decimal, b: Decimal) -> bool:
     return abs(a - b) <= TOLERANCE
+
+
+T2_COMPARISON_COLUMNS = [("t2_forecast", "Prognos T2"), ("outcome", "Utfall"), ("difference", "Differens")]
+
+
+def t2_difference(outcome: Decimal | None, forecast: Decimal | None) -> Decimal | None:
+    """How far the year's outcome landed from the forecast given in T2 (positive: spent more)."""
+    if outcome is None or forecast is None:
+        return None
+    return outcome - forecast

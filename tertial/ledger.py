@@ -3,6 +3,10 @@
 The ledger is the single record of what arrived and how it was judged. It never
 overwrites: a resubmission is a new version; an identical re-send is recognised by its
 SHA-256 and returns the version already recorded.
+
+It also keeps the cycle's events: a controller's approval or return of a version, and
+every reminder sent. Each event has a key unique within its cycle, so recording the
+same event twice (two reminder runs, a retried task) keeps one.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import (
-    DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, func, select,
+    DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, delete, func, select,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
@@ -62,6 +66,43 @@ class FindingRow(Base):
     item_id: Mapped[str | None] = mapped_column(String(100))
     value: Mapped[str | None] = mapped_column(Text)
     version: Mapped[VersionRow] = relationship(back_populates="findings")
+
+
+class EventRow(Base):
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("cycle_id", "key", name="one_event_per_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[str] = mapped_column(String(100), index=True)
+    contributor_id: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    key: Mapped[str] = mapped_column(String(300))
+    version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened to a contributor's submission besides its arrival."""
+
+    cycle_id: str
+    contributor_id: str
+    kind: str
+    at: dt.datetime
+    actor: str
+    key: str
+    comment: str = ""
+    version: int | None = None
+    id: int | None = None
+
+
+def _detach_event(row: EventRow) -> Event:
+    # SQLite drops the time zone; every event is written in UTC, so it is put back.
+    at = row.at if row.at.tzinfo else row.at.replace(tzinfo=dt.UTC)
+    return Event(cycle_id=row.cycle_id, contributor_id=row.contributor_id, kind=row.kind, at=at,
+                 actor=row.actor, key=row.key, comment=row.comment or "", version=row.version, id=row.id)
 
 
 @dataclass(frozen=True)
@@ -153,6 +194,40 @@ class Ledger:
             if version.accepted:
                 latest[version.contributor_id] = version
         return latest
+
+    def record_event(self, event: Event) -> tuple[Event, bool]:
+        """Record an event; (the event already recorded under its key, False) when there is one."""
+        fields = {k: v for k, v in event.__dict__.items() if k != "id"}
+        with Session(self.engine) as session:
+            row = EventRow(**fields)
+            session.add(row)
+            try:
+                session.commit()
+            except IntegrityError:  # the key is taken: by an earlier run, or a concurrent one
+                session.rollback()
+                return self.event(event.cycle_id, event.key), False
+            return _detach_event(row), True
+
+    def event(self, cycle_id: str, key: str) -> Event | None:
+        with Session(self.engine) as session:
+            row = session.scalars(select(EventRow).where(EventRow.cycle_id == cycle_id, EventRow.key == key)).first()
+            return _detach_event(row) if row else None
+
+    def events(self, cycle_id: str, contributor_id: str | None = None, kinds: tuple[str, ...] = ()) -> list[Event]:
+        """Events in the order they were recorded."""
+        query = select(EventRow).where(EventRow.cycle_id == cycle_id)
+        if contributor_id is not None:
+            query = query.where(EventRow.contributor_id == contributor_id)
+        if kinds:
+            query = query.where(EventRow.kind.in_(kinds))
+        with Session(self.engine) as session:
+            return [_detach_event(r) for r in session.scalars(query.order_by(EventRow.id))]
+
+    def forget_event(self, cycle_id: str, key: str) -> None:
+        """Remove an event that did not happen after all (a claimed reminder whose sending failed)."""
+        with Session(self.engine) as session:
+            session.execute(delete(EventRow).where(EventRow.cycle_id == cycle_id, EventRow.key == key))
+            session.commit()
 
     def findings(self, version_id: int) -> list[Finding]:
         with Session(self.engine) as session:

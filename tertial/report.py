@@ -11,6 +11,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
+from tertial.trend import Trend
+
 # Decimals travel as JSON numbers, so open-data users get numbers, not strings.
 Amount = Annotated[Decimal, PlainSerializer(lambda v: float(v), return_type=float, when_used="json")]
 
@@ -35,6 +37,7 @@ class IndicatorRow(Model):
     status: str
     status_symbol: str
     analysis: str = ""
+    trend: Trend | None = None
 
 
 class ActivityRow(Model):
@@ -111,6 +114,7 @@ class EconomyTable(Model):
 class Economy(Model):
     operations: EconomyTable | None = None
     investments: EconomyTable | None = None
+    t2_comparison: EconomyTable | None = Field(None, description="VB: outcome against the forecast given in tertialrapport 2.")
     deviation_heading: str = ""
     budget_adherence: Amount | None = Field(None, description="Prognos / (Budget + justeringar), in per cent.")
     area_texts: list[TextBlock] = Field(default_factory=list)

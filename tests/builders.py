@@ -22,16 +22,35 @@ MINI_ECONOMY = {
     "avskr": ("20,3", "0,0", "0,0", "20,3", "20,3", "0,0"),
 }
 ECONOMY_KEYS = ("budget", "requested", "performance", "forecast_before", "forecast_after", "deviation")
+# The year's outcome in a VB: outcome, men, women, analysis (no forecast column).
+MINI_VB_INDICATORS = {
+    "1.1-I1": ("73 %", "71 %", "75 %", ""),
+    "1.1-I2": ("41 st", "", "", "Färre placeringar, men målet 40 nåddes inte."),
+    "1.1.1-I1": ("88 %", "", "", "Två procentenheter under målet; rutinen ses över."),
+    "1.2-I1": ("86 %", "31 %", "55 %", ""),
+    "2.1-I1": ("0,3 %", "", "", ""),
+}
+# Bokslut föregående år, budget, utfall, resultatöverföring.
+MINI_VB_ECONOMY = {
+    "iof": ("350,1", "356,9", "366,0", "0,0"),
+    "iof-barn": ("215,0", "220,6", "236,2", "0,0"),
+    "aldre": ("801,7", "815,0", "812,5", "-2,5"),
+    "avskr": ("19,8", "20,3", "20,3", "0,0"),
+}
 
 
 def filled_rows(cycle: Cycle, contributor: str) -> Rows:
     """A complete, valid submission for the mini cycle."""
     rows = prefilled_rows(cycle, contributor)
+    vb = not cycle.config.kind.is_tertial
     for row in rows["indicators"]:
         keys = ("outcome", "men", "women", "forecast", "status", "analysis")
         row.update(dict(zip(keys, MINI_INDICATORS[row["id"]])))
+        if vb:
+            row.update(dict(zip(("outcome", "men", "women", "analysis"), MINI_VB_INDICATORS[row["id"]])))
+    period_end = cycle.config.period_end.isoformat()
     for row in rows["activities"]:
-        row.update(status="Genomförd" if row["end"] < "2025-04-30" else "Pågår", deviation="")
+        row.update(status="Genomförd" if vb or row["end"] < period_end else "Pågår", deviation="")
     for row in rows["goals"]:
         level = row["goal"].count(".") + 1
         row.update(assessment="Uppfylls helt", analysis=f"Målet {row['goal']} nås enligt plan.")
@@ -40,9 +59,12 @@ def filled_rows(cycle: Cycle, contributor: str) -> Rows:
     for row in rows["texts"]:
         row["text"] = f"- Första punkten om {row['title']}\n- Andra punkten"
     for row in rows.get("economy", []):
-        row.update(dict(zip(ECONOMY_KEYS, MINI_ECONOMY[row["id"]])))
+        if vb:
+            row.update(dict(zip(("previous", "budget", "outcome", "transfer"), MINI_VB_ECONOMY[row["id"]])))
+        else:
+            row.update(dict(zip(ECONOMY_KEYS, MINI_ECONOMY[row["id"]])))
     for row in rows.get("investments", []):
-        row.update(budget="3,2", requested="0,5", forecast="3,7", deviation="0,0")
+        row.update(budget="3,2", requested="0,5", forecast="3,7", outcome="3,6", deviation="" if vb else "0,0")
     return rows
 
 

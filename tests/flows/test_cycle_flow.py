@@ -43,6 +43,15 @@ def test_flow_records_versions_and_assembles_the_report(run, mini_cycle):
     assert "Underlag saknas från Äldreavdelningen" in html
     feedback = (workdir / "aterkoppling" / "aldre-v1.txt").read_text(encoding="utf-8")
     assert "Perioden är 'Tertial 2 2025' men ska vara 'Tertial 1 2025'" in feedback
+    outcome = next(o for o in result.intake if o.file == "aldre-utkast.xlsx")
+    assert sorted(outcome.feedback) == ["html", "text", "xlsx"]
+    assert "Inlämningen är underkänd" in outcome.feedback["html"].read_text(encoding="utf-8")
+    import openpyxl
+
+    marked = openpyxl.load_workbook(outcome.feedback["xlsx"])["Indikatorer"]["E2"]  # Period of the first indicator
+    assert "Tertial 1 2025" in marked.comment.text
+    csv_outcome = next(o for o in result.intake if o.file == "stab")
+    assert sorted(csv_outcome.feedback) == ["html", "text"]  # a CSV folder has no workbook to annotate
 
 
 def test_rerun_is_idempotent_and_byte_identical(run):

@@ -1,0 +1,89 @@
+"""E-mail to people: a small `Mailer` protocol, and its SMTP implementation.
+
+SMTP settings come from the environment (`TERTIAL_SMTP_*`); the password is a `SecretStr`,
+so it is never shown in a repr, a log line or Prefect's record of a flow run's parameters.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Protocol
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: tuple[str, ...]
+    subject: str
+    body: str
+    cc: tuple[str, ...] = ()
+    attachments: tuple[Path, ...] = ()
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        return self.to + self.cc
+
+
+class Mailer(Protocol):
+    """Whatever delivers a mail; raises on failure, smtplib's exceptions for SMTP."""
+
+    def send(self, mail: Mail) -> None: ...
+
+
+class SmtpSettings(BaseSettings):
+    """TERTIAL_SMTP_HOST, _PORT, _SENDER, _USER, _PASSWORD, _STARTTLS, _PASSWORD_BLOCK."""
+
+    model_config = SettingsConfigDict(env_prefix="TERTIAL_SMTP_", frozen=True)
+
+    host: str
+    port: int = 25
+    sender: str
+    user: str | None = None
+    password: SecretStr | None = None
+    # Name of a Prefect Secret block holding the password, for when it should not live in the environment.
+    password_block: str | None = None
+    starttls: bool = False
+    timeout: float = 30.0
+
+
+def build_message(mail: Mail, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = sender, ", ".join(mail.to), mail.subject
+    if mail.cc:
+        message["Cc"] = ", ".join(mail.cc)
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message.set_content(mail.body)
+    for path in mail.attachments:
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        maintype, subtype = kind.split("/", 1)
+        message.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name)
+    return message
+
+
+class SmtpMailer:
+    """Delivers through an SMTP server with `smtplib`, one connection per mail."""
+
+    def __init__(self, settings: SmtpSettings, password: SecretStr | None = None) -> None:
+        self.settings = settings
+        self._password = password or settings.password
+
+    def __repr__(self) -> str:
+        return f"SmtpMailer({self.settings.host}:{self.settings.port})"
+
+    def send(self, mail: Mail) -> None:
+        settings = self.settings
+        with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
+            if settings.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if settings.user:
+                smtp.login(settings.user, self._password.get_secret_value() if self._password else "")
+            smtp.send_message(build_message(mail, settings.sender), to_addrs=list(mail.recipients))

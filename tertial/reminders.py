@@ -1,0 +1,151 @@
+"""Which reminders are due on a day, and their Swedish wording.
+
+Three kinds, each with a key that names it once and for all (the ledger keeps one event
+per key, so a mail is never sent twice):
+
+- a reminder at each configured number of working days before the deadline
+  (`reminder:<contributor>:<deadline>:<offset>`); a missed day is caught up, but only the
+  most recent offset is sent, never a stale one;
+- a notice on every working day after the deadline (`late:<contributor>:<deadline>:<day>`);
+- one escalation to the avdelningschef and the controller once the submission is
+  `escalate_after_working_days` working days late (`escalation:<contributor>:<deadline>`).
+
+Only contributors without a usable version are reminded, and only on working days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from tertial.cycle import Cycle
+from tertial.deadlines import is_working_day, long_date, working_days_between
+from tertial.mail import Mail
+from tertial.status import ContributorStatus, EventKind, Status
+
+
+@dataclass(frozen=True)
+class DueMail:
+    key: str
+    kind: EventKind
+    contributor_id: str
+    mail: Mail
+
+
+def due_mails(cycle: Cycle, statuses: list[ContributorStatus], as_of: dt.date) -> list[DueMail]:
+    """Every mail due on `as_of`, sent or not; the caller skips the keys already recorded."""
+    if not is_working_day(as_of):
+        return []
+    due: list[DueMail] = []
+    for status in statuses:
+        if status.needs_submission:
+            due += _due_for(cycle, status, as_of)
+    return due
+
+
+def _due_for(cycle: Cycle, status: ContributorStatus, as_of: dt.date) -> list[DueMail]:
+    who, deadline = status.contributor_id, status.deadline
+    if as_of <= deadline:
+        left = working_days_between(as_of, deadline)
+        offsets = [k for k in cycle.config.reminder_working_days if k >= left]
+        if not offsets:
+            return []
+        offset = min(offsets)
+        return [DueMail(f"reminder:{who}:{deadline.isoformat()}:{offset}", EventKind.REMINDER, who,
+                        reminder_mail(cycle, status, left))]
+    late = working_days_between(deadline, as_of)
+    due = [DueMail(f"late:{who}:{deadline.isoformat()}:{as_of.isoformat()}", EventKind.LATE_NOTICE, who,
+                   late_mail(cycle, status, late))]
+    escalation = escalation_mail(cycle, status, late)
+    if late >= cycle.config.escalate_after_working_days and escalation is not None:
+        due.append(DueMail(f"escalation:{who}:{deadline.isoformat()}", EventKind.ESCALATION, who, escalation))
+    return due
+
+
+def _contributor_recipients(cycle: Cycle, contributor_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    contributor = cycle.contributor(contributor_id)
+    return (contributor.email,), ((contributor.deputy_email,) if contributor.deputy_email else ())
+
+
+def what_is_missing(status: ContributorStatus) -> str:
+    """One sentence on what the contributor has still to do."""
+    if status.status is Status.RETURNED:
+        return (f"Version {status.latest_version} återsändes av {status.reviewed_by} med kommentaren: "
+                f"\"{status.comment}\". Skicka en rättad version.")
+    if status.latest_version is not None and status.errors:
+        return (f"Senaste versionen (version {status.latest_version}) har {status.errors} fel som måste rättas "
+                "innan underlaget kan godkännas. Se återkopplingen och skicka en rättad version.")
+    if status.latest_version is not None:
+        return f"Version {status.latest_version} har tagits emot men inte godkänts ännu."
+    return "Vi har inte fått något underlag från er ännu."
+
+
+def scope(cycle: Cycle, contributor_id: str) -> str:
+    """What the contributor's submission covers, in a short Swedish list."""
+    parts = []
+    goals = cycle.owned(contributor_id, cycle.goal_owner)
+    if goals:
+        parts.append(f"mål {', '.join(goals)}")
+    for owners, singular, plural in ((cycle.indicator_owner, "indikator", "indikatorer"),
+                                     (cycle.activity_owner, "aktivitet", "aktiviteter"),
+                                     (cycle.text_owner, "textavsnitt", "textavsnitt")):
+        n = len(cycle.owned(contributor_id, owners))
+        if n:
+            parts.append(f"{n} {singular if n == 1 else plural}")
+    if cycle.economy_owner == contributor_id:
+        parts.append("ekonomitabellerna")
+    return ", ".join(parts) or "inga delar"
+
+
+def _body(cycle: Cycle, status: ContributorStatus, opening: str, greeting: str) -> str:
+    lines = [
+        greeting,
+        "",
+        opening,
+        "",
+        f"Rapport: {cycle.title}",
+        f"Avdelning: {status.avdelning}",
+        f"Sista dag: {long_date(status.deadline)}",
+        f"Underlaget omfattar: {scope(cycle, status.contributor_id)}",
+        "",
+        f"Det här saknas: {what_is_missing(status)}",
+        "",
+        f"Frågor besvaras av {cycle.config.handlaggare.name}"
+        + (f", {cycle.config.handlaggare.email}" if cycle.config.handlaggare.email else "") + ".",
+        "",
+        "Det här är ett automatiskt utskick från Tertial.",
+    ]
+    return "\n".join(lines)
+
+
+def _greeting(cycle: Cycle, status: ContributorStatus) -> str:
+    return f"Hej {cycle.contributor(status.contributor_id).responsible},"
+
+
+def reminder_mail(cycle: Cycle, status: ContributorStatus, left: int) -> Mail:
+    when = "i dag" if left == 0 else f"om {left} arbetsdag{'ar' if left != 1 else ''}"
+    subject = f"Påminnelse: underlag till {cycle.title} – sista dag {long_date(status.deadline)}"
+    opening = f"Sista dag att lämna underlaget till {cycle.title} är {long_date(status.deadline)}, {when}."
+    to, cc = _contributor_recipients(cycle, status.contributor_id)
+    return Mail(to=to, cc=cc, subject=subject, body=_body(cycle, status, opening, _greeting(cycle, status)))
+
+
+def late_mail(cycle: Cycle, status: ContributorStatus, late: int) -> Mail:
+    subject = f"Försenat underlag: {cycle.title} – {status.avdelning}"
+    opening = (f"Sista dag för underlaget till {cycle.title} var {long_date(status.deadline)}, "
+               f"och det är nu {late} arbetsdag{'ar' if late != 1 else ''} sent. Skicka det så snart som möjligt.")
+    to, cc = _contributor_recipients(cycle, status.contributor_id)
+    return Mail(to=to, cc=cc, subject=subject, body=_body(cycle, status, opening, _greeting(cycle, status)))
+
+
+def escalation_mail(cycle: Cycle, status: ContributorStatus, late: int) -> Mail | None:
+    """To the avdelningschef and the controller; None when the cycle names neither's e-mail."""
+    chief = cycle.contributor(status.contributor_id).chief_email
+    to = tuple(dict.fromkeys(a for a in (chief, cycle.config.handlaggare.email) if a))
+    if not to:
+        return None
+    subject = f"Eskalering: underlag saknas från {status.avdelning} – {cycle.title}"
+    opening = (f"Underlaget från {status.avdelning} till {cycle.title} är {late} arbetsdag{'ar' if late != 1 else ''} "
+               f"sent (sista dag var {long_date(status.deadline)}). Det här meddelandet går till avdelningschefen "
+               "och handläggaren.")
+    return Mail(to=to, subject=subject, body=_body(cycle, status, opening, "Hej,"))
