@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flows.assemble import check_narrative, write_checks
 from flows.intake import UNKNOWN_CONTRIBUTOR, IntakeOutcome, structure_finding
+from tasks.annotate import write_annotated, write_feedback_html
 from tasks.assembly import build_report
 from tasks.configuration import open_cycle
 from tasks.feedback import write_feedback
@@ -22,7 +23,8 @@ from tasks.rendering import write_report
 from tasks.validation import validate_submission
 from tertial.cycle import Cycle
 from tertial.errors import SubmissionError
-from tertial.ledger import Ledger
+from tertial.findings import Finding
+from tertial.ledger import Ledger, Version
 
 ALL_FORMATS = ("html", "pdf", "docx", "json")
 
@@ -31,7 +33,7 @@ def take_in(path: Path, cycle: Cycle, ledger: Ledger, workdir: Path) -> IntakeOu
     archived = archive_original.fn(path, workdir / "arkiv", dt.datetime.now(dt.UTC))
     known = ledger.find(cycle.config.id, archived.sha256)
     if known is not None:
-        return IntakeOutcome(path.name, known, False, ledger.findings(known.id), None)
+        return IntakeOutcome(path.name, known, False, ledger.findings(known.id), {})
     try:
         submission = read_submission.fn(Path(archived.archive_path), cycle)
         submission.file = archived.original_name
@@ -40,8 +42,19 @@ def take_in(path: Path, cycle: Cycle, ledger: Ledger, workdir: Path) -> IntakeOu
         error.file = archived.original_name
         contributor, findings = error.contributor_id or UNKNOWN_CONTRIBUTOR, [structure_finding(error)]
     version, new = record_version.fn(ledger, cycle, contributor, archived, findings)
-    feedback = write_feedback.fn(cycle, version, findings, workdir / "aterkoppling") if contributor != UNKNOWN_CONTRIBUTOR else None
+    feedback = give_feedback(cycle, version, findings, workdir / "aterkoppling") if contributor != UNKNOWN_CONTRIBUTOR else {}
     return IntakeOutcome(path.name, version, new, findings, feedback)
+
+
+def give_feedback(cycle: Cycle, version: Version, findings: list[Finding], out_dir: Path) -> dict[str, Path]:
+    files = {
+        "text": write_feedback.fn(cycle, version, findings, out_dir),
+        "html": write_feedback_html.fn(cycle, version, findings, out_dir),
+    }
+    annotated = write_annotated.fn(version, findings, out_dir)
+    if annotated is not None:
+        files["xlsx"] = annotated
+    return files
 
 
 def collect(cycle_path: Path, inbox: Path, workdir: Path, ledger_url: str) -> list[IntakeOutcome]:
@@ -51,14 +64,15 @@ def collect(cycle_path: Path, inbox: Path, workdir: Path, ledger_url: str) -> li
     return [take_in(path, cycle, ledger, workdir) for path in find_submissions.fn(inbox)]
 
 
-def assemble(cycle_path: Path, workdir: Path, ledger_url: str, formats: tuple[str, ...] = ALL_FORMATS) -> dict[str, Path]:
+def assemble(cycle_path: Path, workdir: Path, ledger_url: str, formats: tuple[str, ...] = ALL_FORMATS,
+             controller: bool = True) -> dict[str, Path]:
     """As flows.assemble.assemble with allow_missing=True (what run_cycle asks for)."""
     cycle = open_cycle.fn(cycle_path)
     accepted = accepted_submissions.fn(Ledger(ledger_url), cycle)
     report = build_report.fn(cycle, accepted)
     findings = check_narrative.fn(report)
     target = workdir / "rapport"
-    files = write_report.fn(report, target, tuple(formats))
+    files = write_report.fn(report, target, tuple(formats), controller)
     files["kontroller"] = write_checks.fn(findings, target)
     return files
 

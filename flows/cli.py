@@ -59,7 +59,7 @@ def demo(
     cycle_dir, inbox = workdir / "cykel", workdir / "inkorg"
     shutil.copytree(DEMO_CYCLE, cycle_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns("submissions"))
     shutil.copytree(DEMO_CYCLE / "submissions", inbox, dirs_exist_ok=True)
-    _run(cycle_dir / "cycle.yaml", inbox, workdir, None, debug)
+    _run(cycle_dir / "cycle.yaml", inbox, workdir, None, debug, formats=("json", "html", "pdf", "docx"))
 
 
 @app.command()
@@ -75,12 +75,13 @@ def run(
     _run(cycle, inbox, workdir, ledger, debug)
 
 
-def _run(cycle: Path, inbox: Path, workdir: Path, ledger: str | None, debug: bool) -> None:
+def _run(cycle: Path, inbox: Path, workdir: Path, ledger: str | None, debug: bool,
+         formats: tuple[str, ...] = ("json", "html")) -> None:
     try:
         from flows.cycle import run_cycle
 
         with console.status("Kör cykeln …"):
-            result = run_cycle(cycle_path=cycle, inbox=inbox, workdir=workdir, ledger_url=ledger)
+            result = run_cycle(cycle_path=cycle, inbox=inbox, workdir=workdir, ledger_url=ledger, formats=formats)
     except Exception as error:  # noqa: BLE001 - one Swedish line, details behind --debug
         fail(error, debug)
     from flows.summary import print_summary
@@ -282,6 +283,9 @@ def check_config(
     console.print(f"{cycle.name} är korrekt: {loaded.title}; {len(loaded.config.contributors)} bidragsgivare, "
                   f"{len(plan.goals)} mål, {len(plan.indicators)} indikatorer, {len(plan.activities)} aktiviteter.")
 
+
+from flows.cli_followup import register as register_followup  # noqa: E402
+register_followup(app)
 
 if __name__ == "__main__":
     app()

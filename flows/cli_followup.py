@@ -31,6 +31,16 @@ def _day(as_of: dt.datetime | None) -> dt.date:
     return as_of.date() if as_of else today()
 
 
+def _open_ledger(workdir: Path, url: str | None):
+    """The ledger; a missing workdir is named rather than silently created as an empty one."""
+    from flows.cli import _ledger
+    from tertial.errors import TertialError
+
+    if url is None and not workdir.is_dir():
+        raise TertialError(f"Arbetsmappen {workdir} finns inte. Ange mappen som collect och run använder med --workdir.")
+    return _ledger(workdir, url)
+
+
 def _days_text(days_left: int) -> str:
     if days_left < 0:
         return f"{-days_left} arbetsdag{'ar' if days_left != -1 else ''} sen"
@@ -40,14 +50,14 @@ def _days_text(days_left: int) -> str:
 def status(cycle: CycleOpt, as_of: AsOf = None, as_json: Annotated[bool, typer.Option("--json", help="Skriv läget som JSON.")] = False,
            workdir: WorkdirOpt = Path("tertial-run"), ledger: LedgerOpt = None, debug: DebugOpt = False) -> None:
     """Visa varje bidragsgivares läge: status, sista dag och arbetsdagar kvar."""
-    from flows.cli import _ledger, console, fail
+    from flows.cli import console, fail
     from tertial.config import load_cycle
     from tertial.deadlines import long_date
     from tertial.status import cycle_status
 
     try:
         loaded = load_cycle(cycle)
-        rows = cycle_status(loaded, _ledger(workdir, ledger), _day(as_of))
+        rows = cycle_status(loaded, _open_ledger(workdir, ledger), _day(as_of))
     except Exception as error:  # noqa: BLE001
         fail(error, debug)
     if as_json:
@@ -64,13 +74,13 @@ def status(cycle: CycleOpt, as_of: AsOf = None, as_json: Annotated[bool, typer.O
 def approve(cycle: CycleOpt, contributor: Contributor, by: By = None, workdir: WorkdirOpt = Path("tertial-run"),
             ledger: LedgerOpt = None, debug: DebugOpt = False) -> None:
     """Markera bidragsgivarens senaste godkända version som granskad."""
-    from flows.cli import _ledger, console, fail
+    from flows.cli import console, fail
     from tertial.config import load_cycle
     from tertial.review import approve as approve_version
 
     try:
         loaded = load_cycle(cycle)
-        event = approve_version(_ledger(workdir, ledger), loaded, contributor, by or getpass.getuser())
+        event = approve_version(_open_ledger(workdir, ledger), loaded, contributor, by or getpass.getuser())
     except Exception as error:  # noqa: BLE001
         fail(error, debug)
     console.print(f"{contributor}: version {event.version} granskad av {event.actor} "
@@ -81,13 +91,13 @@ def return_(cycle: CycleOpt, contributor: Contributor,
             comment: Annotated[str, typer.Option(help="Vad som ska ändras; skickas med i påminnelserna.")],
             by: By = None, workdir: WorkdirOpt = Path("tertial-run"), ledger: LedgerOpt = None, debug: DebugOpt = False) -> None:
     """Återsänd bidragsgivarens senaste version med en kommentar; nästa version öppnar den igen."""
-    from flows.cli import _ledger, console, fail
+    from flows.cli import console, fail
     from tertial.config import load_cycle
     from tertial.review import return_submission
 
     try:
         loaded = load_cycle(cycle)
-        event = return_submission(_ledger(workdir, ledger), loaded, contributor, comment, by or getpass.getuser())
+        event = return_submission(_open_ledger(workdir, ledger), loaded, contributor, comment, by or getpass.getuser())
     except Exception as error:  # noqa: BLE001
         fail(error, debug)
     console.print(f"{contributor}: version {event.version} återsänd av {event.actor} "
@@ -105,7 +115,11 @@ def remind(cycle: CycleOpt, as_of: AsOf = None, workdir: WorkdirOpt = Path("tert
 
     parameters = {"cycle_path": cycle, "workdir": workdir, "ledger_url": ledger}
     if cron:
-        remind_flow.serve(name=f"paminnelser-{cycle.stem}", cron=cron, parameters=parameters)
+        from prefect.schedules import Cron
+
+        # Swedish time, so "08:00" stays 08:00 across summer time; each run reminds as of its own day.
+        remind_flow.serve(name=f"paminnelser-{cycle.stem}", schedule=Cron(cron, timezone="Europe/Stockholm"),
+                          parameters=parameters)
         return
     try:
         deliveries = remind_flow(**parameters, as_of=as_of.date() if as_of else None)

@@ -55,22 +55,54 @@ def content_hash(path: Path) -> str:
 
 @task(cache_policy=NO_CACHE)
 def archive_original(path: Path, archive_root: Path, received_at: dt.datetime) -> Archived:
-    """Copy the original into the archive before anything else reads it; atomic, idempotent."""
-    sha = content_hash(path)
-    target_dir = archive_root / sha[:2] / sha
-    stored = target_dir / _safe_name(path.name)
-    if not stored.exists():
-        target_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=target_dir, prefix=".tmp-"))
-        copy = staging / stored.name
+    """Copy the original into the archive before anything else reads it; atomic, idempotent.
+
+    The copy is hashed, not the inbox file, so the archive always holds exactly the bytes its
+    SHA-256 names even if the sender overwrites the file meanwhile. Several workers may archive
+    the same file at once: each stages its own copy, and the first to move it into place wins.
+    """
+    archive_root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=archive_root, prefix=".tmp-"))
+    try:
+        copy = staging / _safe_name(path.name)
         shutil.copytree(path, copy) if path.is_dir() else shutil.copy2(path, copy)
-        os.replace(copy, stored)
-        staging.rmdir()
+        sha = content_hash(copy)
+        target_dir = archive_root / sha[:2] / sha
+        stored = target_dir / copy.name
+        target_dir.mkdir(parents=True, exist_ok=True)
+        _move_into_place(copy, stored)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     archived = Archived(sha, path.name, str(stored), str(path.resolve()), received_at)
-    receipt = target_dir / "mottagen.json"
-    if not receipt.exists():
-        receipt.write_text(json.dumps({**asdict(archived), "received_at": received_at.isoformat()}, ensure_ascii=False, indent=2))
+    receipt = json.dumps({**asdict(archived), "received_at": received_at.isoformat()}, ensure_ascii=False, indent=2)
+    _write_once(target_dir / "mottagen.json", receipt)
     return archived
+
+
+def _move_into_place(copy: Path, stored: Path) -> None:
+    """Rename the staged copy to its archive name, unless an identical copy is already there."""
+    if stored.exists():
+        return
+    try:
+        os.replace(copy, stored)  # atomic; for a file an identical copy placed meanwhile is simply replaced
+    except OSError:
+        if not stored.exists():  # a CSV folder loses the race to a non-empty folder of the same content
+            raise
+
+
+def _write_once(path: Path, text: str) -> None:
+    """Create the file with its whole content at once; the first writer's content stays."""
+    if path.exists():
+        return
+    handle, staged = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.link(staged, path)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(staged)
 
 
 def _safe_name(name: str) -> str:

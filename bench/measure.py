@@ -1,0 +1,183 @@
+"""One measurement in a fresh process, so its memory and warm-up are its own.
+
+bench/run.py starts this module once per measurement and reads the last line,
+``RESULT {json}``. Run by hand:
+
+    python -m bench.measure feedback --city /tmp/stad
+    python -m bench.measure city --city /tmp/stad --mode prefect --namnder 2
+"""
+
+from __future__ import annotations
+
+import time
+
+STARTED = time.perf_counter()
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import resource  # noqa: E402
+import shutil  # noqa: E402
+import statistics  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+for _name, _value in (("PREFECT_LOGGING_LEVEL", "CRITICAL"), ("PREFECT_SERVER_ANALYTICS_ENABLED", "false"),
+                      ("GX_ANALYTICS_ENABLED", "False")):
+    os.environ.setdefault(_name, _value)
+
+from bench.city import Namnd, load_city  # noqa: E402
+from tertial.config import load_cycle  # noqa: E402
+
+ALL_FORMATS = ("html", "pdf", "docx", "json")
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            tree.setdefault(parent, []).append(int(entry))
+    return tree
+
+
+def tree_rss_kib(root: int) -> int:
+    """Resident memory of a process and all its descendants (e.g. Prefect's server), in KiB."""
+    tree, total, stack = _children(), 0, [root]
+    while stack:
+        pid = stack.pop()
+        stack.extend(tree.get(pid, []))
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+    return total
+
+
+class PeakSampler(threading.Thread):
+    """Samples the process tree's RSS every 100 ms and keeps the highest."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_kib = 0
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            self.peak_kib = max(self.peak_kib, tree_rss_kib(os.getpid()))
+            self._halt.wait(0.1)
+
+    def stop(self) -> int:
+        self._halt.set()
+        self.join()
+        return max(self.peak_kib, tree_rss_kib(os.getpid()))
+
+
+def memory(sampler: PeakSampler) -> dict[str, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"peak_rss_self_mib": own / 1024, "peak_rss_children_mib": children / 1024,
+            "peak_rss_tree_sampled_mib": sampler.stop() / 1024}
+
+
+def feedback(namnd: Namnd, repetitions: int) -> dict[str, object]:
+    """Read + validate one workbook: the first (cold) call, then `repetitions` warm ones."""
+    from tasks.reading import read_submission
+    from tasks.validation import validate_submission
+
+    imported = time.perf_counter() - STARTED
+    cycle = load_cycle(namnd.cycle_path)
+    economy = cycle.economy_owner
+    path = namnd.inbox / f"{economy}.xlsx"  # the economy owner's workbook has every sheet
+    times = []
+    for _ in range(repetitions + 1):
+        start = time.perf_counter()
+        findings = validate_submission.fn(read_submission.fn(path, cycle), cycle)
+        times.append(time.perf_counter() - start)
+    return {"file": path.name, "findings": len(findings), "import_s": imported, "cold_s": times[0],
+            "median_s": statistics.median(times[1:]), "min_s": min(times[1:]), "max_s": max(times[1:]),
+            "repetitions": repetitions}
+
+
+def _start_prefect() -> float:
+    """Start Prefect's ephemeral server with a trivial flow; the seconds it took."""
+    from prefect import flow
+
+    @flow(name="bench-ping")
+    def ping() -> int:
+        return 1
+
+    start = time.perf_counter()
+    ping()
+    return time.perf_counter() - start
+
+
+def _cycle_runner(mode: str):
+    if mode == "prefect":
+        from flows.cycle import run_cycle
+
+        def run(namnd: Namnd, workdir: Path, ledger_url: str) -> list:
+            result = run_cycle(cycle_path=namnd.cycle_path, inbox=namnd.inbox, workdir=workdir,
+                               ledger_url=ledger_url, formats=ALL_FORMATS)
+            return result.intake
+    else:
+        from bench import direct
+
+        def run(namnd: Namnd, workdir: Path, ledger_url: str) -> list:
+            return direct.run_cycle(namnd.cycle_path, namnd.inbox, workdir, ledger_url, ALL_FORMATS)[0]
+    return run
+
+
+def city(namnder: list[Namnd], mode: str, workroot: Path) -> dict[str, object]:
+    """Intake, validation and assembly in every format for each nämnd, one shared ledger."""
+    sampler = PeakSampler()
+    sampler.start()
+    run = _cycle_runner(mode)
+    imported = time.perf_counter() - STARTED
+    startup = _start_prefect() if mode == "prefect" else 0.0
+    ledger_url = f"sqlite:///{workroot / 'liggare.sqlite'}"
+    per_namnd, versions, accepted = [], 0, 0
+    start = time.perf_counter()
+    for namnd in namnder:
+        began = time.perf_counter()
+        intake = run(namnd, workroot / namnd.cycle_path.parent.name, ledger_url)
+        per_namnd.append(time.perf_counter() - began)
+        versions += len(intake)
+        accepted += sum(o.version.accepted for o in intake)
+    wall = time.perf_counter() - start
+    return {"mode": mode, "namnder": len(namnder), "submissions": versions, "accepted": accepted,
+            "wall_s": wall, "per_namnd_s": per_namnd, "import_s": imported, "prefect_startup_s": startup,
+            **memory(sampler)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("what", choices=("feedback", "city"))
+    parser.add_argument("--city", type=Path, required=True)
+    parser.add_argument("--mode", choices=("prefect", "direct"), default="prefect")
+    parser.add_argument("--namnder", type=int, default=0, help="only the first N (0 = all)")
+    parser.add_argument("--skip", type=int, default=0, help="start after the first SKIP nämnder")
+    parser.add_argument("--step", type=int, default=1, help="every STEP:th nämnd (for parallel workers)")
+    parser.add_argument("--repetitions", type=int, default=7)
+    args = parser.parse_args()
+    namnder = load_city(args.city)[args.skip::args.step]
+    namnder = namnder[:args.namnder] if args.namnder else namnder
+    if args.what == "feedback":
+        result = feedback(namnder[0], args.repetitions)
+    else:
+        workroot = Path(tempfile.mkdtemp(prefix="tertial-bench-"))
+        try:
+            result = city(namnder, args.mode, workroot)
+        finally:
+            shutil.rmtree(workroot, ignore_errors=True)
+    print("RESULT " + json.dumps(result, ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    main()
