@@ -24,7 +24,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tertial.cycle import Cycle
-from tertial.numbers import format_number
+from tertial.numbers import NumberParseError, format_number, parse_quantity
 from tertial.submission import ECONOMY_SHEETS, META_SHEET, TEMPLATE_VERSION, Sheet, sheets_for
 from tertial.vocabulary import ActivityStatus, Aggregation, Assessment, IndicatorStatus, expected_period
 
@@ -139,6 +139,7 @@ def _fill_sheet(ws: Worksheet, sheet: Sheet, rows: list[dict[str, object]]) -> N
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
     for row in rows:
         ws.append([_cell(row.get(c.key)) for c in sheet.columns])
+    _no_formulas(ws)
     for index, column in enumerate(sheet.columns, start=1):
         ws.column_dimensions[ws.cell(1, index).column_letter].width = 60 if column.key in _WIDE else 18
     for line in ws.iter_rows(min_row=2):
@@ -149,6 +150,14 @@ def _fill_sheet(ws: Worksheet, sheet: Sheet, rows: list[dict[str, object]]) -> N
 
 def _cell(value: object) -> object:
     return None if value in (None, "") else value
+
+
+def _no_formulas(ws: Worksheet) -> None:
+    """Text we write is never a formula: openpyxl would store '=…' as one, so it is kept as text."""
+    for line in ws.iter_rows():
+        for cell in line:
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def _protect(ws: Worksheet, key: str, sheet: Sheet, rows: list[dict[str, object]], cycle: Cycle) -> None:
@@ -237,10 +246,30 @@ def write_csv_folder(folder: Path, cycle: Cycle, contributor_id: str, rows: Rows
             writer = csv.writer(handle, delimiter=";")
             writer.writerow([c.header for c in sheet.columns])
             for row in rows.get(key, []):
-                writer.writerow(["" if row.get(c.key) is None else row.get(c.key) for c in sheet.columns])
+                writer.writerow([csv_safe(row.get(c.key)) for c in sheet.columns])
     with (folder / f"{META_SHEET}.csv").open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle, delimiter=";").writerows(meta_rows(cycle, contributor_id))
     return folder
+
+
+def csv_safe(value: object) -> str:
+    """A cell as CSV text that a spreadsheet will not run: formula-like text gets a leading apostrophe.
+
+    Numbers such as '-13,0' stay as they are; '=HYPERLINK(…)', '@SUM(…)' or '+cmd|…' do not.
+    """
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "@", "\t", "\r") or (text[:1] in ("+", "-") and not _is_number(text)):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    """A signed amount with at most a plain unit ('-13,0', '+15,0 mnkr'), nothing a spreadsheet could evaluate."""
+    try:
+        quantity = parse_quantity(text)
+    except NumberParseError:
+        return False
+    return quantity is not None and not set(quantity.unit) & set("+-*=()&|!^<>;")
 
 
 @task(cache_policy=NO_CACHE)

@@ -1,0 +1,62 @@
+"""Text Tertial writes is never run: no formulas in workbooks or CSV, no markup in HTML."""
+
+import csv
+
+import openpyxl
+import pytest
+
+from tasks.reading import read_submission
+from tasks.workbooks import csv_safe, write_csv_folder
+from tests.builders import filled_rows, write_filled
+
+HOSTILE = "=HYPERLINK(\"http://example.invalid\",\"klicka\")"
+
+
+@pytest.mark.parametrize(
+    "text, written",
+    [
+        ("=1+1", "'=1+1"),
+        ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
+        ("-13,0", "-13,0"),  # a negative amount stays a number
+        ("+15,0 mnkr", "+15,0 mnkr"),
+        ("Vanlig text", "Vanlig text"),
+    ],
+)
+def test_csv_cells_are_neutralised(text, written):
+    assert csv_safe(text) == written
+
+
+def test_formula_text_stays_text_in_the_workbook(tmp_path, mini_cycle):
+    rows = filled_rows(mini_cycle, "barn")
+    rows["goals"][0]["analysis"] = HOSTILE
+    path = write_filled(tmp_path, mini_cycle, "barn", rows)
+    cell = openpyxl.load_workbook(path)["Mål"]["D2"]
+    assert (cell.data_type, cell.value) == ("s", HOSTILE)
+    # Read back, it is the contributor's text, not a formula finding.
+    assert read_submission.fn(path, mini_cycle).frame("goals").loc[0, "analysis"] == HOSTILE
+
+
+def test_csv_folder_neutralises_formula_text(tmp_path, mini_cycle):
+    rows = filled_rows(mini_cycle, "aldre")
+    rows["goals"][0]["analysis"] = HOSTILE
+    folder = write_csv_folder(tmp_path / "aldre", mini_cycle, "aldre", rows)
+    with (folder / "mal.csv").open(encoding="utf-8") as handle:
+        cells = [row for row in csv.reader(handle, delimiter=";")][1]
+    assert "'" + HOSTILE in cells
+
+
+def test_script_in_an_analysis_is_escaped_in_the_report(mini_cycle, tmp_path):
+    from tasks.assembly import build_report
+    from tasks.rendering import render_html
+    from tests.test_golden import _accepted
+
+    accepted = _accepted(mini_cycle, tmp_path / "inkorg")
+    rows = filled_rows(mini_cycle, "barn")
+    rows["indicators"][0]["analysis"] = "<script>alert('x')</script>"
+    hostile = write_filled(tmp_path / "fientlig", mini_cycle, "barn", rows)
+    accepted["barn"] = type(accepted["barn"])(read_submission.fn(hostile, mini_cycle), accepted["barn"].version)
+    html = render_html(build_report.fn(mini_cycle, accepted))
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
