@@ -155,6 +155,14 @@ CYCLE_HEAD: dict[str, Any] = {
 
 # Förslag till beslut beyond point 1 (approve and hand over): point number -> our wording.
 # The amounts are read from the seed's decision table; point 6 carries no amount.
+# Bilagor of T1 2024 as listed in the published report (its Bilaga 1, SDN14, is never explained there).
+ATTACHMENTS = [
+    "SDN14",
+    "Ansökan om budgetjusteringar för särskilda ändamål – investeringar",
+    "Ansökan om budgetjusteringar för särskilda ändamål – drift",
+    "Ansökan om kompetensutvecklingsmedel för rehabilitering",
+    "Åtgärdsplan för att förebygga brott 2024",
+]
 DECISIONS = {
     "2": "Nämnden ansöker hos kommunstyrelsen om en budgetjustering på {amount} mnkr i investeringsmedel "
          "för en trygghetsinvestering, enligt bilaga 2.",
@@ -621,6 +629,7 @@ def build_cycle(plan: dict[str, Any], economy_rows: list[dict[str, str]]) -> dic
     return {
         **CYCLE_HEAD,
         "decisions": decisions,
+        "attachments": ATTACHMENTS,
         "contributors": [contributor_entry(spec, plan) for spec in CONTRIBUTORS],
     }
 

@@ -90,7 +90,7 @@ def build_report(cycle: Cycle, accepted: dict[str, Accepted]) -> Report:
         previous_year_header=previous_outcome_header(cfg.year),
         handlaggare=Person(**cfg.handlaggare.model_dump(exclude={"email"})),
         signer=Person(**cfg.signer.model_dump(exclude={"email"})),
-        decisions=_decisions(cycle), summary=texts["sammanfattning"],
+        decisions=_decisions(cycle), attachments=list(cfg.attachments), summary=texts["sammanfattning"],
         background=_BACKGROUND,
         preparation=f"Ärendet har beretts av {cfg.prepared_by} i samverkan med övriga avdelningar inom förvaltningen.",
         summary_analysis=[_summary_block(g, texts) for g in goals],

@@ -78,9 +78,14 @@ def _csv_tables(folder: Path) -> dict[str, Table]:
     for file in sorted(folder.glob("*.csv")):
         text = _decode(file)
         # Read from a stream, not split lines, so quoted cells may hold line breaks.
-        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))]
+        rows = [[_unescape(c) for c in r] for r in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))]
         tables[names.get(file.stem, file.stem)] = rows
     return tables
+
+
+def _unescape(cell: str) -> str:
+    """Undo the apostrophe that keeps formula-like text ('- punkt', '=…') from running in a spreadsheet."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 def _delimiter(text: str) -> str:

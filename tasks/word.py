@@ -111,6 +111,10 @@ def _front_matter(doc: DocumentType, report: Report) -> None:
     doc.add_paragraph(report.background)
     doc.add_heading("Ärendets beredning", 1)
     doc.add_paragraph(report.preparation)
+    if report.attachments:
+        doc.add_heading("Bilagor", 1)
+        for number, attachment in enumerate(report.attachments, start=1):
+            doc.add_paragraph(f"Bilaga {number}: {attachment}")
 
 
 def build_document(report: Report, controller: bool = True) -> DocumentType:

@@ -76,6 +76,7 @@ class CycleConfig(Strict):
     prepared_by: str = Field(min_length=1, description="Avdelning that prepared the ärende.")
     attesters: list[Person] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
+    attachments: list[str] = Field(default_factory=list, description="Bilagor in order: Bilaga 1, Bilaga 2 …")
     contributors: list[Contributor] = Field(min_length=1)
     t2_report: Path | None = Field(None, description="The T2 cycle's report.json (relative to this file), for the VB's comparison with its forecasts.")
     kolada_municipality: str | None = Field(None, description="Kolada municipality or unit id, for pre-filling outcomes.")

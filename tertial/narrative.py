@@ -24,7 +24,8 @@ from tertial.vocabulary import Assessment, ReportKind
 from tertial.wording import NUMBER_WORDS, number_word
 
 # The rule ids this module emits; tests/test_rules_and_layers.py only scans tasks/ and flows/.
-RULES = ("narrative_indicator_count", "narrative_goal_count", "narrative_amount", "narrative_assessment_word")
+RULES = ("narrative_indicator_count", "narrative_goal_count", "narrative_amount", "narrative_assessment_word",
+         "narrative_attachment")
 
 _FLAGS = re.IGNORECASE
 _NUMBER_WORDS = {word: n for n, word in enumerate(NUMBER_WORDS)} | {"ett": 1}
@@ -404,6 +405,30 @@ def check_amounts(report: Report) -> list[Finding]:
     return out
 
 
+_ATTACHMENT = re.compile(r"\bbilaga (\d+)\b", _FLAGS)
+
+
+def check_attachments(report: Report) -> list[Finding]:
+    """Every 'bilaga N' in the decisions and texts refers to a bilaga the report lists."""
+    listed = len(report.attachments)
+    places = [Place(d, f"Beslutspunkt {i}", str(i), "Förslag till beslut", "Beslut", "Text") for i, d in enumerate(report.decisions, 1)]
+    places += [_text_place(b) for b in _all_blocks(report)] + [_goal_place(g) for g in _walk(report.goals)]
+    findings = []
+    for where in places:
+        for match in _ATTACHMENT.finditer(where.text):
+            if not 1 <= int(match.group(1)) <= listed:
+                findings.append(_finding("narrative_attachment", where, match.group(0), expected=str(listed)))
+    return findings
+
+
+def _all_blocks(report: Report) -> list[TextBlock]:
+    economy = report.economy
+    blocks = [report.summary, report.directives, *report.extra_sections, *economy.area_texts]
+    blocks += [b for s in report.summary_analysis for b in (s.positive, s.challenges)]
+    return blocks + [b for b in (economy.overview, economy.investment_text) if b]
+
+
 def check_report(report: Report) -> list[Finding]:
-    """Every narrative-consistency finding for the report: counts, assessment words, amounts."""
-    return check_goal_counts(report) + check_text_counts(report) + check_assessment_words(report) + check_amounts(report)
+    """Every narrative-consistency finding for the report: counts, assessment words, amounts, bilagor."""
+    return (check_goal_counts(report) + check_text_counts(report) + check_assessment_words(report)
+            + check_amounts(report) + check_attachments(report))

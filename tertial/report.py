@@ -149,6 +149,7 @@ class Report(Model):
     handlaggare: Person
     signer: Person
     decisions: list[str]
+    attachments: list[str] = Field(default_factory=list, description="Bilagor, numbered from 1 in this order.")
     summary: TextBlock
     background: str
     preparation: str

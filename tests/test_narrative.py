@@ -310,3 +310,15 @@ def test_every_rule_has_a_message_with_the_placeholders_used():
     table = message_table()
     for rule_id in RULES:
         assert all(f"{{{name}}}" in table[rule_id] for name in ("place", "value", "expected")), rule_id
+
+
+def test_reference_to_a_missing_bilaga_is_flagged(mini_cycle, tmp_path):
+    from tasks.assembly import build_report
+    from tests.test_golden import _accepted
+    from tertial.narrative import check_attachments
+
+    report = build_report.fn(mini_cycle, _accepted(mini_cycle, tmp_path))
+    findings = check_attachments(report)
+    # The mini cycle lists one bilaga; its decision point 3 (after the standard approval) refers to bilaga 3.
+    assert [(f.rule_id, f.item_id, f.value) for f in findings] == [("narrative_attachment", "3", "bilaga 3")]
+    assert "Beslutspunkt 3 hänvisar till 'bilaga 3', men rapporten har 1 bilagor" in findings[0].message

@@ -60,3 +60,10 @@ def test_script_in_an_analysis_is_escaped_in_the_report(mini_cycle, tmp_path):
     html = render_html(build_report.fn(mini_cycle, accepted))
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+
+
+def test_neutralised_csv_reads_back_unchanged(tmp_path, mini_cycle):
+    rows = filled_rows(mini_cycle, "aldre")
+    rows["goals"][0]["analysis"] = "- Första punkten\n- Andra punkten"
+    folder = write_csv_folder(tmp_path / "aldre", mini_cycle, "aldre", rows)
+    assert read_submission.fn(folder, mini_cycle).frame("goals").loc[0, "analysis"] == "- Första punkten\n- Andra punkten"
