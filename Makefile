@@ -7,12 +7,19 @@ BIN := $(VENV)/bin
 
 setup: $(VENV)/.installed
 
-# Real programs the tests drive: LibreOffice opens the handout workbooks as a contributor would.
+# Real programs the tests drive: LibreOffice opens the handout workbooks as a contributor would,
+# a throwaway PostgreSQL server holds the ledger in tests/test_postgres.py, and headless Chromium
+# loads the leadership page. Installed from Debian's packages when missing (as root).
 system-deps:
-	@command -v soffice >/dev/null 2>&1 || { \
+	@missing=""; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null; \
-	  else echo "LibreOffice saknas: installera libreoffice-calc-nogui för att köra testet av arbetsböckerna."; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "Saknas för testerna:$$missing (installera med apt-get)."; fi; \
+	fi
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

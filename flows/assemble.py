@@ -9,6 +9,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.gather import default_ledger_url
+from flows.overview import publish_status
 from tasks.assembly import Accepted, build_report
 from tasks.configuration import open_cycle
 from tasks.ledger import accepted_submissions
@@ -57,6 +58,7 @@ def assemble(cycle_path: Path, workdir: Path, formats: tuple[str, ...] = ("html"
     target = out_dir or workdir / "rapport"
     files = write_report(report, target, tuple(formats), controller)
     files["kontroller"] = write_checks(findings, target)
+    publish_status(cycle_path, workdir, ledger_url=ledger_url)
     return Assembled(report, files, findings)
 
 

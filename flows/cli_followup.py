@@ -32,13 +32,16 @@ def _day(as_of: dt.datetime | None) -> dt.date:
 
 
 def _open_ledger(workdir: Path, url: str | None):
-    """The ledger; a missing workdir is named rather than silently created as an empty one."""
-    from flows.cli import _ledger
+    """The ledger; a missing workdir is named rather than silently created as an empty one.
+
+    Not flows.cli._ledger: that imports the intake flows (Great Expectations, Prefect) and costs seconds.
+    """
     from tertial.errors import TertialError
+    from tertial.ledger import Ledger, default_url
 
     if url is None and not workdir.is_dir():
         raise TertialError(f"Arbetsmappen {workdir} finns inte. Ange mappen som collect och run använder med --workdir.")
-    return _ledger(workdir, url)
+    return Ledger(url or default_url(workdir))
 
 
 def _days_text(days_left: int) -> str:

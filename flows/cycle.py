@@ -22,6 +22,7 @@ class CycleResult:
     report: Report
     files: dict[str, Path]
     findings: list[Finding]
+    status_page: Path
 
 
 @flow(name="tertialcykel", flow_run_name="cykel {cycle_path.stem}")
@@ -32,4 +33,5 @@ def run_cycle(cycle_path: Path, inbox: Path, workdir: Path, ledger_url: str | No
     intake = collect(cycle_path, inbox, workdir, ledger_url)
     assembled = assemble(cycle_path, workdir, formats, allow_missing=True, ledger_url=ledger_url)
     report = assembled.report
-    return CycleResult(report.cycle_id, report.title, intake, report, assembled.files, assembled.findings)
+    page = workdir / "lage" / "index.html"  # written by the flows after each run
+    return CycleResult(report.cycle_id, report.title, intake, report, assembled.files, assembled.findings, page)

@@ -8,12 +8,14 @@ from pathlib import Path
 from prefect import flow
 
 from flows.intake import IntakeOutcome, take_in_submission
+from flows.overview import publish_status
 from tasks.calendar import write_calendar
 from tasks.configuration import open_cycle
 from tasks.intake import find_submissions
 from tasks.prefill import handout_rows, load_kolada, load_previous_report
 from tasks.workbooks import write_handout
 from tertial.ledger import Ledger
+from tertial.ledger import default_url as default_ledger_url
 
 
 @dataclass(frozen=True)
@@ -39,14 +41,12 @@ def open_reporting_cycle(cycle_path: Path, out_dir: Path, previous_report: Path 
     return handed
 
 
-def default_ledger_url(workdir: Path) -> str:
-    return f"sqlite:///{(workdir / 'tertial.sqlite').resolve()}"
-
-
 @flow(name="samla-in", flow_run_name="samla in {cycle_path.stem}")
 def collect(cycle_path: Path, inbox: Path, workdir: Path, ledger_url: str | None = None) -> list[IntakeOutcome]:
     """Take in every new file in the inbox; files already recorded are recognised, not duplicated."""
     cycle = open_cycle(cycle_path)
     workdir.mkdir(parents=True, exist_ok=True)
     ledger = Ledger(ledger_url or default_ledger_url(workdir))
-    return [take_in_submission(path, cycle, ledger, workdir) for path in find_submissions(inbox)]
+    outcomes = [take_in_submission(path, cycle, ledger, workdir) for path in find_submissions(inbox)]
+    publish_status(cycle_path, workdir, ledger_url=ledger_url)
+    return outcomes

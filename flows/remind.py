@@ -8,13 +8,12 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 
-from flows.gather import default_ledger_url
 from tasks.configuration import open_cycle
 from tasks.followup import claim_mail, contributor_statuses, release_mail, unsent_mails
 from tasks.mail import send_mail, smtp_mailer
 from tertial.cycle import Cycle
 from tertial.deadlines import today
-from tertial.ledger import Ledger
+from tertial.ledger import Ledger, default_url
 from tertial.mail import Mailer, SmtpSettings
 from tertial.reminders import DueMail
 from tertial.status import ContributorStatus
@@ -45,7 +44,7 @@ def remind(cycle_path: Path, workdir: Path, as_of: dt.date | None = None, ledger
     cycle = open_cycle(cycle_path)
     day = as_of or today()
     workdir.mkdir(parents=True, exist_ok=True)
-    ledger = Ledger(ledger_url or default_ledger_url(workdir))
+    ledger = Ledger(ledger_url or default_url(workdir))
     statuses = {s.contributor_id: s for s in contributor_statuses(cycle, ledger, day)}
     due = unsent_mails(cycle, ledger, list(statuses.values()), day)
     if not due:

@@ -31,3 +31,4 @@ def print_summary(console: Console, result: CycleResult) -> None:
         console.print(finding.line())
     for kind, path in sorted(result.files.items()):
         console.print(f"Rapport ({kind}): {path}")
+    console.print(f"Läget för ledningen: {result.status_page}")

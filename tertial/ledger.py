@@ -12,7 +12,9 @@ same event twice (two reminder runs, a retried task) keeps one.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import (
     DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, delete, func, select,
@@ -147,6 +149,11 @@ class Arrival:
     received_at: dt.datetime
 
 
+def default_url(workdir: Path) -> str:
+    """SQLite in the workdir; the same URL as `flows.gather.default_ledger_url`, without importing the flows."""
+    return f"sqlite:///{(workdir / 'tertial.sqlite').resolve()}"
+
+
 class Ledger:
     def __init__(self, url: str) -> None:
         self.engine = create_engine(url)
@@ -241,3 +248,8 @@ def _finding_row(finding: Finding) -> FindingRow:
         rule_id=finding.rule_id, severity=finding.severity.value, message=finding.message, sheet=finding.sheet,
         row=finding.row, column=finding.column, item_id=finding.item_id, value=finding.value,
     )
+
+
+def default_url(workdir: Path) -> str:
+    """The embedded default: SQLite in the cycle's working folder."""
+    return f"sqlite:///{(Path(workdir) / 'tertial.sqlite').resolve()}"

@@ -6,6 +6,7 @@ so it is never shown in a repr, a log line or Prefect's record of a flow run's p
 
 from __future__ import annotations
 
+import base64
 import mimetypes
 import smtplib
 import ssl
@@ -69,6 +70,36 @@ def build_message(mail: Mail, sender: str) -> EmailMessage:
     return message
 
 
+def _plain_auth(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """AUTH PLAIN with UTF-8 credentials (RFC 4616): smtplib's own login encodes them as ASCII and fails on å, ä, ö."""
+    smtp.ehlo_or_helo_if_needed()
+    token = base64.b64encode(f"\0{user}\0{password}".encode("utf-8")).decode("ascii")
+    code, reply = smtp.docmd("AUTH", f"PLAIN {token}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
+
+
+def login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in; a failure is always an SMTPAuthenticationError that cannot carry the password.
+
+    Some errors quote what they were encoding (a UnicodeEncodeError shows the whole
+    credential string), so only the server's reply or the error's type is passed on, and
+    the new error is raised outside the handler so that no traceback chains to the old one.
+    """
+    problem: tuple[int, bytes] | None = None
+    try:
+        if (user + password).isascii():
+            smtp.login(user, password)
+        else:
+            _plain_auth(smtp, user, password)
+    except smtplib.SMTPAuthenticationError as error:
+        problem = (error.smtp_code, error.smtp_error)
+    except Exception as error:  # noqa: BLE001 - see above: its message may hold the password
+        problem = (0, f"inloggningen misslyckades ({type(error).__name__})".encode())
+    if problem is not None:
+        raise smtplib.SMTPAuthenticationError(*problem)
+
+
 class SmtpMailer:
     """Delivers through an SMTP server with `smtplib`, one connection per mail."""
 
@@ -85,5 +116,5 @@ class SmtpMailer:
             if settings.starttls:
                 smtp.starttls(context=ssl.create_default_context())
             if settings.user:
-                smtp.login(settings.user, self._password.get_secret_value() if self._password else "")
+                login(smtp, settings.user, self._password.get_secret_value() if self._password else "")
             smtp.send_message(build_message(mail, settings.sender), to_addrs=list(mail.recipients))

@@ -1,0 +1,267 @@
+"""Reminders, escalation and feedback mail through a real SMTP server (aiosmtpd) on 127.0.0.1."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import json
+import os
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.policy import default as default_policy
+from pathlib import Path
+
+import pytest
+import yaml
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from flows.gather import collect
+from flows.remind import remind
+from tasks.feedback import feedback_text
+from tasks.mail import send_feedback
+from tertial.config import load_cycle
+from tertial.ledger import Ledger, default_url
+from tertial.mail import SmtpMailer, SmtpSettings
+from tests.builders import filled_rows, write_filled
+from tests.conftest import MINI
+
+pytestmark = [pytest.mark.flow, pytest.mark.smtp, pytest.mark.usefixtures("prefect_harness")]
+
+USER, PASSWORD = "tertial", "hemligt-Lösen-8472"
+CONTROLLER, CHIEF = "kim.controller@example.se", "chef.aldre@example.se"
+TITLE = "Tertialrapport 1 år 2025 för Testdals socialnämnd"
+
+
+@dataclass
+class Received:
+    to: tuple[str, ...]
+    message: EmailMessage
+
+    @property
+    def subject(self) -> str:
+        return self.message["Subject"]
+
+    @property
+    def body(self) -> str:
+        return self.message.get_body(("plain",)).get_content()
+
+
+@dataclass
+class Inbox:
+    """The SMTP server's side: what it accepted, and the trouble it is told to make."""
+
+    messages: list[Received] = field(default_factory=list)
+    refuse: set[str] = field(default_factory=set)
+    fail_data: int = 0
+    rcpt_attempts: list[str] = field(default_factory=list)
+    data_attempts: int = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.rcpt_attempts.append(address)
+        if address in self.refuse:
+            return "550 5.1.1 Mottagaren finns inte"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.data_attempts += 1
+        if self.fail_data:
+            self.fail_data -= 1
+            return "451 4.3.0 Försök igen senare"
+        message = email.message_from_bytes(envelope.content, policy=default_policy)
+        self.messages.append(Received(tuple(envelope.rcpt_tos), message))
+        return "250 OK"
+
+    def take(self) -> list[Received]:
+        taken, self.messages = self.messages, []
+        return taken
+
+
+def _authenticate(server, session, envelope, mechanism, auth_data) -> AuthResult:
+    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (USER.encode(), PASSWORD.encode())
+    return AuthResult(success=ok, handled=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port(), authenticator=_authenticate,
+                            auth_required=True, auth_require_tls=False)
+    controller.start()
+    yield inbox, controller.port
+    controller.stop()
+
+
+@pytest.fixture
+def settings(smtp_server) -> SmtpSettings:
+    return SmtpSettings(host="127.0.0.1", port=smtp_server[1], sender="tertial@example.se", user=USER, password=PASSWORD)
+
+
+@pytest.fixture
+def cycle_path(tmp_path) -> Path:
+    """The mini cycle with a controller's e-mail, and a chief and a deputy for äldre."""
+    data = yaml.safe_load(MINI.read_text(encoding="utf-8"))
+    data["plan"] = str(MINI.parent / "plan.yaml")
+    data["handlaggare"]["email"] = CONTROLLER
+    aldre = next(c for c in data["contributors"] if c["id"] == "aldre")
+    aldre.update(chief_email=CHIEF, deputy_email="vik.aldre@example.se")
+    path = tmp_path / "cykel" / "cycle.yaml"
+    path.parent.mkdir()
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def workdir(tmp_path, cycle_path) -> Path:
+    """Barn has sent an accepted submission, äldre one with an error, stab nothing."""
+    cycle, inbox = load_cycle(cycle_path), tmp_path / "inkorg"
+    wrong = filled_rows(cycle, "aldre")
+    wrong["indicators"][0]["period"] = "Tertial 2 2025"
+    write_filled(inbox, cycle, "aldre", wrong, name="aldre-utkast.xlsx")
+    write_filled(inbox, cycle, "barn")
+    collect(cycle_path=cycle_path, inbox=inbox, workdir=tmp_path / "arbete")
+    return tmp_path / "arbete"
+
+
+def _sent(inbox: Inbox) -> set[tuple[tuple[str, ...], str]]:
+    return {(tuple(sorted(m.to)), m.subject.split(":")[0]) for m in inbox.take()}
+
+
+def test_reminders_late_notices_and_escalation_day_by_day(smtp_server, settings, cycle_path, workdir):
+    inbox, _ = smtp_server
+
+    def day(iso: str):
+        deliveries = remind(cycle_path=cycle_path, workdir=workdir, as_of=dt.date.fromisoformat(iso), smtp=settings)
+        assert all(d.sent for d in deliveries), deliveries
+        return _sent(inbox)
+
+    aldre, stab = ("eli@example.se", "vik.aldre@example.se"), ("kim@example.se",)
+    assert day("2025-04-24") == set()                       # äldre 6, stab 8 working days left
+    assert day("2025-04-25") == {(aldre, "Påminnelse")}     # äldre: 5 working days before 5 May
+    assert day("2025-04-25") == set()                       # the same day again: nothing new
+    assert day("2025-04-29") == {(stab, "Påminnelse")}      # stab: 5 working days before 7 May (första maj skipped)
+    assert day("2025-05-02") == {(aldre, "Påminnelse")}     # äldre: 1 working day left
+    assert day("2025-05-03") == set()                       # a Saturday: no mail
+    assert day("2025-05-06") == {(stab, "Påminnelse"), (aldre, "Försenat underlag")}
+    assert day("2025-05-07") == {(aldre, "Försenat underlag"), ((CHIEF, CONTROLLER), "Eskalering")}
+    assert day("2025-05-07") == set()
+    assert day("2025-05-08") == {(stab, "Försenat underlag"), (aldre, "Försenat underlag")}  # escalation only once
+
+    events = Ledger(default_url(workdir)).events("testdal-t1-2025", kinds=("reminder", "late_notice", "escalation"))
+    assert len(events) == 9 and len({e.key for e in events}) == 9
+    assert not {e.contributor_id for e in events} & {"barn"}  # an accepted submission is never reminded
+    assert "escalation:aldre:2025-05-05" in {e.key for e in events}
+
+
+def test_the_mail_names_report_avdelning_deadline_and_what_is_missing(smtp_server, settings, cycle_path, workdir):
+    inbox, _ = smtp_server
+    remind(cycle_path=cycle_path, workdir=workdir, as_of=dt.date(2025, 4, 29), smtp=settings)
+    mails = {m.to[0]: m for m in inbox.take()}
+    stab, aldre = mails["kim@example.se"], mails["eli@example.se"]
+    assert stab.subject == f"Påminnelse: underlag till {TITLE} – sista dag onsdag 7 maj 2025"
+    assert stab.message["From"] == "tertial@example.se"
+    assert "Sista dag att lämna underlaget till" in stab.body and "onsdag 7 maj 2025, om 5 arbetsdagar." in stab.body
+    assert "Avdelning: Stabsavdelningen" in stab.body
+    assert "Det här saknas: Vi har inte fått något underlag från er ännu." in stab.body
+    assert "Underlaget omfattar: mål 1, 2, 2.1" in stab.body and "ekonomitabellerna" in stab.body
+    assert aldre.message["Cc"] == "vik.aldre@example.se"
+    assert aldre.subject == f"Påminnelse: underlag till {TITLE} – sista dag måndag 5 maj 2025"
+    assert "Senaste versionen (version 1) har 1 fel som måste rättas" in aldre.body
+
+    remind(cycle_path=cycle_path, workdir=workdir, as_of=dt.date(2025, 5, 7), smtp=settings)
+    escalation = next(m for m in inbox.take() if m.subject.startswith("Eskalering"))
+    assert escalation.subject == f"Eskalering: underlag saknas från Äldreavdelningen – {TITLE}"
+    assert escalation.message["To"] == f"{CHIEF}, {CONTROLLER}"
+    assert "är 2 arbetsdagar sent (sista dag var måndag 5 maj 2025)" in escalation.body
+
+
+def test_a_refused_recipient_is_not_retried_and_is_tried_again_next_run(smtp_server, settings, cycle_path, workdir):
+    inbox, _ = smtp_server
+    inbox.refuse.add("kim@example.se")
+    deliveries = remind(cycle_path=cycle_path, workdir=workdir, as_of=dt.date(2025, 4, 29), smtp=settings)
+    assert [(d.contributor_id, d.sent) for d in deliveries] == [("stab", False), ("aldre", True)]  # the others still go
+    assert "SMTPRecipientsRefused" in deliveries[0].error
+    assert [m.to[0] for m in inbox.take()] == ["eli@example.se"]
+    assert inbox.rcpt_attempts.count("kim@example.se") == 1  # no retry for a refused address
+    assert Ledger(default_url(workdir)).event("testdal-t1-2025", "reminder:stab:2025-05-07:5") is None
+
+    inbox.refuse.clear()
+    again = remind(cycle_path=cycle_path, workdir=workdir, as_of=dt.date(2025, 4, 29), smtp=settings)
+    assert [(d.contributor_id, d.sent) for d in again] == [("stab", True)]
+    assert [m.to for m in inbox.take()] == [("kim@example.se",)]
+
+
+def test_a_passing_server_error_is_retried(smtp_server, settings, cycle_path, workdir):
+    inbox, _ = smtp_server
+    inbox.fail_data = 1
+    deliveries = remind(cycle_path=cycle_path, workdir=workdir, as_of=dt.date(2025, 4, 25), smtp=settings)
+    assert [(d.contributor_id, d.sent) for d in deliveries] == [("aldre", True)]
+    assert inbox.data_attempts == 2 and len(inbox.take()) == 1
+
+
+def test_a_wrong_password_fails_without_showing_it(smtp_server, cycle_path, workdir):
+    inbox, port = smtp_server
+    wrong = SmtpSettings(host="127.0.0.1", port=port, sender="tertial@example.se", user=USER, password="fel-lösen-1234")
+    deliveries = remind(cycle_path=cycle_path, workdir=workdir, as_of=dt.date(2025, 4, 25), smtp=wrong)
+    assert [(d.sent, d.error.split(":")[0]) for d in deliveries] == [(False, "SMTPAuthenticationError")]
+    assert "fel-lösen-1234" not in repr(deliveries) and inbox.messages == []
+
+
+def test_the_password_never_reaches_prefect(smtp_server, settings, cycle_path, workdir):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    state = remind(cycle_path=cycle_path, workdir=workdir, as_of=dt.date(2025, 4, 25), smtp=settings, return_state=True)
+    assert len(smtp_server[0].take()) == 1
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(state.state_details.flow_run_id)
+        logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])))
+    assert any("E-post skickad till eli@example.se" in log.message for log in logs)
+    recorded = json.dumps(run.parameters, default=str) + "\n".join(log.message for log in logs)
+    assert "smtp" in run.parameters and PASSWORD not in recorded
+
+
+def test_cli_reads_smtp_settings_from_the_environment_and_never_prints_the_password(smtp_server, cycle_path, workdir):
+    inbox, port = smtp_server
+    cli = [str(Path(sys.executable).parent / "tertial"), "remind", "--cycle", str(cycle_path), "--workdir", str(workdir)]
+    env = {**os.environ, "TERTIAL_SMTP_HOST": "127.0.0.1", "TERTIAL_SMTP_PORT": str(port),
+           "TERTIAL_SMTP_SENDER": "tertial@example.se", "TERTIAL_SMTP_USER": USER, "TERTIAL_SMTP_PASSWORD": PASSWORD}
+    missing = subprocess.run(cli + ["--as-of", "2025-04-25"], capture_output=True, text=True,
+                             env={k: v for k, v in env.items() if k != "TERTIAL_SMTP_HOST"})
+    assert missing.returncode == 2 and "TERTIAL_SMTP_HOST" in missing.stderr and PASSWORD not in missing.stderr + missing.stdout
+    done = subprocess.run(cli + ["--as-of", "2025-04-25", "--debug"], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "aldre: Påminnelse: underlag till" in done.stdout and "1 e-brev skickade." in done.stdout
+    assert PASSWORD not in done.stdout + done.stderr
+    assert [m.to for m in inbox.take()] == [("eli@example.se", "vik.aldre@example.se")]
+    quiet = subprocess.run(cli + ["--as-of", "2025-04-25"], capture_output=True, text=True, env=env)
+    assert quiet.stdout.strip() == "0 e-brev skickade." and inbox.messages == []
+
+
+def test_feedback_mail_has_the_summary_and_the_files(smtp_server, settings, cycle_path, workdir):
+    inbox, _ = smtp_server
+    cycle, ledger = load_cycle(cycle_path), Ledger(default_url(workdir))
+    version = ledger.versions(cycle.config.id, "aldre")[0]
+    findings = ledger.findings(version.id)
+    files = sorted((workdir / "aterkoppling").glob("aldre-v1*"))
+    assert files
+    sent = send_feedback(cycle, version, findings, files, SmtpMailer(settings))
+    [received] = inbox.take()
+    assert received.to == ("eli@example.se", "vik.aldre@example.se") and sent.subject == received.subject
+    assert received.subject == f"Återkoppling: {TITLE} – Äldreavdelningen, version 1 underkänd"
+    assert received.body.strip() == feedback_text(cycle, version, findings).strip()
+    attached = {part.get_filename(): part.get_content() for part in received.message.iter_attachments()}
+    assert set(attached) == {f.name for f in files}
+    for path in files:
+        content = attached[path.name]
+        assert (content.encode() if isinstance(content, str) else content).replace(b"\r\n", b"\n") == path.read_bytes().replace(b"\r\n", b"\n")

@@ -1,0 +1,271 @@
+"""The ledger on a real PostgreSQL 15 server, and several workers recording into one ledger at once.
+
+The server is a throwaway cluster started here (initdb into a temporary folder, a unix socket
+only, no TCP). PostgreSQL refuses to run as root, so as root it runs as the `postgres` user.
+Without PostgreSQL the PostgreSQL tests are skipped, except under CI, where they fail:
+`make test` installs it (`make system-deps`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.builders import filled_rows, write_filled, write_filled_csv
+from tests.conftest import MINI
+from tertial.findings import Finding, Severity
+from tertial.ledger import Arrival, Ledger
+
+pytestmark = pytest.mark.slow
+
+CYCLE = "testdal-t1-2025"
+_DATABASES = itertools.count(1)
+TERTIAL = Path(sys.executable).parent / "tertial"
+
+
+def postgres_bin() -> Path | None:
+    """The server binaries of Debian's postgresql package, 15 preferred."""
+    candidates = [Path("/usr/lib/postgresql/15/bin"), *sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)]
+    return next((c for c in candidates if (c / "initdb").exists() and (c / "pg_ctl").exists()), None)
+
+
+def as_cluster_owner(args: list[str]) -> list[str]:
+    """PostgreSQL will not run as root: run it as the `postgres` user then."""
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
+class Cluster:
+    """A throwaway PostgreSQL cluster listening on a unix socket in its own folder."""
+
+    def __init__(self, binaries: Path) -> None:
+        self.bin = binaries
+        self.root = Path(tempfile.mkdtemp(prefix="tertial-pg-"))  # not under pytest's 0700 root-only folder
+        self.data, self.socket = self.root / "data", self.root / "sock"
+        self.socket.mkdir()
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres")
+            shutil.chown(self.socket, "postgres")
+
+    def run(self, *args: str) -> None:
+        done = subprocess.run(as_cluster_owner([str(self.bin / args[0]), *args[1:]]), capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, f"{args[0]} misslyckades:\n{done.stdout}\n{done.stderr}"
+
+    def start(self) -> None:
+        self.run("initdb", "-D", str(self.data), "-U", "tertial", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
+        options = f"-k {self.socket} -c listen_addresses='' -c fsync=off -c max_connections=50"
+        self.run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "server.log"), "-w", "start")
+
+    def stop(self) -> None:
+        subprocess.run(as_cluster_owner([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"]),
+                       capture_output=True, timeout=60)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def url(self, database: str) -> str:
+        return f"postgresql+psycopg://tertial@/{database}?host={self.socket}"
+
+    def new_database(self, name: str) -> str:
+        engine = create_engine(self.url("postgres"), isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
+        return self.url(name)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    binaries = postgres_bin()
+    if binaries is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have PostgreSQL (make test installs the postgresql package)")
+        pytest.skip("PostgreSQL is not installed; `make system-deps` installs it")
+    server = Cluster(binaries)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_url(cluster) -> str:
+    """A new, empty database for each test."""
+    return cluster.new_database(f"liggare_{next(_DATABASES)}")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'liggare.sqlite'}"
+
+
+# --------------------------------------------------------------------------- the real flows on PostgreSQL
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_collect_and_assemble_against_postgresql(postgres_url, tmp_path, mini_cycle):
+    from flows.assemble import assemble
+    from flows.gather import collect
+
+    inbox, workdir = tmp_path / "inkorg", tmp_path / "arbete"
+    write_filled(inbox, mini_cycle, "barn")
+    write_filled_csv(inbox, mini_cycle, "stab")
+    wrong = filled_rows(mini_cycle, "aldre")
+    wrong["indicators"][0]["period"] = "Tertial 2 2025"
+    write_filled(inbox, mini_cycle, "aldre", wrong, name="aldre-utkast.xlsx")
+
+    outcomes = collect(cycle_path=MINI, inbox=inbox, workdir=workdir, ledger_url=postgres_url)
+    verdicts = {o.file: (o.version.status, o.version.number, o.new) for o in outcomes}
+    assert verdicts == {"aldre-utkast.xlsx": ("underkänd", 1, True), "barn.xlsx": ("godkänd", 1, True),
+                        "stab": ("godkänd", 1, True)}
+    again = collect(cycle_path=MINI, inbox=inbox, workdir=workdir, ledger_url=postgres_url)
+    assert [o.new for o in again] == [False, False, False]
+    assert not (workdir / "tertial.sqlite").exists()  # everything went to PostgreSQL
+
+    ledger = Ledger(postgres_url)
+    rejected = ledger.versions(CYCLE, "aldre")[0]
+    assert "Perioden är 'Tertial 2 2025'" in ledger.findings(rejected.id)[0].message
+    assembled = assemble(cycle_path=MINI, workdir=workdir, formats=("json",), allow_missing=True, ledger_url=postgres_url)
+    assert assembled.report.missing == ["Äldreavdelningen"]
+
+
+# --------------------------------------------------------------------------- racing workers
+
+
+def _arrival(contributor: str, content: str, worker: int) -> Arrival:
+    return Arrival(CYCLE, contributor, content.ljust(64, "0"), f"{content}.xlsx", f"/arkiv/{content}", f"worker-{worker}",
+                   dt.datetime(2025, 5, 6, 9, 0, tzinfo=dt.UTC))
+
+
+def _record_in_lockstep(url: str, worker: int, rounds: int, barrier, results) -> None:
+    """One worker: open the ledger at the same moment as the other, then in each round record
+    a file of its own and a file both workers received, both at the same moment as the other."""
+    barrier.wait()
+    ledger = Ledger(url)
+    finding = [Finding("text_missing", Severity.ERROR, "Texten saknas.", sheet="Texter", row=2)]
+    for n in range(rounds):
+        barrier.wait()
+        own, _ = ledger.record(_arrival(f"c{n}", f"own{n}w{worker}", worker), finding if worker else [])
+        shared, new = ledger.record(_arrival(f"s{n}", f"shared{n}", worker), [])
+        results.put((worker, n, own.number, shared.id, new))
+    ledger.engine.dispose()
+
+
+def race(url: str, rounds: int = 15) -> list[tuple[int, int, int, int, bool]]:
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(2), context.Queue()
+    workers = [context.Process(target=_record_in_lockstep, args=(url, w, rounds, barrier, results)) for w in (0, 1)]
+    for worker in workers:
+        worker.start()
+    collected = [results.get(timeout=120) for _ in range(2 * rounds)]
+    for worker in workers:
+        worker.join(timeout=60)
+        assert worker.exitcode == 0, "a worker failed; its traceback is above"
+    return collected
+
+
+def assert_nothing_lost_or_doubled(url: str, collected: list, rounds: int) -> None:
+    ledger = Ledger(url)
+    for n in range(rounds):
+        own = ledger.versions(CYCLE, f"c{n}")
+        assert sorted(v.number for v in own) == [1, 2], f"round {n}: {own}"
+        assert {v.source for v in own} == {"worker-0", "worker-1"}
+        assert [len(ledger.findings(v.id)) for v in own if v.source == "worker-1"] == [1]
+        shared = ledger.versions(CYCLE, f"s{n}")
+        assert [v.number for v in shared] == [1]
+        answers = [(shared_id, new) for _, m, _, shared_id, new in collected if m == n]
+        assert {shared_id for shared_id, _ in answers} == {shared[0].id}  # both got the one version
+        assert sorted(new for _, new in answers) == [False, True]  # exactly one recorded it
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
+def test_two_workers_recording_at_once_lose_and_double_nothing(backend, request):
+    url = request.getfixturevalue(f"{backend}_url")
+    collected = race(url)
+    assert_nothing_lost_or_doubled(url, collected, 15)
+
+
+def _collect_command(workdir: Path, inbox: Path, url: str) -> list[str]:
+    return [str(TERTIAL), "collect", "--cycle", str(MINI), "--inbox", str(inbox), "--workdir", str(workdir), "--ledger", url]
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
+def test_two_collect_processes_on_one_inbox(backend, request, tmp_path, mini_cycle):
+    """Two `tertial collect` at once on the same inbox: every file one version, numbers 1..n per contributor."""
+    url = request.getfixturevalue(f"{backend}_url")
+    inbox, workdir = tmp_path / "inkorg", tmp_path / "arbete"
+    write_filled(inbox, mini_cycle, "barn")
+    write_filled_csv(inbox, mini_cycle, "stab")
+    wrong = filled_rows(mini_cycle, "aldre")
+    wrong["indicators"][0]["period"] = "Tertial 2 2025"
+    write_filled(inbox, mini_cycle, "aldre", wrong, name="aldre-utkast.xlsx")
+    write_filled(inbox, mini_cycle, "aldre")
+    processes = []
+    for n in (1, 2):  # each its own temporary Prefect server; what they share is the ledger and the archive
+        env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_HOME": str(tmp_path / f"prefect-{n}")}
+        processes.append(subprocess.Popen(_collect_command(workdir, inbox, url), env=env, stdout=subprocess.PIPE,
+                                          stderr=subprocess.PIPE, text=True))
+    outputs = [p.communicate(timeout=600) for p in processes]
+    for process, (out, err) in zip(processes, outputs):
+        assert process.returncode == 0, f"{out}\n{err}"
+    versions = Ledger(url).versions(mini_cycle.config.id)
+    by_contributor = {c: sorted(v.number for v in versions if v.contributor_id == c) for c in ("aldre", "barn", "stab")}
+    assert by_contributor == {"aldre": [1, 2], "barn": [1], "stab": [1]}
+    assert len({v.sha256 for v in versions}) == len(versions) == 4
+    for version in versions:  # each archived original is whole and where the ledger says
+        assert Path(version.archive_path).exists()
+        assert (Path(version.archive_path).parent / "mottagen.json").read_text(encoding="utf-8").startswith("{")
+    assert not list((workdir / "arkiv").glob(".tmp-*"))
+
+
+# --------------------------------------------------------------------------- migrations
+
+
+def schema(url: str) -> dict[str, dict[str, object]]:
+    """Tables with their columns, keys, unique constraints and indexes, as the database reports them."""
+    from sqlalchemy import inspect
+
+    engine = create_engine(url)
+    found = inspect(engine)
+    tables = {}
+    for table in sorted(set(found.get_table_names()) - {"alembic_version"}):
+        tables[table] = {
+            "columns": [(c["name"], str(c["type"]), c["nullable"]) for c in found.get_columns(table)],
+            "primary_key": found.get_pk_constraint(table)["constrained_columns"],
+            "unique": sorted((u["name"], tuple(u["column_names"])) for u in found.get_unique_constraints(table)),
+            "indexes": sorted((i["name"], tuple(i["column_names"]), i["unique"]) for i in found.get_indexes(table)),
+            "foreign_keys": sorted((tuple(f["constrained_columns"]), f["referred_table"]) for f in found.get_foreign_keys(table)),
+        }
+    engine.dispose()
+    return tables
+
+
+def test_alembic_upgrade_head_gives_the_tables_the_ledger_creates(cluster):
+    from alembic import command
+    from alembic.autogenerate import compare_metadata
+    from alembic.config import Config
+    from alembic.migration import MigrationContext
+
+    from tertial.ledger import Base
+
+    migrated, created = cluster.new_database("migrerad"), cluster.new_database("skapad")
+    config = Config(str(Path(__file__).parents[1] / "alembic.ini"))
+    config.attributes["configure_logger"] = False
+    config.set_main_option("sqlalchemy.url", migrated)
+    command.upgrade(config, "head")
+    Ledger(created)  # Base.metadata.create_all, as every Tertial command does on a new ledger
+    assert schema(migrated) == schema(created)
+    assert set(schema(migrated)) == set(Base.metadata.tables)
+    engine = create_engine(migrated)
+    with engine.connect() as connection:  # and alembic itself sees nothing left to migrate
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    engine.dispose()
