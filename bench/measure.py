@@ -80,10 +80,33 @@ class PeakSampler(threading.Thread):
 
 
 def memory(sampler: PeakSampler) -> dict[str, float]:
+    """Peak RSS of this process (getrusage) and of its whole tree incl. Prefect's server (sampled)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"peak_rss_self_mib": own / 1024, "peak_rss_children_mib": children / 1024,
-            "peak_rss_tree_sampled_mib": sampler.stop() / 1024}
+    return {"peak_rss_self_mib": own / 1024, "peak_rss_tree_mib": sampler.stop() / 1024}
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU time used so far by this process and by its live descendants (Prefect's server)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    tree, stack, others = _children(), list(_children().get(os.getpid(), [])), 0.0
+    while stack:
+        pid = stack.pop()
+        stack.extend(tree.get(pid, []))
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        others += (int(fields[11]) + int(fields[12])) / tick
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return {"self": own.ru_utime + own.ru_stime, "descendants": others}
+
+
+def skip_heartbeat_join() -> None:
+    """What-if for bench only: Prefect joins each flow run's heartbeat thread, which sleeps in 1 s steps."""
+    import prefect.flow_engine as engine
+
+    original = engine._send_heartbeats
+    engine._send_heartbeats = lambda run_engine, join_on_exit=True: original(run_engine, join_on_exit=False)
 
 
 def feedback(namnd: Namnd, repetitions: int) -> dict[str, object]:
@@ -143,6 +166,7 @@ def city(namnder: list[Namnd], mode: str, workroot: Path) -> dict[str, object]:
     startup = _start_prefect() if mode == "prefect" else 0.0
     ledger_url = f"sqlite:///{workroot / 'liggare.sqlite'}"
     per_namnd, versions, accepted = [], 0, 0
+    cpu_before = cpu_seconds()
     start = time.perf_counter()
     for namnd in namnder:
         began = time.perf_counter()
@@ -151,9 +175,11 @@ def city(namnder: list[Namnd], mode: str, workroot: Path) -> dict[str, object]:
         versions += len(intake)
         accepted += sum(o.version.accepted for o in intake)
     wall = time.perf_counter() - start
+    cpu_after = cpu_seconds()
     return {"mode": mode, "namnder": len(namnder), "submissions": versions, "accepted": accepted,
             "wall_s": wall, "per_namnd_s": per_namnd, "import_s": imported, "prefect_startup_s": startup,
-            **memory(sampler)}
+            "cpu_self_s": cpu_after["self"] - cpu_before["self"],
+            "cpu_server_s": cpu_after["descendants"] - cpu_before["descendants"], **memory(sampler)}
 
 
 def main() -> None:
@@ -165,11 +191,18 @@ def main() -> None:
     parser.add_argument("--skip", type=int, default=0, help="start after the first SKIP nämnder")
     parser.add_argument("--step", type=int, default=1, help="every STEP:th nämnd (for parallel workers)")
     parser.add_argument("--repetitions", type=int, default=7)
+    parser.add_argument("--workroot", type=Path, help="shared work folder (for parallel workers); default a new temp folder")
+    parser.add_argument("--no-heartbeat-join", action="store_true", help="what-if: do not wait for Prefect's heartbeat threads")
     args = parser.parse_args()
+    if args.no_heartbeat_join:
+        skip_heartbeat_join()
     namnder = load_city(args.city)[args.skip::args.step]
     namnder = namnder[:args.namnder] if args.namnder else namnder
     if args.what == "feedback":
         result = feedback(namnder[0], args.repetitions)
+    elif args.workroot:
+        args.workroot.mkdir(parents=True, exist_ok=True)
+        result = city(namnder, args.mode, args.workroot)
     else:
         workroot = Path(tempfile.mkdtemp(prefix="tertial-bench-"))
         try:

@@ -267,6 +267,27 @@ def assemble(
         console.print(f"Rapport ({kind}): {path}")
 
 
+@app.command()
+def deploy(
+    cycle: CyclePath,
+    pool: Annotated[str, typer.Option(help="Prefect-arbetspool (process) som kör flödena.")] = "tertial",
+    inbox: Annotated[Path, typer.Option(help="Inkorgen som insamlingen läser.")] = Path("inkorg"),
+    workdir: Workdir = Path("tertial-run"),
+    every: Annotated[int, typer.Option(help="Minuter mellan insamlingar under insamlingsfönstret.")] = 15,
+    debug: Debug = False,
+) -> None:
+    """Registrera cykelns flöden med scheman hos en Prefect-server (PREFECT_API_URL)."""
+    quiet_prefect(debug)
+    try:
+        from flows.deploy import deploy_cycle
+
+        registered = deploy_cycle(cycle, pool, workdir, inbox, every)
+    except Exception as error:  # noqa: BLE001
+        fail(error, debug)
+    for name in registered:
+        console.print(f"Registrerad: {name} (arbetspool {pool})")
+
+
 @app.command("check-config")
 def check_config(
     cycle: Annotated[Path, typer.Option(help="Cykelns konfigurationsfil (YAML).")],
