@@ -288,6 +288,24 @@ def deploy(
         console.print(f"Registrerad: {name} (arbetspool {pool})")
 
 
+@app.command("rebuild-ledger")
+def rebuild_ledger(
+    cycle: CyclePath,
+    workdir: Workdir = Path("tertial-run"),
+    ledger: Annotated[Optional[str], typer.Option(help="SQLAlchemy-URL till en tom liggare; standard är SQLite i workdir.")] = None,
+    debug: Debug = False,
+) -> None:
+    """Återskapa liggaren från arkivet av original (versioner och kontrollresultat)."""
+    quiet_prefect(debug)
+    try:
+        from flows.rebuild import rebuild_ledger as rebuild_flow
+
+        versions = rebuild_flow(cycle_path=cycle, workdir=workdir, ledger_url=ledger)
+    except Exception as error:  # noqa: BLE001
+        fail(error, debug)
+    console.print(f"Återskapade {len(versions)} versioner från arkivet.")
+
+
 @app.command("check-config")
 def check_config(
     cycle: Annotated[Path, typer.Option(help="Cykelns konfigurationsfil (YAML).")],

@@ -42,7 +42,7 @@ def take_in_submission(path: Path, cycle: Cycle, ledger: Ledger, workdir: Path) 
     known = ledger.find(cycle.config.id, archived.sha256)
     if known is not None:
         return IntakeOutcome(path.name, known, False, ledger.findings(known.id), {})
-    contributor, findings = _read_and_validate(archived, cycle)
+    contributor, findings = read_and_validate(archived, cycle)
     version, new = record_version(ledger, cycle, contributor, archived, findings)
     feedback = give_feedback(cycle, version, findings, workdir / "aterkoppling") if contributor != UNKNOWN_CONTRIBUTOR else {}
     return IntakeOutcome(path.name, version, new, findings, feedback)
@@ -60,7 +60,7 @@ def give_feedback(cycle: Cycle, version: Version, findings: list[Finding], out_d
     return files
 
 
-def _read_and_validate(archived: Archived, cycle: Cycle) -> tuple[str, list[Finding]]:
+def read_and_validate(archived: Archived, cycle: Cycle) -> tuple[str, list[Finding]]:
     """Read the archived copy (never the inbox file, which may change) and validate it."""
     try:
         submission = read_submission(Path(archived.archive_path), cycle)
