@@ -115,15 +115,16 @@ def generate_city(spec: CitySpec, root: Path) -> list[Namnd]:
     """Write every nämnd's plan, cycle and inbox under `root`; return where they are."""
     root.mkdir(parents=True, exist_ok=True)
     namnder = [generate_namnd(spec, index, root) for index in range(spec.namnder)]
-    manifest = {"spec": asdict(spec), "namnder": [{**asdict(n), "cycle_path": str(n.cycle_path), "inbox": str(n.inbox)}
-                                                  for n in namnder]}
+    manifest = {"spec": asdict(spec), "namnder": [
+        {**asdict(n), "cycle_path": n.cycle_path.relative_to(root).as_posix(), "inbox": n.inbox.relative_to(root).as_posix()}
+        for n in namnder]}
     (root / "city.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return namnder
 
 
 def load_city(root: Path) -> list[Namnd]:
     manifest = json.loads((root / "city.json").read_text(encoding="utf-8"))
-    return [Namnd(n["name"], Path(n["cycle_path"]), Path(n["inbox"]), n["submissions"], n["erroneous"])
+    return [Namnd(n["name"], root / n["cycle_path"], root / n["inbox"], n["submissions"], n["erroneous"])
             for n in manifest["namnder"]]
 
 

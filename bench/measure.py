@@ -66,11 +66,16 @@ class PeakSampler(threading.Thread):
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.peak_kib = 0
+        self.loads: list[float] = []  # 1-minute load average: other work on the machine shows here
         self._halt = threading.Event()
 
     def run(self) -> None:
+        ticks = 0
         while not self._halt.is_set():
             self.peak_kib = max(self.peak_kib, tree_rss_kib(os.getpid()))
+            if ticks % 50 == 0:
+                self.loads.append(float(Path("/proc/loadavg").read_text().split()[0]))
+            ticks += 1
             self._halt.wait(0.1)
 
     def stop(self) -> int:
@@ -82,7 +87,9 @@ class PeakSampler(threading.Thread):
 def memory(sampler: PeakSampler) -> dict[str, float]:
     """Peak RSS of this process (getrusage) and of its whole tree incl. Prefect's server (sampled)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    return {"peak_rss_self_mib": own / 1024, "peak_rss_tree_mib": sampler.stop() / 1024}
+    tree = sampler.stop()
+    return {"peak_rss_self_mib": own / 1024, "peak_rss_tree_mib": tree / 1024,
+            "load_avg_mean": statistics.mean(sampler.loads) if sampler.loads else None}
 
 
 def cpu_seconds() -> dict[str, float]:
@@ -182,9 +189,21 @@ def city(namnder: list[Namnd], mode: str, workroot: Path) -> dict[str, object]:
             "cpu_server_s": cpu_after["descendants"] - cpu_before["descendants"], **memory(sampler)}
 
 
+def suite(namnder: list[Namnd], repetitions: int) -> dict[str, object]:
+    """Feedback, then the city directly, then through Prefect, in this one process (for --quick)."""
+    results: dict[str, object] = {"feedback": feedback(namnder[0], repetitions)}
+    for mode in ("direct", "prefect"):
+        workroot = Path(tempfile.mkdtemp(prefix="tertial-bench-"))
+        try:
+            results[mode] = city(namnder, mode, workroot)
+        finally:
+            shutil.rmtree(workroot, ignore_errors=True)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=("feedback", "city"))
+    parser.add_argument("what", choices=("feedback", "city", "suite"))
     parser.add_argument("--city", type=Path, required=True)
     parser.add_argument("--mode", choices=("prefect", "direct"), default="prefect")
     parser.add_argument("--namnder", type=int, default=0, help="only the first N (0 = all)")
@@ -200,6 +219,8 @@ def main() -> None:
     namnder = namnder[:args.namnder] if args.namnder else namnder
     if args.what == "feedback":
         result = feedback(namnder[0], args.repetitions)
+    elif args.what == "suite":
+        result = suite(namnder, args.repetitions)
     elif args.workroot:
         args.workroot.mkdir(parents=True, exist_ok=True)
         result = city(namnder, args.mode, args.workroot)

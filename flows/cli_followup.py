@@ -44,18 +44,12 @@ def _open_ledger(workdir: Path, url: str | None):
     return Ledger(url or default_url(workdir))
 
 
-def _days_text(days_left: int) -> str:
-    if days_left < 0:
-        return f"{-days_left} arbetsdag{'ar' if days_left != -1 else ''} sen"
-    return "sista dag i dag" if days_left == 0 else f"{days_left} arbetsdag{'ar' if days_left != 1 else ''} kvar"
-
-
 def status(cycle: CycleOpt, as_of: AsOf = None, as_json: Annotated[bool, typer.Option("--json", help="Skriv läget som JSON.")] = False,
            workdir: WorkdirOpt = Path("tertial-run"), ledger: LedgerOpt = None, debug: DebugOpt = False) -> None:
     """Visa varje bidragsgivares läge: status, sista dag och arbetsdagar kvar."""
     from flows.cli import console, fail
     from tertial.config import load_cycle
-    from tertial.deadlines import long_date
+    from tertial.deadlines import days_text, long_date
     from tertial.status import cycle_status
 
     try:
@@ -71,7 +65,7 @@ def status(cycle: CycleOpt, as_of: AsOf = None, as_json: Annotated[bool, typer.O
         version = f", version {r.latest_version} ({r.errors} fel, {r.warnings} varningar)" if r.latest_version else ""
         comment = f" – \"{r.comment}\" ({r.reviewed_by})" if r.comment else ""
         console.print(f"{r.contributor_id} ({r.avdelning}): {r.status.value}{version}; sista dag "
-                      f"{long_date(r.deadline)}, {_days_text(r.days_left)}{comment}")
+                      f"{long_date(r.deadline)}, {days_text(r.days_left, r.usable_version is not None)}{comment}", markup=False)
 
 
 def approve(cycle: CycleOpt, contributor: Contributor, by: By = None, workdir: WorkdirOpt = Path("tertial-run"),
@@ -87,7 +81,7 @@ def approve(cycle: CycleOpt, contributor: Contributor, by: By = None, workdir: W
     except Exception as error:  # noqa: BLE001
         fail(error, debug)
     console.print(f"{contributor}: version {event.version} granskad av {event.actor} "
-                  f"{event.at.astimezone().isoformat(timespec='minutes')}.")
+                  f"{event.at.astimezone().isoformat(timespec='minutes')}.", markup=False)
 
 
 def return_(cycle: CycleOpt, contributor: Contributor,
@@ -104,7 +98,7 @@ def return_(cycle: CycleOpt, contributor: Contributor,
     except Exception as error:  # noqa: BLE001
         fail(error, debug)
     console.print(f"{contributor}: version {event.version} återsänd av {event.actor} "
-                  f"{event.at.astimezone().isoformat(timespec='minutes')}: \"{event.comment}\"")
+                  f"{event.at.astimezone().isoformat(timespec='minutes')}: \"{event.comment}\"", markup=False)
 
 
 def remind(cycle: CycleOpt, as_of: AsOf = None, workdir: WorkdirOpt = Path("tertial-run"), ledger: LedgerOpt = None,
@@ -130,7 +124,7 @@ def remind(cycle: CycleOpt, as_of: AsOf = None, workdir: WorkdirOpt = Path("tert
         fail(error, debug)
     for d in deliveries:
         verdict = "skickad" if d.sent else f"inte skickad ({d.error})"
-        console.print(f"{d.contributor_id}: {d.subject} → {', '.join(d.recipients)}: {verdict}")
+        console.print(f"{d.contributor_id}: {d.subject} → {', '.join(d.recipients)}: {verdict}", markup=False)
     console.print(f"{sum(d.sent for d in deliveries)} e-brev skickade.")
     if any(not d.sent for d in deliveries):
         raise typer.Exit(code=1)

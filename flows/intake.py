@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from prefect import flow
+from prefect import flow, get_run_logger
 
 from tasks.annotate import write_annotated, write_feedback_html
 from tasks.feedback import write_feedback
@@ -44,8 +44,17 @@ def take_in_submission(path: Path, cycle: Cycle, ledger: Ledger, workdir: Path) 
         return IntakeOutcome(path.name, known, False, ledger.findings(known.id), {})
     contributor, findings = read_and_validate(archived, cycle)
     version, new = record_version(ledger, cycle, contributor, archived, findings)
-    feedback = give_feedback(cycle, version, findings, workdir / "aterkoppling") if contributor != UNKNOWN_CONTRIBUTOR else {}
+    feedback = _feedback_or_nothing(cycle, version, findings, workdir / "aterkoppling") if contributor != UNKNOWN_CONTRIBUTOR else {}
     return IntakeOutcome(path.name, version, new, findings, feedback)
+
+
+def _feedback_or_nothing(cycle: Cycle, version: Version, findings: list[Finding], out_dir: Path) -> dict[str, Path]:
+    """The version is already recorded; a feedback file that cannot be made must not stop the other submissions."""
+    try:
+        return give_feedback(cycle, version, findings, out_dir)
+    except Exception as error:  # noqa: BLE001 - reported in one line, the run goes on
+        get_run_logger().error(f"Återkoppling för {version.original_name} kunde inte skapas: {error}")
+        return {}
 
 
 def give_feedback(cycle: Cycle, version: Version, findings: list[Finding], out_dir: Path) -> dict[str, Path]:

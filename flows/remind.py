@@ -13,7 +13,8 @@ from tasks.followup import claim_mail, contributor_statuses, release_mail, unsen
 from tasks.mail import send_mail, smtp_mailer
 from tertial.cycle import Cycle
 from tertial.deadlines import today
-from tertial.ledger import Ledger, default_url
+from tertial.errors import TertialError
+from tertial.ledger import LEDGER_FILE, Ledger, default_url
 from tertial.mail import Mailer, SmtpSettings
 from tertial.reminders import DueMail
 from tertial.status import ContributorStatus
@@ -43,14 +44,21 @@ def remind(cycle_path: Path, workdir: Path, as_of: dt.date | None = None, ledger
     """
     cycle = open_cycle(cycle_path)
     day = as_of or today()
-    workdir.mkdir(parents=True, exist_ok=True)
-    ledger = Ledger(ledger_url or default_url(workdir))
+    ledger = Ledger(ledger_url or _existing_ledger(workdir))
     statuses = {s.contributor_id: s for s in contributor_statuses(cycle, ledger, day)}
     due = unsent_mails(cycle, ledger, list(statuses.values()), day)
     if not due:
         return []
     mailer = smtp_mailer(smtp)  # only now: a day with nothing due needs no SMTP settings
     return [_deliver(ledger, cycle, item, statuses[item.contributor_id], mailer) for item in due]
+
+
+def _existing_ledger(workdir: Path) -> str:
+    """The workdir's ledger, which must exist: an empty one would remind everyone that nothing has arrived."""
+    if not (workdir / LEDGER_FILE).is_file():
+        raise TertialError(f"Det finns ingen liggare i {workdir}. Ange arbetsmappen som collect och run använder "
+                           "(--workdir), eller kör collect först.")
+    return default_url(workdir)
 
 
 def _deliver(ledger: Ledger, cycle: Cycle, item: DueMail, status: ContributorStatus, mailer: Mailer) -> Delivery:

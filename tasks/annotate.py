@@ -12,12 +12,13 @@ import datetime as dt
 import math
 import os
 import re
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
@@ -81,10 +82,16 @@ def _open(original: Path) -> Workbook | None:
 def _save(workbook: Workbook, out: Path, stamp: dt.datetime) -> Path:
     """Save with pinned timestamps, atomically, so a reader never sees half a file."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.with_name(out.name + ".tmp")
-    workbook.save(staging)
-    pin_xlsx_timestamps(staging, _utc(stamp))
-    os.replace(staging, out)
+    # A staging name of its own: two workers annotating the same version must not share one.
+    handle, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    os.close(handle)
+    staging = Path(name)
+    try:
+        workbook.save(staging)
+        pin_xlsx_timestamps(staging, _utc(stamp))
+        os.replace(staging, out)
+    finally:
+        staging.unlink(missing_ok=True)
     return out
 
 
@@ -154,12 +161,23 @@ def _header_columns(ws: Worksheet) -> dict[str, int]:
 
 def _mark(cell: Cell, group: list[Finding]) -> None:
     """Fill by the worst severity and comment with every message, errors first."""
+    cell = _visible(cell)
     cell.fill = _FILLS[Severity.ERROR if any(f.severity is Severity.ERROR for f in group) else Severity.WARNING]
     lines = [_comment_line(cell, f) for f in group]
     if cell.comment is not None:  # the contributor's own note stays, below ours
         lines += ["", f"{_EARLIER} ({cell.comment.author or ''}):", cell.comment.text]
     text = "\n".join(lines)
     cell.comment = Comment(text, AUTHOR, height=_comment_height(text), width=300)
+
+
+def _visible(cell: Cell) -> Cell:
+    """A cell hidden under a merge can carry no comment: use the merge's top-left cell."""
+    if not isinstance(cell, MergedCell):
+        return cell
+    for merged in cell.parent.merged_cells.ranges:
+        if cell.coordinate in merged:
+            return cell.parent.cell(merged.min_row, merged.min_col)
+    return cell
 
 
 def _comment_line(cell: Cell, finding: Finding) -> str:

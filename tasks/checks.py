@@ -8,6 +8,7 @@ columns so the suites stay plain data.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from dataclasses import dataclass, field
 
@@ -88,6 +89,10 @@ def _parse_columns(frame: pd.DataFrame, sheet: Sheet, file: str, findings: list[
     return frame
 
 
+# ÅÅÅÅ-MM-DD, or a date cell read with its time of day; nothing before or after.
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
+
+
 def _parse_cell(raw, column, sheet, row, file, findings):
     """(value, unit) for one cell; a finding and (None, '') when it cannot be read."""
     if raw is None or (not isinstance(raw, str) and pd.isna(raw)):
@@ -105,6 +110,8 @@ def _parse_cell(raw, column, sheet, row, file, findings):
             return None, ""
     if column.key in ("start", "end"):
         try:
+            if not _ISO_DATE.match(str(raw)):
+                raise ValueError(raw)
             return dt.date.fromisoformat(str(raw)[:10]), ""
         except ValueError:
             findings.append(Finding("date_invalid", Severity.ERROR, message("date_invalid", value=raw), **where))

@@ -47,7 +47,7 @@ def _block_password(name: str) -> SecretStr:
     return SecretStr(str(Secret.load(name).get()))
 
 
-@task(cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE, persist_result=False)  # it holds the password: never written to result storage
 def smtp_mailer(settings: SmtpSettings | None = None) -> SmtpMailer:
     """The SMTP mailer: settings given, or from TERTIAL_SMTP_*; the password from there or a Prefect Secret block."""
     settings = settings or load_smtp_settings()

@@ -13,6 +13,7 @@ from prefect.cache_policies import NO_CACHE
 
 from tasks.rendering import make_environment
 from tertial.cycle import Cycle
+from tertial.deadlines import days_text
 from tertial.status import ContributorStatus, Status
 
 DONE = {Status.ACCEPTED, Status.REVIEWED}
@@ -40,20 +41,12 @@ class StatusView:
     counts: dict[str, int]
 
 
-def _days_text(days_left: int) -> str:
-    if days_left == 0:
-        return "sista dag i dag"
-    days = abs(days_left)
-    unit = "arbetsdag" if days == 1 else "arbetsdagar"
-    return f"{days} {unit} kvar" if days_left > 0 else f"{days} {unit} sen"
-
-
 def status_view(cycle: Cycle, statuses: list[ContributorStatus], as_of: dt.date, workdir: Path, page_dir: Path) -> StatusView:
     """Everything the page shows, computed here so the template only lays it out."""
     def link(path: Path) -> str | None:
         return os.path.relpath(path, page_dir) if path.exists() else None
 
-    rows = [StatusRow(s, _days_text(s.days_left),
+    rows = [StatusRow(s, days_text(s.days_left, s.usable_version is not None),
                       link(workdir / "aterkoppling" / f"{s.contributor_id}-v{s.latest_version}.html") if s.latest_version else None)
             for s in statuses]
     done = sum(s.status in DONE for s in statuses)

@@ -76,3 +76,14 @@ def long_date(day: dt.date) -> str:
 def today() -> dt.date:
     """Today in Sweden, whatever the server's time zone: a day's reminders belong to the Swedish day."""
     return dt.datetime.now(SWEDEN).date()
+
+
+def days_text(days_left: int, delivered: bool = False) -> str:
+    """'3 arbetsdagar kvar', 'sista dag i dag', '1 arbetsdag sen'; a delivered contributor is never 'sen'."""
+    if days_left < 0 and delivered:
+        return "sista dag har passerat"
+    if days_left == 0:
+        return "sista dag i dag"
+    days = abs(days_left)
+    unit = "arbetsdag" if days == 1 else "arbetsdagar"
+    return f"{days} {unit} kvar" if days_left > 0 else f"{days} {unit} sen"

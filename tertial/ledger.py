@@ -12,16 +12,19 @@ same event twice (two reminder runs, a retried task) keeps one.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+import random
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import (
     DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, delete, func, select,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+from tertial.errors import TertialError
 from tertial.findings import Finding, Severity
 
 ACCEPTED = "godkänd"
@@ -149,15 +152,50 @@ class Arrival:
     received_at: dt.datetime
 
 
+LEDGER_FILE = "tertial.sqlite"
+
+
 def default_url(workdir: Path) -> str:
     """SQLite in the workdir; the same URL as `flows.gather.default_ledger_url`, without importing the flows."""
-    return f"sqlite:///{(workdir / 'tertial.sqlite').resolve()}"
+    return f"sqlite:///{(workdir / LEDGER_FILE).resolve()}"
+
+
+# Several workers may record into one ledger at once (two `tertial collect` on one inbox, a
+# Prefect work pool). A lost race is retried this many times before the error is let through.
+RECORD_ATTEMPTS = 8
+SQLITE_BUSY_TIMEOUT_S = 30  # SQLite lets one writer in at a time; the others wait this long
+
+
+class LedgerContention(TertialError):
+    """Other workers kept winning the race to record; nothing was lost, the run can be repeated."""
+
+
+def _engine(url: str) -> Engine:
+    if make_url(url).get_backend_name() == "sqlite":
+        return create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _create_tables(engine: Engine) -> None:
+    """Create missing tables; two workers opening a new ledger at once both try, and one loses."""
+    for attempt in range(RECORD_ATTEMPTS):
+        try:
+            Base.metadata.create_all(engine)
+            return
+        except DBAPIError:  # "table already exists" / duplicate pg_type row from the other worker
+            if attempt == RECORD_ATTEMPTS - 1:
+                raise
+            _pause(attempt)
+
+
+def _pause(attempt: int) -> None:
+    time.sleep(random.uniform(0, 0.02 * 2 ** attempt))
 
 
 class Ledger:
     def __init__(self, url: str) -> None:
-        self.engine = create_engine(url)
-        Base.metadata.create_all(self.engine)
+        self.engine = _engine(url)
+        _create_tables(self.engine)
 
     def find(self, cycle_id: str, sha256: str) -> Version | None:
         with Session(self.engine) as session:
@@ -165,10 +203,24 @@ class Ledger:
             return _detach(row) if row else None
 
     def record(self, arrival: Arrival, findings: list[Finding]) -> tuple[Version, bool]:
-        """Record a new version with its findings; (version, False) when the content was already recorded."""
-        existing = self.find(arrival.cycle_id, arrival.sha256)
-        if existing:
-            return existing, False
+        """Record a new version with its findings; (version, False) when the content was already recorded.
+
+        Safe when several workers record at once: the unique constraints decide, and a worker
+        that lost the race for a version number takes the next one.
+        """
+        for attempt in range(RECORD_ATTEMPTS):
+            existing = self.find(arrival.cycle_id, arrival.sha256)
+            if existing:
+                return existing, False
+            recorded = self._insert(arrival, findings)
+            if recorded is not None:
+                return recorded, True
+            _pause(attempt)  # lost a race: the same content (found above next time) or the same number
+        raise LedgerContention(f"versionen av {arrival.original_name} kunde inte sparas i liggaren efter "
+                               f"{RECORD_ATTEMPTS} försök; andra processer skriver samtidigt. Kör igen.")
+
+    def _insert(self, arrival: Arrival, findings: list[Finding]) -> Version | None:
+        """Insert as the contributor's next version; None when another worker got there first."""
         errors = sum(f.severity is Severity.ERROR for f in findings)
         with Session(self.engine) as session:
             number = (session.scalar(select(func.max(VersionRow.number)).where(
@@ -181,10 +233,10 @@ class Ledger:
             session.add(row)
             try:
                 session.commit()
-            except IntegrityError:  # another worker recorded the same content first
+            except IntegrityError:  # same content or same version number, committed by another worker
                 session.rollback()
-                return self.find(arrival.cycle_id, arrival.sha256), False
-            return _detach(row), True
+                return None
+            return _detach(row)
 
     def versions(self, cycle_id: str, contributor_id: str | None = None) -> list[Version]:
         query = select(VersionRow).where(VersionRow.cycle_id == cycle_id)

@@ -66,7 +66,9 @@ def build_message(mail: Mail, sender: str) -> EmailMessage:
     for path in mail.attachments:
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         maintype, subtype = kind.split("/", 1)
-        message.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name)
+        # Our text files are UTF-8; without the charset a mail client reads å, ä, ö as ASCII.
+        params = {"charset": "utf-8"} if maintype == "text" else None
+        message.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name, params=params)
     return message
 
 

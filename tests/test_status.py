@@ -46,18 +46,18 @@ def _words(rows: dict[str, dict]) -> dict[str, str]:
     return {key: row["status"] for key, row in rows.items()}
 
 
-@pytest.mark.flow
-@pytest.mark.usefixtures("prefect_harness")
-def test_status_follows_submissions_reviews_and_the_deadline(tmp_path, mini_cycle):
-    scene = Scene(tmp_path, mini_cycle)
+def _wrong(cycle, contributor: str):
+    rows = filled_rows(cycle, contributor)
+    rows["indicators"][0]["period"] = "Tertial 2 2025"  # one error: underkänd
+    return rows
+
+
+def _submissions_and_the_deadline(scene: Scene) -> None:
     empty = scene.status(BEFORE)
     assert _words(empty) == {"stab": "ej påbörjad", "barn": "ej påbörjad", "aldre": "ej påbörjad"}
     assert (empty["barn"]["deadline"], empty["barn"]["days_left"]) == ("2025-05-07", 3)
     assert (empty["aldre"]["deadline"], empty["aldre"]["days_left"], empty["aldre"]["avdelning"]) == ("2025-05-05", 1, "Äldreavdelningen")
-
-    wrong = filled_rows(mini_cycle, "aldre")
-    wrong["indicators"][0]["period"] = "Tertial 2 2025"
-    scene.send("aldre", "aldre-utkast.xlsx", wrong)
+    scene.send("aldre", "aldre-utkast.xlsx", _wrong(scene.cycle, "aldre"))
     scene.send("barn", "barn.xlsx")
     before = scene.status(BEFORE)
     assert _words(before) == {"stab": "ej påbörjad", "barn": "godkänd av systemet", "aldre": "underkänd"}
@@ -66,10 +66,11 @@ def test_status_follows_submissions_reviews_and_the_deadline(tmp_path, mini_cycl
     assert _words(after) == {"stab": "sen", "barn": "godkänd av systemet", "aldre": "sen"}
     assert (after["stab"]["days_left"], after["aldre"]["days_left"]) == (-1, -3)
 
+
+def _approve_and_return(scene: Scene) -> None:
     refused = scene.review("approve", "stab", check=False)
     assert refused.returncode != 0 and "ingen version som är godkänd av systemet" in refused.stderr
     assert "har inte lämnat någon version att återsända" in scene.review("return", "stab", "--comment", "x", check=False).stderr
-
     scene.review("approve", "barn", "--by", "Kim Controller")
     assert scene.status(AFTER)["barn"]["status"] == "granskad"
     scene.review("return", "barn", "--comment", "Analysen av mål 1.1 behöver utvecklas.", "--by", "Kim Controller")
@@ -78,23 +79,31 @@ def test_status_follows_submissions_reviews_and_the_deadline(tmp_path, mini_cycl
         "återsänd", "Analysen av mål 1.1 behöver utvecklas.", "Kim Controller")
     assert scene.status(BEFORE)["barn"]["status"] == "återsänd"
 
-    rows = filled_rows(mini_cycle, "barn")
+
+def _newer_versions_reopen(scene: Scene) -> None:
+    rows = filled_rows(scene.cycle, "barn")
     rows["goals"][0]["analysis"] = "Målet nås; fler barn deltar i fritidsaktiviteter än i fjol."
     scene.send("barn", "barn-v2.xlsx", rows)
     reopened = scene.status(AFTER)["barn"]
     assert (reopened["status"], reopened["latest_version"], reopened["comment"]) == ("godkänd av systemet", 2, "")
-
-    broken = filled_rows(mini_cycle, "barn")
-    broken["indicators"][0]["period"] = "Tertial 2 2025"
-    scene.send("barn", "barn-v3.xlsx", broken)
+    scene.send("barn", "barn-v3.xlsx", _wrong(scene.cycle, "barn"))
     latest = scene.status(AFTER)["barn"]
-    assert (latest["status"], latest["latest_version"], latest["usable_version"]) == ("underkänd", 3, 2)  # v2 still counts: not late
-
+    assert (latest["status"], latest["latest_version"], latest["usable_version"]) == ("underkänd", 3, 2)  # v2 counts: not late
     scene.send("aldre", "aldre-rattad.xlsx")
     assert scene.status(AFTER)["aldre"]["status"] == "godkänd av systemet"
     approved = scene.review("approve", "aldre", "--by", "Kim Controller")
     assert "version 2 granskad av Kim Controller" in approved.stdout
     assert _words(scene.status(AFTER)) == {"stab": "sen", "barn": "underkänd", "aldre": "granskad"}
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_status_follows_submissions_reviews_and_the_deadline(tmp_path, mini_cycle):
+    """One cycle's story, in order: each step builds on the ledger the previous one left."""
+    scene = Scene(tmp_path, mini_cycle)
+    _submissions_and_the_deadline(scene)
+    _approve_and_return(scene)
+    _newer_versions_reopen(scene)
 
 
 def test_status_table_is_swedish(tmp_path):

@@ -18,18 +18,24 @@ import pytest
 import yaml
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from prefect import flow
 
 from flows.gather import collect
 from flows.remind import remind
 from tasks.feedback import feedback_text
 from tasks.mail import send_feedback
 from tertial.config import load_cycle
+from tertial.errors import TertialError
 from tertial.ledger import Ledger, default_url
 from tertial.mail import SmtpMailer, SmtpSettings
 from tests.builders import filled_rows, write_filled
 from tests.conftest import MINI
 
-pytestmark = [pytest.mark.flow, pytest.mark.smtp, pytest.mark.usefixtures("prefect_harness")]
+pytestmark = [
+    pytest.mark.flow, pytest.mark.smtp, pytest.mark.usefixtures("prefect_harness"),
+    # The test server takes a password over plain SMTP on 127.0.0.1; aiosmtpd warns about that.
+    pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS"),
+]
 
 USER, PASSWORD = "tertial", "hemligt-Lösen-8472"
 CONTROLLER, CHIEF = "kim.controller@example.se", "chef.aldre@example.se"
@@ -47,7 +53,7 @@ class Received:
 
     @property
     def body(self) -> str:
-        return self.message.get_body(("plain",)).get_content()
+        return self.message.get_body(("plain",)).get_content().replace("\r\n", "\n")
 
 
 @dataclass
@@ -163,6 +169,12 @@ def test_reminders_late_notices_and_escalation_day_by_day(smtp_server, settings,
     assert "escalation:aldre:2025-05-05" in {e.key for e in events}
 
 
+def test_a_workdir_without_a_ledger_is_refused_rather_than_reminding_everyone(smtp_server, settings, cycle_path, tmp_path):
+    with pytest.raises(TertialError, match="Det finns ingen liggare i"):
+        remind(cycle_path=cycle_path, workdir=tmp_path / "fel-mapp", as_of=dt.date(2025, 5, 6), smtp=settings)
+    assert smtp_server[0].messages == [] and not (tmp_path / "fel-mapp").exists()
+
+
 def test_the_mail_names_report_avdelning_deadline_and_what_is_missing(smtp_server, settings, cycle_path, workdir):
     inbox, _ = smtp_server
     remind(cycle_path=cycle_path, workdir=workdir, as_of=dt.date(2025, 4, 29), smtp=settings)
@@ -220,21 +232,37 @@ def test_a_wrong_password_fails_without_showing_it(smtp_server, cycle_path, work
 def test_the_password_never_reaches_prefect(smtp_server, settings, cycle_path, workdir):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+    from prefect.logging.handlers import APILogHandler
 
     state = remind(cycle_path=cycle_path, workdir=workdir, as_of=dt.date(2025, 4, 25), smtp=settings, return_state=True)
     assert len(smtp_server[0].take()) == 1
+    APILogHandler().flush()  # logs reach the API in batches
     with get_client(sync_client=True) as client:
         run = client.read_flow_run(state.state_details.flow_run_id)
         logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])))
     assert any("E-post skickad till eli@example.se" in log.message for log in logs)
     recorded = json.dumps(run.parameters, default=str) + "\n".join(log.message for log in logs)
-    assert "smtp" in run.parameters and PASSWORD not in recorded
+    assert run.parameters["smtp"]["password"] == "**********" and PASSWORD not in recorded
+
+
+def test_the_password_can_come_from_a_prefect_secret_block(smtp_server, cycle_path, workdir):
+    from prefect.blocks.system import Secret
+
+    Secret(value=PASSWORD).save("tertial-smtp-test", overwrite=True)
+    settings = SmtpSettings(host="127.0.0.1", port=smtp_server[1], sender="tertial@example.se", user=USER,
+                            password_block="tertial-smtp-test")
+    deliveries = remind(cycle_path=cycle_path, workdir=workdir, as_of=dt.date(2025, 4, 25), smtp=settings)
+    assert [(d.contributor_id, d.sent) for d in deliveries] == [("aldre", True)]  # the server checked the password
+    assert len(smtp_server[0].take()) == 1
 
 
 def test_cli_reads_smtp_settings_from_the_environment_and_never_prints_the_password(smtp_server, cycle_path, workdir):
     inbox, port = smtp_server
     cli = [str(Path(sys.executable).parent / "tertial"), "remind", "--cycle", str(cycle_path), "--workdir", str(workdir)]
-    env = {**os.environ, "TERTIAL_SMTP_HOST": "127.0.0.1", "TERTIAL_SMTP_PORT": str(port),
+    from prefect.settings import get_current_settings
+
+    # The harness's Prefect server, so each command does not start a temporary one of its own.
+    env = {**os.environ, "PREFECT_API_URL": str(get_current_settings().api.url), "TERTIAL_SMTP_HOST": "127.0.0.1", "TERTIAL_SMTP_PORT": str(port),
            "TERTIAL_SMTP_SENDER": "tertial@example.se", "TERTIAL_SMTP_USER": USER, "TERTIAL_SMTP_PASSWORD": PASSWORD}
     missing = subprocess.run(cli + ["--as-of", "2025-04-25"], capture_output=True, text=True,
                              env={k: v for k, v in env.items() if k != "TERTIAL_SMTP_HOST"})
@@ -248,6 +276,12 @@ def test_cli_reads_smtp_settings_from_the_environment_and_never_prints_the_passw
     assert quiet.stdout.strip() == "0 e-brev skickade." and inbox.messages == []
 
 
+@flow
+def mail_feedback(cycle, version, findings, files, settings):
+    """As intake will: the task inside a flow."""
+    return send_feedback(cycle, version, findings, files, SmtpMailer(settings))
+
+
 def test_feedback_mail_has_the_summary_and_the_files(smtp_server, settings, cycle_path, workdir):
     inbox, _ = smtp_server
     cycle, ledger = load_cycle(cycle_path), Ledger(default_url(workdir))
@@ -255,7 +289,7 @@ def test_feedback_mail_has_the_summary_and_the_files(smtp_server, settings, cycl
     findings = ledger.findings(version.id)
     files = sorted((workdir / "aterkoppling").glob("aldre-v1*"))
     assert files
-    sent = send_feedback(cycle, version, findings, files, SmtpMailer(settings))
+    sent = mail_feedback(cycle, version, findings, files, settings)
     [received] = inbox.take()
     assert received.to == ("eli@example.se", "vik.aldre@example.se") and sent.subject == received.subject
     assert received.subject == f"Återkoppling: {TITLE} – Äldreavdelningen, version 1 underkänd"
@@ -265,3 +299,19 @@ def test_feedback_mail_has_the_summary_and_the_files(smtp_server, settings, cycl
     for path in files:
         content = attached[path.name]
         assert (content.encode() if isinstance(content, str) else content).replace(b"\r\n", b"\n") == path.read_bytes().replace(b"\r\n", b"\n")
+
+
+def test_collect_mails_feedback_when_smtp_is_configured(smtp_server, cycle_path, tmp_path, monkeypatch):
+    inbox, port = smtp_server
+    for key, value in {"HOST": "127.0.0.1", "PORT": str(port), "SENDER": "tertial@example.se",
+                       "USER": USER, "PASSWORD": PASSWORD}.items():
+        monkeypatch.setenv(f"TERTIAL_SMTP_{key}", value)  # the outside world's settings, not our code
+    cycle = load_cycle(cycle_path)
+    write_filled(tmp_path / "in", cycle, "barn")
+    collect(cycle_path=cycle_path, inbox=tmp_path / "in", workdir=tmp_path / "w")
+    [received] = inbox.take()
+    assert received.to[0] == "alex@example.se"
+    assert received.subject.endswith("version 1 godkänd")
+    assert {part.get_filename() for part in received.message.iter_attachments()} == {"barn-v1.txt", "barn-v1.html", "barn-v1.xlsx"}
+    collect(cycle_path=cycle_path, inbox=tmp_path / "in", workdir=tmp_path / "w")
+    assert inbox.take() == []  # the same file again: no new version, no new mail

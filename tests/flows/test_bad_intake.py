@@ -1,0 +1,104 @@
+"""Intake of bad files through the real flows: each is archived untouched and rejected with its message.
+
+Twelve files from the bad-input corpus (plus a zip bomb made here) and two valid submissions go
+into one inbox; `collect` must record every bad one as a rejected version with its Swedish
+message, keep its original byte for byte, and still accept the valid ones. Run again, it
+records nothing new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from flows.gather import collect, default_ledger_url
+from scripts.make_bad_corpus import write_zip_bomb
+from tasks.intake import content_hash
+from tests.builders import write_filled, write_filled_csv
+from tests.conftest import MINI
+from tests.test_bad_corpus import BAD, EXPECTED, Finds, Refused
+from tertial.ledger import ACCEPTED, REJECTED, Ledger
+
+pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
+
+BAD_FILES = [
+    "text-instead-of-workbook.xlsx", "pdf-export.xlsx", "empty.xlsx", "truncated.xlsx", "corrupt-entry.xlsx",
+    "encrypted.xlsx", "old-format.xls", "macros.xlsm", "xml-entity-bomb.xlsx",
+    "merged-input-cells.xlsx", "lookalike-status.xlsx", "formula-in-outcome.xlsx", "csv-no-meta",
+]
+KNOWN_SENDER = {"merged-input-cells.xlsx", "lookalike-status.xlsx", "formula-in-outcome.xlsx"}  # _tertial readable: barn
+VALID = {"stab.xlsx": "stab", "aldre": "aldre"}
+
+
+@pytest.fixture
+def inbox(tmp_path, mini_cycle) -> Path:
+    folder = tmp_path / "inkorg"
+    folder.mkdir()
+    for name in BAD_FILES:
+        source = BAD / name
+        shutil.copytree(source, folder / name) if source.is_dir() else shutil.copy2(source, folder / name)
+    write_zip_bomb(folder / "zip-bomb.xlsx", mini_cycle)
+    write_filled(folder, mini_cycle, "stab")
+    write_filled_csv(folder, mini_cycle, "aldre")
+    return folder
+
+
+def _expected_text(name: str) -> tuple[str, str]:
+    """(rule id, distinctive text) the ledger must hold for a bad file."""
+    if name == "zip-bomb.xlsx":
+        return "structure", "filen är för stor uppackad"
+    outcome = EXPECTED[name]
+    if isinstance(outcome, Refused):
+        return "structure", outcome.text
+    first: Finds = outcome[0]
+    return first.rule, first.text
+
+
+def _same_bytes(original: Path, archived: Path) -> bool:
+    if original.is_dir():
+        files = lambda root: {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}  # noqa: E731
+        return files(original) == files(archived)
+    return original.read_bytes() == archived.read_bytes()
+
+
+def test_bad_files_are_archived_rejected_and_never_block_the_valid_ones(inbox, tmp_path):
+    workdir = tmp_path / "arbete"
+    outcomes = {o.file: o for o in collect(cycle_path=MINI, inbox=inbox, workdir=workdir)}
+    assert set(outcomes) == {p.name for p in inbox.iterdir()}
+    _every_bad_file_rejected_with_its_message(outcomes, inbox, workdir)
+    for name, contributor in VALID.items():
+        assert (outcomes[name].version.contributor_id, outcomes[name].version.status) == (contributor, ACCEPTED), name
+        assert _same_bytes(inbox / name, Path(outcomes[name].version.archive_path))
+    # A known sender gets feedback on its rejected version; an unknown one cannot be told.
+    assert sorted(outcomes["lookalike-status.xlsx"].feedback) == ["html", "text", "xlsx"]
+    assert "kyrilliska bokstaven" in outcomes["lookalike-status.xlsx"].feedback["text"].read_text(encoding="utf-8")
+    assert outcomes["encrypted.xlsx"].feedback == {}
+    _second_run_records_nothing_new(outcomes, inbox, workdir)
+
+
+def _every_bad_file_rejected_with_its_message(outcomes: dict, inbox: Path, workdir: Path) -> None:
+    ledger = Ledger(default_ledger_url(workdir))
+    for name in [*BAD_FILES, "zip-bomb.xlsx"]:
+        outcome, (rule, text) = outcomes[name], _expected_text(name)
+        assert (outcome.version.status, outcome.new) == (REJECTED, True), name
+        recorded = ledger.findings(outcome.version.id)
+        assert any(f.rule_id == rule and text in f.message for f in recorded), (name, [f.message for f in recorded])
+        assert outcome.version.contributor_id == ("barn" if name in KNOWN_SENDER else "okand"), name
+        archived = Path(outcome.version.archive_path)
+        assert archived.parent.parent.parent == workdir / "arkiv" and archived.name == name
+        assert _same_bytes(inbox / name, archived), name
+        assert outcome.version.sha256 == content_hash(inbox / name)
+    assert hashlib.sha256((inbox / "empty.xlsx").read_bytes()).hexdigest() == outcomes["empty.xlsx"].version.sha256
+
+
+def _second_run_records_nothing_new(first: dict, inbox: Path, workdir: Path) -> None:
+    archive = sorted(p.relative_to(workdir) for p in (workdir / "arkiv").rglob("*"))
+    second = collect(cycle_path=MINI, inbox=inbox, workdir=workdir)
+    assert all(not o.new for o in second)
+    assert {o.file: o.version for o in second} == {name: o.version for name, o in first.items()}
+    versions = Ledger(default_ledger_url(workdir)).versions(first["stab.xlsx"].version.cycle_id)
+    assert len(versions) == len(first) == len(BAD_FILES) + 1 + len(VALID)
+    assert sorted(p.relative_to(workdir) for p in (workdir / "arkiv").rglob("*")) == archive
