@@ -8,6 +8,7 @@ from flows.intake import structure_finding
 from tasks.reading import read_submission
 from tasks.versions import Change, diff_submissions
 from tasks.validation import validate_submission
+from tertial.access import token_key, verify_token
 from tertial.config import load_cycle
 from tertial.errors import SubmissionError, TertialError
 from tertial.ledger import Ledger
@@ -20,6 +21,7 @@ def check_file(path: Path, cycle_path: Path) -> list[Finding]:
         raise SubmissionError(file=path.name, message="filen finns inte.")
     try:
         submission = read_submission.fn(path, cycle)
+        verify_token(token_key(), cycle.config.id, submission.contributor_id, submission.token, path.name)
     except SubmissionError as error:
         return [structure_finding(error)]
     return validate_submission.fn(submission, cycle)

@@ -14,6 +14,7 @@ from tasks.intake import Archived, archive_original
 from tasks.ledger import record_version
 from tasks.reading import read_submission
 from tasks.validation import validate_submission
+from tertial.access import token_key, verify_token
 from tertial.cycle import Cycle
 from tertial.errors import SubmissionError
 from tertial.findings import Finding, Severity
@@ -73,6 +74,7 @@ def read_and_validate(archived: Archived, cycle: Cycle) -> tuple[str, list[Findi
     """Read the archived copy (never the inbox file, which may change) and validate it."""
     try:
         submission = read_submission(Path(archived.archive_path), cycle)
+        verify_token(token_key(), cycle.config.id, submission.contributor_id, submission.token, archived.original_name)
     except SubmissionError as error:
         error.file = archived.original_name
         return error.contributor_id or UNKNOWN_CONTRIBUTOR, [structure_finding(error)]

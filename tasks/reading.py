@@ -106,7 +106,7 @@ def _read(path: Path, cycle: Cycle) -> Submission:
             raise
     return Submission(
         file=path.name, cycle_id=meta["cykel"], contributor_id=contributor,
-        template_version=meta["mallversion"], frames=frames,
+        template_version=meta["mallversion"], token=meta.get("nyckel", ""), frames=frames,
     )
 
 

@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from tertial.access import issue_token, token_key
 from tertial.cycle import Cycle
 from tertial.numbers import NumberParseError, format_number, parse_quantity
 from tertial.submission import ECONOMY_SHEETS, META_SHEET, TEMPLATE_VERSION, Sheet, sheets_for
@@ -94,13 +95,15 @@ def _plain(value: object) -> str:
 
 
 def meta_rows(cycle: Cycle, contributor_id: str) -> list[tuple[str, str]]:
-    return [
+    rows = [
         ("cykel", cycle.config.id),
         ("bidragsgivare", contributor_id),
         ("mallversion", TEMPLATE_VERSION),
         ("rapport", cycle.config.kind.value),
         ("år", str(cycle.config.year)),
     ]
+    key = token_key()
+    return rows + [("nyckel", issue_token(key, cycle.config.id, contributor_id))] if key else rows
 
 
 def _sheets_in(rows: Rows, cycle: Cycle) -> list[tuple[str, Sheet]]:
