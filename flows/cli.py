@@ -35,6 +35,8 @@ def quiet_prefect(debug: bool) -> None:
     for name in ("PREFECT_LOGGING_LEVEL", "PREFECT_LOGGING_SERVER_LEVEL", "PREFECT_SERVER_LOGGING_LEVEL"):
         os.environ.setdefault(name, level)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # On a busy two-core machine the temporary server can take longer than Prefect's 20 s to start.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     if not debug:
         for name in ("prefect", "great_expectations"):
