@@ -55,12 +55,22 @@ def annotated_workbook(original: Path, findings: list[Finding], out: Path, stamp
     if workbook is None:
         return None
     ordered = errors_first(findings)
+    _formulas_as_text(workbook)
     _clear_previous_round(workbook)
     placed, unplaced = _place(workbook, ordered)
     for (title, row, column), group in placed.items():
         _mark(workbook[title].cell(row, column), group)
     _feedback_sheet(workbook, ordered, unplaced)
     return _save(workbook, out, stamp)
+
+
+def _formulas_as_text(workbook: Workbook) -> None:
+    """The copy we hand back runs nothing: a formula the contributor typed (=HYPERLINK(…)) is shown as its text."""
+    for sheet in workbook.worksheets:
+        for line in sheet.iter_rows():
+            for cell in line:
+                if cell.data_type == "f" and isinstance(cell.value, str):
+                    cell.data_type = "s"
 
 
 def errors_first(findings: list[Finding]) -> list[Finding]:

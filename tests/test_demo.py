@@ -106,3 +106,15 @@ def test_demo_rerun_changes_nothing(demo, tmp_path):
     assert "Redan mottagna och oförändrade: 9" in again.stdout
     assert stable() == before
     assert set(before) == {"report.json", "report.html", "report.docx", "kontroller.txt"}
+
+
+def test_status_of_the_demo_cycle(demo):
+    """After the demo, with a fixed day: every avdelning has an accepted version, förskola's second."""
+    _, workdir = demo
+    tertial = Path(sys.executable).parent / "tertial"
+    done = subprocess.run([str(tertial), "status", "--cycle", str(workdir / "cykel" / "cycle.yaml"), "--workdir", str(workdir),
+                           "--as-of", "2024-05-02", "--json"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    rows = {row["id"]: row for row in json.loads(done.stdout)}
+    assert len(rows) == 8 and {row["status"] for row in rows.values()} == {"godkänd av systemet"}
+    assert (rows["forskola"]["latest_version"], rows["forskola"]["deadline"], rows["forskola"]["days_left"]) == (2, "2024-05-06", 2)

@@ -67,3 +67,44 @@ def test_neutralised_csv_reads_back_unchanged(tmp_path, mini_cycle):
     rows["goals"][0]["analysis"] = "- Första punkten\n- Andra punkten"
     folder = write_csv_folder(tmp_path / "aldre", mini_cycle, "aldre", rows)
     assert read_submission.fn(folder, mini_cycle).frame("goals").loc[0, "analysis"] == "- Första punkten\n- Andra punkten"
+
+
+def test_formula_is_shown_as_text_in_the_annotated_copy(tmp_path, mini_cycle):
+    import datetime as dt
+
+    from tasks.annotate import annotated_workbook
+    from tasks.validation import validate_submission
+
+    path = write_filled(tmp_path, mini_cycle, "barn")
+    wb = openpyxl.load_workbook(path)
+    wb["Mål"]["D2"] = HOSTILE  # typed in Excel: a formula cell
+    wb.save(path)
+    findings = validate_submission.fn(read_submission.fn(path, mini_cycle), mini_cycle)
+    assert any(f.rule_id == "formula" and f.row == 2 for f in findings)
+    out = annotated_workbook(path, findings, tmp_path / "ut.xlsx", dt.datetime(2025, 5, 2))
+    cell = openpyxl.load_workbook(out)["Mål"]["D2"]
+    assert (cell.data_type, cell.value) == ("s", HOSTILE)
+    assert "formel" in cell.comment.text
+
+
+def test_script_text_is_plain_text_in_pdf_and_word(mini_cycle, tmp_path):
+    import io
+
+    from docx import Document
+    from pypdf import PdfReader
+
+    from tasks.assembly import build_report
+    from tasks.rendering import render_html, render_pdf
+    from tasks.word import document_bytes
+    from tests.test_golden import _accepted
+
+    accepted = _accepted(mini_cycle, tmp_path / "inkorg")
+    rows = filled_rows(mini_cycle, "barn")
+    rows["indicators"][0]["analysis"] = "<script>alert('x')</script>"
+    hostile = write_filled(tmp_path / "fientlig", mini_cycle, "barn", rows)
+    accepted["barn"] = type(accepted["barn"])(read_submission.fn(hostile, mini_cycle), accepted["barn"].version)
+    report = build_report.fn(mini_cycle, accepted)
+    pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(render_html(report)))).pages)
+    assert "<script>alert('x')</script>" in pdf  # printed as the text it is, not run or dropped
+    cells = [c.text for t in Document(io.BytesIO(document_bytes(report))).tables for r in t.rows for c in r.cells]
+    assert "Analys: <script>alert('x')</script>" in cells
