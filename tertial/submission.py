@@ -125,9 +125,9 @@ class Submission:
     cycle_id: str
     contributor_id: str
     template_version: str
-    token: str = ""  # the issued-to token from the hidden sheet ('' when none)
     # Frames keyed like sheets_for(); each has the sheet's column keys plus "_row" (1-based row in the sheet).
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    token: str = ""  # the issued-to token from the hidden sheet ('' when none)
 
     def frame(self, key: str) -> pd.DataFrame:
         return self.frames.get(key, pd.DataFrame())
