@@ -61,7 +61,7 @@ def test_deployed_collect_runs_through_a_process_worker(server, tmp_path, mini_c
     assert started.returncode == 0, started.stderr
     worker = _run([str(BIN / "prefect"), "worker", "start", "--pool", "tertial-test", "--run-once"], server, timeout=600)
     assert worker.returncode == 0, worker.stdout + worker.stderr
-    runs = _run([str(BIN / "prefect"), "flow-run", "ls", "--flow-name", "samla-in"], server)
+    runs = _run([str(BIN / "prefect"), "flow-run", "ls", "--flow-name", "samla-in"], {**server, "COLUMNS": "250"})
     assert "COMPLETED" in runs.stdout and "FAILED" not in runs.stdout, runs.stdout
     versions = Ledger(f"sqlite:///{workdir / 'tertial.sqlite'}").versions(mini_cycle.config.id)
     assert sorted((v.contributor_id, v.number, v.status) for v in versions) == [("barn", 1, "godkänd"), ("stab", 1, "godkänd")]
