@@ -1,7 +1,8 @@
 """The cycle's work without Prefect: the same task functions, called through `.fn`.
 
-This mirrors flows/gather.py (collect), flows/intake.py (take_in_submission) and
-flows/assemble.py (assemble) step for step, so that timing it against the flows measures
+This mirrors flows/gather.py (collect), flows/intake.py (take_in_submission),
+flows/assemble.py (assemble) and flows/overview.py (publish_status, without its Prefect
+artifacts, which exist only in Prefect) step for step, so that timing it against the flows measures
 what Prefect's orchestration costs. Keep it in step with those flows when they change.
 """
 
@@ -16,10 +17,12 @@ from tasks.annotate import write_annotated, write_feedback_html
 from tasks.assembly import build_report
 from tasks.configuration import open_cycle
 from tasks.feedback import write_feedback
+from tasks.followup import contributor_statuses
 from tasks.intake import archive_original, find_submissions
 from tasks.ledger import accepted_submissions, record_version
 from tasks.reading import read_submission
 from tasks.rendering import write_report
+from tasks.status_page import status_view, write_status_page
 from tasks.validation import validate_submission
 from tertial.cycle import Cycle
 from tertial.errors import SubmissionError
@@ -61,7 +64,17 @@ def collect(cycle_path: Path, inbox: Path, workdir: Path, ledger_url: str) -> li
     cycle = open_cycle.fn(cycle_path)
     workdir.mkdir(parents=True, exist_ok=True)
     ledger = Ledger(ledger_url)
-    return [take_in(path, cycle, ledger, workdir) for path in find_submissions.fn(inbox)]
+    outcomes = [take_in(path, cycle, ledger, workdir) for path in find_submissions.fn(inbox)]
+    publish_status(cycle_path, workdir, ledger_url)
+    return outcomes
+
+
+def publish_status(cycle_path: Path, workdir: Path, ledger_url: str) -> Path:
+    cycle = open_cycle.fn(cycle_path)
+    day = dt.date.today()
+    statuses = contributor_statuses.fn(cycle, Ledger(ledger_url), day)
+    page = workdir / "lage" / "index.html"
+    return write_status_page.fn(status_view(cycle, statuses, day, workdir, page.parent), page)
 
 
 def assemble(cycle_path: Path, workdir: Path, ledger_url: str, formats: tuple[str, ...] = ALL_FORMATS,
@@ -74,6 +87,7 @@ def assemble(cycle_path: Path, workdir: Path, ledger_url: str, formats: tuple[st
     target = workdir / "rapport"
     files = write_report.fn(report, target, tuple(formats), controller)
     files["kontroller"] = write_checks.fn(findings, target)
+    publish_status(cycle_path, workdir, ledger_url)
     return files
 
 

@@ -156,6 +156,12 @@ def _cycle_runner(mode: str):
             result = run_cycle(cycle_path=namnd.cycle_path, inbox=namnd.inbox, workdir=workdir,
                                ledger_url=ledger_url, formats=ALL_FORMATS)
             return result.intake
+    elif mode == "proposed":
+        from bench import proposed
+
+        def run(namnd: Namnd, workdir: Path, ledger_url: str) -> list:
+            return proposed.run_cycle(cycle_path=namnd.cycle_path, inbox=namnd.inbox, workdir=workdir,
+                                      ledger_url=ledger_url, formats=ALL_FORMATS)
     else:
         from bench import direct
 
@@ -170,7 +176,7 @@ def city(namnder: list[Namnd], mode: str, workroot: Path) -> dict[str, object]:
     sampler.start()
     run = _cycle_runner(mode)
     imported = time.perf_counter() - STARTED
-    startup = _start_prefect() if mode == "prefect" else 0.0
+    startup = _start_prefect() if mode != "direct" else 0.0
     ledger_url = f"sqlite:///{workroot / 'liggare.sqlite'}"
     per_namnd, versions, accepted = [], 0, 0
     cpu_before = cpu_seconds()
@@ -205,7 +211,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("what", choices=("feedback", "city", "suite"))
     parser.add_argument("--city", type=Path, required=True)
-    parser.add_argument("--mode", choices=("prefect", "direct"), default="prefect")
+    parser.add_argument("--mode", choices=("prefect", "direct", "proposed"), default="prefect",
+                        help="the flows, the task functions without Prefect, or bench/proposed.py's flows")
     parser.add_argument("--namnder", type=int, default=0, help="only the first N (0 = all)")
     parser.add_argument("--skip", type=int, default=0, help="start after the first SKIP nämnder")
     parser.add_argument("--step", type=int, default=1, help="every STEP:th nämnd (for parallel workers)")
