@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import logging
 import os
+import tempfile
 from pathlib import Path
 from decimal import Decimal
 
@@ -92,8 +93,11 @@ def write_report(report: Report, out_dir: Path, formats: tuple[str, ...] = ("jso
     written = {}
     for kind in formats:
         path = out_dir / f"report.{kind}"
-        staging = path.with_suffix(path.suffix + ".tmp")
-        staging.write_bytes(_render(report, kind, html, controller))
+        # A staging file of its own, so two assemblies of the same cycle never write into one.
+        handle, staging = tempfile.mkstemp(dir=out_dir, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(_render(report, kind, html, controller))
+        os.chmod(staging, 0o644)  # readable like any report, not mkstemp's private 0600
         os.replace(staging, path)
         written[kind] = path
     return written

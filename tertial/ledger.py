@@ -156,8 +156,8 @@ LEDGER_FILE = "tertial.sqlite"
 
 
 def default_url(workdir: Path) -> str:
-    """SQLite in the workdir; the same URL as `flows.gather.default_ledger_url`, without importing the flows."""
-    return f"sqlite:///{(workdir / LEDGER_FILE).resolve()}"
+    """The embedded default: SQLite in the cycle's working folder."""
+    return f"sqlite:///{(Path(workdir) / LEDGER_FILE).resolve()}"
 
 
 # Several workers may record into one ledger at once (two `tertial collect` on one inbox, a
@@ -301,7 +301,3 @@ def _finding_row(finding: Finding) -> FindingRow:
         row=finding.row, column=finding.column, item_id=finding.item_id, value=finding.value,
     )
 
-
-def default_url(workdir: Path) -> str:
-    """The embedded default: SQLite in the cycle's working folder."""
-    return f"sqlite:///{(Path(workdir) / 'tertial.sqlite').resolve()}"
