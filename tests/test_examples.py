@@ -1,0 +1,211 @@
+"""The T2 and VB example cycles (examples/eav-t2-2024, examples/eav-vb-2024) run through the real flows.
+
+Each example is collected and assembled once (module fixture), in every format; the tests read the
+report model, the JSON, the HTML, the PDF text and the Word headings. Regenerate the examples with
+`python scripts/make_example_cycles.py` when the plan or the submission format changes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from flows.cycle import CycleResult, run_cycle
+from tertial.config import load_cycle
+from tertial.findings import Severity
+from tertial.report import EconomyTable, GoalSection
+from tertial.targets import propose_status
+from tertial.vocabulary import IndicatorStatus
+from tertial.wording import number_word
+
+pytestmark = [pytest.mark.flow, pytest.mark.slow, pytest.mark.pdf, pytest.mark.usefixtures("prefect_harness")]
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+FOLDERS = ("eav-t1-2024", "eav-t2-2024", "eav-vb-2024")  # the T1 folder holds the shared plan
+NAMND = "Enskede-Årsta-Vantörs stadsdelsnämnd"
+VB_SECTIONS = ("Analys av balansräkning", "Bedömning av nämndens interna kontroll", "Systematiskt kvalitetsarbete",
+               "Systematiskt arbetsmiljöarbete")
+COMPARISON = "Jämförelse utfall med lämnad prognos i tertialrapport 2"
+CENT = Decimal("0.05")  # sums of one-decimal figures, compared as floats from the model
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, prefect_harness) -> dict[str, CycleResult]:
+    """Collect and assemble both examples from a copy, so nothing is written into examples/."""
+    root = tmp_path_factory.mktemp("examples")
+    for folder in FOLDERS:
+        shutil.copytree(EXAMPLES / folder, root / folder)
+    results = {}
+    for kind, folder in (("T2", "eav-t2-2024"), ("VB", "eav-vb-2024")):
+        results[kind] = run_cycle(cycle_path=root / folder / "cycle.yaml", inbox=root / folder / "submissions",
+                                  workdir=root / f"arbete-{kind}", formats=("json", "html", "pdf", "docx"))
+    return results
+
+
+def _walk(goals: list[GoalSection]):
+    for goal in goals:
+        yield goal
+        yield from _walk(goal.children)
+
+
+def _rows(table: EconomyTable) -> dict[str, dict[str, Decimal | None]]:
+    return {line.id: line.values for line in table.rows}
+
+
+def _pdf_text(result: CycleResult) -> str:
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(result.files["pdf"]).pages)
+
+
+@pytest.mark.parametrize("kind", ["T2", "VB"])
+def test_every_submission_is_accepted_without_errors(runs, kind):
+    intake = runs[kind].intake
+    assert len(intake) == 8
+    errors = [f.line() for o in intake for f in o.findings if f.severity is Severity.ERROR]
+    assert errors == []
+    assert [o.version.status for o in intake] == ["godkänd"] * 8
+    assert runs[kind].report.missing == []
+
+
+def test_t2_is_tertialrapport_2_with_forecasts(runs):
+    result = runs["T2"]
+    assert result.title == f"Tertialrapport 2 år 2024 för {NAMND}"
+    html = result.files["html"].read_text(encoding="utf-8")
+    assert "<th>Prognos helår</th>" in html
+    indicators = [i for g in _walk(result.report.goals) for i in g.indicators]
+    assert len(indicators) == 83
+    assert {i.period for i in indicators} == {"Tertial 2 2024", "2024"}
+    # Every tertial indicator has an August outcome and a forecast.
+    assert all(i.outcome is not None and i.forecast is not None for i in indicators if i.period == "Tertial 2 2024")
+    columns = [header for _, header in result.report.economy.operations.columns]
+    assert "Prognos efter resultatöverföringar" in columns and result.report.economy.t2_comparison is None
+
+
+def test_vb_has_full_year_columns_and_no_forecast(runs):
+    result = runs["VB"]
+    assert result.title == f"{NAMND}s verksamhetsberättelse för år 2024"
+    html = result.files["html"].read_text(encoding="utf-8")
+    assert "<th>Prognos helår</th>" not in html
+    indicators = [i for g in _walk(result.report.goals) for i in g.indicators]
+    assert {i.period for i in indicators} == {"VB 2024", "2024"}
+    assert all(i.outcome is not None and i.forecast is None for i in indicators)
+    economy = result.report.economy
+    assert [h for _, h in economy.operations.columns] == [
+        "Bokslut föregående år", "Budget", "Utfall", "Avvikelse mot budget", "Resultatöverföring", "Justerad avvikelse"]
+    assert [h for _, h in economy.investments.columns] == ["Budget", "Bokslut", "Avvikelse"]
+    for header in ("Bokslut föregående år", "Resultatöverföring", "Justerad avvikelse", COMPARISON):
+        assert header in html, header
+
+
+def test_vb_comparison_uses_the_t2_forecasts(runs):
+    t2_forecasts = {k: v["forecast_after"] for k, v in _rows(runs["T2"].report.economy.operations).items()}
+    vb = runs["VB"].report.economy
+    outcomes = {k: v["outcome"] for k, v in _rows(vb.operations).items()}
+    table = _rows(vb.t2_comparison)
+    assert vb.t2_comparison.title == COMPARISON and set(table) == set(t2_forecasts) == set(outcomes)
+    for ident, values in table.items():
+        assert values["t2_forecast"] == t2_forecasts[ident], ident
+        assert values["outcome"] == outcomes[ident], ident
+        assert float(values["difference"]) == pytest.approx(float(outcomes[ident] - t2_forecasts[ident])), ident
+    differences = [v["difference"] for v in table.values()]
+    assert any(d > 0 for d in differences) and any(d < 0 for d in differences)
+    # The committed t2-report.json carries the same forecasts as the T2 example's own assembly.
+    committed = json.loads((EXAMPLES / "eav-vb-2024" / "t2-report.json").read_text(encoding="utf-8"))
+    assert {r["id"]: r["values"]["forecast_after"] for r in committed["economy"]["operations"]["rows"]} == pytest.approx(
+        {k: float(v) for k, v in t2_forecasts.items()})
+
+
+def _assert_totals(table: EconomyTable, counted: set[str]) -> None:
+    for key, _ in table.columns:
+        expected = sum(float(values[key] or 0) for ident, values in _rows(table).items() if ident in counted)
+        assert float(table.total.values[key]) == pytest.approx(expected, abs=float(CENT)), (table.title, key)
+
+
+@pytest.mark.parametrize("kind", ["T2", "VB"])
+def test_economy_rows_and_totals_add_up(runs, kind):
+    report, cycle = runs[kind].report, load_cycle(EXAMPLES / ("eav-t2-2024" if kind == "T2" else "eav-vb-2024") / "cycle.yaml")
+    areas = cycle.plan.economy.areas
+    counted = {r.id for r in areas if r.row_type.value != "varav"}
+    economy = report.economy
+    for table in (economy.operations, economy.t2_comparison):
+        if table is not None:
+            _assert_totals(table, counted)
+    _assert_totals(economy.investments, {r.id for r in cycle.plan.economy.investments})
+    rows = {k: {c: float(x or 0) for c, x in v.items()} for k, v in _rows(economy.operations).items()}
+    for ident, v in rows.items():
+        if kind == "T2":
+            assert v["deviation"] == pytest.approx(v["budget"] + v["requested"] + v["performance"] - v["forecast_after"], abs=0.05)
+        else:
+            assert v["deviation"] == pytest.approx(v["budget"] - v["outcome"], abs=0.05), ident
+            assert v["adjusted"] == pytest.approx(v["deviation"] + v["transfer"], abs=0.05), ident
+    varav = [r.id for r in areas if r.parent == "iof" and r.row_type.value == "varav"]
+    for column in rows["iof"]:
+        assert sum(rows[c][column] for c in varav) == pytest.approx(rows["iof"][column], abs=0.05), column
+
+
+@pytest.mark.parametrize("kind", ["T2", "VB"])
+def test_statuses_are_the_proposed_ones_and_counts_match(runs, kind):
+    report, cycle = runs[kind].report, load_cycle(EXAMPLES / ("eav-t2-2024" if kind == "T2" else "eav-vb-2024") / "cycle.yaml")
+    plan = {i.id: i for i in cycle.plan.indicators}
+    checked = 0
+    for goal in _walk(report.goals):
+        for row in goal.indicators:
+            forecast = row.forecast if kind == "T2" else None
+            assert row.status == propose_status(plan[row.id], row.outcome, forecast).value, row.id
+        statuses = Counter(row.status for row in goal.indicators)
+        assert goal.status_counts == {k: v for k, v in statuses.items() if v}
+        if len(goal.indicators) >= 2 and len(statuses) >= 2:
+            sentence = goal.basis_sentence
+            assert f"av {number_word(len(goal.indicators))} indikatorer" in sentence, (goal.number, sentence)
+            for label in ("Uppfylls helt", "Uppfylls delvis", "Uppfylls inte"):
+                if statuses[label]:
+                    word = label.split()[-1]
+                    assert re.search(rf"\b{number_word(statuses[label])}\b(?: av \w+ indikatorer bedöms uppfyllas)? {word}\b",
+                                     sentence), (goal.number, label, sentence)
+            checked += 1
+    assert checked >= 5  # enough goals with mixed statuses to make the check meaningful
+    assert not [f.line() for f in runs[kind].findings if f.rule_id.startswith("narrative_")]
+
+
+def test_vb_only_sections_are_present(runs):
+    vb, t2 = runs["VB"].report, runs["T2"].report
+    assert [b.title for b in vb.extra_sections] == list(VB_SECTIONS)
+    assert all(b.paragraphs and not b.missing for b in vb.extra_sections)
+    assert t2.extra_sections == []
+
+
+def _in_order(text: str, headings: list[str]) -> None:
+    """Each heading occurs after the one before it (searching from the body, past the table of contents)."""
+    position = text.index("Bakgrund", text.index("Förslag till beslut"))
+    for heading in headings:
+        found = text.find(heading, position)
+        assert found >= 0, f"'{heading}' missing after position {position}"
+        position = found + len(heading)
+
+
+def test_pdf_text_has_the_headings_in_order(runs):
+    common = ["Sammanfattande analys", "Uppföljning av Kommunfullmäktiges inriktningsmål", "Uppföljning av ekonomi"]
+    t2 = _pdf_text(runs["T2"])
+    assert f"Tertialrapport 2 år 2024 för {NAMND}" in t2
+    _in_order(t2, [*common, "Investeringar", "Attesterat av"])
+    vb = _pdf_text(runs["VB"])
+    assert f"{NAMND}s verksamhetsberättelse för år 2024" in vb
+    _in_order(vb, [*common, COMPARISON, "Investeringar", *VB_SECTIONS, "Attesterat av"])
+
+
+def test_word_has_the_vb_headings_as_real_headings(runs):
+    headings = [(p.style.name, p.text) for p in Document(runs["VB"].files["docx"]).paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    texts = [text for _, text in headings]
+    for heading in (*VB_SECTIONS, COMPARISON, "Uppföljning av ekonomi"):
+        assert heading in texts, heading
+    levels = dict((text, style) for style, text in headings)
+    assert {levels[h] for h in VB_SECTIONS} == {"Heading 1"} and levels[COMPARISON] == "Heading 2"
+    order = [texts.index(h) for h in ("Uppföljning av ekonomi", COMPARISON, *VB_SECTIONS, "Attesterat av")]
+    assert order == sorted(order)
