@@ -12,20 +12,24 @@ import pandas as pd
 
 from tertial.cycle import Cycle
 from tertial.economy import (
-    T2_COMPARISON_COLUMNS, budget_adherence, complete_operations, investment_columns, investment_deviation,
-    operations_columns, t2_difference, total,
+    T2_COMPARISON_COLUMNS, TURNOVER_COLUMNS, budget_adherence, column_sums, complete_operations,
+    complete_result_unit, investment_columns, investment_deviation, operations_columns, result_unit_columns,
+    t2_difference, total,
 )
 from tertial.ledger import Version
 from tertial.numbers import NumberParseError, format_signed_mnkr, parse_quantity
 from tertial.plan import Goal, RowType
 from tertial.report import (
-    ActivityRow, Economy, EconomyLine, EconomyTable, GoalSection, IndicatorRow, Person, Report, Source, SummaryBlock,
-    TextBlock,
+    ActivityRow, BudgetRequest, Economy, EconomyLine, EconomySection, EconomyTable, GoalSection, IndicatorRow, Person,
+    Report, Source, SummaryBlock, TextBlock,
 )
 from tertial.submission import Submission, previous_outcome_header
 from tertial.trend import indicator_trend
 from tertial.vocabulary import ActivityStatus, Assessment, IndicatorStatus, ReportKind, expected_period
-from tertial.wording import goals_sentence, indicator_sentence
+from tertial.wording import (
+    adjustment_heading, adjustment_sentence, adjustments_total_sentence, goals_sentence, indicator_sentence,
+    no_adjustments_sentence, no_turnover_sentence, result_units_sentence, turnover_sentence,
+)
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,7 @@ def build_report(cycle: Cycle, accepted: dict[str, Accepted]) -> Report:
         preparation=f"Ärendet har beretts av {cfg.prepared_by} i samverkan med övriga avdelningar inom förvaltningen.",
         summary_analysis=[_summary_block(g, texts) for g in goals],
         directives=texts["direktiv"], goals=goals,
-        economy=_economy(cycle, rows, missing, texts),
+        economy=_economy(cycle, rows, missing, texts, accepted),
         extra_sections=[texts[k] for k in ("balansrakning", "intern_kontroll", "kvalitetsarbete", "arbetsmiljo") if k in texts],
         attesters=[Person(**p.model_dump(exclude={"email"})) for p in cfg.attesters],
         sources=_sources(cycle, accepted),
@@ -201,7 +205,7 @@ def _summary_block(goal: GoalSection, texts: dict[str, TextBlock]) -> SummaryBlo
     )
 
 
-def _economy(cycle: Cycle, rows: _Rows, missing: set[str], texts: dict[str, TextBlock]) -> Economy:
+def _economy(cycle: Cycle, rows: _Rows, missing: set[str], texts: dict[str, TextBlock], accepted: dict[str, Accepted]) -> Economy:
     kind, layout = cycle.config.kind, cycle.plan.economy
     absent = cycle.economy_owner in missing
     operations = _table(cycle, "economy", "Driftbudget per verksamhetsområde", layout.areas, operations_columns(kind), rows, absent) if layout.areas else None
@@ -214,7 +218,78 @@ def _economy(cycle: Cycle, rows: _Rows, missing: set[str], texts: dict[str, Text
         budget_adherence=budget_adherence(operations.total.values, kind) if operations and not absent else None,
         area_texts=[texts[f"ekonomi:{r.id}"] for r in layout.areas if r.row_type is RowType.TOP],
         overview=texts.get("ekonomi"), investment_text=texts.get("investeringar"),
+        **_economy_sections(cycle, accepted.get(cycle.economy_owner or ""), absent),
     )
+
+
+def _economy_sections(cycle: Cycle, owner: Accepted | None, absent: bool) -> dict[str, EconomySection | None]:
+    """The sections only the economy owner writes; read from its submission alone, in its row order."""
+    if cycle.economy_owner is None:
+        return {}
+    avdelning = cycle.contributor(cycle.economy_owner).avdelning
+
+    def records(key: str) -> list[dict]:
+        return owner.submission.frame(key).to_dict("records") if owner else []
+
+    tertial = cycle.config.kind.is_tertial
+    return {
+        "result_units": _result_units(cycle, records("result_units"), avdelning, absent),
+        "turnover": _turnover(cycle, records("turnover"), avdelning, absent) if tertial else None,
+        "adjustments": _adjustments(cycle, records("adjustments"), avdelning, absent),
+    }
+
+
+def _result_units(cycle: Cycle, records: list[dict], owner: str, absent: bool) -> EconomySection:
+    kind, year = cycle.config.kind, cycle.config.year
+    columns = result_unit_columns(kind, year)
+    lines = []
+    for record in records:
+        name = _text(record, "name")
+        values = complete_result_unit({key: _number(_text(record, key)) for key, _ in columns})
+        lines.append(EconomyLine(id=name, name=name, row_type="top", values=values))
+    totals = column_sums([line.values for line in lines], [key for key, _ in columns])
+    table = EconomyTable(
+        title="Resultatenheter", unit="tkr", columns=columns, rows=lines,
+        total=EconomyLine(id="total", name="Summa resultatenheter", row_type="total", values=totals),
+        decimals=0, name_header="Resultatenhetens namn", caption="Belopp i tkr.",
+    ) if lines else None
+    sentences = [] if absent else [result_units_sentence(len(lines), totals["result"], kind)]
+    return EconomySection(key="resultatenheter", title="Resultatenheter", owner=owner, missing=absent,
+                          sentences=sentences, table=table)
+
+
+def _turnover(cycle: Cycle, records: list[dict], owner: str, absent: bool) -> EconomySection:
+    lines = [EconomyLine(id=_text(r, "name"), name=_text(r, "name"), row_type="top",
+                         values={"amount": _number(_text(r, "amount"))}, comment=_text(r, "comment")) for r in records]
+    totals = column_sums([line.values for line in lines], ["amount"])
+    table = EconomyTable(
+        title="Omslutningsförändringar", unit="mnkr", columns=TURNOVER_COLUMNS, rows=lines,
+        total=EconomyLine(id="total", name="Totalt", row_type="total", values=totals),
+        name_header="Verksamhetsområden", comment_header="Kommentar",
+    ) if lines else None
+    sentence = turnover_sentence(totals["amount"]) if lines else no_turnover_sentence(cycle.config.kind)
+    return EconomySection(key="omslutningsforandringar", title="Omslutningsförändringar", owner=owner, missing=absent,
+                          sentences=[] if absent else [sentence], table=table)
+
+
+def _adjustments(cycle: Cycle, records: list[dict], owner: str, absent: bool) -> EconomySection:
+    kind, year = cycle.config.kind, cycle.config.year
+    requests = []
+    for record in records:
+        title, money = _text(record, "title"), _text(record, "kind").lower()
+        amount = _number(_text(record, "amount")) or Decimal(0)
+        text = text_block("", "", owner, False, _text(record, "text"))
+        requests.append(BudgetRequest(
+            title=title, kind=money, amount=amount, heading=adjustment_heading(title, money),
+            sentence=adjustment_sentence(amount, money, kind, year), paragraphs=text.paragraphs, bullets=text.bullets,
+        ))
+    if requests:
+        sentence = adjustments_total_sentence([(r.kind, r.amount) for r in requests], kind)
+    else:
+        sentence = no_adjustments_sentence(kind)
+    key, title = ("budgetjusteringar", "Budgetjusteringar") if kind.is_tertial else ("ombudgeteringar", "Ombudgeteringar")
+    return EconomySection(key=key, title=title, owner=owner, missing=absent,
+                          sentences=[sentence] if sentence and not absent else [], requests=requests)
 
 
 def _table(cycle, sheet, title, layout_rows, columns, rows: _Rows, absent: bool) -> EconomyTable:

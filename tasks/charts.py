@@ -1,10 +1,12 @@
-"""The economy chart: budget against forecast (or outcome) per verksamhetsområde, SVG and PNG."""
+"""Charts: the economy chart (budget against forecast or outcome per verksamhetsområde, SVG and PNG),
+and each indicator's small trend as a PNG for Word (HTML draws the trend as inline SVG from the model)."""
 
 from __future__ import annotations
 
 import base64
 import io
 from dataclasses import dataclass
+from functools import cached_property
 
 import matplotlib
 
@@ -13,7 +15,8 @@ matplotlib.use("Agg")  # no display on servers
 import matplotlib.pyplot as plt  # noqa: E402
 
 from tertial.numbers import format_signed_mnkr  # noqa: E402
-from tertial.report import EconomyTable  # noqa: E402
+from tertial.report import EconomyTable, GoalSection, Report  # noqa: E402
+from tertial.trend import BASE, TALL, Trend  # noqa: E402
 
 # Same input, same bytes: matplotlib otherwise salts SVG ids randomly and stamps a date.
 plt.rcParams["svg.hashsalt"] = "tertial"
@@ -29,6 +32,62 @@ class Chart:
     @property
     def svg_data_uri(self) -> str:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+
+
+@dataclass(frozen=True)
+class Picture:
+    png: bytes
+    alt: str
+
+
+# The same colours as the SVG trend in report.css: last year, this period, the forecast.
+_TREND_COLOURS = ("#9fb3c8", "#2f5d8a", "#e0a040")
+
+
+def trend_picture(trend: Trend) -> Picture:
+    """The indicator's bars as a small PNG, heights as the model computed them, the årsmål as a dashed line."""
+    figure, axes = plt.subplots(figsize=(1.3, 0.75), dpi=150)
+    positions = range(len(trend.bars))
+    heights = [bar.height / TALL for bar in trend.bars]
+    axes.bar(list(positions), heights, width=0.7, color=[_TREND_COLOURS[i % 3] for i in positions])
+    for position, bar, height in zip(positions, trend.bars, heights):
+        axes.text(position, height, bar.shown, ha="center", va="bottom", fontsize=4.5)
+    if trend.target_y is not None:
+        axes.axhline((BASE - trend.target_y) / TALL, color="#bb0000", linewidth=0.6, linestyle=(0, (3, 2)))
+    axes.set_xticks(list(positions), [bar.label for bar in trend.bars], fontsize=4.5)
+    axes.set_ylim(0, 1.25)
+    axes.set_yticks([])
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+    axes.tick_params(axis="x", length=0, pad=1)
+    figure.tight_layout(pad=0.2)
+    png = io.BytesIO()
+    figure.savefig(png, format="png", metadata={"Software": None})
+    plt.close(figure)
+    return Picture(png.getvalue(), trend.alt)
+
+
+class ReportCharts:
+    """Every chart of one report, each drawn once on first use and shared by HTML and Word."""
+
+    def __init__(self, report: Report) -> None:
+        self._report = report
+
+    @cached_property
+    def economy(self) -> Chart | None:
+        operations = self._report.economy.operations
+        return economy_chart(operations, self._report.kind != "VB") if operations else None
+
+    @cached_property
+    def trends(self) -> dict[str, Picture]:
+        """Indicator id → its trend picture, for the indicators that have a trend."""
+        return {i.id: trend_picture(i.trend) for goal in _walk(self._report.goals) for i in goal.indicators if i.trend}
+
+
+def _walk(goals: list[GoalSection]):
+    for goal in goals:
+        yield goal
+        yield from _walk(goal.children)
 
 
 def economy_chart(table: EconomyTable, tertial: bool) -> Chart | None:

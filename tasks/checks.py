@@ -18,12 +18,14 @@ from tasks.indicator_facts import add_indicator_facts, unit_findings_rows
 from tasks.reading import FORMULA
 from tertial.cycle import Cycle
 from tertial.findings import Finding, Severity
-from tertial.economy import TOLERANCE, investment_deviation, operations_deviation, within_tolerance
+from tertial.economy import (
+    ADJUSTMENT_KINDS, TKR_TOLERANCE, TOLERANCE, carried_over, investment_deviation, operations_deviation, within_tolerance,
+)
 from tertial.plan import RowType
 from tertial.messages import message
 from tertial.numbers import format_number, to_decimal
 from tertial.numbers import NumberParseError, parse_quantity
-from tertial.submission import Sheet, Submission, sheets_for
+from tertial.submission import OPTIONAL_ECONOMY_SHEETS, Sheet, Submission, sheets_for
 from tertial.vocabulary import ActivityStatus, Assessment, IndicatorStatus, ReportKind
 
 
@@ -47,6 +49,8 @@ def prepare(submission: Submission, cycle: Cycle) -> Prepared:
         _missing_items(frame, sheet, owned, submission.file, prepared.findings, cycle)
         frame, params = _ENRICH[key](frame, cycle)
         prepared.findings += identity_findings(key, frame, sheet, cycle, submission.file)
+        prepared.findings += result_unit_findings(key, frame, sheet, submission.file)
+        prepared.findings += not_owner_findings(key, frame, sheet, cycle, submission)
         if key == "indicators":
             prepared.findings += unit_findings(frame, sheet, cycle, submission.file)
         prepared.frames[key] = frame
@@ -62,8 +66,8 @@ def owned_ids(key: str, cycle: Cycle, contributor: str) -> set[str]:
     }
     if key in owners:
         return set(cycle.owned(contributor, owners[key]))
-    if cycle.economy_owner != contributor:
-        return set()
+    if cycle.economy_owner != contributor or key in OPTIONAL_ECONOMY_SHEETS:
+        return set()  # the optional sheets' rows are the contributor's own (resultatenheter, requests)
     rows = plan.economy.areas if key == "economy" else plan.economy.investments
     return {r.id for r in rows}
 
@@ -177,6 +181,17 @@ def _enrich_economy(frame: pd.DataFrame, cycle: Cycle):
     return frame, {}
 
 
+def _enrich_named(frame: pd.DataFrame, cycle: Cycle):
+    return frame, {}
+
+
+def _enrich_adjustments(frame: pd.DataFrame, cycle: Cycle):
+    frame["name"] = frame["title"]
+    # Typ is matched without regard to case: 'Drift' is as clear as 'drift'.
+    frame["kind_normalised"] = [k.strip().lower() if isinstance(k, str) else None for k in frame["kind"]]
+    return frame, {"kinds": list(ADJUSTMENT_KINDS)}
+
+
 def unit_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, file: str) -> list[Finding]:
     """A value written in another unit than the indicator's (e.g. '15 st' in a 'barn/avd.' row)."""
     findings = []
@@ -248,4 +263,35 @@ def varav_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, file: str) -
 _ENRICH = {
     "indicators": _enrich_indicators, "goals": _enrich_goals, "activities": _enrich_activities,
     "texts": _enrich_texts, "economy": _enrich_economy, "investments": _enrich_economy,
+    "result_units": _enrich_named, "turnover": _enrich_named, "adjustments": _enrich_adjustments,
 }
+
+
+def result_unit_findings(key: str, frame: pd.DataFrame, sheet: Sheet, file: str) -> list[Finding]:
+    """A stated 'till' must be −(från + resultat), within the rounding of whole tkr."""
+    if key != "result_units" or frame.empty:
+        return []
+    findings = []
+    for _, row in frame.iterrows():
+        stated, brought, result = (to_decimal(row[k]) for k in ("carried", "brought", "result"))
+        computed = carried_over(brought, result)
+        if stated is None or abs(stated - computed) <= TKR_TOLERANCE:
+            continue
+        raw = str(row["carried_raw"])
+        findings.append(Finding(
+            "result_unit_transfer", Severity.ERROR,
+            message("result_unit_transfer", value=raw, expected=format_number(computed, 0), name=row["name"]),
+            file=file, sheet=sheet.name, row=int(row["_row"]), column=sheet.column("carried").header,
+            item_id=row["name"], item_name=row["name"], value=raw,
+        ))
+    return findings
+
+
+def not_owner_findings(key: str, frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, submission: Submission) -> list[Finding]:
+    """Rows in an optional economy sheet from someone else than the economy owner would never reach the report."""
+    if key not in OPTIONAL_ECONOMY_SHEETS or cycle.economy_owner == submission.contributor_id:
+        return []
+    return [Finding(
+        "economy_sheet_not_owner", Severity.ERROR, message("economy_sheet_not_owner", value=sheet.name),
+        file=submission.file, sheet=sheet.name, row=int(row["_row"]), item_id=str(row[sheet.id_column] or ""),
+    ) for _, row in frame.iterrows()]

@@ -41,7 +41,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tertial.cycle import Cycle
 from tertial.errors import SubmissionError
-from tertial.submission import ECONOMY_SHEETS, META_SHEET, TEMPLATE_VERSION, Sheet, Submission, sheets_for
+from tertial.submission import (
+    ECONOMY_SHEETS, META_SHEET, OPTIONAL_ECONOMY_SHEETS, TEMPLATE_VERSION, Sheet, Submission, sheets_for,
+)
 
 Table = list[list[object]]
 FORMULA = "__formula__"
@@ -96,7 +98,7 @@ def _read(path: Path, cycle: Cycle) -> Submission:
     contributor = meta["bidragsgivare"]
     frames = {}
     for key, sheet in sheets_for(cycle.config.kind, cycle.config.year).items():
-        optional = key in ECONOMY_SHEETS and cycle.economy_owner != contributor
+        optional = key in OPTIONAL_ECONOMY_SHEETS or (key in ECONOMY_SHEETS and cycle.economy_owner != contributor)
         if sheet.name not in tables and optional:
             continue
         try:
@@ -436,10 +438,11 @@ def _decode(file: Path) -> str:
 
 
 def sheets_for_any() -> list[Sheet]:
-    """Sheet names do not depend on kind or year, so any kind serves to map file stems."""
+    """Sheet names do not depend on the year; a tertial report and the VB together name every sheet."""
     from tertial.vocabulary import ReportKind
 
-    return [*sheets_for(ReportKind.T1, 2000).values(), Sheet(META_SHEET, META_SHEET, (), "")]
+    sheets = {s.key: s for kind in (ReportKind.T1, ReportKind.VB) for s in sheets_for(kind, 2000).values()}
+    return [*sheets.values(), Sheet(META_SHEET, META_SHEET, (), "")]
 
 
 # --- Identity: the hidden sheet _tertial ------------------------------------------------

@@ -9,6 +9,7 @@ import os
 import tempfile
 from pathlib import Path
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from babel.dates import format_date
 from prefect import task
@@ -19,13 +20,12 @@ from tertial.numbers import LOCALE, format_number, format_quantity
 from tertial.report import Report
 from tertial.resources import TEMPLATES
 
+if TYPE_CHECKING:  # matplotlib is imported only when a report is rendered
+    from tasks.charts import ReportCharts
+
 
 def _percent(value: Decimal | None) -> str:
     return format_quantity(value, "%", 1) if value is not None else ""
-
-
-def _mnkr(value: Decimal | None) -> str:
-    return format_number(value, 1) if value is not None else ""
 
 
 def _long_date(value: dt.date) -> str:
@@ -42,18 +42,17 @@ def make_environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(tal=format_number, mangd=format_quantity, mnkr=_mnkr, procent=_percent, langt_datum=_long_date)
+    env.filters.update(tal=format_number, mangd=format_quantity, procent=_percent, langt_datum=_long_date)
     return env
 
 
-def render_html(report: Report, controller: bool = True) -> str:
+def render_html(report: Report, controller: bool = True, charts: ReportCharts | None = None) -> str:
     """The report page; `controller` adds the appendix of which version fed each section."""
-    from tasks.charts import economy_chart
+    from tasks.charts import ReportCharts
 
-    operations = report.economy.operations
-    chart = economy_chart(operations, report.kind != "VB") if operations else None
+    charts = charts or ReportCharts(report)
     template = make_environment().get_template("report.html.j2")
-    return template.render(report=report, economy_chart=chart, show_sources=controller)
+    return template.render(report=report, economy_chart=charts.economy, show_sources=controller)
 
 
 def render_json(report: Report) -> str:
@@ -73,7 +72,7 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=str(TEMPLATES)).write_pdf(pdf_variant="pdf/ua-1")
 
 
-def _render(report: Report, kind: str, html: str, controller: bool) -> bytes:
+def _render(report: Report, kind: str, html: str, controller: bool, charts: ReportCharts) -> bytes:
     if kind == "json":
         return render_json(report).encode("utf-8")
     if kind == "html":
@@ -82,21 +81,24 @@ def _render(report: Report, kind: str, html: str, controller: bool) -> bytes:
         return render_pdf(html)
     from tasks.word import document_bytes
 
-    return document_bytes(report, controller)
+    return document_bytes(report, controller, charts)
 
 
 @task(cache_policy=NO_CACHE)
 def write_report(report: Report, out_dir: Path, formats: tuple[str, ...] = ("json", "html"), controller: bool = True) -> dict[str, Path]:
     """The report in each format, written atomically so a crash never leaves half a file."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    html = render_html(report, controller)
+    from tasks.charts import ReportCharts
+
+    charts = ReportCharts(report)  # drawn once, for the HTML (and so the PDF) and the Word document alike
+    html = render_html(report, controller, charts)
     written = {}
     for kind in formats:
         path = out_dir / f"report.{kind}"
         # A staging file of its own, so two assemblies of the same cycle never write into one.
         handle, staging = tempfile.mkstemp(dir=out_dir, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(handle, "wb") as out:
-            out.write(_render(report, kind, html, controller))
+            out.write(_render(report, kind, html, controller, charts))
         os.chmod(staging, 0o644)  # readable like any report, not mkstemp's private 0600
         os.replace(staging, path)
         written[kind] = path

@@ -8,11 +8,12 @@ import io
 from docx import Document
 from docx.document import Document as DocumentType
 from docx.shared import Cm, Pt
+from docx.table import Table
 
-from tasks.charts import Chart, economy_chart
+from tasks.charts import Chart, Picture, ReportCharts
 from tasks.workbooks import pin_ooxml_times
 from tertial.numbers import format_number, format_quantity
-from tertial.report import EconomyTable, GoalSection, Report, TextBlock
+from tertial.report import EconomySection, EconomyTable, GoalSection, Report, TextBlock
 
 _LEGEND = "● Uppfylls helt  ◆ Uppfylls delvis  ▲ Uppfylls inte  ■ Ej bedömd eller ej mätbar  ✓ Aktiviteten är genomförd"
 
@@ -28,7 +29,7 @@ def _text(doc: DocumentType, block: TextBlock, heading: str | None = None, level
         doc.add_paragraph(bullet, style="List Bullet")
 
 
-def _table(doc: DocumentType, headers: list[str], rows: list[list[str]]) -> None:
+def _table(doc: DocumentType, headers: list[str], rows: list[list[str]]) -> Table:
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     for cell, header in zip(table.rows[0].cells, headers):
@@ -38,22 +39,38 @@ def _table(doc: DocumentType, headers: list[str], rows: list[list[str]]) -> None
         for cell, value in zip(table.add_row().cells, values):
             cell.text = value
     doc.add_paragraph()
+    return table
 
 
-def _indicator_rows(goal: GoalSection, vb: bool) -> list[list[str]]:
+def _indicator_rows(goal: GoalSection, vb: bool) -> tuple[list[list[str]], dict[str, int]]:
+    """The table's rows, and the row of each indicator (analysis rows come in between)."""
     width = 8 if vb else 9
-    rows = []
+    rows, positions = [], {}
     for i in goal.indicators:
         numbers = [i.outcome, i.men, i.women, i.previous] + ([] if vb else [i.forecast])
+        positions[i.id] = len(rows) + 1  # after the header row
         rows.append([f"{i.status_symbol} {i.name}", *(format_quantity(v, i.unit) for v in numbers),
                      i.annual_target, i.kf_target, i.period])
         if i.analysis:
             rows.append([f"Analys: {i.analysis}", *[""] * (width - 1)])
-    return rows
+    return rows, positions
 
 
-def _goal(doc: DocumentType, goal: GoalSection, report: Report) -> None:
+def _indicator_table(doc: DocumentType, goal: GoalSection, report: Report, trends: dict[str, Picture]) -> None:
+    """The indicator table; each indicator with a history gets its trend picture under its name, as in HTML."""
     vb = report.kind == "VB"
+    headers = ["Indikator", "Periodens utfall", "Utfall män/pojkar", "Utfall kvinnor/flickor", report.previous_year_header]
+    headers += ([] if vb else ["Prognos helår"]) + ["Årsmål", "KF:s årsmål", "Period"]
+    rows, positions = _indicator_rows(goal, vb)
+    table = _table(doc, headers, rows)
+    for indicator_id, row in positions.items():
+        if indicator_id in trends:
+            picture = trends[indicator_id]
+            shape = table.rows[row].cells[0].add_paragraph().add_run().add_picture(io.BytesIO(picture.png), width=Cm(2.6))
+            shape._inline.docPr.set("descr", picture.alt)
+
+
+def _goal(doc: DocumentType, goal: GoalSection, report: Report, trends: dict[str, Picture]) -> None:
     doc.add_heading(f"{goal.label}: {goal.number}{'.' if goal.level == 1 else ''} {goal.title}", goal.level + 1)
     doc.add_paragraph(f"{goal.assessment_symbol} {goal.assessment}").runs[0].bold = True
     if goal.missing:
@@ -71,14 +88,12 @@ def _goal(doc: DocumentType, goal: GoalSection, report: Report) -> None:
             if text:
                 doc.add_paragraph(text)
     if goal.indicators:
-        headers = ["Indikator", "Periodens utfall", "Utfall män/pojkar", "Utfall kvinnor/flickor", report.previous_year_header]
-        headers += ([] if vb else ["Prognos helår"]) + ["Årsmål", "KF:s årsmål", "Period"]
-        _table(doc, headers, _indicator_rows(goal, vb))
+        _indicator_table(doc, goal, report, trends)
     if goal.activities:
         _table(doc, ["Aktivitet", "Startdatum", "Slutdatum", "Avvikelse"],
                [[("✓ " if a.completed else "") + a.name, a.start.isoformat(), a.end.isoformat(), a.deviation] for a in goal.activities])
     for child in goal.children:
-        _goal(doc, child, report)
+        _goal(doc, child, report, trends)
 
 
 def _chart(doc: DocumentType, chart: Chart | None) -> None:
@@ -91,9 +106,30 @@ def _chart(doc: DocumentType, chart: Chart | None) -> None:
 
 
 def _economy_table(doc: DocumentType, table: EconomyTable) -> None:
-    rows = [[line.name, *(format_number(line.values.get(k), 1) if line.values.get(k) is not None else "" for k, _ in table.columns)]
-            for line in [*table.rows, table.total]]
-    _table(doc, [table.unit.capitalize(), *(h for _, h in table.columns)], rows)
+    if table.caption:
+        doc.add_paragraph(table.caption)
+    comment = [table.comment_header] if table.comment_header else []
+    rows = [[line.name, *(format_number(line.values.get(k), table.decimals) for k, _ in table.columns),
+             *([line.comment] if comment else [])] for line in [*table.rows, table.total]]
+    _table(doc, [table.name_header or table.unit.capitalize(), *(h for _, h in table.columns), *comment], rows)
+
+
+def _economy_section(doc: DocumentType, section: EconomySection) -> None:
+    """Heading, computed (or fixed) sentences, the table, and one sub-heading per request."""
+    doc.add_heading(section.title, 2)
+    if section.missing:
+        doc.add_paragraph(f"Underlag saknas från {section.owner}.")
+    for sentence in section.sentences:
+        doc.add_paragraph(sentence)
+    if section.table:
+        _economy_table(doc, section.table)
+    for request in section.requests:
+        doc.add_heading(request.heading, 3)
+        doc.add_paragraph(request.sentence)
+        for paragraph in request.paragraphs:
+            doc.add_paragraph(paragraph)
+        for bullet in request.bullets:
+            doc.add_paragraph(bullet, style="List Bullet")
 
 
 def _front_matter(doc: DocumentType, report: Report) -> None:
@@ -117,7 +153,8 @@ def _front_matter(doc: DocumentType, report: Report) -> None:
             doc.add_paragraph(f"Bilaga {number}: {attachment}")
 
 
-def build_document(report: Report, controller: bool = True) -> DocumentType:
+def build_document(report: Report, controller: bool = True, charts: ReportCharts | None = None) -> DocumentType:
+    charts = charts or ReportCharts(report)
     doc = Document()
     doc.styles["Normal"].font.name = "Arial"
     doc.styles["Normal"].font.size = Pt(10)
@@ -134,8 +171,8 @@ def build_document(report: Report, controller: bool = True) -> DocumentType:
     doc.add_heading("Uppföljning av Kommunfullmäktiges inriktningsmål", 1)
     doc.add_paragraph(_LEGEND)
     for goal in report.goals:
-        _goal(doc, goal, report)
-    _economy(doc, report)
+        _goal(doc, goal, report, charts.trends)
+    _economy(doc, report, charts.economy)
     for block in report.extra_sections:
         _text(doc, block, block.title, 1)
     doc.add_heading("Attesterat av", 1)
@@ -147,7 +184,7 @@ def build_document(report: Report, controller: bool = True) -> DocumentType:
     return doc
 
 
-def _economy(doc: DocumentType, report: Report) -> None:
+def _economy(doc: DocumentType, report: Report, chart: Chart | None) -> None:
     economy = report.economy
     doc.add_heading("Uppföljning av ekonomi", 1)
     if economy.operations:
@@ -157,22 +194,26 @@ def _economy(doc: DocumentType, report: Report) -> None:
         if economy.budget_adherence is not None:
             doc.add_paragraph(f"Budgetföljsamheten är {format_quantity(economy.budget_adherence, '%', 1)}.")
         _economy_table(doc, economy.operations)
-        _chart(doc, economy_chart(economy.operations, report.kind != "VB"))
+        _chart(doc, chart)
         for block in economy.area_texts:
             _text(doc, block, block.title, 3)
     if economy.t2_comparison:
         doc.add_heading(economy.t2_comparison.title, 2)
         _economy_table(doc, economy.t2_comparison)
+    for section in economy.sections_before_investments():
+        _economy_section(doc, section)
     if economy.investments:
         doc.add_heading("Investeringar", 2)
         if economy.investment_text:
             _text(doc, economy.investment_text)
         _economy_table(doc, economy.investments)
+    for section in economy.sections_after_investments():
+        _economy_section(doc, section)
 
 
-def document_bytes(report: Report, controller: bool = True) -> bytes:
+def document_bytes(report: Report, controller: bool = True, charts: ReportCharts | None = None) -> bytes:
     """The .docx; its document times are fixed by the report so re-runs differ only where the report does."""
-    doc = build_document(report, controller)
+    doc = build_document(report, controller, charts)
     moment = dt.datetime.combine(report.period_end, dt.time())
     doc.core_properties.created = doc.core_properties.modified = doc.core_properties.last_printed = moment
     buffer = io.BytesIO()

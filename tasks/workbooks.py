@@ -26,7 +26,8 @@ from prefect.cache_policies import NO_CACHE
 from tertial.access import issue_token, token_key
 from tertial.cycle import Cycle
 from tertial.numbers import NumberParseError, format_number, parse_quantity
-from tertial.submission import ECONOMY_SHEETS, META_SHEET, TEMPLATE_VERSION, Sheet, sheets_for
+from tertial.economy import ADJUSTMENT_KINDS
+from tertial.submission import ECONOMY_SHEETS, META_SHEET, OPTIONAL_ECONOMY_SHEETS, TEMPLATE_VERSION, Sheet, sheets_for
 from tertial.vocabulary import ActivityStatus, Aggregation, Assessment, IndicatorStatus, expected_period
 
 Rows = dict[str, list[dict[str, object]]]
@@ -47,8 +48,14 @@ INPUT_COLUMNS = {
     "economy": {"budget", "requested", "performance", "forecast_before", "forecast_after", "deviation",
                 "previous", "outcome", "transfer", "adjusted", "comment"},
     "investments": {"budget", "requested", "forecast", "outcome", "deviation"},
+    "result_units": {"name", "budget", "brought", "result", "carried"},
+    "turnover": {"name", "amount", "comment"},
+    "adjustments": {"title", "kind", "amount", "text"},
 }
+# The optional economy sheets have no rows from the plan: the contributor adds them, so this many are left open.
+OPEN_ROWS = 40
 _CHOICES = {
+    ("adjustments", "kind"): list(ADJUSTMENT_KINDS),
     ("goals", "assessment"): [a.value for a in Assessment],
     ("indicators", "status"): [s.value for s in IndicatorStatus],
     ("activities", "status"): [s.value for s in ActivityStatus],
@@ -87,6 +94,7 @@ def prefilled_rows(cycle: Cycle, contributor_id: str) -> Rows:
     if cycle.economy_owner == contributor_id:
         rows["economy"] = [{"id": r.id, "name": r.name, "row_type": r.row_type.value} for r in plan.economy.areas]
         rows["investments"] = [{"id": r.id, "name": r.name} for r in plan.economy.investments]
+        rows |= {key: [] for key in OPTIONAL_ECONOMY_SHEETS if key in sheets_for(cfg.kind, cfg.year)}
     return rows
 
 
@@ -167,6 +175,8 @@ def _protect(ws: Worksheet, key: str, sheet: Sheet, rows: list[dict[str, object]
     """Lock everything but the answers; men/women only where the indicator is split by sex."""
     split = {i.id for i in cycle.plan.indicators if i.aggregation is not Aggregation.NONE}
     levels = {g.number: g.level for g in cycle.plan.goals}
+    if key in OPTIONAL_ECONOMY_SHEETS:
+        rows = rows + [{}] * max(0, OPEN_ROWS - len(rows))
     for row_index, row in enumerate(rows, start=2):
         for col_index, column in enumerate(sheet.columns, start=1):
             cell = ws.cell(row_index, col_index)

@@ -87,3 +87,38 @@ def t2_difference(outcome: Decimal | None, forecast: Decimal | None) -> Decimal 
     if outcome is None or forecast is None:
         return None
     return outcome - forecast
+
+
+# --- Resultatenheter (tkr) ---------------------------------------------------------------------
+
+TKR_TOLERANCE = Decimal("1")  # amounts in whole tkr, each rounded: a sum may be off by one
+ADJUSTMENT_KINDS = ("drift", "investering")
+
+
+def result_unit_columns(kind: ReportKind, year: int) -> list[tuple[str, str]]:
+    """The report's headers; the opposite sign conventions of 'från' and 'till' are the published ones."""
+    result = f"Resultat {year}" + (" (prognos)" if kind.is_tertial else "")
+    return [("budget", f"Bruttobudget {year}"),
+            ("brought", f"Resultatöverföring från {year - 1} Överskott (-) Underskott (+)"),
+            ("result", f"{result} Överskott (-) Underskott (+)"),
+            ("carried", f"Resultatöverföring till {year + 1} Överskott (+) Underskott (-)")]
+
+
+def carried_over(brought: Decimal | None, result: Decimal | None) -> Decimal:
+    """Resultatöverföring till nästa år = −(från + resultat): what the fund holds, with the sign turned."""
+    return -(_z(brought) + _z(result))
+
+
+def complete_result_unit(values: Values) -> Values:
+    """'till' computed where the contributor left it blank; a stated one is checked at validation."""
+    done = dict(values)
+    if done.get("carried") is None:
+        done["carried"] = carried_over(values.get("brought"), values.get("result"))
+    return done
+
+
+def column_sums(rows: list[Values], columns: list[str]) -> Values:
+    return {c: sum((_z(v.get(c)) for v in rows), Decimal(0)) for c in columns}
+
+
+TURNOVER_COLUMNS = [("amount", "Omslutningsförändring (mnkr)")]

@@ -18,14 +18,14 @@ from functools import partial
 from tertial.economy import TOLERANCE
 from tertial.findings import Finding, Severity
 from tertial.messages import message
-from tertial.numbers import NumberParseError, format_signed_mnkr, parse_quantity
+from tertial.numbers import NumberParseError, format_number, format_signed_mnkr, parse_quantity
 from tertial.report import EconomyLine, EconomyTable, GoalSection, Report, TextBlock, text_of
 from tertial.vocabulary import Assessment, ReportKind
 from tertial.wording import NUMBER_WORDS, number_word
 
 # The rule ids this module emits; tests/test_rules_and_layers.py only scans tasks/ and flows/.
 RULES = ("narrative_indicator_count", "narrative_goal_count", "narrative_amount", "narrative_assessment_word",
-         "narrative_attachment")
+         "narrative_attachment", "narrative_turnover")
 
 _FLAGS = re.IGNORECASE
 _NUMBER_WORDS = {word: n for n, word in enumerate(NUMBER_WORDS)} | {"ett": 1}
@@ -411,7 +411,7 @@ _ATTACHMENT = re.compile(r"\bbilaga (\d+)\b", _FLAGS)
 def check_attachments(report: Report) -> list[Finding]:
     """Every 'bilaga N' in the decisions and texts refers to a bilaga the report lists."""
     listed = len(report.attachments)
-    places = [Place(d, f"Beslutspunkt {i}", str(i), "Förslag till beslut", "Beslut", "Text") for i, d in enumerate(report.decisions, 1)]
+    places = _decision_places(report)
     places += [_text_place(b) for b in _all_blocks(report)] + [_goal_place(g) for g in _walk(report.goals)]
     findings = []
     for where in places:
@@ -428,7 +428,35 @@ def _all_blocks(report: Report) -> list[TextBlock]:
     return blocks + [b for b in (economy.overview, economy.investment_text) if b]
 
 
+# "anmäler omslutningsförändringar på sammanlagt 85,6 mnkr", "fastställer omslutningsförändringar om 85,6 mnkr"
+_TURNOVER = re.compile(
+    r"\bomslutningsförändring(?:ar|en|arna)?\s+(?:på|om|med)\s+(?:sammanlagt\s+|totalt\s+)?"
+    r"(?P<amount>[−-]?\s?\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?)\s*(?:mnkr|miljoner\s+kronor)\b", _FLAGS)
+
+
+def _decision_places(report: Report) -> list[Place]:
+    return [Place(d, f"Beslutspunkt {i}", str(i), "Förslag till beslut", "Beslut", "Text") for i, d in enumerate(report.decisions, 1)]
+
+
+def check_turnover(report: Report) -> list[Finding]:
+    """An amount of omslutningsförändringar in a decision or a text equals the table's total (±0,1 mnkr)."""
+    section = report.economy.turnover
+    if section is None or section.missing:
+        return []
+    total = (section.table.total.values.get("amount") if section.table else None) or Decimal(0)
+    findings = []
+    for where in _decision_places(report) + [_text_place(b) for b in _all_blocks(report)]:
+        for match in _TURNOVER.finditer(where.text):
+            try:
+                claimed = parse_quantity(match["amount"])
+            except NumberParseError:
+                continue
+            if claimed is not None and abs(claimed.value - total) > TOLERANCE:
+                findings.append(_finding("narrative_turnover", where, match[0], Severity.ERROR, expected=f"{format_number(total, 1)} mnkr"))
+    return findings
+
+
 def check_report(report: Report) -> list[Finding]:
     """Every narrative-consistency finding for the report: counts, assessment words, amounts, bilagor."""
     return (check_goal_counts(report) + check_text_counts(report) + check_assessment_words(report)
-            + check_amounts(report) + check_attachments(report))
+            + check_amounts(report) + check_attachments(report) + check_turnover(report))

@@ -109,6 +109,34 @@ class EconomyTable(Model):
     rows: list[EconomyLine]
     total: EconomyLine
     missing: bool = False
+    decimals: int = Field(1, description="Decimals printed: 1 for mnkr, 0 for tkr.")
+    name_header: str = Field("", description="Header of the name column; the unit when empty.")
+    comment_header: str = Field("", description="Header of a printed comment column; none when empty.")
+    caption: str = ""
+
+
+class BudgetRequest(Model):
+    """One budgetjustering (T1/T2) or ombudgetering (VB) the nämnd asks for."""
+
+    title: str
+    kind: str = Field(description="'drift' or 'investering'.")
+    amount: Amount
+    heading: str
+    sentence: str = Field(description="Computed: the amount and kind of money asked for.")
+    paragraphs: list[str] = Field(default_factory=list)
+    bullets: list[str] = Field(default_factory=list)
+
+
+class EconomySection(Model):
+    """Resultatenheter, Omslutningsförändringar, Budgetjusteringar or Ombudgeteringar."""
+
+    key: str
+    title: str
+    owner: str
+    missing: bool = Field(description="True when the economy owner has no accepted submission yet.")
+    sentences: list[str] = Field(default_factory=list, description="Computed sentences, or the fixed one for an empty section.")
+    table: EconomyTable | None = None
+    requests: list[BudgetRequest] = Field(default_factory=list)
 
 
 class Economy(Model):
@@ -120,6 +148,15 @@ class Economy(Model):
     area_texts: list[TextBlock] = Field(default_factory=list)
     overview: TextBlock | None = None
     investment_text: TextBlock | None = None
+    result_units: EconomySection | None = None
+    turnover: EconomySection | None = Field(None, description="Omslutningsförändringar, T1/T2 only.")
+    adjustments: EconomySection | None = Field(None, description="Budgetjusteringar (T1/T2) or ombudgeteringar (VB).")
+
+    def sections_before_investments(self) -> list[EconomySection]:
+        return [s for s in (self.result_units,) if s is not None]
+
+    def sections_after_investments(self) -> list[EconomySection]:
+        return [s for s in (self.turnover, self.adjustments) if s is not None]
 
 
 class Person(Model):

@@ -84,10 +84,43 @@ def sheets_for(kind: ReportKind, year: int) -> dict[str, Sheet]:
         ), "key"),
         "economy": Sheet("ekonomi", "Ekonomi", _economy_columns(kind), "id"),
         "investments": Sheet("investeringar", "Investeringar", _investment_columns(kind), "id"),
+        "result_units": Sheet("resultatenheter", "Resultatenheter", result_unit_columns(kind, year), "name"),
+        **({"turnover": Sheet("omslutning", "Omslutningsförändringar", (
+            Column("name", "Verksamhetsområde", required=True),
+            Column("amount", "Omslutningsförändring (mnkr)", numeric=True, required=True),
+            Column("comment", "Kommentar"),
+        ), "name")} if tertial else {}),
+        "adjustments": _adjustment_sheet(kind),
     }
 
 
-ECONOMY_SHEETS = ("economy", "investments")
+# Sheets the economy owner may leave out: a nämnd without resultatenheter or requests simply has none.
+OPTIONAL_ECONOMY_SHEETS = ("result_units", "turnover", "adjustments")
+ECONOMY_SHEETS = ("economy", "investments", *OPTIONAL_ECONOMY_SHEETS)
+
+
+def result_unit_columns(kind: ReportKind, year: int) -> tuple[Column, ...]:
+    """Resultatenheter in tkr; the headers carry the sign conventions, which differ between the columns."""
+    result = "Prognos resultat" if kind.is_tertial else "Resultat"
+    return (
+        Column("name", "Resultatenhet", required=True),
+        Column("budget", f"Bruttobudget {year} (tkr)", numeric=True, required=True),
+        Column("brought", f"Resultatöverföring från {year - 1} (tkr), överskott (-) underskott (+)", numeric=True, required=True),
+        Column("result", f"{result} {year} (tkr), överskott (-) underskott (+)", numeric=True, required=True),
+        # Optional: Tertial computes it; when given it must agree.
+        Column("carried", f"Resultatöverföring till {year + 1} (tkr), överskott (+) underskott (-)", numeric=True),
+    )
+
+
+def _adjustment_sheet(kind: ReportKind) -> Sheet:
+    """Budgetjusteringar in T1/T2, ombudgeteringar in the VB: one row per request."""
+    key, name = ("budgetjusteringar", "Budgetjusteringar") if kind.is_tertial else ("ombudgeteringar", "Ombudgeteringar")
+    return Sheet(key, name, (
+        Column("title", "Rubrik", required=True),
+        Column("kind", "Typ", required=True),
+        Column("amount", "Belopp (mnkr)", numeric=True, required=True),
+        Column("text", "Motivering", required=True),
+    ), "title")
 
 
 def _economy_columns(kind: ReportKind) -> tuple[Column, ...]:

@@ -7,8 +7,10 @@ count sentence is computed from the confirmed statuses.
 from __future__ import annotations
 
 from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
 
-from tertial.vocabulary import Assessment, IndicatorStatus
+from tertial.numbers import format_number
+from tertial.vocabulary import Assessment, IndicatorStatus, ReportKind
 
 NUMBER_WORDS = ["noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv",
           "tretton", "fjorton", "femton", "sexton", "sjutton", "arton", "nitton", "tjugo"]
@@ -68,3 +70,71 @@ def goals_sentence(assessments: list[Assessment], singular: str, noun_plural: st
     first_word, first = next((w, l) for w, l in _ORDER if counts[l])
     head = f"Av de {number_word(total, neuter)} {noun_plural} bedöms {number_word(counts[first], neuter)} uppfyllas {first_word}"
     return f"{head}{_rest(counts, first, neuter)}."
+
+
+# --- Economy sections: computed sentences, and the fixed ones printed when a section is empty ---
+
+_REPORT_NAMES = {ReportKind.T1: "tertialrapport 1", ReportKind.T2: "tertialrapport 2", ReportKind.VB: "verksamhetsberättelsen"}
+_MONEY = {"drift": "driftmedel", "investering": "investeringsmedel"}
+
+
+def _mnkr(value: Decimal) -> str:
+    return f"{format_number(value, 1)} mnkr"
+
+
+def result_units_sentence(count: int, result_tkr: Decimal, kind: ReportKind) -> str:
+    """'Nämnden har tjugo resultatenheter. Resultatenheterna prognostiserar att hämta 7,4 mnkr ur fonderna.'"""
+    if count == 0:
+        return "Nämnden har inga resultatenheter."
+    subject = "Resultatenheten" if count == 1 else "Resultatenheterna"
+    tertial = kind.is_tertial
+    had = "har" if tertial else "har under året haft"  # the VB looks back on the year
+    head = f"Nämnden {had} {number_word(count)} {'resultatenhet' if count == 1 else 'resultatenheter'}."
+    mnkr = (result_tkr / 1000).quantize(Decimal("0.1"), ROUND_HALF_UP)  # as the reports round: 1,25 → 1,3
+    if mnkr == 0:
+        verb = "prognostiserar" if tertial else "redovisar"
+        return f"{head} {subject} {verb} ett resultat i nivå med budget."
+    # Resultat is signed underskott (+): a deficit is drawn from the funds, a surplus goes into them.
+    if mnkr > 0:
+        action = "att hämta {} ur fonderna" if tertial else "hämtat {} ur fonderna"
+    else:
+        action = "att lämna {} till fonderna" if tertial else "lämnat {} till fonderna"
+    return f"{head} {subject} {'prognostiserar' if tertial else 'har'} {action.format(_mnkr(abs(mnkr)))}."
+
+
+def no_turnover_sentence(kind: ReportKind) -> str:
+    return f"Nämnden har inga omslutningsförändringar att anmäla i samband med {_REPORT_NAMES[kind]}."
+
+
+def turnover_sentence(total: Decimal) -> str:
+    return f"Nämnden anmäler omslutningsförändringar på sammanlagt {_mnkr(total)}."
+
+
+def no_adjustments_sentence(kind: ReportKind) -> str:
+    if not kind.is_tertial:
+        return "Nämnden begär inga ombudgeteringar."
+    return f"Nämnden begär inga budgetjusteringar i samband med {_REPORT_NAMES[kind]}."
+
+
+def adjustment_heading(title: str, money: str) -> str:
+    """'Trygghetsinvesteringar (investering)', as the published reports head each request."""
+    return f"{title} ({money})"
+
+
+def adjustment_sentence(amount: Decimal, money: str, kind: ReportKind, year: int) -> str:
+    if kind.is_tertial:
+        return f"Nämnden ansöker om en budgetjustering på {_mnkr(amount)} i {_MONEY[money]}."
+    return f"Nämnden begär ombudgetering med {_mnkr(amount)} i {_MONEY[money]} till {year + 1}."
+
+
+def adjustments_total_sentence(amounts: list[tuple[str, Decimal]], kind: ReportKind) -> str:
+    """The sum over several requests, split by drift and investering; '' for a single request."""
+    if len(amounts) < 2:
+        return ""
+    noun = "budgetjusteringar" if kind.is_tertial else "ombudgeteringar"
+    by_money = {m: sum((a for k, a in amounts if k == m), Decimal(0)) for m in _MONEY if any(k == m for k, _ in amounts)}
+    total = sum(by_money.values(), Decimal(0))
+    if len(by_money) == 1:
+        return f"Nämnden begär {noun} på sammanlagt {_mnkr(total)} i {_MONEY[next(iter(by_money))]}."
+    parts = " och ".join(f"{_mnkr(a)} i {_MONEY[m]}" for m, a in by_money.items())
+    return f"Nämnden begär {noun} på sammanlagt {_mnkr(total)}, varav {parts}."

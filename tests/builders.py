@@ -38,6 +38,30 @@ MINI_VB_ECONOMY = {
     "avskr": ("19,8", "20,3", "20,3", "0,0"),
 }
 
+# The economy owner's optional sheets. Resultatenheter in tkr: name, bruttobudget, från, resultat, till
+# (blank: computed; the second row states it, as −(från + resultat)).
+MINI_RESULT_UNITS = (
+    ("Förskolan Solen", "41 164", "-2 310", "-265", ""),
+    ("Hemtjänsten Norr", "29 114,0", "-1 684,0", "1 900,0", "-216,0"),
+)
+# Omslutningsförändringar in T1 (Σ 3,5 = the decision in cycle.yaml); the T2 has none, for the fixed sentence.
+MINI_TURNOVER = (("Äldreomsorg", "4,0", "Fler sålda platser."), ("Individ- och familjeomsorg", "-0,5", "Lägre statsbidrag."))
+# Budgetjusteringar in T1 and T2; the VB asks for no ombudgetering, for the fixed sentence.
+MINI_ADJUSTMENTS = (
+    ("Inventarier", "investering", "0,5", "Möbler till två nya gruppbostäder.\n- Sängar\n- Matsalsmöbler"),
+    ("Ungas delaktighet", "drift", "0,2", "Fokusgrupper med unga under hösten."),
+)
+
+
+def _fill_economy_sheets(rows: Rows, cycle: Cycle) -> None:
+    kind = cycle.config.kind
+    if "result_units" in rows:
+        rows["result_units"] = [dict(zip(("name", "budget", "brought", "result", "carried"), v)) for v in MINI_RESULT_UNITS]
+    if "turnover" in rows and kind.value == "T1":
+        rows["turnover"] = [dict(zip(("name", "amount", "comment"), v)) for v in MINI_TURNOVER]
+    if "adjustments" in rows and kind.is_tertial:
+        rows["adjustments"] = [dict(zip(("title", "kind", "amount", "text"), v)) for v in MINI_ADJUSTMENTS]
+
 
 def filled_rows(cycle: Cycle, contributor: str) -> Rows:
     """A complete, valid submission for the mini cycle."""
@@ -65,6 +89,7 @@ def filled_rows(cycle: Cycle, contributor: str) -> Rows:
             row.update(dict(zip(ECONOMY_KEYS, MINI_ECONOMY[row["id"]])))
     for row in rows.get("investments", []):
         row.update(budget="3,2", requested="0,5", forecast="3,7", outcome="3,6", deviation="" if vb else "0,0")
+    _fill_economy_sheets(rows, cycle)
     return rows
 
 
