@@ -131,6 +131,21 @@ E2_COLUMNS = {
     "Avvikelse": "deviation",
 }
 E11_COLUMNS = {"Budget 2024": "budget", "Begärda budgetjusteringar": "requested", "Prognos 2024": "forecast", "Avvikelse": "deviation"}
+E10_TABLE = "Resultatenheter (tkr)"
+E10_SUM = "Summa resultatenheter"
+# 'till 2025' is left out on purpose: the demo derives it as −(från + resultat), see result_unit_rows().
+E10_COLUMNS = {
+    "Resultatenhetens bruttobudget 2024": "budget",
+    "Resultatöverföring från 2023 Överskott (-) Underskott (+)": "brought",
+    "Resultat 2024 Överskott (-) Underskott (+)": "result",
+}
+E10_TILL = "Resultatöverföring till 2025 Överskott (+) Underskott (-)"
+E12_TABLE = "Omslutningsförändringar (mnkr)"
+DRIFT_REQUESTS_TABLE = "Budgetjusteringar som söks – drift, bilaga 3 (prose list L2791-2798, mnkr)"
+INVESTMENT_REQUESTS_TABLE = "Budgetjusteringar som söks – investering, bilaga 2 (prose list L2779 and L2787, total L2745, mnkr)"
+# The published sub-headings of Budgetjusteringar (L2773-2789), keyed by a word of the seed's row label.
+INVESTMENT_REQUESTS = (("trygghetsinvestering", "Trygghetsinvesteringar"), ("klimatinvestering", "Klimatinvesteringar"))
+DRIFT_REQUEST = "Lokalt arbete med demokrati och mänskliga rättigheter"
 
 # --------------------------------------------------------------------------- the cycle
 
@@ -783,6 +798,63 @@ def fill_economy(rows: Rows, economy_rows: list[dict[str, str]]) -> None:
         out.update({E2_COLUMNS[k]: v for k, v in by_area[str(out["id"])].items()}, comment="")
     for out in rows.get("investments", []):
         out.update({E11_COLUMNS[k]: v for k, v in by_investment[str(out["id"])].items()})
+    if "result_units" in rows:
+        rows["result_units"] = result_unit_rows(economy_rows)
+    if "turnover" in rows:
+        rows["turnover"] = turnover_rows(economy_rows)
+    if "adjustments" in rows:
+        rows["adjustments"] = adjustment_rows(economy_rows)
+
+
+def result_unit_rows(economy_rows: list[dict[str, str]]) -> list[dict[str, object]]:
+    """E10 without its Summa row; 'till' derived as −(från + resultat), so the seed's two wrong rows come out right."""
+    out = []
+    for label, values in economy_table(economy_rows, E10_TABLE).items():
+        if label == E10_SUM:
+            continue
+        row: dict[str, object] = {"name": label, **{E10_COLUMNS[k]: v for k, v in values.items() if k in E10_COLUMNS}}
+        derived = -((_number(str(row["brought"])) or Decimal(0)) + (_number(str(row["result"])) or Decimal(0)))
+        printed = _number(values[E10_TILL])
+        row["carried"] = values[E10_TILL] if printed == derived else mnkr(derived).replace("\u00a0", " ")
+        out.append(row)
+    return out
+
+
+def verify_result_units(economy_rows: list[dict[str, str]]) -> None:
+    """Σ rows equals the published Summa for the columns the demo keeps as printed."""
+    rows, summa = result_unit_rows(economy_rows), economy_table(economy_rows, E10_TABLE)[E10_SUM]
+    for header, key in E10_COLUMNS.items():
+        total = sum((_number(str(r[key])) or Decimal(0) for r in rows), Decimal(0))
+        if total != _number(summa[header]):
+            raise SystemExit(f"Resultatenheter: Σ {header} is {total}, the report prints {summa[header]}")
+
+
+def inconsistent_result_units(economy_rows: list[dict[str, str]]) -> list[tuple[str, str, str]]:
+    """(name, printed 'till', derived 'till') for the E10 rows where the seed breaks the rule."""
+    table = economy_table(economy_rows, E10_TABLE)
+    return [(str(r["name"]), table[str(r["name"])][E10_TILL], str(r["carried"]))
+            for r in result_unit_rows(economy_rows) if r["carried"] != table[str(r["name"])][E10_TILL]]
+
+
+def turnover_rows(economy_rows: list[dict[str, str]]) -> list[dict[str, object]]:
+    return [{"name": label, "amount": values["Omslutningsförändring (mnkr)"], "comment": values.get("Kommentar", "")}
+            for label, values in economy_table(economy_rows, E12_TABLE).items()]
+
+
+def adjustment_rows(economy_rows: list[dict[str, str]]) -> list[dict[str, object]]:
+    """The published requests: two investeringar (bilaga 2) and one drift request made of four items (bilaga 3)."""
+    investments = economy_table(economy_rows, INVESTMENT_REQUESTS_TABLE)
+    rows: list[dict[str, object]] = []
+    for word, title in INVESTMENT_REQUESTS:
+        label = next(label for label in investments if word in label)
+        purpose = label.split(", ", 1)[1]
+        rows.append({"title": title, "kind": "investering", "amount": investments[label]["mnkr"],
+                     "text": f"Medlen avser {purpose}, enligt bilaga 2."})
+    drift = economy_table(economy_rows, DRIFT_REQUESTS_TABLE)
+    items = "\n".join(f"- {values['mnkr']} mnkr för {label}" for label, values in drift.items() if label != "(stated total)")
+    rows.append({"title": DRIFT_REQUEST, "kind": "drift", "amount": drift["(stated total)"]["mnkr"],
+                 "text": f"Medlen fördelas enligt bilaga 3 på:\n{items}"})
+    return rows
 
 
 @dataclass(frozen=True)
@@ -916,6 +988,27 @@ Samma bidragsgivare (`forskola`) och samma innehåll som `forskola.xlsx`, utom:
 """
 
 
+def readme_economy(economy_rows: list[dict[str, str]]) -> str:
+    """The README's section on the economy owner's optional sheets and the derived 'till' values."""
+    derived = "\n".join(f"| {name} | {printed} | {done} |" for name, printed, done in inconsistent_result_units(economy_rows))
+    return README_ECONOMY.format(derived=derived)
+
+
+README_ECONOMY = """
+## Resultatenheter: 'till' derived from the rule
+
+`ekonomi.xlsx` also carries the published Resultatenheter (E10), Omslutningsförändringar (E12, Σ 85,6 mnkr as
+in the last decision of `cycle.yaml`, point 7 of Förslag till beslut) and the three Budgetjusteringar requests. In E10, *Resultatöverföring till 2025* must be
+−(från 2023 + resultat 2024) on every row. Two printed rows break that rule, so the demo writes the derived
+value there instead (every other figure is as published; the Summa row's bruttobudget 1 055 433 and
+från −55 930 tkr are unchanged, and Tertial recomputes the Summa row from the rows):
+
+| resultatenhet | printed 'till' (tkr) | in the demo (tkr) |
+|---|---|---|
+{derived}
+"""
+
+
 def verify(out: Path, seed: dict[str, dict[str, str]]) -> Cycle:
     cycle = load_cycle(out / "cycle.yaml")
     plan = load_plan(out / "plan.yaml")
@@ -942,10 +1035,11 @@ def main(argv: list[str] | None = None) -> None:
     write_yaml(args.out / "plan.yaml", plan)
     write_yaml(args.out / "cycle.yaml", build_cycle(plan, economy_rows))
     cycle = verify(args.out, seed)
+    verify_result_units(economy_rows)
     assessments = {number: assessment for number, _, assessment in read_outline(notes)}
     sources = Sources(seed, economy_rows, assessments, section_texts(economy_rows))
     written = write_submissions(cycle, args.out / "submissions", sources)
-    (args.out / "README.md").write_text(readme(cycle), encoding="utf-8")
+    (args.out / "README.md").write_text(readme(cycle) + readme_economy(economy_rows), encoding="utf-8")
     print(f"wrote {args.out}: plan.yaml, cycle.yaml, README.md and {len(written)} submissions")
 
 

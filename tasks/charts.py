@@ -42,6 +42,12 @@ class Picture:
 
 # The same colours as the SVG trend in report.css: last year, this period, the forecast.
 _TREND_COLOURS = ("#9fb3c8", "#2f5d8a", "#e0a040")
+# The picture is 2,6 cm wide: the axis gets short labels, the alt text keeps the full ones.
+_SHORT_LABELS = {"Periodens utfall": "Utfall", "Prognos helår": "Prognos"}
+
+
+def _short(label: str) -> str:
+    return _SHORT_LABELS.get(label, label.removeprefix("Utfall "))  # "Utfall VB 2023" → "VB 2023"
 
 
 def trend_picture(trend: Trend) -> Picture:
@@ -54,7 +60,7 @@ def trend_picture(trend: Trend) -> Picture:
         axes.text(position, height, bar.shown, ha="center", va="bottom", fontsize=4.5)
     if trend.target_y is not None:
         axes.axhline((BASE - trend.target_y) / TALL, color="#bb0000", linewidth=0.6, linestyle=(0, (3, 2)))
-    axes.set_xticks(list(positions), [bar.label for bar in trend.bars], fontsize=4.5)
+    axes.set_xticks(list(positions), [_short(bar.label) for bar in trend.bars], fontsize=4.5)
     axes.set_ylim(0, 1.25)
     axes.set_yticks([])
     for side in ("top", "right", "left"):

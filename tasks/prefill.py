@@ -10,7 +10,7 @@ from prefect.cache_policies import NO_CACHE
 from tasks.workbooks import Rows, prefilled_rows
 from tertial.cycle import Cycle
 from tertial.kolada import KoladaValue, read_kolada
-from tertial.numbers import format_quantity
+from tertial.numbers import format_number, format_quantity
 from tertial.report import GoalSection, Report, text_of
 
 
@@ -32,6 +32,7 @@ def handout_rows(cycle: Cycle, contributor_id: str, previous: Report | None, kol
     rows = prefilled_rows(cycle, contributor_id)
     if previous is not None:
         _previous_texts(rows, previous)
+        _previous_result_units(rows, previous, cycle.config.year)
     if kolada:
         _kolada_values(rows, cycle, kolada)
     return rows
@@ -54,6 +55,25 @@ def _previous_texts(rows: Rows, previous: Report) -> None:
     for row in rows["texts"]:
         if row["key"] in blocks:
             row["text"] = text_of(blocks[row["key"]])
+
+
+def _previous_result_units(rows: Rows, previous: Report, year: int) -> None:
+    """The units of the last report: within a year bruttobudget and 'från' stay; across a year-end, last
+    year's 'till' (överskott +) is this year's 'från' (överskott −)."""
+    section = previous.economy.result_units
+    if "result_units" not in rows or section is None or section.table is None or previous.year not in (year, year - 1):
+        return
+    same_year = previous.year == year
+    out = []
+    for line in section.table.rows:
+        brought = line.values.get("brought") if same_year else line.values.get("carried")
+        brought = brought if brought is None or same_year else -brought
+        out.append({"name": line.name, "budget": _tkr(line.values.get("budget")) if same_year else "", "brought": _tkr(brought)})
+    rows["result_units"] = out
+
+
+def _tkr(value) -> str:
+    return format_number(value, 0).replace("\u00a0", " ")  # whole tkr, as the report prints them
 
 
 def _text_blocks(report: Report):

@@ -118,3 +118,41 @@ def test_status_of_the_demo_cycle(demo):
     rows = {row["id"]: row for row in json.loads(done.stdout)}
     assert len(rows) == 8 and {row["status"] for row in rows.values()} == {"godkänd av systemet"}
     assert (rows["forskola"]["latest_version"], rows["forskola"]["deadline"], rows["forskola"]["days_left"]) == (2, "2024-05-06", 2)
+
+
+def _plain(text: str) -> str:
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def test_demo_shows_seed_004s_resultatenheter_and_omslutning(demo):
+    """E10's Summa (bruttobudget 1 055 433, från −55 930 tkr) and E12's total 85,6 mnkr in HTML, PDF and Word."""
+    from docx import Document
+    from pypdf import PdfReader
+
+    _, workdir = demo
+    html = _plain((workdir / "rapport" / "report.html").read_text(encoding="utf-8"))
+    units = re.search(r'<table class="data economy" id="tabell-resultatenheter">.*?</table>', html, re.S).group(0)
+    summa = re.search(r'<tr class="total".*?</tr>', units, re.S).group(0)
+    assert re.findall(r'<td class="num">(.*?)</td>', summa)[:2] == ["1 055 433", "-55 930"]
+    assert units.count('<tr class="top"') == 20
+    turnover = re.search(r'id="tabell-omslutningsförändringar">.*?</table>', html, re.S).group(0)
+    assert re.findall(r'<td class="num">(.*?)</td>', re.search(r'<tr class="total".*?</tr>', turnover, re.S).group(0)) == ["85,6"]
+    assert "Nämnden har tjugo resultatenheter." in html
+    for heading in ("Trygghetsinvesteringar (investering)", "Klimatinvesteringar (investering)",
+                    "Lokalt arbete med demokrati och mänskliga rättigheter (drift)"):
+        assert f">{heading}</h4>" in html
+
+    # Table cells wrap in the PDF: compare with every run of white space as one space.
+    pdf = " ".join("\n".join(p.extract_text() for p in PdfReader(workdir / "rapport" / "report.pdf").pages).split())
+    assert re.search(r"Summa resultatenheter 1 055 433 -55 930 7 437 48 493", pdf)
+    assert "Nämnden anmäler omslutningsförändringar på sammanlagt 85,6 mnkr." in pdf and "Totalt 85,6" in pdf
+
+    doc = Document(workdir / "rapport" / "report.docx")
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Resultatenhetens namn")
+    assert [_plain(c.text) for c in table.rows[-1].cells][:3] == ["Summa resultatenheter", "1 055 433", "-55 930"]
+    turnover = next(t for t in doc.tables if t.rows[0].cells[0].text == "Verksamhetsområden")
+    assert [c.text for c in turnover.rows[-1].cells][:2] == ["Totalt", "85,6"]
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
+    assert {"Resultatenheter", "Omslutningsförändringar", "Budgetjusteringar"} <= set(headings)
+    checks = (workdir / "rapport" / "kontroller.txt").read_text(encoding="utf-8")
+    assert "omslutningsförändringar" not in checks  # decision 7's 85,6 mnkr agrees with the table

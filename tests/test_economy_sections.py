@@ -277,3 +277,17 @@ def test_handout_has_open_rows_and_a_typ_list_for_the_economy_owner_only(mini, t
     assert [v.formula1 for v in sheet.data_validations.dataValidation] == ['"drift,investering"']
     barn = load_workbook(write_handout.fn(cycle, "barn", prefilled_rows(cycle, "barn"), tmp_path))
     assert "Resultatenheter" not in barn.sheetnames
+
+
+def test_handout_carries_the_previous_reports_result_units(mini, tmp_path):
+    from tasks.prefill import handout_rows
+
+    t1 = _report(load_cycle(mini / "cycle.yaml"), tmp_path / "in")
+    t2 = load_cycle(mini / "t2.yaml")
+    rows = handout_rows.fn(t2, "stab", t1, {})["result_units"]
+    assert [(r["name"], r["budget"], r["brought"]) for r in rows] == [
+        ("Förskolan Solen", "41 164", "-2 310"), ("Hemtjänsten Norr", "29 114", "-1 684")]
+    last_year = t1.model_copy(update={"year": 2024})  # a VB 2024 before the 2025 cycle: 'till' becomes 'från'
+    rows = handout_rows.fn(t2, "stab", last_year, {})["result_units"]
+    assert [(r["name"], r["budget"], r["brought"]) for r in rows] == [("Förskolan Solen", "", "-2 575"), ("Hemtjänsten Norr", "", "216")]
+    assert "result_units" not in handout_rows.fn(t2, "barn", t1, {})
