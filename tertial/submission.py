@@ -82,14 +82,22 @@ def sheets_for(kind: ReportKind, year: int) -> dict[str, Sheet]:
             Column("title", "Rubrik"),
             Column("text", "Text", required=True),
         ), "key"),
+        **_economy_sheets(kind, year),
+    }
+
+
+def _economy_sheets(kind: ReportKind, year: int) -> dict[str, Sheet]:
+    """The economy owner's sheets; Omslutningsförändringar only in a tertial report."""
+    turnover = Sheet("omslutning", "Omslutningsförändringar", (
+        Column("name", "Verksamhetsområde", required=True),
+        Column("amount", "Omslutningsförändring (mnkr)", numeric=True, required=True),
+        Column("comment", "Kommentar"),
+    ), "name")
+    return {
         "economy": Sheet("ekonomi", "Ekonomi", _economy_columns(kind), "id"),
         "investments": Sheet("investeringar", "Investeringar", _investment_columns(kind), "id"),
-        "result_units": Sheet("resultatenheter", "Resultatenheter", result_unit_columns(kind, year), "name"),
-        **({"turnover": Sheet("omslutning", "Omslutningsförändringar", (
-            Column("name", "Verksamhetsområde", required=True),
-            Column("amount", "Omslutningsförändring (mnkr)", numeric=True, required=True),
-            Column("comment", "Kommentar"),
-        ), "name")} if tertial else {}),
+        "result_units": Sheet("resultatenheter", "Resultatenheter", _result_unit_columns(kind, year), "name"),
+        **({"turnover": turnover} if kind.is_tertial else {}),
         "adjustments": _adjustment_sheet(kind),
     }
 
@@ -99,7 +107,7 @@ OPTIONAL_ECONOMY_SHEETS = ("result_units", "turnover", "adjustments")
 ECONOMY_SHEETS = ("economy", "investments", *OPTIONAL_ECONOMY_SHEETS)
 
 
-def result_unit_columns(kind: ReportKind, year: int) -> tuple[Column, ...]:
+def _result_unit_columns(kind: ReportKind, year: int) -> tuple[Column, ...]:
     """Resultatenheter in tkr; the headers carry the sign conventions, which differ between the columns."""
     result = "Prognos resultat" if kind.is_tertial else "Resultat"
     return (

@@ -154,6 +154,8 @@ def test_a_wrong_till_is_an_error_located_to_the_cell(mini, tmp_path):
     rows["result_units"][1]["carried"] = "467,0"  # Enskede hemtjänst's printed value: −(−2 194 + 2 250) is −56
     rows["result_units"][1].update(brought="-2 194,0", result="2 250,0")
     findings = validate_submission.fn(read_submission.fn(write_filled(tmp_path, cycle, "stab", rows), cycle), cycle)
+    assert [(f.rule_id, f.severity.value, f.file, f.sheet, f.row, f.item_id, f.value) for f in findings] == [
+        ("result_unit_transfer", "fel", "stab.xlsx", "Resultatenheter", 3, "Hemtjänsten Norr", "467,0")]
     assert [f.line() for f in findings] == [
         "FEL: stab.xlsx, blad 'Resultatenheter', rad 3, kolumn 'Resultatöverföring till 2026 (tkr), överskott (+) "
         "underskott (-)': Resultatöverföringen till nästa år för 'Hemtjänsten Norr' är 467,0 tkr, men ska vara -56 tkr "
@@ -250,6 +252,7 @@ def test_charts_are_drawn_once_per_report(mini, tmp_path, monkeypatch):
     report = _report(load_cycle(mini / "cycle.yaml"), tmp_path / "in")
     calls = {"economy": 0, "trend": 0}
     economy_chart, trend_picture = charts.economy_chart, charts.trend_picture
+    # Spies that count and call the real drawing functions.
     monkeypatch.setattr(charts, "economy_chart", lambda *a: calls.__setitem__("economy", calls["economy"] + 1) or economy_chart(*a))
     monkeypatch.setattr(charts, "trend_picture", lambda *a: calls.__setitem__("trend", calls["trend"] + 1) or trend_picture(*a))
     write_report.fn(report, tmp_path / "ut", ("html", "docx"))
