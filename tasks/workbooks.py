@@ -222,6 +222,9 @@ def _instructions(ws: Worksheet, cycle: Cycle, contributor_id: str, handout: Han
         ("4. Punktlistor skrivs med ett bindestreck först på varje rad (- Första punkten).", False),
         ("5. Byt inte namn på blad eller kolumner och ta inte bort rader. Spara som .xlsx.", False),
         ("6. Skicka arbetsboken till inkorgen. Du får återkoppling inom några sekunder; skicka en rättad version så ofta du vill.", False),
+        *([("7. Bladen efter Investeringar fylls i bara när nämnden har något att redovisa där: skriv en rad per "
+             "resultatenhet, verksamhetsområde eller begäran. Resultatenheter anges i tkr, övriga belopp i mnkr.", False)]
+          if cycle.economy_owner == contributor_id else []),
         ("", False),
         (f"Frågor: {cfg.handlaggare.name}{', ' + cfg.handlaggare.phone if cfg.handlaggare.phone else ''}", False),
     ]
