@@ -156,12 +156,6 @@ def _cycle_runner(mode: str):
             result = run_cycle(cycle_path=namnd.cycle_path, inbox=namnd.inbox, workdir=workdir,
                                ledger_url=ledger_url, formats=ALL_FORMATS)
             return result.intake
-    elif mode == "proposed":
-        from bench import proposed
-
-        def run(namnd: Namnd, workdir: Path, ledger_url: str) -> list:
-            return proposed.run_cycle(cycle_path=namnd.cycle_path, inbox=namnd.inbox, workdir=workdir,
-                                      ledger_url=ledger_url, formats=ALL_FORMATS)
     else:
         from bench import direct
 
@@ -170,27 +164,50 @@ def _cycle_runner(mode: str):
     return run
 
 
-def city(namnder: list[Namnd], mode: str, workroot: Path) -> dict[str, object]:
-    """Intake, validation and assembly in every format for each nämnd, one shared ledger."""
+def run_namnd(namnd: Namnd, workdir: Path, ledger_url: str, mode: str = "prefect") -> tuple[float, int, int]:
+    """One nämnd's cycle: seconds taken, versions and accepted versions."""
+    began = time.perf_counter()
+    intake = _cycle_runner(mode)(namnd, workdir, ledger_url)
+    return time.perf_counter() - began, len(intake), sum(o.version.accepted for o in intake)
+
+
+def _city_flow(runner: str):
+    """The nämnder as tasks of one flow, run side by side by the named Prefect task runner."""
+    from prefect import flow, task
+    from prefect.cache_policies import NO_CACHE
+
+    from flows.runners import task_runner
+
+    namnd_task = task(run_namnd, name="namnd", cache_policy=NO_CACHE)
+
+    @flow(name="stad", task_runner=task_runner(runner))
+    def whole_city(namnder: list[Namnd], workroot: Path, ledger_url: str) -> list[tuple[float, int, int]]:
+        futures = [namnd_task.submit(n, workroot / n.cycle_path.parent.name, ledger_url) for n in namnder]
+        return [future.result() for future in futures]
+    return whole_city
+
+
+def city(namnder: list[Namnd], mode: str, workroot: Path, city_runner: str | None = None) -> dict[str, object]:
+    """Intake, validation and assembly in every format for each nämnd, one shared ledger.
+
+    With `city_runner` the nämnder run side by side as tasks of one flow; their times then overlap.
+    """
     sampler = PeakSampler()
     sampler.start()
-    run = _cycle_runner(mode)
     imported = time.perf_counter() - STARTED
     startup = _start_prefect() if mode != "direct" else 0.0
     ledger_url = f"sqlite:///{workroot / 'liggare.sqlite'}"
-    per_namnd, versions, accepted = [], 0, 0
     cpu_before = cpu_seconds()
     start = time.perf_counter()
-    for namnd in namnder:
-        began = time.perf_counter()
-        intake = run(namnd, workroot / namnd.cycle_path.parent.name, ledger_url)
-        per_namnd.append(time.perf_counter() - began)
-        versions += len(intake)
-        accepted += sum(o.version.accepted for o in intake)
+    if city_runner:
+        runs = _city_flow(city_runner)(namnder, workroot, ledger_url)
+    else:
+        runs = [run_namnd(n, workroot / n.cycle_path.parent.name, ledger_url, mode) for n in namnder]
     wall = time.perf_counter() - start
     cpu_after = cpu_seconds()
-    return {"mode": mode, "namnder": len(namnder), "submissions": versions, "accepted": accepted,
-            "wall_s": wall, "per_namnd_s": per_namnd, "import_s": imported, "prefect_startup_s": startup,
+    return {"mode": mode, "city_runner": city_runner, "namnder": len(namnder), "submissions": sum(r[1] for r in runs),
+            "accepted": sum(r[2] for r in runs), "wall_s": wall, "per_namnd_s": [r[0] for r in runs],
+            "import_s": imported, "prefect_startup_s": startup,
             "cpu_self_s": cpu_after["self"] - cpu_before["self"],
             "cpu_server_s": cpu_after["descendants"] - cpu_before["descendants"], **memory(sampler)}
 
@@ -211,8 +228,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("what", choices=("feedback", "city", "suite"))
     parser.add_argument("--city", type=Path, required=True)
-    parser.add_argument("--mode", choices=("prefect", "direct", "proposed"), default="prefect",
-                        help="the flows, the task functions without Prefect, or bench/proposed.py's flows")
+    parser.add_argument("--mode", choices=("prefect", "direct"), default="prefect",
+                        help="the flows, or the task functions without Prefect")
+    parser.add_argument("--city-runner", help="run the nämnder side by side with this task runner, e.g. processes:2")
     parser.add_argument("--namnder", type=int, default=0, help="only the first N (0 = all)")
     parser.add_argument("--skip", type=int, default=0, help="start after the first SKIP nämnder")
     parser.add_argument("--step", type=int, default=1, help="every STEP:th nämnd (for parallel workers)")
@@ -230,11 +248,11 @@ def main() -> None:
         result = suite(namnder, args.repetitions)
     elif args.workroot:
         args.workroot.mkdir(parents=True, exist_ok=True)
-        result = city(namnder, args.mode, args.workroot)
+        result = city(namnder, args.mode, args.workroot, args.city_runner)
     else:
         workroot = Path(tempfile.mkdtemp(prefix="tertial-bench-"))
         try:
-            result = city(namnder, args.mode, workroot)
+            result = city(namnder, args.mode, workroot, args.city_runner)
         finally:
             shutil.rmtree(workroot, ignore_errors=True)
     print("RESULT " + json.dumps(result, ensure_ascii=False), flush=True)

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
-from flows.gather import default_ledger_url
-from flows.overview import publish_status
+from flows.gather import open_ledger
+from flows.overview import show_status
+from flows.runners import task_runner, workers_at_hand
 from tasks.assembly import Accepted, build_report
 from tasks.configuration import open_cycle
 from tasks.ledger import accepted_submissions
@@ -44,22 +46,39 @@ def require_every_contributor(cycle: Cycle, accepted: dict[str, Accepted]) -> No
         )
 
 
-@flow(name="sammanstall-rapport", flow_run_name="sammanställ {cycle_path.stem}")
+@flow(name="sammanstall-rapport", flow_run_name="sammanställ {cycle_path.stem}", task_runner=task_runner())
 def assemble(cycle_path: Path, workdir: Path, formats: tuple[str, ...] = ("html", "pdf", "docx", "json"),
              allow_missing: bool = False, out_dir: Path | None = None, ledger_url: str | None = None,
              controller: bool = True) -> Assembled:
     """`controller=False` gives the nämnd's version, without the appendix of submission versions."""
     cycle = open_cycle(cycle_path)
-    accepted = accepted_submissions(Ledger(ledger_url or default_ledger_url(workdir)), cycle)
+    ledger = open_ledger(ledger_url, workdir)
+    assembled = assemble_report(cycle, ledger, out_dir or workdir / "rapport", tuple(formats), allow_missing, controller)
+    show_status(cycle, workdir, ledger)
+    return assembled
+
+
+def assemble_report(cycle: Cycle, ledger: Ledger, target: Path, formats: tuple[str, ...], allow_missing: bool = True,
+                    controller: bool = True) -> Assembled:
+    """The report from each contributor's newest accepted version, written in every format asked for."""
+    accepted = accepted_submissions(quote(ledger), quote(cycle))
     if not allow_missing:
-        require_every_contributor(cycle, accepted)
-    report = build_report(cycle, accepted)
-    findings = check_narrative(report)
-    target = out_dir or workdir / "rapport"
-    files = write_report(report, target, tuple(formats), controller)
-    files["kontroller"] = write_checks(findings, target)
-    publish_status(cycle_path, workdir, ledger_url=ledger_url)
+        require_every_contributor(quote(cycle), quote(accepted))
+    report = build_report(quote(cycle), quote(accepted))
+    findings = check_narrative(quote(report))
+    files = write_formats(report, target, formats, controller)
+    files["kontroller"] = write_checks(quote(findings), target)
     return Assembled(report, files, findings)
+
+
+def write_formats(report: Report, target: Path, formats: tuple[str, ...], controller: bool) -> dict[str, Path]:
+    """With workers to spare, the PDF (the slowest) apart from the other formats, side by side; else all in one go."""
+    split = workers_at_hand() > 1 and "pdf" in formats
+    groups = [("pdf",), tuple(k for k in formats if k != "pdf")] if split else [formats]
+    groups = [group for group in groups if group]
+    futures = [write_report.submit(quote(report), target, group, controller) for group in groups]
+    written = {kind: path for future in futures for kind, path in future.result().items()}
+    return {kind: written[kind] for kind in formats}
 
 
 @task(cache_policy=NO_CACHE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flows.intake import structure_finding
+from tasks.intake import structure_finding
 from tasks.reading import read_submission
 from tasks.versions import Change, diff_submissions
 from tasks.validation import validate_submission

@@ -155,7 +155,10 @@ def collect(
 ) -> None:
     """Ta emot nya inlämningar: arkivera, läs, validera och spara en version per fil."""
     quiet_prefect(debug)
-    from flows.gather import collect as collect_flow
+    try:
+        from flows.gather import collect as collect_flow  # reads TERTIAL_TASK_RUNNER, which may be misspelt
+    except TertialError as error:
+        fail(error, debug)
 
     parameters = {"cycle_path": cycle, "inbox": inbox, "workdir": workdir, "ledger_url": ledger}
     if every:

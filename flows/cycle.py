@@ -7,9 +7,12 @@ from pathlib import Path
 
 from prefect import flow
 
-from flows.assemble import assemble
-from flows.gather import collect, default_ledger_url
+from flows.assemble import assemble_report
+from flows.gather import gather, open_ledger
 from flows.intake import IntakeOutcome
+from flows.overview import show_status
+from flows.runners import task_runner
+from tasks.configuration import open_cycle
 from tertial.findings import Finding
 from tertial.report import Report
 
@@ -25,13 +28,14 @@ class CycleResult:
     status_page: Path
 
 
-@flow(name="tertialcykel", flow_run_name="cykel {cycle_path.stem}")
+@flow(name="tertialcykel", flow_run_name="cykel {cycle_path.stem}", task_runner=task_runner())
 def run_cycle(cycle_path: Path, inbox: Path, workdir: Path, ledger_url: str | None = None,
               formats: tuple[str, ...] = ("json", "html")) -> CycleResult:
-    """A draft: parts still missing are marked in the report rather than stopping it."""
-    ledger_url = ledger_url or default_ledger_url(workdir)
-    intake = collect(cycle_path, inbox, workdir, ledger_url)
-    assembled = assemble(cycle_path, workdir, formats, allow_missing=True, ledger_url=ledger_url)
+    """A draft: parts still missing are marked in the report rather than stopping it. One flow run, one status page."""
+    cycle = open_cycle(cycle_path)
+    ledger = open_ledger(ledger_url, workdir)
+    intake = gather(inbox, cycle, ledger, workdir)
+    assembled = assemble_report(cycle, ledger, workdir / "rapport", tuple(formats))
+    page = show_status(cycle, workdir, ledger)
     report = assembled.report
-    page = workdir / "lage" / "index.html"  # written by the flows after each run
     return CycleResult(report.cycle_id, report.title, intake, report, assembled.files, assembled.findings, page)

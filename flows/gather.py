@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from prefect import flow
+from prefect.utilities.annotations import quote
 
-from flows.intake import IntakeOutcome, take_in_submission
-from flows.overview import publish_status
+from flows.intake import IntakeOutcome, take_in
+from flows.overview import show_status
+from flows.runners import task_runner
 from tasks.calendar import write_calendar
 from tasks.configuration import open_cycle
-from tasks.intake import find_submissions
 from tasks.mail import send_feedback, smtp_mailer
 from tasks.prefill import handout_rows, load_kolada, load_previous_report
 from tasks.workbooks import write_handout
@@ -44,16 +45,27 @@ def open_reporting_cycle(cycle_path: Path, out_dir: Path, previous_report: Path 
     return handed
 
 
-@flow(name="samla-in", flow_run_name="samla in {cycle_path.stem}")
+@flow(name="samla-in", flow_run_name="samla in {cycle_path.stem}", task_runner=task_runner())
 def collect(cycle_path: Path, inbox: Path, workdir: Path, ledger_url: str | None = None) -> list[IntakeOutcome]:
     """Take in every new file in the inbox; files already recorded are recognised, not duplicated."""
     cycle = open_cycle(cycle_path)
-    workdir.mkdir(parents=True, exist_ok=True)
-    ledger = Ledger(ledger_url or default_ledger_url(workdir))
-    outcomes = [take_in_submission(path, cycle, ledger, workdir) for path in find_submissions(inbox)]
-    mail_feedback(cycle, outcomes)
-    publish_status(cycle_path, workdir, ledger_url=ledger_url)
+    ledger = open_ledger(ledger_url, workdir)
+    outcomes = gather(inbox, cycle, ledger, workdir)
+    show_status(cycle, workdir, ledger)
     return outcomes
+
+
+def gather(inbox: Path, cycle: Cycle, ledger: Ledger, workdir: Path) -> list[IntakeOutcome]:
+    """The inbox taken in, and each new version's feedback mailed to its contributor."""
+    outcomes = take_in(inbox, cycle, ledger, workdir)
+    mail_feedback(cycle, outcomes)
+    return outcomes
+
+
+def open_ledger(ledger_url: str | None, workdir: Path) -> Ledger:
+    """The ledger at its URL, or SQLite in the work folder (made here, as the first thing the cycle writes)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    return Ledger(ledger_url or default_ledger_url(workdir))
 
 
 def mail_feedback(cycle: Cycle, outcomes: list[IntakeOutcome]) -> None:
@@ -66,4 +78,4 @@ def mail_feedback(cycle: Cycle, outcomes: list[IntakeOutcome]) -> None:
         return
     mailer = smtp_mailer()
     for outcome in fresh:
-        send_feedback(cycle, outcome.version, outcome.findings, list(outcome.feedback.values()), mailer)
+        send_feedback(quote(cycle), outcome.version, quote(outcome.findings), list(outcome.feedback.values()), mailer)

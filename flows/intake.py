@@ -1,4 +1,4 @@
-"""Taking in one submission: archive the original, read it, validate it, record a version."""
+"""Taking in the inbox: archive every original first, check the new files together, then record a version each."""
 
 from __future__ import annotations
 
@@ -6,21 +6,17 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from prefect import flow, get_run_logger
+from prefect import get_run_logger
+from prefect.utilities.annotations import quote
 
 from tasks.annotate import write_annotated, write_feedback_html
 from tasks.feedback import write_feedback
-from tasks.intake import Archived, archive_original
+from tasks.intake import UNKNOWN_CONTRIBUTOR, Archived, archive_original, find_submissions, read_archived
 from tasks.ledger import record_version
-from tasks.reading import read_submission
-from tasks.validation import validate_submission
-from tertial.access import token_key, verify_token
+from tasks.validation import validate_submissions
 from tertial.cycle import Cycle
-from tertial.errors import SubmissionError
-from tertial.findings import Finding, Severity
+from tertial.findings import Finding
 from tertial.ledger import Ledger, Version
-
-UNKNOWN_CONTRIBUTOR = "okand"
 
 
 @dataclass(frozen=True)
@@ -32,21 +28,51 @@ class IntakeOutcome:
     feedback: dict[str, Path]
 
 
-def structure_finding(error: SubmissionError) -> Finding:
-    return Finding(error.rule_id, Severity.ERROR, error.message, file=error.file, sheet=error.sheet,
-                   row=error.row, column=error.column, value=None)
+@dataclass(frozen=True)
+class Checked:
+    """What reading and validating one archived original found, before it is recorded."""
+
+    contributor_id: str
+    findings: list[Finding]
 
 
-@flow(name="ta-emot-inlamning", flow_run_name="ta emot {path.name}")
-def take_in_submission(path: Path, cycle: Cycle, ledger: Ledger, workdir: Path) -> IntakeOutcome:
-    archived = archive_original(path, workdir / "arkiv", dt.datetime.now(dt.UTC))
+def take_in(inbox: Path, cycle: Cycle, ledger: Ledger, workdir: Path) -> list[IntakeOutcome]:
+    """Every file in name order; a file the ledger already has is recognised, not recorded twice."""
+    archived = [archive_original(path, workdir / "arkiv", dt.datetime.now(dt.UTC)) for path in find_submissions(inbox)]
+    checked = check(unknown_to(ledger, archived, cycle), cycle)
+    return [record(item, checked, cycle, ledger, workdir) for item in archived]
+
+
+def unknown_to(ledger: Ledger, archived: list[Archived], cycle: Cycle) -> list[Archived]:
+    """The first file of each content the ledger has not seen (two names for the same bytes make one version)."""
+    first: dict[str, Archived] = {}
+    for item in archived:
+        if item.sha256 not in first and ledger.find(cycle.config.id, item.sha256) is None:
+            first[item.sha256] = item
+    return list(first.values())
+
+
+def check(archived: list[Archived], cycle: Cycle) -> dict[str, Checked]:
+    """Read the originals side by side (as the flow's task runner allows), then validate them all in one go."""
+    futures = [read_archived.submit(item, quote(cycle)) for item in archived]
+    reads = [future.result() for future in futures]
+    readable = [r.submission for r in reads if r.submission is not None]
+    verdicts = iter(validate_submissions(quote(readable), quote(cycle)) if readable else [])
+    return {item.sha256: Checked(r.contributor_id, next(verdicts) if r.submission is not None else r.findings)
+            for item, r in zip(archived, reads)}
+
+
+def record(archived: Archived, checked: dict[str, Checked], cycle: Cycle, ledger: Ledger, workdir: Path) -> IntakeOutcome:
+    """A new version with its feedback, or the version the ledger already has for these bytes."""
     known = ledger.find(cycle.config.id, archived.sha256)
     if known is not None:
-        return IntakeOutcome(path.name, known, False, ledger.findings(known.id), {})
-    contributor, findings = read_and_validate(archived, cycle)
-    version, new = record_version(ledger, cycle, contributor, archived, findings)
-    feedback = _feedback_or_nothing(cycle, version, findings, workdir / "aterkoppling") if contributor != UNKNOWN_CONTRIBUTOR else {}
-    return IntakeOutcome(path.name, version, new, findings, feedback)
+        return IntakeOutcome(archived.original_name, known, False, ledger.findings(known.id), {})
+    result = checked[archived.sha256]
+    version, new = record_version(quote(ledger), quote(cycle), result.contributor_id, archived, quote(result.findings))
+    feedback = {}
+    if result.contributor_id != UNKNOWN_CONTRIBUTOR:
+        feedback = _feedback_or_nothing(cycle, version, result.findings, workdir / "aterkoppling")
+    return IntakeOutcome(archived.original_name, version, new, result.findings, feedback)
 
 
 def _feedback_or_nothing(cycle: Cycle, version: Version, findings: list[Finding], out_dir: Path) -> dict[str, Path]:
@@ -61,22 +87,10 @@ def _feedback_or_nothing(cycle: Cycle, version: Version, findings: list[Finding]
 def give_feedback(cycle: Cycle, version: Version, findings: list[Finding], out_dir: Path) -> dict[str, Path]:
     """The summary text, the HTML page and, for a workbook, an annotated copy of it."""
     files = {
-        "text": write_feedback(cycle, version, findings, out_dir),
-        "html": write_feedback_html(cycle, version, findings, out_dir),
+        "text": write_feedback(quote(cycle), version, quote(findings), out_dir),
+        "html": write_feedback_html(quote(cycle), version, quote(findings), out_dir),
     }
-    annotated = write_annotated(version, findings, out_dir)
+    annotated = write_annotated(version, quote(findings), out_dir)
     if annotated is not None:
         files["xlsx"] = annotated
     return files
-
-
-def read_and_validate(archived: Archived, cycle: Cycle) -> tuple[str, list[Finding]]:
-    """Read the archived copy (never the inbox file, which may change) and validate it."""
-    try:
-        submission = read_submission(Path(archived.archive_path), cycle)
-        verify_token(token_key(), cycle.config.id, submission.contributor_id, submission.token, archived.original_name)
-    except SubmissionError as error:
-        error.file = archived.original_name
-        return error.contributor_id or UNKNOWN_CONTRIBUTOR, [structure_finding(error)]
-    submission.file = archived.original_name
-    return submission.contributor_id, validate_submission(submission, cycle)

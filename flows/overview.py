@@ -1,4 +1,4 @@
-"""Publishing where the cycle stands, after every flow run: a static page and Prefect artifacts."""
+"""Publishing where the cycle stands: a static page and Prefect artifacts, once per flow run."""
 
 from __future__ import annotations
 
@@ -6,19 +6,26 @@ import datetime as dt
 from pathlib import Path
 
 from prefect import flow
+from prefect.utilities.annotations import quote
 
 from tasks.configuration import open_cycle
 from tasks.followup import contributor_statuses
 from tasks.status_page import publish_status_artifacts, status_view, write_status_page
+from tertial.cycle import Cycle
 from tertial.ledger import Ledger, default_url
+
+
+def show_status(cycle: Cycle, workdir: Path, ledger: Ledger, as_of: dt.date | None = None) -> Path:
+    """The leadership page and its artifacts, as tasks of the flow that changed the status (a flow run of its own costs more than the work)."""
+    day = as_of or dt.date.today()
+    statuses = contributor_statuses(quote(cycle), quote(ledger), day)
+    page = workdir / "lage" / "index.html"
+    view = status_view(cycle, statuses, day, workdir, page.parent)
+    publish_status_artifacts(quote(view), cycle.config.id)
+    return write_status_page(quote(view), page)
 
 
 @flow(name="publicera-lage", flow_run_name="läget {cycle_path.stem}")
 def publish_status(cycle_path: Path, workdir: Path, as_of: dt.date | None = None, ledger_url: str | None = None) -> Path:
-    cycle = open_cycle(cycle_path)
-    day = as_of or dt.date.today()
-    statuses = contributor_statuses(cycle, Ledger(ledger_url or default_url(workdir)), day)
-    page = workdir / "lage" / "index.html"
-    view = status_view(cycle, statuses, day, workdir, page.parent)
-    publish_status_artifacts(view, cycle.config.id)
-    return write_status_page(view, page)
+    """The page on its own, for a given day, without a collect or an assembly."""
+    return show_status(open_cycle(cycle_path), workdir, Ledger(ledger_url or default_url(workdir)), as_of)

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
-from flows.intake import read_and_validate
+from flows.intake import check
 from tasks.configuration import open_cycle
 from tasks.intake import Archived
 from tasks.ledger import record_version
@@ -39,9 +40,11 @@ def rebuild_ledger(cycle_path: Path, workdir: Path, ledger_url: str | None = Non
     ledger = Ledger(ledger_url or default_url(workdir))
     if ledger.versions(cycle.config.id):
         raise TertialError(f"Liggaren har redan versioner för {cycle.config.id}; återskapa till en tom liggare (--ledger).")
+    originals = archived_originals(workdir / "arkiv")
+    checked = check(originals, cycle)
     versions = []
-    for archived in archived_originals(workdir / "arkiv"):
-        contributor, findings = read_and_validate(archived, cycle)
-        version, _ = record_version(ledger, cycle, contributor, archived, findings)
+    for archived in originals:
+        result = checked[archived.sha256]
+        version, _ = record_version(quote(ledger), quote(cycle), result.contributor_id, archived, quote(result.findings))
         versions.append(version)
     return versions

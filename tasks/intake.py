@@ -1,9 +1,6 @@
-"""Taking in submissions: finding them in the inbox and archiving each original first."""
+"""Taking in submissions: finding them in the inbox, archiving each original first, reading the archived copy."""
 
 from __future__ import annotations
-
-from prefect import task
-from prefect.cache_policies import NO_CACHE
 
 import datetime as dt
 import hashlib
@@ -14,7 +11,18 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from tasks.reading import read_submission
+from tertial.access import token_key, verify_token
+from tertial.cycle import Cycle
+from tertial.errors import SubmissionError
+from tertial.findings import Finding, Severity
+from tertial.submission import Submission
+
 SUBMISSION_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".ods", ".zip", ".pdf", ".docx", ""}
+UNKNOWN_CONTRIBUTOR = "okand"
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,15 @@ class Archived:
     archive_path: str
     source: str
     received_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Read:
+    """An archived file as read for intake: the submission, or the one finding that says why it could not be read."""
+
+    contributor_id: str
+    submission: Submission | None
+    findings: list[Finding]
 
 
 @task(cache_policy=NO_CACHE)
@@ -109,3 +126,24 @@ def _safe_name(name: str) -> str:
     """A file name from outside, reduced to one harmless path component."""
     cleaned = "".join(c for c in Path(name).name if c.isprintable() and c not in '/\\:*?"<>|')
     return cleaned.strip(" .") or "inlamning"
+
+
+def structure_finding(error: SubmissionError) -> Finding:
+    return Finding(error.rule_id, Severity.ERROR, error.message, file=error.file, sheet=error.sheet,
+                   row=error.row, column=error.column, value=None)
+
+
+@task(cache_policy=NO_CACHE)
+def read_archived(archived: Archived, cycle: Cycle) -> Read:
+    """Read the archived copy (never the inbox file, which may change) and check its token.
+
+    An unreadable file is data here, not an exception, so the result crosses a process boundary intact.
+    """
+    try:
+        submission = read_submission.fn(Path(archived.archive_path), cycle)
+        verify_token(token_key(), cycle.config.id, submission.contributor_id, submission.token, archived.original_name)
+    except SubmissionError as error:
+        error.file = archived.original_name
+        return Read(error.contributor_id or UNKNOWN_CONTRIBUTOR, None, [structure_finding(error)])
+    submission.file = archived.original_name
+    return Read(submission.contributor_id, submission, [])

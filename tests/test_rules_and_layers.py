@@ -60,7 +60,7 @@ def test_imports_go_one_way(package):
 def test_flows_import():
     import flows.cli  # noqa: F401
     import flows.cycle
-    import flows.intake
+    import flows.gather
 
     assert flows.cycle.run_cycle.name == "tertialcykel"
-    assert flows.intake.take_in_submission.name == "ta-emot-inlamning"
+    assert flows.gather.collect.name == "samla-in"
