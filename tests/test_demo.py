@@ -156,3 +156,71 @@ def test_demo_shows_seed_004s_resultatenheter_and_omslutning(demo):
     assert {"Resultatenheter", "Omslutningsförändringar", "Budgetjusteringar"} <= set(headings)
     checks = (workdir / "rapport" / "kontroller.txt").read_text(encoding="utf-8")
     assert "omslutningsförändringar" not in checks  # decision 7's 85,6 mnkr agrees with the table
+
+
+def _toc_entries(text: str) -> list[tuple[str, int]]:
+    """(title, page) per entry of the PDF's table of contents; long titles wrap over several lines."""
+    entries, pending = [], ""
+    for line in text.splitlines()[1:]:
+        leader = re.match(r"^(.*?)\s*\.{3,}\s*(\d+)$", line)
+        if leader:
+            entries.append(((pending + " " + leader.group(1)).strip(), int(leader.group(2))))
+            pending = ""
+        else:
+            pending = (pending + " " + line).strip()
+    return entries
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_pdf_table_of_contents_points_at_the_pages_of_its_headings(demo):
+    """Every TOC entry's page holds that heading, in outline order; the TOC has its own page after the front matter."""
+    from pypdf import PdfReader
+
+    _, workdir = demo
+    pages = [page.extract_text() for page in PdfReader(workdir / "rapport" / "report.pdf").pages]
+    toc_page = next(i for i, text in enumerate(pages) if text.lstrip().startswith("Innehållsförteckning"))
+    assert toc_page == 1 and "Förslag till beslut" in pages[0]
+    entries = _toc_entries(pages[toc_page])
+    titles = [title for title, _ in entries]
+    outline = ["Bilagor", "Sammanfattande analys", "Uppföljning av Kommunfullmäktiges inriktningsmål", "Uppföljning av ekonomi",
+               "Uppföljning av driftbudget", "Resultatenheter", "Investeringar", "Omslutningsförändringar", "Budgetjusteringar",
+               "Attesterat av"]
+    assert [t for t in titles if t in outline] == outline
+    assert sum(t.startswith("KF:s inriktningsmål:") for t in titles) == 3
+    numbers = [page for _, page in entries]
+    assert numbers == sorted(numbers) and numbers[-1] == len(pages)
+    for title, page in entries:
+        assert _squash(title) in _squash(pages[page - 1]), (title, page)
+
+
+def test_count_sentences_follow_the_statuses_and_reach_the_pdf(demo):
+    """The 'Bedömningen grundar sig på …' sentences are computed from the confirmed statuses and printed as computed."""
+    from pypdf import PdfReader
+
+    from tertial.wording import number_word
+
+    _, workdir = demo
+    report = json.loads((workdir / "rapport" / "report.json").read_text(encoding="utf-8"))
+    pdf = _squash("".join(page.extract_text() for page in PdfReader(workdir / "rapport" / "report.pdf").pages))
+    checked = 0
+
+    def walk(goals):
+        yield from goals
+        for goal in goals:
+            yield from walk(goal["children"])
+
+    for goal in walk(report["goals"]):
+        statuses = [i["status"] for i in goal["indicators"]]
+        assert goal["status_counts"] == {s: statuses.count(s) for s in set(statuses)}, goal["number"]
+        if statuses and goal["basis_sentence"]:
+            total = number_word(len(statuses))
+            assert f"av {total} indikatorer" in goal["basis_sentence"] or f"samtliga {total} indikatorer" in goal["basis_sentence"] \
+                or len(statuses) == 1, goal["number"]
+            assert _squash(goal["basis_sentence"]) in pdf, goal["number"]
+            checked += 1
+    assert checked >= 20
+    kf_12 = next(g for g in walk(report["goals"]) if g["number"] == "1.2")
+    assert kf_12["basis_sentence"].startswith("Bedömningen grundar sig på att tre av sex indikatorer bedöms uppfyllas helt och två delvis.")
