@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import format_decimal
 
@@ -98,6 +98,8 @@ def format_number(value: Decimal | float | int | None, decimals: int | None = No
         return ""
     value = Decimal(str(value))
     places = decimals_of(value) if decimals is None else decimals
+    # The reports round half up (1,25 → 1,3); Babel alone would round half to even.
+    value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     pattern = "#,##0" + ("." + "0" * places if places else "")
     return format_decimal(value, format=pattern, locale=LOCALE)
 
@@ -112,7 +114,7 @@ def format_quantity(value: Decimal | None, unit: str = "", decimals: int | None 
 
 def format_signed_mnkr(value: Decimal) -> str:
     """Deviation headings as printed in the reports: ``+15,0 mnkr``, ``-9,6 mnkr``, ``±0 mnkr``."""
-    rounded = value.quantize(Decimal("0.1"))
+    rounded = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     if rounded == 0:
         return "±0 mnkr"
     sign = "+" if rounded > 0 else "-"

@@ -47,7 +47,14 @@ def test_canonical_formatting():
     assert format_number(Decimal("-0.6")) == "-0,6"
 
 
-@pytest.mark.parametrize("value, heading", [("15.04", "+15,0 mnkr"), ("-9.6", "-9,6 mnkr"), ("0.04", "±0 mnkr"), ("-0.04", "±0 mnkr")])
+@pytest.mark.parametrize("value, decimals, shown", [("1.25", 1, "1,3"), ("0.05", 1, "0,1"), ("-2.45", 1, "-2,5"), ("1234.5", 0, f"1{NBSP}235"),
+                                                    ("2.5", 0, "3")])
+def test_rounding_is_half_up_as_in_the_reports(value, decimals, shown):
+    assert format_number(Decimal(value), decimals) == shown
+
+
+@pytest.mark.parametrize("value, heading", [("15.04", "+15,0 mnkr"), ("-9.6", "-9,6 mnkr"), ("0.04", "±0 mnkr"), ("-0.04", "±0 mnkr"),
+                                                   ("0.05", "+0,1 mnkr"), ("-0.25", "-0,3 mnkr")])
 def test_signed_deviation_headings(value, heading):
     assert format_signed_mnkr(Decimal(value)) == heading
 
