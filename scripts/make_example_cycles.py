@@ -20,7 +20,7 @@ import argparse
 import datetime as dt
 import shutil
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -292,6 +292,7 @@ class Economy:
     areas: dict[str, Values]
     investments: dict[str, Values]
     counted: tuple[str, ...]  # ids of the rows a total counts (top and additive, never varav)
+    sheets: dict[str, list[dict[str, object]]] = field(default_factory=dict)  # result_units, turnover, adjustments
 
     def total(self, column: str) -> Decimal:
         return sum((self.areas[i][column] for i in self.counted), ZERO)
@@ -338,6 +339,115 @@ def economy_indicators(cycle: Cycle, t2: Economy, vb: Economy) -> dict[ReportKin
         ReportKind.VB: {"3.1-I1": percent(outcome - vb.total("transfer"), budget), "3.1-I2": percent(outcome, budget),
                         "3.1-I3": percent(outcome - forecast, forecast)},
     }
+
+# --------------------------------------------------------------------------- the economy owner's own sheets
+
+# The area whose fund each resultatenhet draws on, by a word of its name. A report's Σ Resultat of an area's
+# units is that area's fondmedel: T2's Prognos före − efter resultatöverföringar, the VB's Resultatöverföring.
+UNIT_AREAS = (("förskolor", "forskola"), ("omsorgsboende", "aldre"), ("servicehus", "aldre"), ("hemtjänst", "aldre"),
+              ("Assistans", "fn"), ("LSS", "fn"), ("Daglig", "fn"), ("socialpsykiatri", "iof-socialpsykiatri"))
+TKR = Decimal(1000)
+
+
+@dataclass(frozen=True)
+class ResultUnit:
+    """A resultatenhet of seed 004 (E10): its budget and 'från 2023' hold all year; T1's result sets the shares."""
+
+    name: str
+    area: str
+    budget: Decimal
+    brought: Decimal
+    t1_result: Decimal
+
+
+def seed_result_units(economy_rows: list[dict[str, str]]) -> list[ResultUnit]:
+    units = []
+    for row in demo.result_unit_rows(economy_rows):
+        name = str(row["name"])
+        area = next((a for word, a in UNIT_AREAS if word in name), None)
+        if area is None:
+            raise SystemExit(f"Resultatenhet '{name}': no area in UNIT_AREAS")
+        units.append(ResultUnit(name, area, *(dec(str(row[k])) or ZERO for k in ("budget", "brought", "result"))))
+    return units
+
+
+def spread(units: list[ResultUnit], fund_tkr: Decimal) -> dict[str, Decimal]:
+    """An area's fondmedel over its units in proportion to their T1 results, in whole tkr; the rounding
+    remainder goes to the unit with the largest result, so the units add up to the fund exactly."""
+    base = sum((u.t1_result for u in units), ZERO)
+    if not base:
+        if fund_tkr:
+            raise SystemExit(f"{units[0].area}: fondmedel {fund_tkr} tkr but no T1 results to share them by")
+        return {u.name: ZERO for u in units}
+    results = {u.name: rounded(u.t1_result * fund_tkr / base, 0) for u in units}
+    largest = max(units, key=lambda u: abs(u.t1_result)).name
+    results[largest] += fund_tkr - sum(results.values(), ZERO)
+    return results
+
+
+def result_unit_rows(units: list[ResultUnit], funds_mnkr: dict[str, Decimal], state_till: bool) -> list[dict[str, object]]:
+    """Resultatenheter in tkr; 'till' typed in (T2) or left for Tertial to derive (VB)."""
+    results: dict[str, Decimal] = {}
+    for area in dict.fromkeys(u.area for u in units):
+        results |= spread([u for u in units if u.area == area], funds_mnkr.get(area, ZERO) * TKR)
+    if sum(results.values(), ZERO) != sum(funds_mnkr.values(), ZERO) * TKR:
+        raise SystemExit("Resultatenheter: an area with fondmedel has no resultatenheter")
+    return [{"name": u.name, "budget": shown(u.budget, 0), "brought": shown(u.brought, 0), "result": shown(results[u.name], 0),
+             "carried": shown(-(u.brought + results[u.name]), 0) if state_till else ""} for u in units]
+
+
+# T2's omslutningsförändringar (mnkr), with our own comments.
+T2_TURNOVER = (
+    ("Förskoleverksamhet", "4.2", "Statsbidrag för mindre barngrupper och fler barn från andra kommuner under hösten."),
+    ("Äldreomsorg", "12.6", "Stimulansmedel och fler platser på vård- och omsorgsboende sålda till andra stadsdelsförvaltningar."),
+    ("Individ- och familjeomsorg", "-0.8", "Lägre ersättning från Migrationsverket än budgeterat."),
+    ("Arbetsmarknadsåtgärder", "1.1", "Statsbidrag för fler feriejobb under sommaren."),
+)
+# T2's drift request covers the areas' Begärda budgetjusteringar (T2_AREAS), one bullet per area.
+DRIFT_REQUEST = "Stöd till barn, unga och äldre"
+DRIFT_ITEMS = {"iof-barn": "öppenvårdsinsatser för barn och unga som ersätter placeringar",
+               "aldre": "fler hemtjänsttimmar under hösten", "bkf": "lovaktiviteter under höst- och jullovet"}
+INVESTMENT_REQUEST = ("Klimatinvesteringar", "Medlen avser laddplatser för förvaltningens bilar och eldrivna "
+                      "arbetsmaskiner för parkskötseln, enligt bilaga 2.")
+# The VB's ombudgetering: the nycklade medel that a postponed procurement left unspent (Budget − Bokslut).
+VB_REQUEST = ("Nycklade medel för stadsmiljön", "nycklade",
+              "Upphandlingen av upprustningen av parkstråken i Rågsved sköts upp till 2025. Medlen behövs för att "
+              "genomföra arbetet under våren 2025, som planerat sedan tidigare.")
+
+
+def t2_requests(t2: Economy) -> list[dict[str, object]]:
+    drift = t2.total("requested")
+    items = {area: t2.areas[area]["requested"] for area in DRIFT_ITEMS}
+    if sum(items.values(), ZERO) != drift:
+        raise SystemExit(f"DRIFT_ITEMS give {sum(items.values(), ZERO)} mnkr, the areas request {drift} mnkr")
+    bullets = "\n".join(f"- {mnkr(items[a])} mnkr för {what}" for a, what in DRIFT_ITEMS.items())
+    return [{"title": DRIFT_REQUEST, "kind": "drift", "amount": mnkr(drift),
+             "text": f"Behoven har ökat sedan våren och ryms inte i budgeten. Medlen fördelas enligt bilaga 1 på:\n{bullets}"},
+            {"title": INVESTMENT_REQUEST[0], "kind": "investering", "amount": mnkr(t2.investment_total("requested")),
+             "text": INVESTMENT_REQUEST[1]}]
+
+
+def with_owner_sheets(t2: Economy, vb: Economy, economy_rows: list[dict[str, str]]) -> tuple[Economy, Economy]:
+    """The economy owner's Resultatenheter, Omslutningsförändringar and requests, built on the two economies."""
+    units = seed_result_units(economy_rows)
+    t2_funds = {a: v["forecast_before"] - v["forecast_after"] for a, v in t2.areas.items() if a in t2.counted}
+    vb_funds = {a: v["transfer"] for a, v in vb.areas.items() if a in vb.counted}
+    title, row_id, text = VB_REQUEST
+    t2_sheets = {
+        "result_units": result_unit_rows(units, {a: f for a, f in t2_funds.items() if f}, state_till=True),
+        "turnover": [{"name": n, "amount": mnkr(Decimal(a)), "comment": c} for n, a, c in T2_TURNOVER],
+        "adjustments": t2_requests(t2),
+    }
+    vb_sheets = {
+        "result_units": result_unit_rows(units, {a: f for a, f in vb_funds.items() if f}, state_till=False),
+        "adjustments": [{"title": title, "kind": "investering", "amount": mnkr(vb.investments[row_id]["deviation"]),
+                         "text": text}],
+    }
+    return replace(t2, sheets=t2_sheets), replace(vb, sheets=vb_sheets)
+
+
+def sheet_total(economy: Economy, sheet: str, column: str) -> Decimal:
+    return sum((dec(str(r[column])) or ZERO for r in economy.sheets.get(sheet, [])), ZERO)
 
 # --------------------------------------------------------------------------- texts (our own wording)
 
@@ -475,12 +585,15 @@ ASSESSMENT_CHANGES = {
 }
 
 DECISIONS = {
-    ReportKind.T2: ["Nämnden ansöker hos kommunstyrelsen om budgetjusteringar på sammanlagt {requested} mnkr i driftmedel, "
-                    "enligt bilaga 1.",
+    ReportKind.T2: ["Nämnden ansöker hos kommunstyrelsen om en budgetjustering på {requested} mnkr i driftmedel för "
+                    "stöd till barn, unga och äldre, enligt bilaga 1.",
                     "Nämnden ansöker hos kommunstyrelsen om en budgetjustering på {invest} mnkr i investeringsmedel för "
-                    "klimatinvesteringar, enligt bilaga 2."],
+                    "klimatinvesteringar, enligt bilaga 2.",
+                    "Nämnden anmäler omslutningsförändringar på sammanlagt {turnover} mnkr."],
     ReportKind.VB: ["Nämnden ansöker hos kommunstyrelsen om att resultatöverföringar på sammanlagt {transfer} mnkr förs "
                     "över till 2025.",
+                    "Nämnden ansöker hos kommunstyrelsen om ombudgetering med {rebudget} mnkr i investeringsmedel till "
+                    "2025 för nycklade medel för stadsmiljön.",
                     "Nämnden godkänner uppföljningen av internkontrollplanen för 2024, bilaga 4."],
 }
 ATTACHMENTS = {
@@ -678,6 +791,9 @@ def fill_economy(rows: Rows, data: Dataset) -> None:
         out.update({k: mnkr(v) for k, v in data.economy.areas[str(out["id"])].items()}, comment="")
     for out in rows.get("investments", []):
         out.update({k: mnkr(v) for k, v in data.economy.investments[str(out["id"])].items()})
+    for sheet, sheet_rows in data.economy.sheets.items():
+        if sheet in rows:  # the economy owner's workbook has the sheet
+            rows[sheet] = [dict(r) for r in sheet_rows]
 
 
 def filled_rows(cycle: Cycle, contributor_id: str, data: Dataset) -> Rows:
@@ -708,8 +824,10 @@ def contributors(plan_doc: dict[str, Any], kind: ReportKind) -> list[dict[str, A
 def cycle_document(kind: Kind, plan_doc: dict[str, Any], t2: Economy, vb: Economy) -> dict[str, Any]:
     head = {k: v for k, v in demo.CYCLE_HEAD.items() if k not in ("id", "kind", "year", "plan", "period_end", "attest_date",
                                                                  "meeting_date", "deadline")}
+    # Every amount from the rows it speaks of, so the decisions and the report's sections agree.
     amounts = {"requested": mnkr(t2.total("requested")), "invest": mnkr(t2.investment_total("requested")),
-               "transfer": mnkr(vb.total("transfer"))}
+               "transfer": mnkr(vb.total("transfer")), "turnover": mnkr(sheet_total(t2, "turnover", "amount")),
+               "rebudget": mnkr(sheet_total(vb, "adjustments", "amount"))}
     document = {
         "id": kind.folder, "namnd": head.pop("namnd"), "kind": kind.kind.value, "year": demo.YEAR, "plan": PLAN_REF,
         "period_end": kind.period_end, "attest_date": kind.attest_date, "meeting_date": kind.meeting_date,
@@ -778,6 +896,8 @@ Enskede-Årsta-Vantörs stadsdelsnämnd, and the same eight (invented) contribut
 
 **Every figure here is constructed**, not published. {how}
 
+{sheets}
+
 Indicator statuses are those the product itself proposes (`tertial.targets.propose_status`: {judged} against
 the årsmål in the indicator's direction; met → helt, within 10 % → delvis, else inte; no comparable target or
 figure → Ej mätbar). An analysis is written wherever the product requires one (no årsmål, or a miss) and for
@@ -830,6 +950,35 @@ HOW = {
 }
 
 
+SHEETS = {
+    ReportKind.T2: (
+        "The economy owner (`ekonomi`) also fills the optional economy sheets. *Resultatenheter*: seed 004's 20 "
+        "units with T1's bruttobudget and resultatöverföring från 2023; the August prognos of each unit's result "
+        "shares out its area's fondmedel in the operations table (Prognos före − efter resultatöverföringar: "
+        "förskola, äldreomsorg, funktionsnedsättning) in proportion to the unit's T1 result, in whole tkr, so "
+        "Σ Resultat = {funds} tkr = the table's fonduttag; 'till 2025' is typed in as −(från + resultat). "
+        "*Omslutningsförändringar*: {turnover_rows} rows (`T2_TURNOVER`), Σ {turnover} mnkr, the amount of the "
+        "decision that anmäler them. *Budgetjusteringar*: one drift request of {drift} mnkr (the areas' Begärda "
+        "budgetjusteringar, one bullet per area) and one investering request of {invest} mnkr (klimatinvesteringar), "
+        "each a decision point with the same amount. The assembled report's `kontroller.txt` has no findings."),
+    ReportKind.VB: (
+        "The economy owner (`ekonomi`) also fills the optional economy sheets. *Resultatenheter*: the same 20 units; "
+        "each unit's full-year result shares out its area's Resultatöverföring in the operations table in "
+        "proportion to the unit's T1 result, so Σ Resultat = {funds} tkr; 'till 2025' is left empty and derived "
+        "by Tertial. *Ombudgeteringar*: one investering request of {rebudget} mnkr (the nycklade medel left "
+        "unspent, Budget − Bokslut), with a decision point of the same amount. The VB has no "
+        "Omslutningsförändringar. The assembled report's `kontroller.txt` has no findings."),
+}
+
+
+def sheets_paragraph(economy: Economy, kind: ReportKind) -> str:
+    requests = {str(r["kind"]): str(r["amount"]) for r in economy.sheets.get("adjustments", [])}
+    return SHEETS[kind].format(
+        funds=shown(sheet_total(economy, "result_units", "result"), 0), turnover_rows=len(economy.sheets.get("turnover", [])),
+        turnover=mnkr(sheet_total(economy, "turnover", "amount")), drift=requests.get("drift", ""),
+        invest=requests.get("investering", ""), rebudget=requests.get("investering", ""))
+
+
 def readme(cycle: Cycle, data: Dataset, findings: list[Finding]) -> str:
     kind = data.kind.kind
     warnings = "\n".join(f"- `{f.file}` {f.rule_id} {f.item_id or ''}: {f.message}" for f in findings)
@@ -838,7 +987,7 @@ def readme(cycle: Cycle, data: Dataset, findings: list[Finding]) -> str:
     changes = ", ".join(f"{goal} → {word}" for goal, word in ASSESSMENT_CHANGES[kind].items())
     extra = (f"| `{T2_REPORT}` | the T2 example's assembled report, for the Jämförelse section |\n" if not kind.is_tertial else "")
     return README.format(
-        title=cycle.title, plan=PLAN_REF, how=HOW[kind], kind=kind.value, csv=demo.CSV_CONTRIBUTOR, extra=extra,
+        title=cycle.title, plan=PLAN_REF, how=HOW[kind], sheets=sheets_paragraph(data.economy, kind), kind=kind.value, csv=demo.CSV_CONTRIBUTOR, extra=extra,
         judged="the forecast, else the period's outcome" if kind.is_tertial else "the year's outcome",
         changes=changes, prognos="" if kind.is_tertial else " and prognossäkerhet T2 (3.1-I3)", warnings=warned,
         statuses="\n".join(f"- {label}: {n} indicators" for label, n in counts),
@@ -871,7 +1020,8 @@ def main(argv: list[str] | None = None) -> None:
     plan_doc = yaml.safe_load((args.examples / T1_FOLDER / "plan.yaml").read_text(encoding="utf-8"))
     t1 = load_cycle(args.examples / T1_FOLDER / "cycle.yaml")
     seed = {ident: row for ident, _, row in demo.numbered(demo.read_rows(args.data / f"{demo.SEED}_indicators.csv"), "I")}
-    t2_economy, vb_economy = build_economies(t1, demo.read_rows(args.data / f"{demo.SEED}_economy.csv"))
+    economy_rows = demo.read_rows(args.data / f"{demo.SEED}_economy.csv")
+    t2_economy, vb_economy = with_owner_sheets(*build_economies(t1, economy_rows), economy_rows)
     readings = readings_for(t1, seed, economy_indicators(t1, t2_economy, vb_economy))
     assessments = {number: assessment for number, _, assessment in demo.read_outline(notes)}
     economies = {ReportKind.T2: t2_economy, ReportKind.VB: vb_economy}

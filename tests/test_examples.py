@@ -11,7 +11,7 @@ import json
 import re
 import shutil
 from collections import Counter
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -209,3 +209,95 @@ def test_word_has_the_vb_headings_as_real_headings(runs):
     assert {levels[h] for h in VB_SECTIONS} == {"Heading 1"} and levels[COMPARISON] == "Heading 2"
     order = [texts.index(h) for h in ("Uppföljning av ekonomi", COMPARISON, *VB_SECTIONS, "Attesterat av")]
     assert order == sorted(order)
+
+
+# --- the economy owner's optional sheets: Resultatenheter, Omslutningsförändringar, requests ------
+
+
+def _html(result: CycleResult) -> str:
+    return result.files["html"].read_text(encoding="utf-8").replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def _numbers(row_html: str) -> list[Decimal]:
+    return [Decimal(c.replace(" ", "").replace(",", ".")) for c in re.findall(r'<td class="num">(.*?)</td>', row_html)]
+
+
+def test_t2_resultatenheter_sum_and_sentence(runs):
+    section = runs["T2"].report.economy.result_units
+    table = section.table
+    assert len(table.rows) == 20 and [h for _, h in table.columns][2] == "Resultat 2024 (prognos) Överskott (-) Underskott (+)"
+    for key, _ in table.columns:
+        assert table.total.values[key] == sum((r.values[key] for r in table.rows), Decimal(0)), key
+    for row in table.rows:  # 'till' as typed in the submission follows the rule
+        assert row.values["carried"] == -(row.values["brought"] + row.values["result"]), row.name
+    result = table.total.values["result"]
+    mnkr = f"{(result / 1000).quantize(Decimal('0.1'), ROUND_HALF_UP):.1f}".replace(".", ",")  # as the reports round
+    assert section.sentences == [f"Nämnden har tjugo resultatenheter. Resultatenheterna prognostiserar att hämta {mnkr} mnkr ur fonderna."]
+    # The units' fondmedel are the operations table's fonduttag: Prognos före − efter resultatöverföringar.
+    total = runs["T2"].report.economy.operations.total.values
+    assert result / 1000 == pytest.approx(total["forecast_before"] - total["forecast_after"], abs=CENT)
+    # The HTML's Summa row shows the same sums.
+    html = _html(runs["T2"])
+    units = re.search(r'<table class="data economy" id="tabell-resultatenheter">.*?</table>', html, re.S).group(0)
+    assert units.count('<tr class="top"') == 20
+    summa = re.search(r'<tr class="total".*?</tr>', units, re.S).group(0)
+    assert _numbers(summa) == [table.total.values[k] for k, _ in table.columns]
+    assert section.sentences[0] in html
+
+
+def test_t2_omslutning_total_is_the_decisions_amount(runs):
+    report = runs["T2"].report
+    turnover = report.economy.turnover
+    total = turnover.table.total.values["amount"]
+    assert len(turnover.table.rows) >= 3 and total == sum((r.values["amount"] for r in turnover.table.rows), Decimal(0))
+    stated = [re.search(r"omslutningsförändringar på sammanlagt (\d+,\d) mnkr", d) for d in report.decisions]
+    amounts = [Decimal(m.group(1).replace(",", ".")) for m in stated if m]
+    assert amounts == [total]
+    table = re.search(r'id="tabell-omslutningsförändringar">.*?</table>', _html(runs["T2"]), re.S).group(0)
+    assert _numbers(re.search(r'<tr class="total".*?</tr>', table, re.S).group(0)) == [total]
+
+
+def _decision_amount(decisions: list[str], amount: Decimal) -> bool:
+    said = f"{amount:.1f}".replace(".", ",") + " mnkr"
+    return any(said in d and ("budgetjustering" in d or "ombudgetering" in d) for d in decisions)
+
+
+def test_t2_budget_requests_are_sub_headings_everywhere(runs):
+    result = runs["T2"]
+    requests = result.report.economy.adjustments.requests
+    assert 1 <= len(requests) <= 2 and {r.kind for r in requests} <= {"drift", "investering"}
+    html, pdf = _html(result), _pdf_text(result)
+    word = [(p.style.name, p.text) for p in Document(result.files["docx"]).paragraphs if p.style.name.startswith("Heading")]
+    assert ("Heading 2", "Budgetjusteringar") in word
+    for request in requests:
+        assert re.search(rf'<h4 id="budgetjusteringar-\d+">{re.escape(request.heading)}</h4>', html), request.heading
+        assert request.heading in pdf and request.sentence in pdf, request.heading
+        assert ("Heading 3", request.heading) in word, request.heading
+        assert _decision_amount(result.report.decisions, request.amount), request.title  # a decision point of its own
+
+
+def test_vb_ombudgetering_and_vb_wording(runs):
+    result = runs["VB"]
+    economy = result.report.economy
+    assert economy.turnover is None
+    (request,) = economy.adjustments.requests
+    assert economy.adjustments.title == "Ombudgeteringar" and request.heading.endswith("(investering)")
+    assert request.sentence.startswith("Nämnden begär ombudgetering med") and request.sentence.endswith("till 2025.")
+    assert _decision_amount(result.report.decisions, request.amount)
+    html = _html(result)
+    assert f'<h4 id="ombudgeteringar-1">{request.heading}</h4>' in html and request.heading in _pdf_text(result)
+    units = economy.result_units
+    assert units.sentences[0].startswith("Nämnden har under året haft tjugo resultatenheter.")
+    assert "har hämtat" in units.sentences[0] and units.sentences[0] in html
+    # 'till' left empty in the submission: derived by the rule, and the Summa row adds up.
+    for key, _ in units.table.columns:
+        assert units.table.total.values[key] == sum((r.values[key] for r in units.table.rows), Decimal(0)), key
+    assert all(r.values["carried"] == -(r.values["brought"] + r.values["result"]) for r in units.table.rows)
+    total = economy.operations.total.values
+    assert units.table.total.values["result"] / 1000 == pytest.approx(total["transfer"], abs=CENT)
+
+
+@pytest.mark.parametrize("kind", ["T2", "VB"])
+def test_kontroller_has_no_findings(runs, kind):
+    assert runs[kind].findings == []
+    assert runs[kind].files["kontroller"].read_text(encoding="utf-8") == "Inga avvikelser mellan texter och data.\n"
