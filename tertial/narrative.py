@@ -26,7 +26,7 @@ from tertial.wording import NUMBER_WORDS, number_word
 
 # The rule ids this module emits; tests/test_rules_and_layers.py only scans tasks/ and flows/.
 RULES = ("narrative_indicator_count", "narrative_goal_count", "narrative_amount", "narrative_assessment_word",
-         "narrative_attachment", "narrative_turnover", "narrative_adjustment")
+         "narrative_attachment", "narrative_turnover", "narrative_adjustment", "narrative_fund_withdrawal")
 
 _FLAGS = re.IGNORECASE
 _NUMBER_WORDS = {word: n for n, word in enumerate(NUMBER_WORDS)} | {"ett": 1}
@@ -550,7 +550,39 @@ def check_adjustments(report: Report) -> list[Finding]:
     return findings
 
 
+def _fund_movement(report: Report) -> tuple[Decimal, str] | None:
+    """What the operations table says the funds give or take, in mnkr, and which columns say it."""
+    operations = report.economy.operations
+    if operations is None or operations.missing:
+        return None
+    totals = operations.total.values
+    if report.kind == ReportKind.VB.value:
+        transfer = totals.get("transfer")
+        return None if transfer is None else (transfer, "Resultatöverföring")
+    before, after = totals.get("forecast_before"), totals.get("forecast_after")
+    return None if before is None or after is None else (before - after, "Prognos före − Prognos efter resultatöverföringar")
+
+
+def check_fund_withdrawal(report: Report) -> list[Finding]:
+    """Σ Resultat of the resultatenheter (tkr) is what the operations table moves through the funds (mnkr, ±0,1).
+
+    Seed 004 fails it: the units' results sum to 7 437 tkr while the table and the texts take 6,5 mnkr.
+    """
+    units, movement = report.economy.result_units, _fund_movement(report)
+    if units is None or units.missing or units.table is None or not units.table.rows or movement is None:
+        return []
+    result = (units.table.total.values.get("result") or Decimal(0)) / 1000
+    expected, columns = movement
+    if abs(result - expected) <= TOLERANCE:
+        return []
+    where = Place("", "Tabellen Resultatenheter", "resultatenheter", units.title, "Resultatenheter", "Resultat")
+    shown = f"{format_number(result, 1)} mnkr"
+    return [_finding("narrative_fund_withdrawal", where, shown, Severity.ERROR,
+                     expected=f"{format_number(expected, 1)} mnkr", scope=columns)]
+
+
 def check_report(report: Report) -> list[Finding]:
     """Every narrative-consistency finding for the report: counts, assessment words, amounts, bilagor."""
     return (check_goal_counts(report) + check_text_counts(report) + check_assessment_words(report)
-            + check_amounts(report) + check_attachments(report) + check_turnover(report) + check_adjustments(report))
+            + check_amounts(report) + check_attachments(report) + check_turnover(report) + check_adjustments(report)
+            + check_fund_withdrawal(report))

@@ -39,10 +39,16 @@ MINI_VB_ECONOMY = {
 }
 
 # The economy owner's optional sheets. Resultatenheter in tkr: name, bruttobudget, från, resultat, till
-# (blank: computed; the second row states it, as −(från + resultat)).
+# (blank: computed; the second row states it, as −(från + resultat)). Σ resultat is what the operations
+# table moves through the funds: 2,5 mnkr taken (Prognos före − efter for äldre) in T1/T2, 2,5 mnkr put
+# in (Resultatöverföring −2,5) in the VB.
 MINI_RESULT_UNITS = (
-    ("Förskolan Solen", "41 164", "-2 310", "-265", ""),
+    ("Förskolan Solen", "41 164", "-2 310", "600", ""),
     ("Hemtjänsten Norr", "29 114,0", "-1 684,0", "1 900,0", "-216,0"),
+)
+MINI_VB_RESULT_UNITS = (
+    ("Förskolan Solen", "41 164", "-2 310", "-600", ""),
+    ("Hemtjänsten Norr", "29 114,0", "-1 684,0", "-1 900,0", "3 584,0"),
 )
 # Omslutningsförändringar in T1 (Σ 3,5 = the decision in cycle.yaml); the T2 has none, for the fixed sentence.
 MINI_TURNOVER = (("Äldreomsorg", "4,0", "Fler sålda platser."), ("Individ- och familjeomsorg", "-0,5", "Lägre statsbidrag."))
@@ -56,7 +62,8 @@ MINI_ADJUSTMENTS = (
 def _fill_economy_sheets(rows: Rows, cycle: Cycle) -> None:
     kind = cycle.config.kind
     if "result_units" in rows:
-        rows["result_units"] = [dict(zip(("name", "budget", "brought", "result", "carried"), v)) for v in MINI_RESULT_UNITS]
+        units = MINI_RESULT_UNITS if kind.is_tertial else MINI_VB_RESULT_UNITS
+        rows["result_units"] = [dict(zip(("name", "budget", "brought", "result", "carried"), v)) for v in units]
     if "turnover" in rows and kind.value == "T1":
         rows["turnover"] = [dict(zip(("name", "amount", "comment"), v)) for v in MINI_TURNOVER]
     if "adjustments" in rows and kind.is_tertial:

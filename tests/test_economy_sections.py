@@ -96,9 +96,9 @@ def _report(cycle, folder: Path, stab_rows=None, without: tuple[str, ...] = ()):
 def test_t1_sections_computed_from_the_owners_sheets(mini, tmp_path):
     report = _report(load_cycle(mini / "cycle.yaml"), tmp_path / "in")
     units = report.economy.result_units
-    assert [line.values["carried"] for line in units.table.rows] == [D("2575"), D("-216.0")]  # computed, stated
-    assert units.table.total.values == {"budget": D("70278"), "brought": D("-3994"), "result": D("1635"), "carried": D("2359")}
-    assert units.sentences == ["Nämnden har två resultatenheter. Resultatenheterna prognostiserar att hämta 1,6 mnkr ur fonderna."]
+    assert [line.values["carried"] for line in units.table.rows] == [D("1710"), D("-216.0")]  # computed, stated
+    assert units.table.total.values == {"budget": D("70278"), "brought": D("-3994"), "result": D("2500"), "carried": D("1494")}
+    assert units.sentences == ["Nämnden har två resultatenheter. Resultatenheterna prognostiserar att hämta 2,5 mnkr ur fonderna."]
     assert report.economy.turnover.table.total.values["amount"] == D("3.5")
     assert report.economy.turnover.sentences == ["Nämnden anmäler omslutningsförändringar på sammanlagt 3,5 mnkr."]
     requests = report.economy.adjustments.requests
@@ -218,8 +218,8 @@ def test_word_has_the_sections_as_headings_and_tables(mini, tmp_path):
     assert headings.index(("Heading 2", "Resultatenheter")) < headings.index(("Heading 2", "Investeringar")) \
         < headings.index(("Heading 2", "Omslutningsförändringar"))
     units = next(t for t in doc.tables if t.rows[0].cells[0].text == "Resultatenhetens namn")
-    assert [_plain(c.text) for c in units.rows[-1].cells] == ["Summa resultatenheter", "70 278", "-3 994", "1 635", "2 359"]
-    assert _plain(units.rows[1].cells[4].text) == "2 575"  # computed from the rule
+    assert [_plain(c.text) for c in units.rows[-1].cells] == ["Summa resultatenheter", "70 278", "-3 994", "2 500", "1 494"]
+    assert _plain(units.rows[1].cells[4].text) == "1 710"  # computed from the rule
     turnover = next(t for t in doc.tables if t.rows[0].cells[0].text == "Verksamhetsområden")
     assert [c.text for c in turnover.rows[0].cells] == ["Verksamhetsområden", "Omslutningsförändring (mnkr)", "Kommentar"]
     assert [c.text for c in turnover.rows[-1].cells][:2] == ["Totalt", "3,5"]
@@ -292,5 +292,5 @@ def test_handout_carries_the_previous_reports_result_units(mini, tmp_path):
         ("Förskolan Solen", "41 164", "-2 310"), ("Hemtjänsten Norr", "29 114", "-1 684")]
     last_year = t1.model_copy(update={"year": 2024})  # a VB 2024 before the 2025 cycle: 'till' becomes 'från'
     rows = handout_rows.fn(t2, "stab", last_year, {})["result_units"]
-    assert [(r["name"], r["budget"], r["brought"]) for r in rows] == [("Förskolan Solen", "", "-2 575"), ("Hemtjänsten Norr", "", "216")]
+    assert [(r["name"], r["budget"], r["brought"]) for r in rows] == [("Förskolan Solen", "", "-1 710"), ("Hemtjänsten Norr", "", "216")]
     assert "result_units" not in handout_rows.fn(t2, "barn", t1, {})

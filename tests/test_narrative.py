@@ -322,3 +322,48 @@ def test_reference_to_a_missing_bilaga_is_flagged(mini_cycle, tmp_path):
     # The mini cycle lists one bilaga; its decision point 3 (after the standard approval) refers to bilaga 3.
     assert [(f.rule_id, f.item_id, f.value) for f in findings] == [("narrative_attachment", "3", "bilaga 3")]
     assert "Beslutspunkt 3 hänvisar till 'bilaga 3', men rapporten har 1 bilagor" in findings[0].message
+
+
+# --- resultatenheter against the funds: Σ Resultat (tkr) is what the operations table moves (mnkr) --
+
+def _golden(name: str) -> Report:
+    from pathlib import Path
+
+    return Report.model_validate_json((Path(__file__).parent / "golden" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _with_result(report: Report, result: str) -> Report:
+    units = report.economy.result_units
+    total = units.table.total.model_copy(update={"values": {**units.table.total.values, "result": Decimal(result)}})
+    table = units.table.model_copy(update={"total": total})
+    economy = report.economy.model_copy(update={"result_units": units.model_copy(update={"table": table})})
+    return report.model_copy(update={"economy": economy})
+
+
+@pytest.mark.parametrize("name", ["mini-cycle", "mini-t2", "mini-vb"])
+def test_result_units_that_match_the_funds_pass(name):
+    from tertial.narrative import check_fund_withdrawal
+
+    assert check_fund_withdrawal(_golden(name)) == []
+
+
+def test_result_units_that_take_more_than_the_forecast_are_an_error():
+    """Seed 004's case: the units' results sum to 7 437 tkr while the table takes 6,5 mnkr from the funds."""
+    from tertial.narrative import check_fund_withdrawal
+
+    report = _golden("mini-cycle")  # Prognos före 1 207,7 − efter 1 205,2 = 2,5 mnkr
+    [finding] = check_fund_withdrawal(_with_result(report, "3437"))
+    assert finding.severity is Severity.ERROR and finding.rule_id == "narrative_fund_withdrawal"
+    assert finding.message == ("Tabellen Resultatenheter: resultatenheternas resultat summerar till 3,4 mnkr, men driftbudgeten "
+                               "(Prognos före − Prognos efter resultatöverföringar) visar 2,5 mnkr. "
+                               "Rätta resultaten eller driftbudgeten så att de stämmer.")
+    assert check_fund_withdrawal(_with_result(report, "2580")) == []  # within ±0,1 mnkr of rounding
+    assert any(f.rule_id == "narrative_fund_withdrawal" for f in check_report(_with_result(report, "3437")))
+
+
+def test_vb_result_units_are_compared_with_the_resultatoverforing_and_its_sign():
+    from tertial.narrative import check_fund_withdrawal
+
+    report = _golden("mini-vb")  # Resultatöverföring −2,5: the units put 2,5 mnkr into the funds
+    [finding] = check_fund_withdrawal(_with_result(report, "2500"))
+    assert "summerar till 2,5 mnkr" in finding.message and "(Resultatöverföring) visar -2,5 mnkr" in finding.message
