@@ -525,7 +525,7 @@ def _thousands(out: Path, cycle: Cycle) -> Path:
 
 @case("thousands-dot-comma.xlsx")
 def _thousands_ambiguous(out: Path, cycle: Cycle) -> Path:
-    """'1.150 st' and '1,150 st' for 1 150: read as 1,15 (documented), caught by the large-change warning."""
+    """'1.150 st' and '1,150 st' for 1 150: read as 1,15 (documented); the dot form gets the number_ambiguous warning."""
     def change(wb: Workbook) -> None:
         cell(wb, "Indikatorer", 3, "Periodens utfall").value = "1.150 st"
         cell(wb, "Indikatorer", 3, "Prognos helår").value = "1,150 st"

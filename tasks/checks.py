@@ -93,6 +93,10 @@ def _parse_columns(frame: pd.DataFrame, sheet: Sheet, file: str, findings: list[
     return frame
 
 
+# "1.150": a decimal point with exactly three digits after it is as likely a thousands separator (1 150) as
+# a decimal (1,15). It is read as a decimal, as documented, and the contributor is asked to check.
+_DOT_THOUSANDS = re.compile(r"^[−-]?\d{1,3}\.\d{3}(?!\d)")
+
 # ÅÅÅÅ-MM-DD, or a date cell read with its time of day; nothing before or after.
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
 
@@ -108,6 +112,9 @@ def _parse_cell(raw, column, sheet, row, file, findings):
     if column.numeric:
         try:
             quantity = parse_quantity(raw)
+            if isinstance(raw, str) and _DOT_THOUSANDS.match(raw.strip()):
+                shown = format_number(quantity.value.normalize())
+                findings.append(Finding("number_ambiguous", Severity.WARNING, message("number_ambiguous", value=raw, expected=shown), **where))
             return float(quantity.value), quantity.unit
         except NumberParseError:
             findings.append(Finding("number_invalid", Severity.ERROR, message("number_invalid", value=raw), **where))

@@ -98,11 +98,6 @@ def _every_thousands_space(submission: Submission, cycle: Cycle) -> None:
     assert [_parsed(submission, cycle, "investments", "inv", c) for c in ("budget", "forecast")] == [1003.2, 1003.7]
 
 
-def _dot_and_comma_are_decimals(submission: Submission, cycle: Cycle) -> None:
-    # Documented (docs/inlamningsformat.md, avsnitt 4): '1.150' and '1,150' are 1,15, never 1 150.
-    assert [_parsed(submission, cycle, "indicators", "1.1-I2", c) for c in ("outcome", "forecast")] == [1.15, 1.15]
-
-
 def _tiny_number_without_exponent(submission: Submission, cycle: Cycle) -> None:
     assert submission.frame("economy").set_index("id").loc["avskr", "performance"] == "0.0000001"
     assert Decimal(str(_parsed(submission, cycle, "economy", "avskr", "performance"))) == Decimal("1E-7")
@@ -167,7 +162,9 @@ EXPECTED: dict[str, Outcome] = {
     ),
     "percent-over-100.xlsx": (Finds("indicator_percent_range", "Värdet 710 % ligger utanför 0–100 %", "Indikatorer", 2, "Prognos helår"),),
     "thousands-separators.xlsx": Accepted("stab", _every_thousands_space),
-    "thousands-dot-comma.xlsx": Accepted("barn", _dot_and_comma_are_decimals),
+    # Documented (docs/inlamningsformat.md, avsnitt 4): '1.150' and '1,150' are 1,15; the dot form is flagged.
+    "thousands-dot-comma.xlsx": (Finds("number_ambiguous", "'1.150 st' läses som 1,15", "Indikatorer", 3, "Periodens utfall",
+                                       Severity.WARNING),),
     "number-with-words.xlsx": (Finds("number_invalid", "Värdet 'ca 43 st' är inte ett tal", "Indikatorer", 3, "Periodens utfall"),),
     "two-numbers.xlsx": (Finds("number_invalid", "Värdet '43 45' är inte ett tal", "Indikatorer", 3, "Periodens utfall"),),
     "infinite-number.xlsx": (Finds("number_invalid", "Värdet 'inf' är inte ett tal", "Indikatorer", 3, "Periodens utfall"),),
