@@ -13,6 +13,7 @@ from tasks.reading import read_submission
 from tertial.cycle import Cycle
 from tertial.findings import Finding
 from tertial.ledger import Arrival, Ledger, Version
+from tertial.status import usable_versions
 
 
 @task(cache_policy=NO_CACHE)
@@ -28,9 +29,8 @@ def record_version(ledger: Ledger, cycle: Cycle, contributor_id: str, archived: 
 
 @task(cache_policy=NO_CACHE)
 def accepted_submissions(ledger: Ledger, cycle: Cycle) -> dict[str, Accepted]:
-    """Each contributor's newest accepted version, read back from the archive (the ledger's record)."""
-    latest = ledger.latest_accepted(cycle.config.id)
+    """Each contributor's usable version (newest accepted, not returned), read back from the archive (the ledger's record)."""
     return {
         contributor: Accepted(read_submission.fn(Path(version.archive_path), cycle), version)
-        for contributor, version in sorted(latest.items())
+        for contributor, version in sorted(usable_versions(ledger, cycle.config.id).items())
     }

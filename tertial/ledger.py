@@ -246,14 +246,6 @@ class Ledger:
             rows = session.scalars(query.order_by(VersionRow.contributor_id, VersionRow.number))
             return [_detach(r) for r in rows]
 
-    def latest_accepted(self, cycle_id: str) -> dict[str, Version]:
-        """Per contributor, the newest version that passed validation."""
-        latest: dict[str, Version] = {}
-        for version in self.versions(cycle_id):
-            if version.accepted:
-                latest[version.contributor_id] = version
-        return latest
-
     def record_event(self, event: Event) -> tuple[Event, bool]:
         """Record an event; (the event already recorded under its key, False) when there is one."""
         fields = {k: v for k, v in event.__dict__.items() if k != "id"}

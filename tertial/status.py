@@ -113,6 +113,18 @@ def contributor_status(cycle: Cycle, contributor_id: str, versions: list[Version
     )
 
 
+def usable_versions(ledger: Ledger, cycle_id: str) -> dict[str, Version]:
+    """Per contributor, the version the report is built from: the newest accepted one not returned by the controller."""
+    versions, events = ledger.versions(cycle_id), ledger.events(cycle_id, kinds=REVIEWS)
+    usable = {}
+    for contributor_id in sorted({v.contributor_id for v in versions}):
+        mine = [e for e in events if e.contributor_id == contributor_id]
+        version = usable_version([v for v in versions if v.contributor_id == contributor_id], last_reviews(mine))
+        if version is not None:
+            usable[contributor_id] = version
+    return usable
+
+
 def cycle_status(cycle: Cycle, ledger: Ledger, as_of: dt.date) -> list[ContributorStatus]:
     """Every contributor of the cycle, in the cycle's order."""
     cycle_id = cycle.config.id

@@ -46,7 +46,9 @@ def indicator_sentence(statuses: list[IndicatorStatus]) -> str:
     for word, label in _ORDER:
         if counts[label] == total:
             return f"Bedömningen grundar sig på att samtliga {number_word(total)} indikatorer bedöms uppfyllas {word}."
-    first_word, first = next(((w, l) for w, l in _ORDER if counts[l]), ("helt", "Uppfylls helt"))
+    if counts[IndicatorStatus.EJ_MATBAR.value] == total:
+        return f"Ingen av de {number_word(total)} indikatorerna kan bedömas ännu."
+    first_word, first = next((w, l) for w, l in _ORDER if counts[l])
     head = f"Bedömningen grundar sig på att {number_word(counts[first])} av {number_word(total)} indikatorer bedöms uppfyllas {first_word}"
     tail = _rest(counts, first, neuter=False)
     unassessed = counts[IndicatorStatus.EJ_MATBAR.value]
@@ -67,9 +69,13 @@ def goals_sentence(assessments: list[Assessment], singular: str, noun_plural: st
     for word, label in _ORDER:
         if counts[label] == total:
             return f"De {number_word(total, neuter)} {noun_plural} bedöms uppfyllas {word}."
+    unassessed = counts[Assessment.EJ_BEDOMD.value]
+    if unassessed == total:  # e.g. their owner has not submitted yet
+        return f"De {number_word(total, neuter)} {noun_plural} har inte bedömts."
     first_word, first = next((w, l) for w, l in _ORDER if counts[l])
     head = f"Av de {number_word(total, neuter)} {noun_plural} bedöms {number_word(counts[first], neuter)} uppfyllas {first_word}"
-    return f"{head}{_rest(counts, first, neuter)}."
+    note = f" {number_word(unassessed, neuter).capitalize()} har inte bedömts." if unassessed else ""
+    return f"{head}{_rest(counts, first, neuter)}.{note}"
 
 
 # --- Economy sections: computed sentences, and the fixed ones printed when a section is empty ---

@@ -20,6 +20,7 @@ H, D, I, E = IndicatorStatus.HELT, IndicatorStatus.DELVIS, IndicatorStatus.INTE,
         ([D, D, I], "Bedömningen grundar sig på att två av tre indikatorer bedöms uppfyllas delvis och en inte."),
         ([D], "Indikatorn bedöms uppfyllas delvis."),
         ([E], "Indikatorn kan inte bedömas ännu."),
+        ([E, E, E], "Ingen av de tre indikatorerna kan bedömas ännu."),
         ([], ""),
     ],
 )
@@ -33,6 +34,14 @@ def test_goal_sentences_use_neuter_number_words():
         "Av de fem målen för verksamhetsområdena bedöms fyra uppfyllas helt och ett delvis.")
     assert goals_sentence([helt] * 10, "nämndmålet", "nämndmålen") == "De tio nämndmålen bedöms uppfyllas helt."
     assert goals_sentence([helt], "nämndmålet", "nämndmålen") == "Nämndmålet bedöms uppfyllas helt."
+
+
+def test_goal_sentences_when_goals_are_not_assessed():
+    """A missing owner leaves its goals 'Ej bedömd'; the sentence says so instead of failing."""
+    helt, ej = Assessment.HELT, Assessment.EJ_BEDOMD
+    assert goals_sentence([ej, ej], "nämndmålet", "nämndmålen") == "De två nämndmålen har inte bedömts."
+    assert goals_sentence([helt, helt, ej], "nämndmålet", "nämndmålen") == (
+        "Av de tre nämndmålen bedöms två uppfyllas helt. Ett har inte bedömts.")
 
 
 def test_number_words():
