@@ -427,6 +427,31 @@ def t2_requests(t2: Economy) -> list[dict[str, object]]:
              "text": INVESTMENT_REQUEST[1]}]
 
 
+# The VB's Intäkter och kostnader (mnkr, invented): post, typ, Utfall 2023, Utfall 2024, kommentar. Revenue negative,
+# cost positive. Övriga kostnader (BALANCING_POST) is derived so that Netto is the operations table's total: Utfall
+# for 2024, Bokslut föregående år for 2023.
+VB_REVENUE_COSTS = (
+    ("Taxor och avgifter", "intäkt", "-62.4", "-65.8", ""),
+    ("Bidrag", "intäkt", "-148.6", "-156.2", "Statsbidrag för mindre barngrupper och för äldreomsorgens kompetenslyft."),
+    ("Försäljning av verksamhet", "intäkt", "-93.1", "-101.7", "Fler platser på vård- och omsorgsboende sålda till andra stadsdelsförvaltningar."),
+    ("Personalkostnader", "kostnad", "1512.3", "1574.9", "Löneöversyn och fler medarbetare i hemtjänsten."),
+    ("Lokalkostnader", "kostnad", "371.8", "383.4", ""),
+    ("Köp av verksamhet", "kostnad", "838.6", "861.2", ""),
+)
+BALANCING_POST = "Övriga kostnader"
+
+
+def revenue_cost_rows(vb: Economy) -> list[dict[str, object]]:
+    """The posts of VB_REVENUE_COSTS and the balancing one, as the economy owner types them."""
+    fixed = [(name, kind, Decimal(before), Decimal(now), comment) for name, kind, before, now, comment in VB_REVENUE_COSTS]
+    before = vb.total("previous") - sum((p[2] for p in fixed), ZERO)
+    now = vb.total("outcome") - sum((p[3] for p in fixed), ZERO)
+    if before <= 0 or now <= 0:
+        raise SystemExit(f"{BALANCING_POST}: {before} / {now} mnkr; VB_REVENUE_COSTS must leave a positive cost")
+    posts = [*fixed, (BALANCING_POST, "kostnad", before, now, "")]
+    return [{"name": n, "kind": k, "previous": mnkr(b), "outcome": mnkr(o), "comment": c} for n, k, b, o, c in posts]
+
+
 def with_owner_sheets(t2: Economy, vb: Economy, economy_rows: list[dict[str, str]]) -> tuple[Economy, Economy]:
     """The economy owner's Resultatenheter, Omslutningsförändringar and requests, built on the two economies."""
     units = seed_result_units(economy_rows)
@@ -442,6 +467,7 @@ def with_owner_sheets(t2: Economy, vb: Economy, economy_rows: list[dict[str, str
         "result_units": result_unit_rows(units, {a: f for a, f in vb_funds.items() if f}, state_till=False),
         "adjustments": [{"title": title, "kind": "investering", "amount": mnkr(vb.investments[row_id]["deviation"]),
                          "text": text}],
+        "revenue_costs": revenue_cost_rows(vb),
     }
     return replace(t2, sheets=t2_sheets), replace(vb, sheets=vb_sheets)
 
@@ -966,8 +992,11 @@ SHEETS = {
         "each unit's full-year result shares out its area's Resultatöverföring in the operations table in "
         "proportion to the unit's T1 result, so Σ Resultat = {funds} tkr; 'till 2025' is left empty and derived "
         "by Tertial. *Ombudgeteringar*: one investering request of {rebudget} mnkr (the nycklade medel left "
-        "unspent, Budget − Bokslut), with a decision point of the same amount. The VB has no "
-        "Omslutningsförändringar. The assembled report's `kontroller.txt` has no findings."),
+        "unspent, Budget − Bokslut), with a decision point of the same amount. *Intäkter och kostnader*: "
+        "{revenue_rows} posts with invented figures (`VB_REVENUE_COSTS`, three intäkter and four kostnader); "
+        "Övriga kostnader is derived so that Netto is the operations table's total, {net} mnkr Utfall 2024 and "
+        "{previous_net} mnkr Bokslut 2023. The VB has no Omslutningsförändringar. The assembled report's "
+        "`kontroller.txt` has no findings."),
 }
 
 
@@ -976,7 +1005,9 @@ def sheets_paragraph(economy: Economy, kind: ReportKind) -> str:
     return SHEETS[kind].format(
         funds=shown(sheet_total(economy, "result_units", "result"), 0), turnover_rows=len(economy.sheets.get("turnover", [])),
         turnover=mnkr(sheet_total(economy, "turnover", "amount")), drift=requests.get("drift", ""),
-        invest=requests.get("investering", ""), rebudget=requests.get("investering", ""))
+        invest=requests.get("investering", ""), rebudget=requests.get("investering", ""),
+        revenue_rows=len(economy.sheets.get("revenue_costs", [])), net=mnkr(sheet_total(economy, "revenue_costs", "outcome")),
+        previous_net=mnkr(sheet_total(economy, "revenue_costs", "previous")))
 
 
 def readme(cycle: Cycle, data: Dataset, findings: list[Finding]) -> str:

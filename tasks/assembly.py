@@ -12,9 +12,9 @@ import pandas as pd
 
 from tertial.cycle import Cycle
 from tertial.economy import (
-    T2_COMPARISON_COLUMNS, TURNOVER_COLUMNS, budget_adherence, column_sums, complete_operations,
+    COST, REVENUE, T2_COMPARISON_COLUMNS, TURNOVER_COLUMNS, budget_adherence, column_sums, complete_operations,
     complete_result_unit, investment_columns, investment_deviation, operations_columns, result_unit_columns,
-    t2_difference, total,
+    revenue_cost_columns, revenue_cost_kind, t2_difference, total, with_change,
 )
 from tertial.ledger import Version
 from tertial.numbers import NumberParseError, format_signed_mnkr, parse_quantity
@@ -23,12 +23,13 @@ from tertial.report import (
     ActivityRow, BudgetRequest, Economy, EconomyLine, EconomySection, EconomyTable, GoalSection, IndicatorRow, Person,
     Report, Source, SummaryBlock, TextBlock,
 )
+from tertial.sections import BALANCE_SHEET, SPECIAL_REPORTS
 from tertial.submission import Submission, previous_outcome_header
 from tertial.trend import indicator_trend
 from tertial.vocabulary import ActivityStatus, Assessment, IndicatorStatus, ReportKind, expected_period
 from tertial.wording import (
     adjustment_heading, adjustment_sentence, adjustments_total_sentence, goals_sentence, indicator_sentence,
-    no_adjustments_sentence, no_turnover_sentence, result_units_sentence, turnover_sentence,
+    net_cost_sentence, no_adjustments_sentence, no_turnover_sentence, result_units_sentence, turnover_sentence,
 )
 
 
@@ -100,7 +101,8 @@ def build_report(cycle: Cycle, accepted: dict[str, Accepted]) -> Report:
         summary_analysis=[_summary_block(g, texts) for g in goals],
         directives=texts["direktiv"], goals=goals,
         economy=_economy(cycle, rows, missing, texts, accepted),
-        extra_sections=[texts[k] for k in ("balansrakning", "intern_kontroll", "kvalitetsarbete", "arbetsmiljo") if k in texts],
+        extra_sections=[texts[s.key] for s in (BALANCE_SHEET,) if s.key in texts],
+        special_reports=[texts[s.key] for s in SPECIAL_REPORTS if s.key in texts],
         attesters=[Person(**p.model_dump(exclude={"email"})) for p in cfg.attesters],
         sources=_sources(cycle, accepted),
         missing=sorted(cycle.contributor(c).avdelning for c in missing),
@@ -236,6 +238,7 @@ def _economy_sections(cycle: Cycle, owner: Accepted | None, absent: bool) -> dic
         "result_units": _result_units(cycle, records("result_units"), avdelning, absent),
         "turnover": _turnover(cycle, records("turnover"), avdelning, absent) if tertial else None,
         "adjustments": _adjustments(cycle, records("adjustments"), avdelning, absent),
+        "revenue_costs": None if tertial else _revenue_costs(cycle.config.year, records("revenue_costs"), avdelning, absent),
     }
 
 
@@ -290,6 +293,47 @@ def _adjustments(cycle: Cycle, records: list[dict], owner: str, absent: bool) ->
     key, title = ("budgetjusteringar", "Budgetjusteringar") if kind.is_tertial else ("ombudgeteringar", "Ombudgeteringar")
     return EconomySection(key=key, title=title, owner=owner, missing=absent,
                           sentences=[sentence] if sentence and not absent else [], requests=requests)
+
+
+REVENUE_COSTS_KEY, REVENUE_COSTS_TITLE = "intakts-och-kostnadsutveckling", "Intäkts- och kostnadsutveckling"
+
+
+def _revenue_costs(year: int, records: list[dict], owner: str, absent: bool) -> EconomySection | None:
+    """The VB's posts, intäkter then kostnader (each in sheet order) with their sums, Netto last.
+
+    An empty sheet leaves the section out: the published VBs have no fixed sentence for it.
+    """
+    if absent:
+        return EconomySection(key=REVENUE_COSTS_KEY, title=REVENUE_COSTS_TITLE, owner=owner, missing=True)
+    posts: dict[str, list[EconomyLine]] = {REVENUE: [], COST: []}
+    for record in records:
+        kind = revenue_cost_kind(record.get("kind"))
+        if kind is None:  # validation rejects the row; it has no side to be counted on
+            continue
+        values = with_change({key: _number(_text(record, key)) for key in ("previous", "outcome")})
+        name = _text(record, "name")
+        posts[kind].append(EconomyLine(id=name, name=name, row_type="top", values=values, comment=_text(record, "comment")))
+    if not any(posts.values()):
+        return None
+    return EconomySection(key=REVENUE_COSTS_KEY, title=REVENUE_COSTS_TITLE, owner=owner, missing=False,
+                          **_revenue_cost_table(year, posts))
+
+
+def _revenue_cost_table(year: int, posts: dict[str, list[EconomyLine]]) -> dict:
+    """The table (Summa intäkter, Summa kostnader, Netto computed) and the sentence on the net cost."""
+    columns = revenue_cost_columns(year)
+    keys = [key for key, _ in columns]
+    sums = {kind: column_sums([line.values for line in lines], keys) for kind, lines in posts.items()}
+    net = column_sums(list(sums.values()), keys)
+    rows = [*posts[REVENUE], EconomyLine(id="summa-intakter", name="Summa intäkter", row_type="sum", values=sums[REVENUE]),
+            *posts[COST], EconomyLine(id="summa-kostnader", name="Summa kostnader", row_type="sum", values=sums[COST])]
+    commented = any(line.comment for lines in posts.values() for line in lines)
+    table = EconomyTable(
+        title=REVENUE_COSTS_TITLE, unit="mnkr", columns=columns, rows=rows,
+        total=EconomyLine(id="netto", name="Netto", row_type="total", values=net),
+        comment_header="Kommentar" if commented else "",
+    )
+    return {"table": table, "sentences": [net_cost_sentence(net["outcome"], net["previous"])]}
 
 
 def _table(cycle, sheet, title, layout_rows, columns, rows: _Rows, absent: bool) -> EconomyTable:

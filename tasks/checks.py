@@ -19,7 +19,8 @@ from tasks.reading import FORMULA
 from tertial.cycle import Cycle
 from tertial.findings import Finding, Severity
 from tertial.economy import (
-    ADJUSTMENT_KINDS, TKR_TOLERANCE, TOLERANCE, carried_over, investment_deviation, operations_deviation, within_tolerance,
+    ADJUSTMENT_KINDS, REVENUE_COST_KINDS, TKR_TOLERANCE, TOLERANCE, carried_over, investment_deviation,
+    operations_deviation, revenue_cost_kind, revenue_cost_sign_ok, within_tolerance,
 )
 from tertial.plan import RowType
 from tertial.messages import message
@@ -50,6 +51,7 @@ def prepare(submission: Submission, cycle: Cycle) -> Prepared:
         frame, params = _ENRICH[key](frame, cycle)
         prepared.findings += identity_findings(key, frame, sheet, cycle, submission.file)
         prepared.findings += result_unit_findings(key, frame, sheet, submission.file)
+        prepared.findings += revenue_cost_sign_findings(key, frame, sheet, submission.file)
         prepared.findings += not_owner_findings(key, frame, sheet, cycle, submission)
         if key == "indicators":
             prepared.findings += unit_findings(frame, sheet, cycle, submission.file)
@@ -199,6 +201,12 @@ def _enrich_adjustments(frame: pd.DataFrame, cycle: Cycle):
     return frame, {"kinds": list(ADJUSTMENT_KINDS)}
 
 
+def _enrich_revenue_costs(frame: pd.DataFrame, cycle: Cycle):
+    # An unknown Typ keeps its own (lower-cased) text: the suite's in-set rule skips empty cells, not wrong ones.
+    frame["kind_normalised"] = [revenue_cost_kind(k) or (k.strip().lower() if isinstance(k, str) else None) for k in frame["kind"]]
+    return frame, {"kinds": list(REVENUE_COST_KINDS)}
+
+
 def unit_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, file: str) -> list[Finding]:
     """A value written in another unit than the indicator's (e.g. '15 st' in a 'barn/avd.' row)."""
     findings = []
@@ -271,6 +279,7 @@ _ENRICH = {
     "indicators": _enrich_indicators, "goals": _enrich_goals, "activities": _enrich_activities,
     "texts": _enrich_texts, "economy": _enrich_economy, "investments": _enrich_economy,
     "result_units": _enrich_named, "turnover": _enrich_named, "adjustments": _enrich_adjustments,
+    "revenue_costs": _enrich_revenue_costs,
 }
 
 
@@ -291,6 +300,26 @@ def result_unit_findings(key: str, frame: pd.DataFrame, sheet: Sheet, file: str)
             file=file, sheet=sheet.name, row=int(row["_row"]), column=sheet.column("carried").header,
             item_id=row["name"], item_name=row["name"], value=raw,
         ))
+    return findings
+
+
+def revenue_cost_sign_findings(key: str, frame: pd.DataFrame, sheet: Sheet, file: str) -> list[Finding]:
+    """Revenue negative, cost positive: a post with the other sign would turn Summa and Netto wrong."""
+    if key != "revenue_costs" or frame.empty:
+        return []
+    findings = []
+    for _, row in frame.iterrows():
+        kind = revenue_cost_kind(row["kind"])
+        for column in ("previous", "outcome"):
+            if revenue_cost_sign_ok(kind, to_decimal(row[column])):
+                continue
+            raw = str(row[f"{column}_raw"])
+            findings.append(Finding(
+                "revenue_cost_sign", Severity.WARNING,
+                message("revenue_cost_sign", value=raw, expected=kind, name=row["name"]),
+                file=file, sheet=sheet.name, row=int(row["_row"]), column=sheet.column(column).header,
+                item_id=row["name"], item_name=row["name"], value=raw,
+            ))
     return findings
 
 

@@ -86,6 +86,7 @@ def _text_blocks(report: Report):
     yield from [b for b in (economy.overview, economy.investment_text) if b]
     yield from economy.area_texts
     yield from report.extra_sections
+    yield from report.special_reports
 
 
 def _kolada_values(rows: Rows, cycle: Cycle, kolada: dict[tuple[str, int], KoladaValue]) -> None:

@@ -14,6 +14,7 @@ from tasks.charts import Chart, Picture, ReportCharts
 from tasks.workbooks import pin_ooxml_times
 from tertial.numbers import format_number, format_quantity
 from tertial.report import EconomySection, EconomyTable, GoalSection, Report, TextBlock
+from tertial.sections import SPECIAL_REPORTS_TITLE
 
 _LEGEND = "● Uppfylls helt  ◆ Uppfylls delvis  ▲ Uppfylls inte  ■ Ej bedömd eller ej mätbar  ✓ Aktiviteten är genomförd"
 
@@ -175,6 +176,10 @@ def build_document(report: Report, controller: bool = True, charts: ReportCharts
     _economy(doc, report, charts.economy)
     for block in report.extra_sections:
         _text(doc, block, block.title, 1)
+    if report.special_reports:
+        doc.add_heading(SPECIAL_REPORTS_TITLE, 1)
+        for block in report.special_reports:
+            _text(doc, block, block.title, 2)
     doc.add_heading("Attesterat av", 1)
     _table(doc, ["Namn", "Datum"], [[f"{p.name}, {p.title}" if p.title else p.name, report.attest_date.isoformat()] for p in report.attesters])
     if controller:
@@ -187,6 +192,8 @@ def build_document(report: Report, controller: bool = True, charts: ReportCharts
 def _economy(doc: DocumentType, report: Report, chart: Chart | None) -> None:
     economy = report.economy
     doc.add_heading("Uppföljning av ekonomi", 1)
+    if economy.revenue_costs:
+        _economy_section(doc, economy.revenue_costs)
     if economy.operations:
         doc.add_heading(f"Uppföljning av driftbudget {economy.deviation_heading}".strip(), 2)
         if economy.overview:

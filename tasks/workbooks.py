@@ -26,7 +26,7 @@ from prefect.cache_policies import NO_CACHE
 from tertial.access import issue_token, token_key
 from tertial.cycle import Cycle
 from tertial.numbers import NumberParseError, format_number, parse_quantity
-from tertial.economy import ADJUSTMENT_KINDS
+from tertial.economy import ADJUSTMENT_KINDS, REVENUE_COST_KINDS
 from tertial.submission import ECONOMY_SHEETS, META_SHEET, OPTIONAL_ECONOMY_SHEETS, TEMPLATE_VERSION, Sheet, sheets_for
 from tertial.vocabulary import ActivityStatus, Aggregation, Assessment, IndicatorStatus, expected_period
 
@@ -51,11 +51,13 @@ INPUT_COLUMNS = {
     "result_units": {"name", "budget", "brought", "result", "carried"},
     "turnover": {"name", "amount", "comment"},
     "adjustments": {"title", "kind", "amount", "text"},
+    "revenue_costs": {"name", "kind", "previous", "outcome", "comment"},
 }
 # The optional economy sheets have no rows from the plan: the contributor adds them, so this many are left open.
 OPEN_ROWS = 40
 _CHOICES = {
     ("adjustments", "kind"): list(ADJUSTMENT_KINDS),
+    ("revenue_costs", "kind"): list(REVENUE_COST_KINDS),
     ("goals", "assessment"): [a.value for a in Assessment],
     ("indicators", "status"): [s.value for s in IndicatorStatus],
     ("activities", "status"): [s.value for s in ActivityStatus],
@@ -225,6 +227,10 @@ def _instructions(ws: Worksheet, cycle: Cycle, contributor_id: str, handout: Han
         *([("7. Bladen efter Investeringar fylls i bara när nämnden har något att redovisa där: skriv en rad per "
              "resultatenhet, verksamhetsområde eller begäran. Resultatenheter anges i tkr, övriga belopp i mnkr.", False)]
           if cycle.economy_owner == contributor_id else []),
+        *([("8. I bladet Intäkter och kostnader skrivs en rad per post (t.ex. Taxor och avgifter, Personalkostnader) "
+             "med Typ intäkt eller kostnad och utfallet för båda åren i mnkr: intäkter med minus, kostnader utan. "
+             "Tertial räknar ut förändring, summor och netto.", False)]
+          if cycle.economy_owner == contributor_id and not cfg.kind.is_tertial else []),
         ("", False),
         (f"Frågor: {cfg.handlaggare.name}{', ' + cfg.handlaggare.phone if cfg.handlaggare.phone else ''}", False),
     ]

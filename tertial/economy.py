@@ -122,3 +122,34 @@ def column_sums(rows: list[Values], columns: list[str]) -> Values:
 
 
 TURNOVER_COLUMNS = [("amount", "Omslutningsförändring (mnkr)")]
+
+
+# --- Intäkts- och kostnadsutveckling (VB, mnkr) ------------------------------------------------
+
+REVENUE, COST = "intäkt", "kostnad"
+REVENUE_COST_KINDS = (REVENUE, COST)
+# Typ is read leniently: any case, and the plural a contributor is as likely to write ("Intäkter").
+_REVENUE_COST_SPELLINGS = {REVENUE: REVENUE, "intäkter": REVENUE, COST: COST, "kostnader": COST}
+
+
+def revenue_cost_kind(raw: object) -> str | None:
+    """'intäkt' or 'kostnad' for a Typ cell, None when it is neither (or empty)."""
+    return _REVENUE_COST_SPELLINGS.get(raw.strip().lower()) if isinstance(raw, str) else None
+
+
+def revenue_cost_columns(year: int) -> list[tuple[str, str]]:
+    return [("previous", f"Utfall {year - 1}"), ("outcome", f"Utfall {year}"), ("change", "Förändring")]
+
+
+def with_change(values: Values) -> Values:
+    """Förändring = Utfall − Utfall föregående år; in the reports' signs, so a larger revenue is a negative change."""
+    done = dict(values)
+    done["change"] = _z(values.get("outcome")) - _z(values.get("previous"))
+    return done
+
+
+def revenue_cost_sign_ok(kind: str | None, value: Decimal | None) -> bool:
+    """Revenue is written negative, cost positive; zero and empty cells pass (another rule asks for a value)."""
+    if value is None or value == 0 or kind not in REVENUE_COST_KINDS:
+        return True
+    return (value < 0) == (kind == REVENUE)

@@ -26,7 +26,8 @@ from tertial.wording import NUMBER_WORDS, number_word
 
 # The rule ids this module emits; tests/test_rules_and_layers.py only scans tasks/ and flows/.
 RULES = ("narrative_indicator_count", "narrative_goal_count", "narrative_amount", "narrative_assessment_word",
-         "narrative_attachment", "narrative_turnover", "narrative_adjustment", "narrative_fund_withdrawal")
+         "narrative_attachment", "narrative_turnover", "narrative_adjustment", "narrative_fund_withdrawal",
+         "narrative_revenue_cost_net")
 
 _FLAGS = re.IGNORECASE
 _NUMBER_WORDS = {word: n for n, word in enumerate(NUMBER_WORDS)} | {"ett": 1}
@@ -424,7 +425,7 @@ def check_attachments(report: Report) -> list[Finding]:
 
 def _all_blocks(report: Report) -> list[TextBlock]:
     economy = report.economy
-    blocks = [report.summary, report.directives, *report.extra_sections, *economy.area_texts]
+    blocks = [report.summary, report.directives, *report.extra_sections, *report.special_reports, *economy.area_texts]
     blocks += [b for s in report.summary_analysis for b in (s.positive, s.challenges)]
     return blocks + [b for b in (economy.overview, economy.investment_text) if b]
 
@@ -581,8 +582,25 @@ def check_fund_withdrawal(report: Report) -> list[Finding]:
                      expected=f"{format_number(expected, 1)} mnkr", scope=columns)]
 
 
+def check_revenue_cost_net(report: Report) -> list[Finding]:
+    """The VB's Netto (this year's Utfall) in Intäkts- och kostnadsutveckling is the operations table's total Utfall (±0,1 mnkr).
+
+    Both state the year's net cost: seed 002's resultaträkning (Netto 719,4) and its driftbudget agree.
+    """
+    section, operations = report.economy.revenue_costs, report.economy.operations
+    if section is None or section.missing or section.table is None or operations is None or operations.missing:
+        return []
+    net, outcome = section.table.total.values.get("outcome"), operations.total.values.get("outcome")
+    if net is None or outcome is None or abs(net - outcome) <= TOLERANCE:
+        return []
+    column = f"Utfall {report.year}"
+    where = Place("", f"Tabellen {section.title}", section.key, section.title, "Intäkter och kostnader", f"{column} (mnkr)")
+    return [_finding("narrative_revenue_cost_net", where, f"{format_number(net, 1)} mnkr", Severity.ERROR,
+                     expected=f"{format_number(outcome, 1)} mnkr", scope=column)]
+
+
 def check_report(report: Report) -> list[Finding]:
     """Every narrative-consistency finding for the report: counts, assessment words, amounts, bilagor."""
     return (check_goal_counts(report) + check_text_counts(report) + check_assessment_words(report)
             + check_amounts(report) + check_attachments(report) + check_turnover(report) + check_adjustments(report)
-            + check_fund_withdrawal(report))
+            + check_fund_withdrawal(report) + check_revenue_cost_net(report))

@@ -97,7 +97,7 @@ class SummaryBlock(Model):
 class EconomyLine(Model):
     id: str
     name: str
-    row_type: str
+    row_type: str = Field(description="top, varav, additive; 'sum' for a subtotal inside the rows; 'total' for the last row.")
     values: dict[str, Amount | None]
     comment: str = ""
 
@@ -151,6 +151,8 @@ class Economy(Model):
     result_units: EconomySection | None = None
     turnover: EconomySection | None = Field(None, description="Omslutningsförändringar, T1/T2 only.")
     adjustments: EconomySection | None = Field(None, description="Budgetjusteringar (T1/T2) or ombudgeteringar (VB).")
+    revenue_costs: EconomySection | None = Field(
+        None, description="VB: Intäkts- och kostnadsutveckling, first under Uppföljning av ekonomi; None when the sheet is empty.")
 
     def sections_before_investments(self) -> list[EconomySection]:
         return [s for s in (self.result_units,) if s is not None]
@@ -194,7 +196,9 @@ class Report(Model):
     directives: TextBlock
     goals: list[GoalSection]
     economy: Economy
-    extra_sections: list[TextBlock] = Field(default_factory=list)
+    extra_sections: list[TextBlock] = Field(default_factory=list, description="VB: Analys av balansräkning.")
+    special_reports: list[TextBlock] = Field(
+        default_factory=list, description="VB: the sections under Särskilda redovisningar (intern kontroll, kvalitet, arbetsmiljö).")
     attesters: list[Person]
     sources: list[Source]
     missing: list[str] = Field(default_factory=list, description="Avdelningar without an accepted submission.")

@@ -14,12 +14,15 @@ class TextSection:
     title: str
 
 
-_VB_ONLY = (
-    TextSection("balansrakning", "Analys av balansräkning"),
+BALANCE_SHEET = TextSection("balansrakning", "Analys av balansräkning")
+# The VB's "Särskilda redovisningar": one heading with these three under it (domain outline, §4).
+SPECIAL_REPORTS_TITLE = "Särskilda redovisningar"
+SPECIAL_REPORTS = (
     TextSection("intern_kontroll", "Bedömning av nämndens interna kontroll"),
     TextSection("kvalitetsarbete", "Systematiskt kvalitetsarbete"),
     TextSection("arbetsmiljo", "Systematiskt arbetsmiljöarbete"),
 )
+_VB_ONLY = (BALANCE_SHEET, *SPECIAL_REPORTS)
 
 
 def required_sections(plan: Plan, kind: ReportKind) -> list[TextSection]:

@@ -87,7 +87,7 @@ def sheets_for(kind: ReportKind, year: int) -> dict[str, Sheet]:
 
 
 def _economy_sheets(kind: ReportKind, year: int) -> dict[str, Sheet]:
-    """The economy owner's sheets; Omslutningsförändringar only in a tertial report."""
+    """The economy owner's sheets; Omslutningsförändringar only in a tertial report, Intäkter och kostnader only in the VB."""
     turnover = Sheet("omslutning", "Omslutningsförändringar", (
         Column("name", "Verksamhetsområde", required=True),
         Column("amount", "Omslutningsförändring (mnkr)", numeric=True, required=True),
@@ -99,11 +99,12 @@ def _economy_sheets(kind: ReportKind, year: int) -> dict[str, Sheet]:
         "result_units": Sheet("resultatenheter", "Resultatenheter", _result_unit_columns(kind, year), "name"),
         **({"turnover": turnover} if kind.is_tertial else {}),
         "adjustments": _adjustment_sheet(kind),
+        **({} if kind.is_tertial else {"revenue_costs": _revenue_cost_sheet(year)}),
     }
 
 
 # Sheets the economy owner may leave out: a nämnd without resultatenheter or requests simply has none.
-OPTIONAL_ECONOMY_SHEETS = ("result_units", "turnover", "adjustments")
+OPTIONAL_ECONOMY_SHEETS = ("result_units", "turnover", "adjustments", "revenue_costs")
 ECONOMY_SHEETS = ("economy", "investments", *OPTIONAL_ECONOMY_SHEETS)
 
 
@@ -118,6 +119,17 @@ def _result_unit_columns(kind: ReportKind, year: int) -> tuple[Column, ...]:
         # Optional: Tertial computes it; when given it must agree.
         Column("carried", f"Resultatöverföring till {year + 1} (tkr), överskott (+) underskott (-)", numeric=True),
     )
+
+
+def _revenue_cost_sheet(year: int) -> Sheet:
+    """The VB's Intäkts- och kostnadsutveckling: one row per post, last year's and this year's outcome in mnkr."""
+    return Sheet("intakter_kostnader", "Intäkter och kostnader", (
+        Column("name", "Post", required=True),
+        Column("kind", "Typ", required=True),
+        Column("previous", f"Utfall {year - 1} (mnkr)", numeric=True, required=True),
+        Column("outcome", f"Utfall {year} (mnkr)", numeric=True, required=True),
+        Column("comment", "Kommentar"),
+    ), "name")
 
 
 def _adjustment_sheet(kind: ReportKind) -> Sheet:

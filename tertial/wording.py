@@ -144,3 +144,20 @@ def adjustments_total_sentence(amounts: list[tuple[str, Decimal]], kind: ReportK
         return f"Nämnden begär {noun} på sammanlagt {_mnkr(total)} i {_MONEY[next(iter(by_money))]}."
     parts = " och ".join(f"{_mnkr(a)} i {_MONEY[m]}" for m, a in by_money.items())
     return f"Nämnden begär {noun} på sammanlagt {_mnkr(total)}, varav {parts}."
+
+
+def net_cost_sentence(net: Decimal, previous_net: Decimal) -> str:
+    """'Nettokostnaden uppgick till 1 198,8 mnkr, en ökning med 27,2 mnkr jämfört med föregående år.'
+
+    Netto is signed as the table (cost positive); a nämnd whose revenue exceeds its costs has a nettointäkt,
+    and an ökning then means more revenue.
+    """
+    cost = net >= 0
+    subject = "Nettokostnaden" if cost else "Nettointäkten"
+    change = (net - previous_net) if cost else (previous_net - net)
+    change = change.quantize(Decimal("0.1"), ROUND_HALF_UP)  # decided on the printed figure
+    head = f"{subject} uppgick till {_mnkr(abs(net))}"
+    if change == 0:
+        return f"{head}, i nivå med föregående år."
+    word = "en ökning" if change > 0 else "en minskning"
+    return f"{head}, {word} med {_mnkr(abs(change))} jämfört med föregående år."

@@ -58,6 +58,17 @@ MINI_ADJUSTMENTS = (
     ("Ungas delaktighet", "drift", "0,2", "Fokusgrupper med unga under hösten."),
 )
 
+# The VB's Intäkter och kostnader (mnkr): post, typ, utfall 2024, utfall 2025, kommentar. Netto 2025 is the
+# operations table's total Utfall (1 198,8), Netto 2024 its Bokslut föregående år (1 171,6).
+MINI_VB_REVENUE_COSTS = (
+    ("Taxor och avgifter", "intäkt", "-44,1", "-47,0", ""),
+    ("Bidrag", "intäkt", "-121,4", "-118,5", ""),
+    ("Personalkostnader", "kostnad", "820,4", "851,0", ""),
+    ("Lokalkostnader", "kostnad", "110,2", "114,8", ""),
+    ("Köp av verksamhet", "kostnad", "406,5", "398,5", "Färre externa placeringar."),
+)
+REVENUE_COST_KEYS = ("name", "kind", "previous", "outcome", "comment")
+
 
 def _fill_economy_sheets(rows: Rows, cycle: Cycle) -> None:
     kind = cycle.config.kind
@@ -68,6 +79,8 @@ def _fill_economy_sheets(rows: Rows, cycle: Cycle) -> None:
         rows["turnover"] = [dict(zip(("name", "amount", "comment"), v)) for v in MINI_TURNOVER]
     if "adjustments" in rows and kind.is_tertial:
         rows["adjustments"] = [dict(zip(("title", "kind", "amount", "text"), v)) for v in MINI_ADJUSTMENTS]
+    if "revenue_costs" in rows:
+        rows["revenue_costs"] = [dict(zip(REVENUE_COST_KEYS, v)) for v in MINI_VB_REVENUE_COSTS]
 
 
 def filled_rows(cycle: Cycle, contributor: str) -> Rows:

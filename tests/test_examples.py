@@ -31,8 +31,10 @@ pytestmark = [pytest.mark.flow, pytest.mark.slow, pytest.mark.pdf, pytest.mark.u
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 FOLDERS = ("eav-t1-2024", "eav-t2-2024", "eav-vb-2024")  # the T1 folder holds the shared plan
 NAMND = "Enskede-Årsta-Vantörs stadsdelsnämnd"
-VB_SECTIONS = ("Analys av balansräkning", "Bedömning av nämndens interna kontroll", "Systematiskt kvalitetsarbete",
-               "Systematiskt arbetsmiljöarbete")
+SPECIAL = "Särskilda redovisningar"
+SPECIAL_SECTIONS = ("Bedömning av nämndens interna kontroll", "Systematiskt kvalitetsarbete", "Systematiskt arbetsmiljöarbete")
+VB_SECTIONS = ("Analys av balansräkning", SPECIAL, *SPECIAL_SECTIONS)
+REVENUE_COSTS = "Intäkts- och kostnadsutveckling"
 COMPARISON = "Jämförelse utfall med lämnad prognos i tertialrapport 2"
 CENT = Decimal("0.05")  # sums of one-decimal figures, compared as floats from the model
 
@@ -176,9 +178,10 @@ def test_statuses_are_the_proposed_ones_and_counts_match(runs, kind):
 
 def test_vb_only_sections_are_present(runs):
     vb, t2 = runs["VB"].report, runs["T2"].report
-    assert [b.title for b in vb.extra_sections] == list(VB_SECTIONS)
-    assert all(b.paragraphs and not b.missing for b in vb.extra_sections)
-    assert t2.extra_sections == []
+    assert [b.title for b in vb.extra_sections] == ["Analys av balansräkning"]
+    assert [b.title for b in vb.special_reports] == list(SPECIAL_SECTIONS)
+    assert all(b.paragraphs and not b.missing for b in [*vb.extra_sections, *vb.special_reports])
+    assert t2.extra_sections == [] and t2.special_reports == []
 
 
 def _in_order(text: str, headings: list[str]) -> None:
@@ -197,18 +200,21 @@ def test_pdf_text_has_the_headings_in_order(runs):
     _in_order(t2, [*common, "Investeringar", "Attesterat av"])
     vb = _pdf_text(runs["VB"])
     assert f"{NAMND}s verksamhetsberättelse för år 2024" in vb
-    _in_order(vb, [*common, COMPARISON, "Investeringar", *VB_SECTIONS, "Attesterat av"])
+    _in_order(vb, [*common, REVENUE_COSTS, COMPARISON, "Investeringar", *VB_SECTIONS, "Attesterat av"])
 
 
 def test_word_has_the_vb_headings_as_real_headings(runs):
     headings = [(p.style.name, p.text) for p in Document(runs["VB"].files["docx"]).paragraphs if p.style.name.startswith(("Heading", "Title"))]
     texts = [text for _, text in headings]
-    for heading in (*VB_SECTIONS, COMPARISON, "Uppföljning av ekonomi"):
+    for heading in (*VB_SECTIONS, COMPARISON, REVENUE_COSTS, "Uppföljning av ekonomi"):
         assert heading in texts, heading
     levels = dict((text, style) for style, text in headings)
-    assert {levels[h] for h in VB_SECTIONS} == {"Heading 1"} and levels[COMPARISON] == "Heading 2"
-    order = [texts.index(h) for h in ("Uppföljning av ekonomi", COMPARISON, *VB_SECTIONS, "Attesterat av")]
+    assert {levels[h] for h in ("Analys av balansräkning", SPECIAL)} == {"Heading 1"}
+    assert {levels[h] for h in (*SPECIAL_SECTIONS, COMPARISON, REVENUE_COSTS)} == {"Heading 2"}
+    order = [texts.index(h) for h in ("Uppföljning av ekonomi", REVENUE_COSTS, COMPARISON, *VB_SECTIONS, "Attesterat av")]
     assert order == sorted(order)
+    # The three sections are the only headings between Särskilda redovisningar and Attesterat av.
+    assert texts[texts.index(SPECIAL) + 1:texts.index("Attesterat av")] == list(SPECIAL_SECTIONS)
 
 
 # --- the economy owner's optional sheets: Resultatenheter, Omslutningsförändringar, requests ------
@@ -295,6 +301,33 @@ def test_vb_ombudgetering_and_vb_wording(runs):
     assert all(r.values["carried"] == -(r.values["brought"] + r.values["result"]) for r in units.table.rows)
     total = economy.operations.total.values
     assert units.table.total.values["result"] / 1000 == pytest.approx(total["transfer"], abs=CENT)
+
+
+def test_vb_revenue_and_cost_table_nets_to_the_operations_outcome(runs):
+    result = runs["VB"]
+    economy = result.report.economy
+    section = economy.revenue_costs
+    table = section.table
+    posts = [line for line in table.rows if line.row_type == "top"]
+    assert len(posts) >= 5 and [h for _, h in table.columns] == ["Utfall 2023", "Utfall 2024", "Förändring"]
+    for line in posts:
+        assert line.values["change"] == line.values["outcome"] - line.values["previous"], line.name
+    sums = {line.name: line.values for line in table.rows if line.row_type == "sum"}
+    for key, _ in table.columns:
+        assert sums["Summa intäkter"][key] + sums["Summa kostnader"][key] == table.total.values[key], key
+        assert sum((line.values[key] for line in posts), Decimal(0)) == table.total.values[key], key
+    assert table.total.values["outcome"] == economy.operations.total.values["outcome"]
+    assert table.total.values["previous"] == economy.operations.total.values["previous"]
+    # First under Uppföljning av ekonomi, with its computed sentence, in HTML, PDF and Word.
+    html = _html(result)
+    assert html.index('<h2 id="uppfoljning-ekonomi">') < html.index(f'<h3 id="{section.key}">') < html.index('<h3 id="driftbudget">')
+    netto = re.search(r'<tr class="total" data-id="netto">.*?</tr>', html, re.S).group(0)
+    assert _numbers(netto) == [table.total.values[k] for k, _ in table.columns]
+    sentence = section.sentences[0].replace("\u00a0", " ")
+    assert sentence.startswith("Nettokostnaden uppgick till") and sentence in html and sentence in _pdf_text(result)
+    word = Document(result.files["docx"])
+    netto_row = next(t for t in word.tables if t.rows[-1].cells[0].text == "Netto").rows[-1]
+    assert netto_row.cells[2].text.replace("\u00a0", " ") == f"{table.total.values['outcome']:,.1f}".replace(",", " ").replace(".", ",")
 
 
 @pytest.mark.parametrize("kind", ["T2", "VB"])
