@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
@@ -95,11 +96,39 @@ def write_report(report: Report, out_dir: Path, formats: tuple[str, ...] = ("jso
     written = {}
     for kind in formats:
         path = out_dir / f"report.{kind}"
-        # A staging file of its own, so two assemblies of the same cycle never write into one.
-        handle, staging = tempfile.mkstemp(dir=out_dir, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(_render(report, kind, html, controller, charts))
-        os.chmod(staging, 0o644)  # readable like any report, not mkstemp's private 0600
-        os.replace(staging, path)
+        if kind == "pdf" and _pdf_is_current(path, html):
+            written[kind] = path
+            continue
+        _write_atomically(path, _render(report, kind, html, controller, charts))
+        if kind == "pdf":
+            _write_atomically(_fingerprint_path(path), _pdf_fingerprint(html).encode("ascii"))
         written[kind] = path
     return written
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    # A staging file of its own, so two assemblies of the same cycle never write into one.
+    handle, staging = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(handle, "wb") as out:
+        out.write(content)
+    os.chmod(staging, 0o644)  # readable like any report, not mkstemp's private 0600
+    os.replace(staging, path)
+
+
+# The PDF is set from the HTML alone, so an unchanged HTML (report, version flag, templates and CSS are all
+# in it) under the same WeasyPrint gives the same PDF: the slowest step is skipped on re-runs, and the PDF
+# stays byte-identical between them. The fingerprint is written after the PDF, so a crash in between only
+# costs a re-render.
+def _pdf_fingerprint(html: str) -> str:
+    import weasyprint
+
+    return hashlib.sha256(f"weasyprint {weasyprint.__version__}\n{html}".encode("utf-8")).hexdigest()
+
+
+def _fingerprint_path(pdf: Path) -> Path:
+    return pdf.with_name(f".{pdf.name}.html-sha256")
+
+
+def _pdf_is_current(pdf: Path, html: str) -> bool:
+    stamp = _fingerprint_path(pdf)
+    return pdf.exists() and stamp.exists() and stamp.read_text(encoding="ascii") == _pdf_fingerprint(html)

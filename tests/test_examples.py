@@ -185,8 +185,9 @@ def test_vb_only_sections_are_present(runs):
 
 
 def _in_order(text: str, headings: list[str]) -> None:
-    """Each heading occurs after the one before it (searching from the body, past the table of contents)."""
-    position = text.index("Bakgrund", text.index("Förslag till beslut"))
+    """Each heading occurs after the one before it, searching the body: past the TOC, whose last entry is Attesterat av."""
+    toc_end = text.index("Attesterat av", text.index("Innehållsförteckning"))
+    position = toc_end + len("Attesterat av")
     for heading in headings:
         found = text.find(heading, position)
         assert found >= 0, f"'{heading}' missing after position {position}"
