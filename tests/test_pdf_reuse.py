@@ -1,31 +1,18 @@
 """The PDF is set again only when the HTML it is made from has changed; otherwise the previous PDF stays, byte for byte."""
 
-import datetime as dt
-
 import pytest
 from pypdf import PdfReader
 
-from tasks.assembly import Accepted, build_report
-from tasks.intake import content_hash
-from tasks.reading import read_submission
+from tasks.assembly import build_report
 from tasks.rendering import write_report
-from tests.builders import write_filled
-from tertial.ledger import ACCEPTED, Version
+from tests.builders import accepted_versions
 
 pytestmark = pytest.mark.pdf
 
 
 @pytest.fixture(scope="module")
 def report(mini_cycle, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("inkorg")
-    accepted = {}
-    for contributor in mini_cycle.config.contributors:
-        path = write_filled(folder, mini_cycle, contributor.id)
-        version = Version(id=1, cycle_id=mini_cycle.config.id, contributor_id=contributor.id, number=1,
-                          sha256=content_hash(path), original_name=path.name, archive_path=str(path),
-                          received_at=dt.datetime(2025, 5, 2, tzinfo=dt.UTC), status=ACCEPTED, errors=0, warnings=0)
-        accepted[contributor.id] = Accepted(read_submission.fn(path, mini_cycle), version)
-    return build_report.fn(mini_cycle, accepted)
+    return build_report.fn(mini_cycle, accepted_versions(mini_cycle, tmp_path_factory.mktemp("inkorg")))
 
 
 def test_unchanged_html_keeps_the_pdf_and_a_changed_one_sets_it_again(report, tmp_path):
