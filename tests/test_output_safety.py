@@ -50,9 +50,9 @@ def test_csv_folder_neutralises_formula_text(tmp_path, mini_cycle):
 def test_script_in_an_analysis_is_escaped_in_the_report(mini_cycle, tmp_path):
     from tasks.assembly import build_report
     from tasks.rendering import render_html
-    from tests.test_golden import _accepted
+    from tests.builders import accepted_versions
 
-    accepted = _accepted(mini_cycle, tmp_path / "inkorg")
+    accepted = accepted_versions(mini_cycle, tmp_path / "inkorg")
     rows = filled_rows(mini_cycle, "barn")
     rows["indicators"][0]["analysis"] = "<script>alert('x')</script>"
     hostile = write_filled(tmp_path / "fientlig", mini_cycle, "barn", rows)
@@ -96,9 +96,9 @@ def test_script_text_is_plain_text_in_pdf_and_word(mini_cycle, tmp_path):
     from tasks.assembly import build_report
     from tasks.rendering import render_html, render_pdf
     from tasks.word import document_bytes
-    from tests.test_golden import _accepted
+    from tests.builders import accepted_versions
 
-    accepted = _accepted(mini_cycle, tmp_path / "inkorg")
+    accepted = accepted_versions(mini_cycle, tmp_path / "inkorg")
     rows = filled_rows(mini_cycle, "barn")
     rows["indicators"][0]["analysis"] = "<script>alert('x')</script>"
     hostile = write_filled(tmp_path / "fientlig", mini_cycle, "barn", rows)
