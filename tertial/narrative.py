@@ -583,20 +583,25 @@ def check_fund_withdrawal(report: Report) -> list[Finding]:
 
 
 def check_revenue_cost_net(report: Report) -> list[Finding]:
-    """The VB's Netto (this year's Utfall) in Intäkts- och kostnadsutveckling is the operations table's total Utfall (±0,1 mnkr).
+    """The VB's Netto in Intäkts- och kostnadsutveckling is the operations table's total, for both years (±0,1 mnkr).
 
-    Both state the year's net cost: seed 002's resultaträkning (Netto 719,4) and its driftbudget agree.
+    Both state the net cost: seed 002's resultaträkning (Netto 719,4) and its driftbudget agree. Last year's Netto is
+    the driftbudget's Bokslut föregående år.
     """
     section, operations = report.economy.revenue_costs, report.economy.operations
     if section is None or section.missing or section.table is None or operations is None or operations.missing:
         return []
-    net, outcome = section.table.total.values.get("outcome"), operations.total.values.get("outcome")
-    if net is None or outcome is None or abs(net - outcome) <= TOLERANCE:
-        return []
-    column = f"Utfall {report.year}"
-    where = Place("", f"Tabellen {section.title}", section.key, section.title, "Intäkter och kostnader", f"{column} (mnkr)")
-    return [_finding("narrative_revenue_cost_net", where, f"{format_number(net, 1)} mnkr", Severity.ERROR,
-                     expected=f"{format_number(outcome, 1)} mnkr", scope=column)]
+    headers = dict(operations.columns)
+    findings = []
+    for key, year in (("outcome", report.year), ("previous", report.year - 1)):
+        net, total = section.table.total.values.get(key), operations.total.values.get(key)
+        if net is None or total is None or abs(net - total) <= TOLERANCE:
+            continue
+        column = f"Utfall {year}"
+        where = Place("", f"Tabellen {section.title}", section.key, section.title, "Intäkter och kostnader", f"{column} (mnkr)")
+        findings.append(_finding("narrative_revenue_cost_net", where, f"{format_number(net, 1)} mnkr", Severity.ERROR,
+                                 expected=f"{format_number(total, 1)} mnkr", scope=column, basis=headers.get(key, key)))
+    return findings
 
 
 def check_report(report: Report) -> list[Finding]:

@@ -130,12 +130,21 @@ def test_net_unlike_the_operations_outcome_is_an_error(mini, tmp_path):
     assert [(f.severity.value, f.sheet, f.column, f.item_id, f.value) for f in findings] == [
         ("fel", "Intäkter och kostnader", "Utfall 2025 (mnkr)", "intakts-och-kostnadsutveckling", "1\u00a0200,0 mnkr")]
     assert _plain(findings[0].message) == (
-        "Tabellen Intäkts- och kostnadsutveckling: Netto (Utfall 2025) är 1 200,0 mnkr, men driftbudgetens totala utfall "
+        "Tabellen Intäkts- och kostnadsutveckling: Netto (Utfall 2025) är 1 200,0 mnkr, men driftbudgetens totala 'Utfall' "
         "är 1 198,8 mnkr. Rätta bladet 'Intäkter och kostnader' eller driftbudgeten så att de stämmer.")
     # 0,1 mnkr apart is rounding, not a finding.
     close = [*MINI_VB_REVENUE_COSTS[:2], ("Personalkostnader", "kostnad", "820,4", "851,1", ""), *MINI_VB_REVENUE_COSTS[3:]]
     report = _report(load_cycle(mini / "vb.yaml"), tmp_path / "nära", _stab_rows(mini, close))
     assert [f for f in check_report(report) if f.rule_id == "narrative_revenue_cost_net"] == []
+
+
+def test_last_years_net_unlike_the_bokslut_is_an_error(mini, tmp_path):
+    posts = [*MINI_VB_REVENUE_COSTS[:2], ("Personalkostnader", "kostnad", "823,4", "851,0", ""), *MINI_VB_REVENUE_COSTS[3:]]
+    report = _report(load_cycle(mini / "vb.yaml"), tmp_path, _stab_rows(mini, posts))
+    findings = [f for f in check_report(report) if f.rule_id == "narrative_revenue_cost_net"]
+    assert [(f.column, f.value) for f in findings] == [("Utfall 2024 (mnkr)", "1\u00a0174,6 mnkr")]
+    assert "Netto (Utfall 2024) är 1 174,6 mnkr, men driftbudgetens totala 'Bokslut föregående år' är 1 171,6 mnkr" in _plain(
+        findings[0].message)
 
 
 # --- validation, located to the cell ---------------------------------------------------------------
