@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 from pathlib import Path
 from decimal import Decimal
@@ -43,8 +44,16 @@ def make_environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(tal=format_number, mangd=format_quantity, procent=_percent, langt_datum=_long_date)
+    env.filters.update(tal=format_number, mangd=format_quantity, procent=_percent, langt_datum=_long_date, slug=_slug)
     return env
+
+
+_ASCII = str.maketrans("åäöéü", "aaoeu")
+
+
+def _slug(title: str) -> str:
+    """An id a link can carry unquoted: 'Intäkts- och kostnadsutveckling' → 'intakts-och-kostnadsutveckling'."""
+    return "-".join(re.findall(r"[a-z0-9]+", title.lower().translate(_ASCII)))
 
 
 def render_html(report: Report, controller: bool = True, charts: ReportCharts | None = None) -> str:

@@ -135,7 +135,7 @@ def test_demo_shows_seed_004s_resultatenheter_and_omslutning(demo):
     summa = re.search(r'<tr class="total".*?</tr>', units, re.S).group(0)
     assert re.findall(r'<td class="num">(.*?)</td>', summa)[:2] == ["1 055 433", "-55 930"]
     assert units.count('<tr class="top"') == 20
-    turnover = re.search(r'id="tabell-omslutningsförändringar">.*?</table>', html, re.S).group(0)
+    turnover = re.search(r'id="tabell-omslutningsforandringar">.*?</table>', html, re.S).group(0)
     assert re.findall(r'<td class="num">(.*?)</td>', re.search(r'<tr class="total".*?</tr>', turnover, re.S).group(0)) == ["85,6"]
     assert "Nämnden har tjugo resultatenheter." in html
     for heading in ("Trygghetsinvesteringar (investering)", "Klimatinvesteringar (investering)",

@@ -260,7 +260,7 @@ def test_t2_omslutning_total_is_the_decisions_amount(runs):
     stated = [re.search(r"omslutningsförändringar på sammanlagt (\d+,\d) mnkr", d) for d in report.decisions]
     amounts = [Decimal(m.group(1).replace(",", ".")) for m in stated if m]
     assert amounts == [total]
-    table = re.search(r'id="tabell-omslutningsförändringar">.*?</table>', _html(runs["T2"]), re.S).group(0)
+    table = re.search(r'id="tabell-omslutningsforandringar">.*?</table>', _html(runs["T2"]), re.S).group(0)
     assert _numbers(re.search(r'<tr class="total".*?</tr>', table, re.S).group(0)) == [total]
 
 
