@@ -97,7 +97,7 @@ def test_html_shows_the_published_values(demo):
 
 def test_demo_rerun_changes_nothing(demo, tmp_path):
     done, workdir = demo
-    # The PDF too: an unchanged HTML reuses the PDF set from it (WeasyPrint alone is not byte-stable across processes).
+    # The PDF too: an unchanged HTML reuses the PDF set from it (and a fresh one is byte-identical: test_pdf_reuse.py).
     stable = lambda: {p.name: p.read_bytes() for p in (workdir / "rapport").iterdir() if not p.name.startswith(".")}  # noqa: E731
     before = stable()
     again = subprocess.run([str(Path(sys.executable).parent / "tertial"), "demo", "--workdir", str(workdir)],

@@ -36,3 +36,22 @@ def test_a_lost_or_foreign_fingerprint_sets_the_pdf_again(report, tmp_path):
     stamp.unlink()
     pdf.write_bytes(b"truncated")
     assert write_report.fn(report, tmp_path, ("pdf",))["pdf"].read_bytes().startswith(b"%PDF")
+
+
+def test_a_fresh_pdf_is_byte_identical_across_processes(report, tmp_path):
+    """Rendering anew (no fingerprint) in two processes with different hash seeds gives the same bytes."""
+    import os
+    import subprocess
+    import sys
+
+    from tasks.rendering import render_html
+
+    page = tmp_path / "report.html"
+    page.write_text(render_html(report), encoding="utf-8")
+    script = "import sys; from pathlib import Path; from tasks.rendering import render_pdf; " \
+             "Path(sys.argv[2]).write_bytes(render_pdf(Path(sys.argv[1]).read_text(encoding='utf-8')))"
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", script, str(page), str(tmp_path / f"{seed}.pdf")], check=True, env=env,
+                       cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert (tmp_path / "1.pdf").read_bytes() == (tmp_path / "2.pdf").read_bytes()
