@@ -9,6 +9,7 @@ from prefect.cache_policies import NO_CACHE
 
 from tasks.workbooks import Rows, prefilled_rows
 from tertial.cycle import Cycle
+from tertial.economy import COST, REVENUE
 from tertial.kolada import KoladaValue, read_kolada
 from tertial.numbers import format_number, format_quantity
 from tertial.report import GoalSection, Report, text_of
@@ -33,6 +34,7 @@ def handout_rows(cycle: Cycle, contributor_id: str, previous: Report | None, kol
     if previous is not None:
         _previous_texts(rows, previous)
         _previous_result_units(rows, previous, cycle.config.year)
+        _previous_revenue_costs(rows, previous, cycle.config.year)
     if kolada:
         _kolada_values(rows, cycle, kolada)
     return rows
@@ -70,6 +72,24 @@ def _previous_result_units(rows: Rows, previous: Report, year: int) -> None:
         brought = brought if brought is None or same_year else -brought
         out.append({"name": line.name, "budget": _tkr(line.values.get("budget")) if same_year else "", "brought": _tkr(brought)})
     rows["result_units"] = out
+
+
+def _previous_revenue_costs(rows: Rows, previous: Report, year: int) -> None:
+    """Last year's VB gives this VB its posts, their Typ and 'Utfall <år-1>'; this year's Utfall is left to fill in."""
+    section = previous.economy.revenue_costs
+    if "revenue_costs" not in rows or section is None or section.table is None or previous.year != year - 1:
+        return
+    out, kind = [], REVENUE  # the table lists intäkter, then Summa intäkter, then kostnader
+    for line in section.table.rows:
+        if line.row_type != "top":
+            kind = COST
+            continue
+        out.append({"name": line.name, "kind": kind, "previous": _mnkr(line.values.get("outcome")), "outcome": "", "comment": ""})
+    rows["revenue_costs"] = out
+
+
+def _mnkr(value) -> str:
+    return "" if value is None else format_number(value, 1).replace("\u00a0", " ")
 
 
 def _tkr(value) -> str:

@@ -194,6 +194,24 @@ def test_handout_has_the_sheet_with_a_typ_list(mini, tmp_path):
     assert "Intäkter och kostnader" not in load_workbook(write_handout.fn(cycle, "barn", prefilled_rows(cycle, "barn"), tmp_path)).sheetnames
 
 
+def test_handout_carries_last_years_posts_and_outcomes(mini, tmp_path):
+    """Last year's VB gives the posts, their Typ and 'Utfall <år-1>'; this year's Utfall is the contributor's to fill."""
+    from tasks.prefill import handout_rows
+
+    cycle = load_cycle(mini / "vb.yaml")  # VB 2025
+    last_year = Report.model_validate_json((DATA.parent / "golden" / "mini-vb.json").read_text(encoding="utf-8"))
+    last_year = last_year.model_copy(update={"year": 2024})
+    rows = handout_rows.fn(cycle, "stab", last_year, {})["revenue_costs"]
+    assert [(r["name"], r["kind"], r["previous"], r["outcome"]) for r in rows] == [
+        ("Taxor och avgifter", "intäkt", "-47,0", ""), ("Bidrag", "intäkt", "-118,5", ""),
+        ("Personalkostnader", "kostnad", "851,0", ""), ("Lokalkostnader", "kostnad", "114,8", ""),
+        ("Köp av verksamhet", "kostnad", "398,5", "")]
+    sheet = load_workbook(write_handout.fn(cycle, "stab", {**prefilled_rows(cycle, "stab"), "revenue_costs": rows}, tmp_path))["Intäkter och kostnader"]
+    assert [c.value for c in sheet[4]][:3] == ["Personalkostnader", "kostnad", "851,0"]
+    same_year = last_year.model_copy(update={"year": 2025})  # a report of the same year has nothing to carry over
+    assert handout_rows.fn(cycle, "stab", same_year, {})["revenue_costs"] == prefilled_rows(cycle, "stab")["revenue_costs"]
+
+
 # --- empty sheet, absent owner --------------------------------------------------------------------
 
 
