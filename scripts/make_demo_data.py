@@ -1006,6 +1006,10 @@ från −55 930 tkr are unchanged, and Tertial recomputes the Summa row from the
 | resultatenhet | printed 'till' (tkr) | in the demo (tkr) |
 |---|---|---|
 {derived}
+
+The report's own inconsistency stays: the units' *Resultat 2024* sum to 7 437 tkr while the operations table
+(Prognos före − efter resultatöverföringar) and the texts take 6,5 mnkr from the funds. The assembled report
+computes "hämta 7,4 mnkr" from the units, and `kontroller.txt` lists the difference (`narrative_fund_withdrawal`).
 """
 
 
