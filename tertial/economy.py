@@ -59,8 +59,7 @@ def complete_operations(values: Values, kind: ReportKind) -> Values:
 
 def total(rows: list[tuple[EconomyRow, Values]], columns: list[str]) -> Values:
     """Σ per column over the rows that count: top-level and additive, never varav."""
-    counted = [values for row, values in rows if row.row_type is not RowType.VARAV]
-    return {c: sum((_z(v.get(c)) for v in counted), Decimal(0)) for c in columns}
+    return column_sums([values for row, values in rows if row.row_type is not RowType.VARAV], columns)
 
 
 def budget_adherence(totals: Values, kind: ReportKind) -> Decimal | None:

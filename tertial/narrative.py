@@ -325,9 +325,9 @@ def check_assessment_words(report: Report) -> list[Finding]:
 
 # --- amounts: "ett underskott på 6,5 mnkr före resultatöverföringar" vs the operations table -----
 
-_AMOUNT = re.compile(
-    r"\b(?:ett\s+)?(?P<kind>överskott|underskott)(?:et)?\s+(?:om|med|på)\s+(?P<amount>[−-]?\s?\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?)"
-    r"\s*(?:mnkr|miljoner\s+kronor)\b", _FLAGS)
+# "85,6 mnkr", "1 150 miljoner kronor": the amount phrase every amount check reads.
+_MNKR = r"(?P<amount>[−-]?\s?\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?)\s*(?:mnkr|miljoner\s+kronor)\b"
+_AMOUNT = re.compile(rf"\b(?:ett\s+)?(?P<kind>överskott|underskott)(?:et)?\s+(?:om|med|på)\s+{_MNKR}", _FLAGS)
 _TRANSFER = re.compile(r"\b(före|efter)\s+resultatöverföring(?:ar|en|arna)?\b", _FLAGS)
 _CLAUSE_END = re.compile(r"[.;:]\s|[;:]|,\s|\s(?:och|men)\s")
 
@@ -360,14 +360,20 @@ def _candidates(lines: list[EconomyLine], kind: ReportKind, transfer: str | None
     return [f for line in lines for key in keys if (f := _figures(line, kind)[key]) is not None]
 
 
-def _claimed(match: re.Match) -> Decimal | None:
+def _stated_amount(match: re.Match) -> Decimal | None:
+    """The amount of a phrase matched with _MNKR; None when it is not a number after all."""
     try:
         quantity = parse_quantity(match["amount"])
     except NumberParseError:
         return None
-    if quantity is None:
+    return None if quantity is None else quantity.value
+
+
+def _claimed(match: re.Match) -> Decimal | None:
+    amount = _stated_amount(match)
+    if amount is None:
         return None
-    return abs(quantity.value) if match["kind"].lower() == "överskott" else -abs(quantity.value)
+    return abs(amount) if match["kind"].lower() == "överskott" else -abs(amount)
 
 
 def _check_amounts(where: Place, primary: EconomyLine, others: list[EconomyLine], scope: str, kind: ReportKind) -> list[Finding]:
@@ -431,9 +437,7 @@ def _all_blocks(report: Report) -> list[TextBlock]:
 
 
 # "anmäler omslutningsförändringar på sammanlagt 85,6 mnkr", "fastställer omslutningsförändringar om 85,6 mnkr"
-_TURNOVER = re.compile(
-    r"\bomslutningsförändring(?:ar|en|arna)?\s+(?:på|om|med)\s+(?:sammanlagt\s+|totalt\s+)?"
-    r"(?P<amount>[−-]?\s?\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?)\s*(?:mnkr|miljoner\s+kronor)\b", _FLAGS)
+_TURNOVER = re.compile(rf"\bomslutningsförändring(?:ar|en|arna)?\s+(?:på|om|med)\s+(?:sammanlagt\s+|totalt\s+)?{_MNKR}", _FLAGS)
 
 
 def _decision_places(report: Report) -> list[Place]:
@@ -449,11 +453,8 @@ def check_turnover(report: Report) -> list[Finding]:
     findings = []
     for where in _decision_places(report) + [_text_place(b) for b in _all_blocks(report)]:
         for match in _TURNOVER.finditer(where.text):
-            try:
-                claimed = parse_quantity(match["amount"])
-            except NumberParseError:
-                continue
-            if claimed is not None and abs(claimed.value - total) > TOLERANCE:
+            claimed = _stated_amount(match)
+            if claimed is not None and abs(claimed - total) > TOLERANCE:
                 findings.append(_finding("narrative_turnover", where, match[0], Severity.ERROR, expected=f"{format_number(total, 1)} mnkr"))
     return findings
 
@@ -470,7 +471,6 @@ def check_turnover(report: Report) -> list[Finding]:
 # Decision points only: free texts list requests in too many shapes to read without false alarms.
 
 ADJUSTMENT_TOLERANCE = Decimal("0.05")  # both amounts are written with one decimal: they must be equal
-_MNKR = r"(?P<amount>[−-]?\s?\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?)\s*(?:mnkr|miljoner\s+kronor)\b"
 _NOUN = r"(?:budgetjustering|ombudgetering)(?:ar|en|arna)?"
 _ADJUSTMENT_SHAPES = (
     re.compile(rf"\b{_NOUN}\s+(?:på|om|med|av)\s+(?P<total>(?:sammanlagt|totalt)\s+)?{_MNKR}", _FLAGS),
@@ -539,12 +539,8 @@ def check_adjustments(report: Report) -> list[Finding]:
     findings = []
     for where in _decision_places(report):
         for match, window in _adjustment_matches(where.text):
-            against = _stated_against(match, window, section)
-            try:
-                claimed = parse_quantity(match["amount"])
-            except NumberParseError:
-                continue
-            if against is None or claimed is None or abs(claimed.value - against[1]) <= ADJUSTMENT_TOLERANCE:
+            against, claimed = _stated_against(match, window, section), _stated_amount(match)
+            if against is None or claimed is None or abs(claimed - against[1]) <= ADJUSTMENT_TOLERANCE:
                 continue
             findings.append(_finding("narrative_adjustment", where, match[0].strip(), Severity.ERROR,
                                      scope=against[0], expected=f"{format_number(against[1], 1)} mnkr"))
