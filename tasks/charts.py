@@ -15,8 +15,8 @@ matplotlib.use("Agg")  # no display on servers
 import matplotlib.pyplot as plt  # noqa: E402
 
 from tertial.numbers import format_signed_mnkr  # noqa: E402
-from tertial.report import EconomyTable, GoalSection, Report  # noqa: E402
-from tertial.trend import BASE, TALL, Trend  # noqa: E402
+from tertial.report import EconomyTable, Report, walk_goals  # noqa: E402
+from tertial.trend import BASE, TALL, TREND_COLOURS, Trend  # noqa: E402
 
 # Same input, same bytes: matplotlib otherwise salts SVG ids randomly and stamps a date.
 plt.rcParams["svg.hashsalt"] = "tertial"
@@ -40,8 +40,6 @@ class Picture:
     alt: str
 
 
-# The same colours as the SVG trend in report.css: last year, this period, the forecast.
-_TREND_COLOURS = ("#9fb3c8", "#2f5d8a", "#e0a040")
 # The picture is 2,6 cm wide: the axis gets short labels, the alt text keeps the full ones.
 _SHORT_LABELS = {"Periodens utfall": "Utfall", "Prognos helår": "Prognos"}
 
@@ -55,7 +53,7 @@ def trend_picture(trend: Trend) -> Picture:
     figure, axes = plt.subplots(figsize=(1.3, 0.75), dpi=150)
     positions = range(len(trend.bars))
     heights = [bar.height / TALL for bar in trend.bars]
-    axes.bar(list(positions), heights, width=0.7, color=[_TREND_COLOURS[i % 3] for i in positions])
+    axes.bar(list(positions), heights, width=0.7, color=[TREND_COLOURS[i % len(TREND_COLOURS)] for i in positions])
     for position, bar, height in zip(positions, trend.bars, heights):
         axes.text(position, height, bar.shown, ha="center", va="bottom", fontsize=4.5)
     if trend.target_y is not None:
@@ -87,13 +85,7 @@ class ReportCharts:
     @cached_property
     def trends(self) -> dict[str, Picture]:
         """Indicator id → its trend picture, for the indicators that have a trend."""
-        return {i.id: trend_picture(i.trend) for goal in _walk(self._report.goals) for i in goal.indicators if i.trend}
-
-
-def _walk(goals: list[GoalSection]):
-    for goal in goals:
-        yield goal
-        yield from _walk(goal.children)
+        return {i.id: trend_picture(i.trend) for goal in walk_goals(self._report.goals) for i in goal.indicators if i.trend}
 
 
 def economy_chart(table: EconomyTable, tertial: bool) -> Chart | None:

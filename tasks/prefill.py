@@ -12,7 +12,7 @@ from tertial.cycle import Cycle
 from tertial.economy import COST, REVENUE
 from tertial.kolada import KoladaValue, read_kolada
 from tertial.numbers import format_number, format_quantity
-from tertial.report import GoalSection, Report, text_of
+from tertial.report import Report, text_of, walk_goals
 
 
 @task(cache_policy=NO_CACHE)
@@ -40,14 +40,8 @@ def handout_rows(cycle: Cycle, contributor_id: str, previous: Report | None, kol
     return rows
 
 
-def _goals(sections: list[GoalSection]):
-    for goal in sections:
-        yield goal
-        yield from _goals(goal.children)
-
-
 def _previous_texts(rows: Rows, previous: Report) -> None:
-    goals = {g.number: g for g in _goals(previous.goals)}
+    goals = {g.number: g for g in walk_goals(previous.goals)}
     for row in rows["goals"]:
         goal = goals.get(str(row["goal"]))
         if goal:
@@ -70,7 +64,7 @@ def _previous_result_units(rows: Rows, previous: Report, year: int) -> None:
     for line in section.table.rows:
         brought = line.values.get("brought") if same_year else line.values.get("carried")
         brought = brought if brought is None or same_year else -brought
-        out.append({"name": line.name, "budget": _tkr(line.values.get("budget")) if same_year else "", "brought": _tkr(brought)})
+        out.append({"name": line.name, "budget": _typed(line.values.get("budget"), 0) if same_year else "", "brought": _typed(brought, 0)})
     rows["result_units"] = out
 
 
@@ -84,16 +78,13 @@ def _previous_revenue_costs(rows: Rows, previous: Report, year: int) -> None:
         if line.row_type != "top":
             kind = COST
             continue
-        out.append({"name": line.name, "kind": kind, "previous": _mnkr(line.values.get("outcome")), "outcome": "", "comment": ""})
+        out.append({"name": line.name, "kind": kind, "previous": _typed(line.values.get("outcome"), 1), "outcome": "", "comment": ""})
     rows["revenue_costs"] = out
 
 
-def _mnkr(value) -> str:
-    return "" if value is None else format_number(value, 1).replace("\u00a0", " ")
-
-
-def _tkr(value) -> str:
-    return format_number(value, 0).replace("\u00a0", " ")  # whole tkr, as the report prints them
+def _typed(value, decimals: int) -> str:
+    """A figure as a contributor types it: plain spaces, not the report's non-breaking ones (tkr 0, mnkr 1 decimal)."""
+    return format_number(value, decimals).replace("\u00a0", " ")
 
 
 def _text_blocks(report: Report):

@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from tertial.numbers import LOCALE, format_number, format_quantity
 from tertial.report import Report
 from tertial.resources import TEMPLATES
+from tertial.trend import TREND_COLOURS
 
 if TYPE_CHECKING:  # matplotlib is imported only when a report is rendered
     from tasks.charts import ReportCharts
@@ -45,6 +46,7 @@ def make_environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(tal=format_number, mangd=format_quantity, procent=_percent, langt_datum=_long_date, slug=_slug)
+    env.globals["trend_colours"] = TREND_COLOURS
     return env
 
 

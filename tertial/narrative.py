@@ -20,7 +20,7 @@ from tertial.economy import TOLERANCE
 from tertial.findings import Finding, Severity
 from tertial.messages import message
 from tertial.numbers import NumberParseError, format_number, format_signed_mnkr, parse_quantity
-from tertial.report import BudgetRequest, EconomyLine, EconomySection, EconomyTable, GoalSection, Report, TextBlock, text_of
+from tertial.report import BudgetRequest, EconomyLine, EconomySection, EconomyTable, GoalSection, Report, TextBlock, text_of, walk_goals
 from tertial.vocabulary import Assessment, ReportKind
 from tertial.wording import NUMBER_WORDS, number_word
 
@@ -66,12 +66,6 @@ def _finding(rule_id: str, where: Place, value: str, severity: Severity = Severi
         rule_id=rule_id, severity=severity, message=message(rule_id, place=where.place, value=value, **values),
         sheet=where.sheet, column=where.column, item_id=where.item_id, item_name=where.item_name, value=value,
     )
-
-
-def _walk(goals: list[GoalSection]) -> Iterator[GoalSection]:
-    for goal in goals:
-        yield goal
-        yield from _walk(goal.children)
 
 
 # --- count claims: "tre av sex indikatorer bedöms uppfyllas helt och två delvis" -----------------
@@ -233,13 +227,13 @@ def _indicator_statuses(goals: list[GoalSection]) -> tuple[str, ...]:
 
 
 def _reportwide(report: Report, noun: Noun) -> Scope:
-    goals = list(_walk(report.goals))
+    goals = list(walk_goals(report.goals))
     return Scope("nämnden", _indicator_statuses(goals) if noun is INDICATORS else _statuses(goals, noun.level))
 
 
 def _goal_scopes(report: Report, goal: GoalSection, noun: Noun, claim: Claim) -> list[Scope]:
     """What a count in goal's own analysis may refer to; first the reading we name in the message."""
-    below = list(_walk(goal.children))
+    below = list(walk_goals(goal.children))
     if noun is INDICATORS:
         # A level-1 or level-2 analysis may count the indicators of the whole branch.
         direct, branch = Scope("målet", _indicator_statuses([goal])), Scope("målet", _indicator_statuses([goal, *below]))
@@ -258,7 +252,7 @@ def _block_scopes(report: Report, goal: GoalSection | None, noun: Noun, claim: C
     """Counts in the Sammanfattning (goal None) or in one inriktningsmål's sammanfattande analys."""
     if goal is None or noun is DIRECTION_GOALS or claim.reportwide:
         return [_reportwide(report, noun)]
-    branch = list(_walk([goal]))
+    branch = list(walk_goals([goal]))
     owner = f"inriktningsmål {goal.number}"
     if noun is INDICATORS:
         return [Scope(owner, _indicator_statuses(branch))]
@@ -270,7 +264,7 @@ _NOUNS = (INDICATORS, NAMNDMAL, AREA_GOALS, DIRECTION_GOALS)
 
 def check_goal_counts(report: Report) -> list[Finding]:
     out = []
-    for goal in _walk(report.goals):
+    for goal in walk_goals(report.goals):
         for noun in _NOUNS:
             out += _check_claims(_goal_place(goal), noun, partial(_goal_scopes, report, goal, noun))
     return out
@@ -309,7 +303,7 @@ def _allowed(words: str) -> set[str] | None:
 
 def check_assessment_words(report: Report) -> list[Finding]:
     out = []
-    for goal in _walk(report.goals):
+    for goal in walk_goals(report.goals):
         if goal.assessment not in _DEGREES.values():
             continue
         for match in _ASSESSMENT.finditer(goal.analysis):
@@ -420,7 +414,7 @@ def check_attachments(report: Report) -> list[Finding]:
     """Every 'bilaga N' in the decisions and texts refers to a bilaga the report lists."""
     listed = len(report.attachments)
     places = _decision_places(report)
-    places += [_text_place(b) for b in _all_blocks(report)] + [_goal_place(g) for g in _walk(report.goals)]
+    places += [_text_place(b) for b in _all_blocks(report)] + [_goal_place(g) for g in walk_goals(report.goals)]
     findings = []
     for where in places:
         for match in _ATTACHMENT.finditer(where.text):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from collections.abc import Iterator
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
@@ -67,6 +68,13 @@ class GoalSection(Model):
     indicators: list[IndicatorRow] = Field(default_factory=list)
     activities: list[ActivityRow] = Field(default_factory=list)
     children: list["GoalSection"] = Field(default_factory=list)
+
+
+def walk_goals(goals: list["GoalSection"]) -> Iterator["GoalSection"]:
+    """Every goal of a hierarchy, each before its children."""
+    for goal in goals:
+        yield goal
+        yield from walk_goals(goal.children)
 
 
 class TextBlock(Model):

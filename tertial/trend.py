@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict
 from tertial.numbers import format_quantity
 
 
+# Bar colours, in bar order (last year, this period, the forecast): the SVG in HTML/PDF and the PNG in Word.
+TREND_COLOURS = ("#9fb3c8", "#2f5d8a", "#e0a040")
 # The drawing area of the small chart (SVG viewBox units): bars stand on BASE and are at most TALL high.
 WIDTH, HEIGHT, BASE, TALL, STEP, BAR = 84, 36, 34.0, 30.0, 26, 20
 
