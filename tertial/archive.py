@@ -12,8 +12,6 @@ from pathlib import Path
 
 from tertial.errors import SubmissionError
 
-CHANGED = "archive_changed"
-
 
 def content_hash(path: Path) -> str:
     """SHA-256 of a file, or of a folder's files (names and contents, in name order)."""
@@ -49,5 +47,5 @@ def verified_original(path: Path, sha256: str, name: str, what: str) -> Path:
     """The archived original, re-hashed first; a SubmissionError naming file and version when it was changed."""
     problem = mismatch(path, sha256, what)
     if problem:
-        raise SubmissionError(file=name, message=problem, rule_id=CHANGED)
+        raise SubmissionError(file=name, message=problem)  # a structure error: nothing in the file is read
     return path
