@@ -230,11 +230,13 @@ def verify(
 ) -> None:
     """Kontrollera att liggaren (kedjan av kontrollsummor) och arkivets original är oförändrade. Felkod 1 vid avvikelse."""
     from tertial.config import load_cycle
-    from tertial.ledger import Ledger as LedgerStore, default_url
+    from tertial.ledger import LEDGER_FILE, Ledger as LedgerStore, default_url
     from tertial.verify import verify_cycle
 
     try:
         loaded = load_cycle(cycle)
+        if ledger is None and not (workdir / LEDGER_FILE).exists():  # an empty ledger made here would prove nothing
+            raise TertialError(f"Det finns ingen liggare i {workdir}. Ange cykelns --workdir eller --ledger.")
         result = verify_cycle(LedgerStore(ledger or default_url(workdir)), loaded.config.id)
     except Exception as error:  # noqa: BLE001
         fail(error, debug)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import (
-    DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, delete, func, select,
+    DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, func, select,
 )
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
