@@ -19,7 +19,7 @@ from tasks.configuration import open_cycle
 from tasks.feedback import write_feedback
 from tasks.followup import contributor_statuses
 from tasks.intake import UNKNOWN_CONTRIBUTOR, Archived, archive_original, find_submissions, read_archived
-from tasks.ledger import accepted_submissions, record_version
+from tasks.ledger import accepted_submissions, record_assembly, record_version
 from tasks.rendering import write_report
 from tasks.status_page import status_view, write_status_page
 from tasks.validation import validate_submissions
@@ -81,6 +81,7 @@ def assemble_report(cycle: Cycle, ledger: Ledger, target: Path, formats: tuple[s
     findings = check_narrative.fn(report)
     files = write_report.fn(report, target, tuple(formats), True)
     files["kontroller"] = write_checks.fn(findings, target)
+    record_assembly.fn(ledger, cycle, files)
     return files
 
 

@@ -14,7 +14,7 @@ from flows.overview import show_status
 from flows.runners import task_runner, workers_at_hand
 from tasks.assembly import Accepted, build_report
 from tasks.configuration import open_cycle
-from tasks.ledger import accepted_submissions
+from tasks.ledger import accepted_submissions, record_assembly
 from tasks.rendering import write_report
 from tertial.cycle import Cycle
 from tertial.errors import TertialError
@@ -68,6 +68,7 @@ def assemble_report(cycle: Cycle, ledger: Ledger, target: Path, formats: tuple[s
     findings = check_narrative(quote(report))
     files = write_formats(report, target, formats, controller)
     files["kontroller"] = write_checks(quote(findings), target)
+    record_assembly(quote(ledger), quote(cycle), files)  # the outputs' SHA-256 go into the ledger's hash chain
     return Assembled(report, files, findings)
 
 

@@ -196,11 +196,18 @@ def history(
     """Lista en bidragsgivares versioner med tid, kontrollsumma och resultat."""
     from tertial.config import load_cycle
 
+    from tertial.verify import verify_cycle
+
     try:
         loaded = load_cycle(cycle)
-        versions = _ledger(workdir, ledger).versions(loaded.config.id, contributor)
+        store = _ledger(workdir, ledger)
+        versions = store.versions(loaded.config.id, contributor)
+        verification = verify_cycle(store, loaded.config.id)
     except Exception as error:  # noqa: BLE001
         fail(error, debug)
+    if not verification.ok:  # on stderr, so --json stays parseable
+        err.print(f"Varning: liggaren eller arkivet för {loaded.config.id} har ändrats i efterhand "
+                  f"({len(verification.problems)} avvikelser); kör tertial verify för detaljer.", markup=False)
     rows = [{"version": v.number, "mottagen": v.received_at.isoformat(timespec="seconds"), "sha256": v.sha256,
              "fil": v.original_name, "resultat": v.status, "fel": v.errors, "varningar": v.warnings} for v in versions]
     if as_json:
@@ -211,6 +218,37 @@ def history(
     for r in rows:
         console.print(f"Version {r['version']}: {r['mottagen']} {r['sha256'][:12]} {r['fil']} – {r['resultat']} "
                       f"({r['fel']} fel, {r['varningar']} varningar)")
+
+
+@app.command()
+def verify(
+    cycle: CyclePath,
+    workdir: Workdir = Path("tertial-run"),
+    ledger: Ledger = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON.")] = False,
+    debug: Debug = False,
+) -> None:
+    """Kontrollera att liggaren (kedjan av kontrollsummor) och arkivets original är oförändrade. Felkod 1 vid avvikelse."""
+    from tertial.config import load_cycle
+    from tertial.ledger import LEDGER_FILE, Ledger as LedgerStore, default_url
+    from tertial.verify import verify_cycle
+
+    try:
+        loaded = load_cycle(cycle)
+        if ledger is None and not (workdir / LEDGER_FILE).exists():  # an empty ledger made here would prove nothing
+            raise TertialError(f"Det finns ingen liggare i {workdir}. Ange cykelns --workdir eller --ledger.")
+        result = verify_cycle(LedgerStore(ledger or default_url(workdir)), loaded.config.id)
+    except Exception as error:  # noqa: BLE001
+        fail(error, debug)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        for problem in result.problems:
+            console.print(problem, markup=False)
+        verdict = "stämmer" if result.ok else f"stämmer inte: {len(result.problems)} avvikelser"
+        console.print(f"Liggaren och arkivet för {result.cycle_id} {verdict} ({result.entries} poster i kedjan, "
+                      f"{result.originals} original). Senaste kontrollsumma: {result.head}", markup=False)
+    raise typer.Exit(code=0 if result.ok else 1)
 
 
 @app.command()
@@ -305,10 +343,14 @@ def rebuild_ledger(
     try:
         from flows.rebuild import rebuild_ledger as rebuild_flow
 
-        versions = rebuild_flow(cycle_path=cycle, workdir=workdir, ledger_url=ledger)
+        rebuilt = rebuild_flow(cycle_path=cycle, workdir=workdir, ledger_url=ledger)
     except Exception as error:  # noqa: BLE001
         fail(error, debug)
-    console.print(f"Återskapade {len(versions)} versioner från arkivet.")
+    for line in rebuilt.refused:
+        err.print(line, markup=False)
+    left_out = f"; {len(rebuilt.refused)} original stämde inte och togs inte med" if rebuilt.refused else ""
+    console.print(f"Återskapade {len(rebuilt.versions)} versioner från arkivet{left_out}.")
+    raise typer.Exit(code=1 if rebuilt.refused else 0)
 
 
 @app.command("check-config")

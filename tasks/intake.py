@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -16,6 +15,7 @@ from prefect.cache_policies import NO_CACHE
 
 from tasks.reading import read_submission
 from tertial.access import token_key, verify_token
+from tertial.archive import content_hash, verified_original
 from tertial.cycle import Cycle
 from tertial.errors import SubmissionError
 from tertial.findings import Finding, Severity
@@ -54,20 +54,6 @@ def find_submissions(inbox: Path) -> list[Path]:
         p for p in inbox.iterdir()
         if not p.name.startswith((".", "~$")) and (p.is_dir() or p.is_file())
     )
-
-
-def content_hash(path: Path) -> str:
-    """SHA-256 of a file, or of a folder's files (names and contents, in name order)."""
-    digest = hashlib.sha256()
-    if path.is_dir():
-        for file in sorted(p for p in path.rglob("*") if p.is_file()):
-            digest.update(file.relative_to(path).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(file.read_bytes()).digest())
-    else:
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()
 
 
 @task(cache_policy=NO_CACHE)
@@ -140,7 +126,8 @@ def read_archived(archived: Archived, cycle: Cycle) -> Read:
     An unreadable file is data here, not an exception, so the result crosses a process boundary intact.
     """
     try:
-        submission = read_submission.fn(Path(archived.archive_path), cycle)
+        path = verified_original(Path(archived.archive_path), archived.sha256, archived.original_name, "ny inlämning")
+        submission = read_submission.fn(path, cycle)
         verify_token(token_key(), cycle.config.id, submission.contributor_id, submission.token, archived.original_name)
     except SubmissionError as error:
         error.file = archived.original_name

@@ -1,7 +1,10 @@
-"""Ledger steps: record a version, and fetch the accepted submissions for assembly."""
+"""Ledger steps: record a version, fetch the accepted submissions for assembly, record an assembly."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import uuid
 from pathlib import Path
 
 from prefect import task
@@ -10,9 +13,10 @@ from prefect.cache_policies import NO_CACHE
 from tasks.assembly import Accepted
 from tasks.intake import Archived
 from tasks.reading import read_submission
+from tertial.archive import content_hash, verified_original
 from tertial.cycle import Cycle
 from tertial.findings import Finding
-from tertial.ledger import Arrival, Ledger, Version
+from tertial.ledger import Arrival, Event, Ledger, Version
 from tertial.status import usable_versions
 
 
@@ -29,8 +33,30 @@ def record_version(ledger: Ledger, cycle: Cycle, contributor_id: str, archived: 
 
 @task(cache_policy=NO_CACHE)
 def accepted_submissions(ledger: Ledger, cycle: Cycle) -> dict[str, Accepted]:
-    """Each contributor's usable version (newest accepted, not returned), read back from the archive (the ledger's record)."""
+    """Each contributor's usable version (newest accepted, not returned), read back from the archive (the ledger's record).
+
+    Each original is re-hashed first: one changed since it arrived stops the assembly, naming file and version.
+    """
     return {
-        contributor: Accepted(read_submission.fn(Path(version.archive_path), cycle), version)
+        contributor: Accepted(read_submission.fn(archived_copy(version), cycle), version)
         for contributor, version in sorted(usable_versions(ledger, cycle.config.id).items())
     }
+
+
+def archived_copy(version: Version) -> Path:
+    """The version's archived original, once its bytes are known to be the ones the ledger names."""
+    return verified_original(Path(version.archive_path), version.sha256, version.original_name,
+                             f"version {version.number} från {version.contributor_id}")
+
+
+ASSEMBLY = "sammanstallning"
+
+
+@task(cache_policy=NO_CACHE)
+def record_assembly(ledger: Ledger, cycle: Cycle, files: dict[str, Path]) -> Event:
+    """An assembly in the ledger's chain, with the SHA-256 of every file it wrote (the report itself carries no time)."""
+    outputs = {str(path.resolve()): content_hash(path) for path in sorted(files.values())}
+    at = dt.datetime.now(dt.UTC)
+    event = Event(cycle_id=cycle.config.id, contributor_id="", kind=ASSEMBLY, at=at, actor="tertial",
+                  key=f"{ASSEMBLY}:{uuid.uuid4().hex}", comment=json.dumps(outputs, ensure_ascii=False, sort_keys=True))
+    return ledger.record_event(event)[0]

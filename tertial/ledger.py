@@ -5,8 +5,12 @@ overwrites: a resubmission is a new version; an identical re-send is recognised 
 SHA-256 and returns the version already recorded.
 
 It also keeps the cycle's events: a controller's approval or return of a version, and
-every reminder sent. Each event has a key unique within its cycle, so recording the
-same event twice (two reminder runs, a retried task) keeps one.
+every reminder sent, every assembly of the report. Each event has a key unique within its
+cycle, so recording the same event twice (two reminder runs, a retried task) keeps one.
+
+Every version and event is also an entry in the cycle's hash chain (tertial/chain.py), written
+in the same transaction: one entry per place in the chain, so workers racing for a place retry
+and the chain stays a line.
 """
 
 from __future__ import annotations
@@ -18,12 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import (
-    DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, delete, func, select,
+    DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, func, select,
 )
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+from tertial.chain import GENESIS, Entry, as_utc, canonical, event_content, link_hash, version_content
 from tertial.errors import TertialError
 from tertial.findings import Finding, Severity
 
@@ -86,6 +91,54 @@ class EventRow(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     key: Mapped[str] = mapped_column(String(300))
     version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class ChainRow(Base):
+    """One entry of a cycle's hash chain: what was chained (its content as canonical JSON) and the two hashes."""
+
+    __tablename__ = "chain"
+    __table_args__ = (UniqueConstraint("cycle_id", "seq", name="one_entry_per_place"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[str] = mapped_column(String(100), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    entry: Mapped[str] = mapped_column(String(20))
+    ref_id: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+@dataclass(frozen=True)
+class Link:
+    """A chain entry, detached from the database session."""
+
+    seq: int
+    entry: str
+    ref_id: int
+    content: str
+    prev_hash: str
+    hash: str
+
+
+def _append_link(session: Session, cycle_id: str, entry: Entry, ref_id: int, content: dict) -> None:
+    """Chain an entry after the cycle's newest; a worker that took the same place meanwhile makes the commit fail."""
+    tail = session.scalars(select(ChainRow).where(ChainRow.cycle_id == cycle_id)
+                           .order_by(ChainRow.seq.desc()).limit(1)).first()
+    seq, prev = (tail.seq + 1, tail.hash) if tail else (1, GENESIS)
+    text = canonical(content)
+    session.add(ChainRow(cycle_id=cycle_id, seq=seq, entry=entry.value, ref_id=ref_id, content=text,
+                         prev_hash=prev, hash=link_hash(prev, seq, entry.value, text)))
+
+
+def chain_existing(session: Session) -> None:
+    """Chain the rows of a ledger made before the chain, oldest first (the migration that adds the chain does this once)."""
+    rows = [(r.received_at, Entry.VERSION, r) for r in session.scalars(select(VersionRow))]
+    rows += [(r.at, Entry.EVENT, r) for r in session.scalars(select(EventRow))]
+    for _, entry, row in sorted(rows, key=lambda item: (as_utc(item[0]), item[1], item[2].id)):
+        content = version_content(row) if entry is Entry.VERSION else event_content(row)
+        _append_link(session, row.cycle_id, entry, row.id, content)
+        session.flush()
 
 
 @dataclass(frozen=True)
@@ -226,14 +279,16 @@ class Ledger:
             number = (session.scalar(select(func.max(VersionRow.number)).where(
                 VersionRow.cycle_id == arrival.cycle_id, VersionRow.contributor_id == arrival.contributor_id)) or 0) + 1
             row = VersionRow(
-                **arrival.__dict__, number=number, status=REJECTED if errors else ACCEPTED,
-                errors=errors, warnings=len(findings) - errors,
+                **(arrival.__dict__ | {"received_at": as_utc(arrival.received_at)}), number=number,
+                status=REJECTED if errors else ACCEPTED, errors=errors, warnings=len(findings) - errors,
                 findings=[_finding_row(f) for f in findings],
             )
             session.add(row)
             try:
+                session.flush()
+                _append_link(session, arrival.cycle_id, Entry.VERSION, row.id, version_content(row))
                 session.commit()
-            except IntegrityError:  # same content or same version number, committed by another worker
+            except IntegrityError:  # same content, version number or chain place, committed by another worker
                 session.rollback()
                 return None
             return _detach(row)
@@ -247,17 +302,25 @@ class Ledger:
             return [_detach(r) for r in rows]
 
     def record_event(self, event: Event) -> tuple[Event, bool]:
-        """Record an event; (the event already recorded under its key, False) when there is one."""
-        fields = {k: v for k, v in event.__dict__.items() if k != "id"}
-        with Session(self.engine) as session:
-            row = EventRow(**fields)
-            session.add(row)
-            try:
-                session.commit()
-            except IntegrityError:  # the key is taken: by an earlier run, or a concurrent one
-                session.rollback()
-                return self.event(event.cycle_id, event.key), False
-            return _detach_event(row), True
+        """Record and chain an event; (the event already recorded under its key, False) when there is one."""
+        fields = {k: v for k, v in event.__dict__.items() if k != "id"} | {"at": as_utc(event.at)}
+        for attempt in range(RECORD_ATTEMPTS):
+            with Session(self.engine) as session:
+                row = EventRow(**fields)
+                session.add(row)
+                try:
+                    session.flush()
+                    _append_link(session, event.cycle_id, Entry.EVENT, row.id, event_content(row))
+                    session.commit()
+                    return _detach_event(row), True
+                except IntegrityError:  # the key is taken (by an earlier or a concurrent run), or the chain place
+                    session.rollback()
+            existing = self.event(event.cycle_id, event.key)
+            if existing:
+                return existing, False
+            _pause(attempt)
+        raise LedgerContention(f"händelsen {event.key} kunde inte sparas i liggaren efter {RECORD_ATTEMPTS} försök; "
+                               "andra processer skriver samtidigt. Kör igen.")
 
     def event(self, cycle_id: str, key: str) -> Event | None:
         with Session(self.engine) as session:
@@ -275,10 +338,40 @@ class Ledger:
             return [_detach_event(r) for r in session.scalars(query.order_by(EventRow.id))]
 
     def forget_event(self, cycle_id: str, key: str) -> None:
-        """Remove an event that did not happen after all (a claimed reminder whose sending failed)."""
+        """Remove an event that did not happen after all (a claimed reminder whose sending failed).
+
+        The chain keeps its entry, and a new entry says it was removed, so the gap is accounted for.
+        """
+        for attempt in range(RECORD_ATTEMPTS):
+            with Session(self.engine) as session:
+                row = session.scalars(select(EventRow).where(EventRow.cycle_id == cycle_id, EventRow.key == key)).first()
+                if row is None:
+                    return
+                content = event_content(row)
+                session.delete(row)
+                try:
+                    session.flush()
+                    _append_link(session, cycle_id, Entry.FORGOTTEN, content["id"], content)
+                    session.commit()
+                    return
+                except IntegrityError:  # another worker took the chain place
+                    session.rollback()
+            _pause(attempt)
+        raise LedgerContention(f"händelsen {key} kunde inte tas bort ur liggaren efter {RECORD_ATTEMPTS} försök. Kör igen.")
+
+    def chain(self, cycle_id: str) -> list[Link]:
+        """The cycle's chain entries in order."""
         with Session(self.engine) as session:
-            session.execute(delete(EventRow).where(EventRow.cycle_id == cycle_id, EventRow.key == key))
-            session.commit()
+            rows = session.scalars(select(ChainRow).where(ChainRow.cycle_id == cycle_id).order_by(ChainRow.seq))
+            return [Link(r.seq, r.entry, r.ref_id, r.content, r.prev_hash, r.hash) for r in rows]
+
+    def chained_contents(self, cycle_id: str) -> dict[tuple[str, int], dict]:
+        """Every version and event of the cycle as it reads now, in the form the chain keeps, by (entry, id)."""
+        with Session(self.engine) as session:
+            versions = session.scalars(select(VersionRow).where(VersionRow.cycle_id == cycle_id))
+            contents = {(Entry.VERSION.value, r.id): version_content(r) for r in versions}
+            events = session.scalars(select(EventRow).where(EventRow.cycle_id == cycle_id))
+            return contents | {(Entry.EVENT.value, r.id): event_content(r) for r in events}
 
     def findings(self, version_id: int) -> list[Finding]:
         with Session(self.engine) as session:

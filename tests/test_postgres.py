@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import multiprocessing
 import os
 import shutil
@@ -24,7 +25,9 @@ from sqlalchemy import create_engine, text
 from tests.builders import filled_rows, write_filled, write_filled_csv
 from tests.conftest import MINI
 from tertial.findings import Finding, Severity
-from tertial.ledger import Arrival, Ledger
+from tertial.archive import content_hash
+from tertial.ledger import Arrival, Event, Ledger
+from tertial.verify import verify_cycle
 
 pytestmark = pytest.mark.slow
 
@@ -136,6 +139,14 @@ def test_collect_and_assemble_against_postgresql(postgres_url, tmp_path, mini_cy
     assert "Perioden är 'Tertial 2 2025'" in ledger.findings(rejected.id)[0].message
     assembled = assemble(cycle_path=MINI, workdir=workdir, formats=("json",), allow_missing=True, ledger_url=postgres_url)
     assert assembled.report.missing == ["Äldreavdelningen"]
+    assert verify_cycle(ledger, CYCLE).problems == []
+    assembly = ledger.events(CYCLE, kinds=("sammanstallning",))[0]  # chained, with each output's SHA-256
+    assert json.loads(assembly.comment) == {str(path.resolve()): content_hash(path) for path in assembled.files.values()}
+    with ledger.engine.begin() as connection:  # a rejected version "approved" behind Tertial's back
+        connection.execute(text("UPDATE versions SET status = 'godkänd' WHERE id = :id"), {"id": rejected.id})
+    assert verify_cycle(ledger, CYCLE).problems == [
+        'Liggaren: version 1 från aldre (aldre-utkast.xlsx) har ändrats efter att den sparades (post 1 i kedjan): '
+        'status: väntat "underkänd", fann "godkänd".']
 
 
 # --------------------------------------------------------------------------- racing workers
@@ -156,6 +167,8 @@ def _record_in_lockstep(url: str, worker: int, rounds: int, barrier, results) ->
         barrier.wait()
         own, _ = ledger.record(_arrival(f"c{n}", f"own{n}w{worker}", worker), finding if worker else [])
         shared, new = ledger.record(_arrival(f"s{n}", f"shared{n}", worker), [])
+        ledger.record_event(Event(CYCLE, f"s{n}", "paminnelse", dt.datetime(2025, 5, 7, tzinfo=dt.UTC), f"worker-{worker}",
+                                  f"paminnelse:s{n}"))  # both claim the same reminder: one event
         results.put((worker, n, own.number, shared.id, new))
     ledger.engine.dispose()
 
@@ -185,6 +198,10 @@ def assert_nothing_lost_or_doubled(url: str, collected: list, rounds: int) -> No
         answers = [(shared_id, new) for _, m, _, shared_id, new in collected if m == n]
         assert {shared_id for shared_id, _ in answers} == {shared[0].id}  # both got the one version
         assert sorted(new for _, new in answers) == [False, True]  # exactly one recorded it
+    assert len(ledger.events(CYCLE)) == rounds
+    chain = ledger.chain(CYCLE)  # one line through every version and event, every hash matching
+    assert [link.seq for link in chain] == list(range(1, 4 * rounds + 1))
+    assert [p for p in verify_cycle(ledger, CYCLE).problems if not p.startswith("Arkivet:")] == []
 
 
 @pytest.mark.parametrize("backend", ["postgres", "sqlite"])
@@ -228,6 +245,7 @@ def test_two_collect_processes_on_one_inbox(backend, request, tmp_path, mini_cyc
         assert Path(version.archive_path).exists()
         assert (Path(version.archive_path).parent / "mottagen.json").read_text(encoding="utf-8").startswith("{")
     assert not list((workdir / "arkiv").glob(".tmp-*"))
+    assert verify_cycle(Ledger(url), mini_cycle.config.id).problems == []
 
 
 # --------------------------------------------------------------------------- migrations

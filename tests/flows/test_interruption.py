@@ -12,6 +12,7 @@ import pytest
 from tests.builders import filled_rows, write_filled
 from tests.conftest import MINI
 from tertial.ledger import Ledger
+from tertial.verify import verify_cycle
 
 pytestmark = [pytest.mark.flow, pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 
@@ -65,3 +66,4 @@ def test_killed_collect_then_rerun_loses_and_doubles_nothing(tmp_path, mini_cycl
         assert Path(version.archive_path).read_bytes() == (inbox / version.original_name).read_bytes()
     receipts = list((workdir / "arkiv").glob("*/*/mottagen.json"))
     assert len(receipts) == len(files)  # a staging folder left by the kill is never taken for an archive entry
+    assert verify_cycle(Ledger(f"sqlite:///{workdir / 'tertial.sqlite'}"), mini_cycle.config.id).problems == []  # no half entry
