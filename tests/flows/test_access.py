@@ -15,14 +15,19 @@ from flows.checking import check_file
 from flows.gather import collect, open_reporting_cycle
 from tasks.intake import UNKNOWN_CONTRIBUTOR
 from tertial.access import EXAMPLE_TOKEN_KEY, KEY_FILE, TOKEN_KEY_ENV, issue_token, token_matches
+from tertial.config import load_cycle
 from tertial.errors import TertialError
 from tertial.ledger import Ledger, default_url
 from tertial.status import Status, cycle_status
 from tests.builders import write_filled
 from tests.conftest import MINI
 from tests.flows.test_gather import _fill_handout
+from tests.flows.test_reminders import CONTROLLER, PASSWORD, TITLE, USER, cycle_path, smtp_server  # noqa: F401 - fixtures
 
-pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
+pytestmark = [
+    pytest.mark.flow, pytest.mark.usefixtures("prefect_harness"),
+    pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS"),  # the test SMTP server, as in test_reminders
+]
 
 CYCLE = "testdal-t1-2025"
 
@@ -67,29 +72,41 @@ def test_the_environment_key_wins_over_the_work_folder(tmp_path):
     assert _meta(handed[1].workbook)["nyckel"] == issue_token(EXAMPLE_TOKEN_KEY, CYCLE, "barn")
 
 
-def test_default_settings_refuse_a_workbook_claiming_another_contributor(no_key_in_environment, tmp_path, mini_cycle):
-    workdir, inbox = tmp_path / "arbete", tmp_path / "inkorg"
-    handed = {h.contributor_id: h for h in open_reporting_cycle(cycle_path=MINI, out_dir=tmp_path / "ut", workdir=workdir)}
+def test_default_settings_refuse_a_workbook_claiming_another_contributor(no_key_in_environment, smtp_server, cycle_path,
+                                                                        tmp_path, monkeypatch):
+    """No TERTIAL_TOKEN_KEY: open makes the key, collect finds it; a forgery reaches nobody but the controller."""
+    mails, port = smtp_server
+    for key, value in {"HOST": "127.0.0.1", "PORT": str(port), "SENDER": "tertial@example.se",
+                       "USER": USER, "PASSWORD": PASSWORD}.items():
+        monkeypatch.setenv(f"TERTIAL_SMTP_{key}", value)
+    cycle, workdir, inbox = load_cycle(cycle_path), tmp_path / "arbete", tmp_path / "inkorg"
+    handed = {h.contributor_id: h for h in open_reporting_cycle(cycle_path=cycle_path, out_dir=tmp_path / "ut", workdir=workdir)}
     inbox.mkdir()
     _fill_handout(handed["aldre"].workbook, inbox / "aldre.xlsx")
-    first = {o.file: o for o in collect(cycle_path=MINI, inbox=inbox, workdir=workdir)}
-    assert (first["aldre.xlsx"].version.contributor_id, first["aldre.xlsx"].version.status) == ("aldre", "godkänd")
+    [first] = collect(cycle_path=cycle_path, inbox=inbox, workdir=workdir)
+    assert (first.version.contributor_id, first.version.status) == ("aldre", "godkänd")
+    assert [m.to[0] for m in mails.take()] == ["eli@example.se"]  # äldre's own feedback
     ledger = Ledger(default_url(workdir))
-    before = [s for s in cycle_status(mini_cycle, ledger, mini_cycle.deadline("aldre")) if s.contributor_id == "aldre"]
+    day = cycle.deadline("aldre")
+    before = cycle_status(cycle, ledger, day)
 
     # Barn's own workbook relabelled as äldre's, and one made outside Tertial without any token.
     _relabel(_fill_handout(handed["barn"].workbook, inbox / "forfalskad.xlsx"), bidragsgivare="aldre")
-    _relabel(write_filled(inbox, mini_cycle, "aldre", name="utan-nyckel.xlsx"), nyckel=None)
-    outcomes = {o.file: o for o in collect(cycle_path=MINI, inbox=inbox, workdir=workdir)}
+    _relabel(write_filled(inbox, cycle, "aldre", name="utan-nyckel.xlsx"), nyckel=None)
+    outcomes = {o.file: o for o in collect(cycle_path=cycle_path, inbox=inbox, workdir=workdir)}
     for name in ("forfalskad.xlsx", "utan-nyckel.xlsx"):
         outcome = outcomes[name]
         assert (outcome.version.contributor_id, outcome.version.status, outcome.new) == (UNKNOWN_CONTRIBUTOR, "underkänd", True)
         assert "inte utfärdad till bidragsgivaren 'aldre'" in outcome.findings[0].message
         assert (outcome.findings[0].sheet, outcome.findings[0].column) == ("_tertial", "nyckel")
-        assert outcome.feedback == {}  # no feedback file, so nothing to mail to äldre
+        assert outcome.feedback == {}
     assert [v.original_name for v in ledger.versions(CYCLE, "aldre")] == ["aldre.xlsx"]
-    after = [s for s in cycle_status(mini_cycle, ledger, mini_cycle.deadline("aldre")) if s.contributor_id == "aldre"]
-    assert after == before and after[0].status is Status.ACCEPTED
+    assert cycle_status(cycle, ledger, day) == before and before[2].status is Status.ACCEPTED
+    [notice] = mails.take()  # nothing to äldre, barn or anyone else: one notice to the controller
+    assert (notice.to, notice.subject) == ((CONTROLLER,), f"Inlämningar utan känd avsändare: {TITLE}")
+    assert "- forfalskad.xlsx: arbetsboken är inte utfärdad till bidragsgivaren 'aldre'" in notice.body
+    assert "- utan-nyckel.xlsx: arbetsboken är inte utfärdad till bidragsgivaren 'aldre'" in notice.body
+    assert list(notice.message.iter_attachments()) == []
 
 
 def test_a_non_ascii_token_is_refused_like_any_wrong_token(tmp_path, mini_cycle):
