@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from tasks.workbooks import Rows, pin_xlsx_timestamps, prefilled_rows, write_workbook
+from tertial.access import EXAMPLE_TOKEN_KEY
 from tertial.config import load_cycle
 from tertial.cycle import Cycle
 from tertial.plan import Indicator
@@ -354,7 +355,7 @@ def write_submissions(rng: random.Random, cycle: Cycle, inbox: Path, error_share
 
 
 def _save(path: Path, cycle: Cycle, contributor_id: str, rows: Rows) -> None:
-    write_workbook(path, cycle, contributor_id, rows)
+    write_workbook(path, cycle, contributor_id, rows, token_key=EXAMPLE_TOKEN_KEY)
     pin_xlsx_timestamps(path, SAVED_AT)
 
 

@@ -32,12 +32,12 @@ ALL_FORMATS = ("html", "pdf", "docx", "json")
 
 def take_in(inbox: Path, cycle: Cycle, ledger: Ledger, workdir: Path) -> list[IntakeOutcome]:
     archived = [archive_original.fn(path, workdir / "arkiv", dt.datetime.now(dt.UTC)) for path in find_submissions.fn(inbox)]
-    checked = check(unknown_to(ledger, archived, cycle), cycle)
+    checked = check(unknown_to(ledger, archived, cycle), cycle, workdir)
     return [record(item, checked, cycle, ledger, workdir) for item in archived]
 
 
-def check(archived: list[Archived], cycle: Cycle) -> dict[str, Checked]:
-    reads = [read_archived.fn(item, cycle) for item in archived]
+def check(archived: list[Archived], cycle: Cycle, workdir: Path) -> dict[str, Checked]:
+    reads = [read_archived.fn(item, cycle, workdir) for item in archived]
     readable = [r.submission for r in reads if r.submission is not None]
     verdicts = iter(validate_submissions.fn(readable, cycle) if readable else [])
     return {item.sha256: Checked(r.contributor_id, next(verdicts) if r.submission is not None else r.findings)

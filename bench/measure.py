@@ -28,6 +28,9 @@ for _name, _value in (("PREFECT_LOGGING_LEVEL", "CRITICAL"), ("PREFECT_SERVER_AN
     os.environ.setdefault(_name, _value)
 
 from bench.city import Namnd, load_city  # noqa: E402
+from tertial.access import EXAMPLE_TOKEN_KEY, TOKEN_KEY_ENV  # noqa: E402
+
+os.environ[TOKEN_KEY_ENV] = EXAMPLE_TOKEN_KEY.decode("ascii")  # the synthetic city's submissions are signed with it
 from tertial.config import load_cycle  # noqa: E402
 
 ALL_FORMATS = ("html", "pdf", "docx", "json")

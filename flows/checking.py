@@ -4,26 +4,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tasks.intake import structure_finding
+from tasks.intake import refusal
 from tasks.reading import read_submission
 from tasks.versions import Change, diff_submissions
 from tasks.validation import validate_submission
-from tertial.access import token_key, verify_token
+from tertial.access import require_token_key, verify_token
 from tertial.config import load_cycle
 from tertial.errors import SubmissionError, TertialError
 from tertial.ledger import Ledger
 from tertial.findings import Finding
 
 
-def check_file(path: Path, cycle_path: Path) -> list[Finding]:
+def check_file(path: Path, cycle_path: Path, workdir: Path) -> list[Finding]:
+    """The findings intake would record; the token is checked against the key in `workdir`, as intake does."""
     cycle = load_cycle(cycle_path)
+    key = require_token_key(workdir)
     if not path.exists():
         raise SubmissionError(file=path.name, message="filen finns inte.")
     try:
         submission = read_submission.fn(path, cycle)
-        verify_token(token_key(), cycle.config.id, submission.contributor_id, submission.token, path.name)
+        verify_token(key, cycle.config.id, submission.contributor_id, submission.token, path.name)
     except SubmissionError as error:
-        return [structure_finding(error)]
+        return refusal(error, key, cycle.config.id).findings
     return validate_submission.fn(submission, cycle)
 
 

@@ -17,12 +17,14 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
+from tertial.controls import escape_controls
 from tertial.errors import TertialError
 from tertial.resources import EXAMPLES
 
 app = typer.Typer(help="Tertial: nämndens rapportcykel (tertialrapport och verksamhetsberättelse).", no_args_is_help=True, add_completion=False)
-console = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Markup off: what is printed comes from files and settings, and `[/]` in a cell must print as it is.
+console = Console(highlight=False, soft_wrap=True, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 DEMO_CYCLE = EXAMPLES / "eav-t1-2024"
 Debug = Annotated[bool, typer.Option("--debug", help="Visa Prefects loggar och fullständiga felspår.")]
@@ -47,7 +49,7 @@ def fail(error: Exception, debug: bool) -> None:
     if debug:
         raise error
     message = error.message_sv if isinstance(error, TertialError) else f"Oväntat fel: {error}. Kör igen med --debug för detaljer."
-    err.print(f"[red]{message}[/red]")
+    err.print("\n".join(escape_controls(line) for line in message.split("\n")), style="red")
     raise typer.Exit(code=2)
 
 
@@ -58,6 +60,10 @@ def demo(
 ) -> None:
     """Kör democykeln (Tertialrapport 1 2024, Enskede-Årsta-Vantör) från inkorg till rapport."""
     quiet_prefect(debug)
+    from tertial.access import EXAMPLE_TOKEN_KEY, TOKEN_KEY_ENV
+
+    # The demo's submissions carry tokens under the published example key; an installation's own key would refuse them.
+    os.environ[TOKEN_KEY_ENV] = EXAMPLE_TOKEN_KEY.decode("ascii")
     cycle_dir, inbox = workdir / "cykel", workdir / "inkorg"
     shutil.copytree(DEMO_CYCLE, cycle_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns("submissions"))
     shutil.copytree(DEMO_CYCLE / "submissions", inbox, dirs_exist_ok=True)
@@ -97,6 +103,7 @@ def validate(
     cycle: Annotated[Path, typer.Option(help="Cykelns konfigurationsfil (YAML).")],
     as_json: Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON.")] = False,
     strict: Annotated[bool, typer.Option(help="Avsluta med felkod även vid varningar.")] = False,
+    workdir: Annotated[Path, typer.Option(help="Arbetsmappen med installationens nyckel (som för collect).")] = Path("tertial-run"),
     debug: Debug = False,
 ) -> None:
     """Kontrollera en inlämning utan att spara den. Felkod 1 vid fel."""
@@ -104,14 +111,14 @@ def validate(
     try:
         from flows.checking import check_file
 
-        findings = check_file(file, cycle)
+        findings = check_file(file, cycle, workdir)
     except Exception as error:  # noqa: BLE001
         fail(error, debug)
     if as_json:
         sys.stdout.write(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2) + "\n")
     else:
         for finding in findings:
-            console.print(finding.line())
+            console.print(escape_controls(finding.line()))
         console.print(f"{sum(f.severity.value == 'fel' for f in findings)} fel, {sum(f.severity.value == 'varning' for f in findings)} varningar.")
     errors = any(f.severity.value == "fel" for f in findings)
     warnings = any(f.severity.value == "varning" for f in findings)
@@ -129,6 +136,7 @@ def open_(
     out: Annotated[Path, typer.Option(help="Mapp för arbetsböcker och kalenderfiler.")] = Path("utskick"),
     previous_report: Annotated[Optional[Path], typer.Option(help="Förra rapportens report.json; dess texter blir utgångspunkt.")] = None,
     kolada: Annotated[Optional[Path], typer.Option(help="Kolada-export (JSON) att förifylla utfall från.")] = None,
+    workdir: Annotated[Path, typer.Option(help="Arbetsmappen för collect och run; nyckeln som styrker arbetsböckerna skapas här.")] = Path("tertial-run"),
     debug: Debug = False,
 ) -> None:
     """Öppna cykeln: en förifylld arbetsbok och en kalenderfil per bidragsgivare."""
@@ -137,11 +145,12 @@ def open_(
         from flows.gather import open_reporting_cycle
 
         with console.status("Skapar arbetsböcker …"):
-            handed = open_reporting_cycle(cycle_path=cycle, out_dir=out, previous_report=previous_report, kolada=kolada)
+            handed = open_reporting_cycle(cycle_path=cycle, out_dir=out, workdir=workdir,
+                                           previous_report=previous_report, kolada=kolada)
     except Exception as error:  # noqa: BLE001
         fail(error, debug)
     for item in handed:
-        console.print(f"{item.contributor_id}: {item.workbook} och {item.calendar}")
+        console.print(escape_controls(f"{item.contributor_id}: {item.workbook} och {item.calendar}"))
 
 
 @app.command()
@@ -171,10 +180,20 @@ def collect(
     except Exception as error:  # noqa: BLE001
         fail(error, debug)
     for outcome in outcomes:
-        version = outcome.version
-        state = "ny version" if outcome.new else "redan mottagen"
-        console.print(f"{outcome.file}: {version.contributor_id} version {version.number}, {version.status} "
-                      f"({version.errors} fel, {version.warnings} varningar), {state}")
+        print_outcome(outcome)
+
+
+def print_outcome(outcome) -> None:
+    """One line per file; for a file nobody could be named as the sender of, the reason too (only the controller sees it)."""
+    from tasks.intake import UNKNOWN_CONTRIBUTOR
+
+    version = outcome.version
+    state = "ny version" if outcome.new else "redan mottagen"
+    console.print(escape_controls(f"{outcome.file}: {version.contributor_id} version {version.number}, {version.status} "
+                        f"({version.errors} fel, {version.warnings} varningar), {state}"))
+    if version.contributor_id == UNKNOWN_CONTRIBUTOR:
+        for finding in outcome.findings[:1]:
+            console.print("  " + escape_controls(finding.line()))
 
 
 def _ledger(workdir: Path, url: str | None):
@@ -214,10 +233,10 @@ def history(
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
     if not rows:
-        console.print(f"Inga versioner från {contributor} i {loaded.config.id}.")
+        console.print(escape_controls(f"Inga versioner från {contributor} i {loaded.config.id}."))
     for r in rows:
-        console.print(f"Version {r['version']}: {r['mottagen']} {r['sha256'][:12]} {r['fil']} – {r['resultat']} "
-                      f"({r['fel']} fel, {r['varningar']} varningar)")
+        console.print(escape_controls(f"Version {r['version']}: {r['mottagen']} {r['sha256'][:12]} {r['fil']} – {r['resultat']} "
+                            f"({r['fel']} fel, {r['varningar']} varningar)"))
 
 
 @app.command()
@@ -270,7 +289,7 @@ def diff(
     except Exception as error:  # noqa: BLE001
         fail(error, debug)
     for change in changes:
-        console.print(change.line())
+        console.print(escape_controls(change.line()))
     console.print(f"{len(changes)} ändringar.")
 
 
@@ -292,7 +311,7 @@ def assemble(
     chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
-        err.print(f"Okänt format: {', '.join(unknown) or '(inget)'}. Välj bland {', '.join(FORMATS)}.")
+        err.print(escape_controls(f"Okänt format: {', '.join(unknown) or '(inget)'}. Välj bland {', '.join(FORMATS)}."))
         raise typer.Exit(code=2)
     try:
         from flows.assemble import assemble as assemble_flow
@@ -305,9 +324,9 @@ def assemble(
     if result.report.missing:
         console.print(f"Underlag saknas från: {', '.join(result.report.missing)} (markerat i rapporten).")
     for finding in result.findings:
-        console.print(finding.line())
+        console.print(escape_controls(finding.line()))
     for kind, path in result.files.items():
-        console.print(f"Rapport ({kind}): {path}")
+        console.print(escape_controls(f"Rapport ({kind}): {path}"))
 
 
 @app.command()
@@ -328,7 +347,7 @@ def deploy(
     except Exception as error:  # noqa: BLE001
         fail(error, debug)
     for name in registered:
-        console.print(f"Registrerad: {name} (arbetspool {pool})")
+        console.print(escape_controls(f"Registrerad: {name} (arbetspool {pool})"))
 
 
 @app.command("rebuild-ledger")
@@ -366,8 +385,8 @@ def check_config(
     except Exception as error:  # noqa: BLE001
         fail(error, debug)
     plan = loaded.plan
-    console.print(f"{cycle.name} är korrekt: {loaded.title}; {len(loaded.config.contributors)} bidragsgivare, "
-                  f"{len(plan.goals)} mål, {len(plan.indicators)} indikatorer, {len(plan.activities)} aktiviteter.")
+    console.print(escape_controls(f"{cycle.name} är korrekt: {loaded.title}; {len(loaded.config.contributors)} bidragsgivare, "
+                        f"{len(plan.goals)} mål, {len(plan.indicators)} indikatorer, {len(plan.activities)} aktiviteter."))
 
 
 from flows.cli_followup import register as register_followup  # noqa: E402

@@ -15,6 +15,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from tertial.controls import escape_controls
+
 AsOf = Annotated[Optional[dt.datetime], typer.Option(
     "--as-of", formats=["%Y-%m-%d"], help="Dag att räkna från, ÅÅÅÅ-MM-DD (standard: i dag).")]
 Contributor = Annotated[str, typer.Option(help="Bidragsgivarens id.")]
@@ -60,12 +62,12 @@ def status(cycle: CycleOpt, as_of: AsOf = None, as_json: Annotated[bool, typer.O
     if as_json:
         sys.stdout.write(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2) + "\n")
         return
-    console.print(f"{loaded.title}, läget {_day(as_of).isoformat()}:")
+    console.print(escape_controls(f"{loaded.title}, läget {_day(as_of).isoformat()}:"))
     for r in rows:
         version = f", version {r.latest_version} ({r.errors} fel, {r.warnings} varningar)" if r.latest_version else ""
         comment = f" – \"{r.comment}\" ({r.reviewed_by})" if r.comment else ""
-        console.print(f"{r.contributor_id} ({r.avdelning}): {r.status.value}{version}; sista dag "
-                      f"{long_date(r.deadline)}, {days_text(r.days_left, r.usable_version is not None)}{comment}", markup=False)
+        console.print(escape_controls(f"{r.contributor_id} ({r.avdelning}): {r.status.value}{version}; sista dag "
+                            f"{long_date(r.deadline)}, {days_text(r.days_left, r.usable_version is not None)}{comment}"))
 
 
 def approve(cycle: CycleOpt, contributor: Contributor, by: By = None, workdir: WorkdirOpt = Path("tertial-run"),
@@ -80,8 +82,8 @@ def approve(cycle: CycleOpt, contributor: Contributor, by: By = None, workdir: W
         event = approve_version(_open_ledger(workdir, ledger), loaded, contributor, by or getpass.getuser())
     except Exception as error:  # noqa: BLE001
         fail(error, debug)
-    console.print(f"{contributor}: version {event.version} granskad av {event.actor} "
-                  f"{event.at.astimezone().isoformat(timespec='minutes')}.", markup=False)
+    console.print(escape_controls(f"{contributor}: version {event.version} granskad av {event.actor} "
+                        f"{event.at.astimezone().isoformat(timespec='minutes')}."))
 
 
 def return_(cycle: CycleOpt, contributor: Contributor,
@@ -97,8 +99,8 @@ def return_(cycle: CycleOpt, contributor: Contributor,
         event = return_submission(_open_ledger(workdir, ledger), loaded, contributor, comment, by or getpass.getuser())
     except Exception as error:  # noqa: BLE001
         fail(error, debug)
-    console.print(f"{contributor}: version {event.version} återsänd av {event.actor} "
-                  f"{event.at.astimezone().isoformat(timespec='minutes')}: \"{event.comment}\"", markup=False)
+    console.print(escape_controls(f"{contributor}: version {event.version} återsänd av {event.actor} "
+                        f"{event.at.astimezone().isoformat(timespec='minutes')}: \"{event.comment}\""))
 
 
 def remind(cycle: CycleOpt, as_of: AsOf = None, workdir: WorkdirOpt = Path("tertial-run"), ledger: LedgerOpt = None,
@@ -124,7 +126,7 @@ def remind(cycle: CycleOpt, as_of: AsOf = None, workdir: WorkdirOpt = Path("tert
         fail(error, debug)
     for d in deliveries:
         verdict = "skickad" if d.sent else f"inte skickad ({d.error})"
-        console.print(f"{d.contributor_id}: {d.subject} → {', '.join(d.recipients)}: {verdict}", markup=False)
+        console.print(escape_controls(f"{d.contributor_id}: {d.subject} → {', '.join(d.recipients)}: {verdict}"))
     console.print(f"{sum(d.sent for d in deliveries)} e-brev skickade.")
     if any(not d.sent for d in deliveries):
         raise typer.Exit(code=1)

@@ -14,9 +14,11 @@ from flows.overview import show_status
 from flows.runners import task_runner
 from tasks.calendar import write_calendar
 from tasks.configuration import open_cycle
-from tasks.mail import send_feedback, smtp_mailer
+from tasks.intake import UNKNOWN_CONTRIBUTOR
+from tasks.mail import send_feedback, send_mail, smtp_mailer, unknown_sender_mail
 from tasks.prefill import handout_rows, load_kolada, load_previous_report
 from tasks.workbooks import write_handout
+from tertial.access import ensure_token_key, require_token_key
 from tertial.cycle import Cycle
 from tertial.ledger import Ledger
 from tertial.ledger import default_url as default_ledger_url
@@ -30,16 +32,20 @@ class Handed:
 
 
 @flow(name="oppna-cykel", flow_run_name="öppna {cycle_path.stem}")
-def open_reporting_cycle(cycle_path: Path, out_dir: Path, previous_report: Path | None = None,
+def open_reporting_cycle(cycle_path: Path, out_dir: Path, workdir: Path, previous_report: Path | None = None,
                          kolada: Path | None = None) -> list[Handed]:
-    """One pre-filled workbook and one calendar per contributor."""
+    """One pre-filled workbook and one calendar per contributor, each workbook with its token.
+
+    The installation's key is made in `workdir` when there is none; collect and run find it there.
+    """
     cycle = open_cycle(cycle_path)
+    ensure_token_key(workdir)
     previous = load_previous_report(previous_report)
     statistics = load_kolada(kolada, cycle)
     handed = []
     for contributor in cycle.config.contributors:
         rows = handout_rows(cycle, contributor.id, previous, statistics)
-        workbook = write_handout(cycle, contributor.id, rows, out_dir)
+        workbook = write_handout(cycle, contributor.id, rows, out_dir, workdir)
         calendar = write_calendar(cycle, contributor.id, out_dir)
         handed.append(Handed(contributor.id, workbook, calendar))
     return handed
@@ -57,6 +63,7 @@ def collect(cycle_path: Path, inbox: Path, workdir: Path, ledger_url: str | None
 
 def gather(inbox: Path, cycle: Cycle, ledger: Ledger, workdir: Path) -> list[IntakeOutcome]:
     """The inbox taken in, and each new version's feedback mailed to its contributor."""
+    require_token_key(workdir)  # before anything is archived: without the key no file can be told apart from a forgery
     outcomes = take_in(inbox, cycle, ledger, workdir)
     mail_feedback(cycle, outcomes)
     return outcomes
@@ -69,13 +76,18 @@ def open_ledger(ledger_url: str | None, workdir: Path) -> Ledger:
 
 
 def mail_feedback(cycle: Cycle, outcomes: list[IntakeOutcome]) -> None:
-    """With SMTP configured (TERTIAL_SMTP_*), each new version's feedback goes to its contributor.
+    """With SMTP configured (TERTIAL_SMTP_*), each new version's feedback goes to its contributor,
+    and the controller is told of new files without a known sender (they get no feedback).
 
     The mailer is made here, never passed as a parameter, so the password is not stored with the run.
     """
     fresh = [o for o in outcomes if o.new and o.feedback]
-    if not fresh or not os.environ.get("TERTIAL_SMTP_HOST"):
+    notice = unknown_sender_mail(cycle, [(o.file, o.findings[0]) for o in outcomes
+                                         if o.new and o.version.contributor_id == UNKNOWN_CONTRIBUTOR and o.findings])
+    if not (fresh or notice) or not os.environ.get("TERTIAL_SMTP_HOST"):
         return
     mailer = smtp_mailer()
     for outcome in fresh:
         send_feedback(quote(cycle), outcome.version, quote(outcome.findings), list(outcome.feedback.values()), mailer)
+    if notice is not None:
+        send_mail(mailer, notice)

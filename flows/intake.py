@@ -39,7 +39,7 @@ class Checked:
 def take_in(inbox: Path, cycle: Cycle, ledger: Ledger, workdir: Path) -> list[IntakeOutcome]:
     """Every file in name order; a file the ledger already has is recognised, not recorded twice."""
     archived = [archive_original(path, workdir / "arkiv", dt.datetime.now(dt.UTC)) for path in find_submissions(inbox)]
-    checked = check(unknown_to(ledger, archived, cycle), cycle)
+    checked = check(unknown_to(ledger, archived, cycle), cycle, workdir)
     return [record(item, checked, cycle, ledger, workdir) for item in archived]
 
 
@@ -52,9 +52,12 @@ def unknown_to(ledger: Ledger, archived: list[Archived], cycle: Cycle) -> list[A
     return list(first.values())
 
 
-def check(archived: list[Archived], cycle: Cycle) -> dict[str, Checked]:
-    """Read the originals side by side (as the flow's task runner allows), then validate them all in one go."""
-    futures = [read_archived.submit(item, quote(cycle)) for item in archived]
+def check(archived: list[Archived], cycle: Cycle, workdir: Path) -> dict[str, Checked]:
+    """Read the originals side by side (as the flow's task runner allows), then validate them all in one go.
+
+    `workdir` holds the installation's key that tells whose each file is.
+    """
+    futures = [read_archived.submit(item, quote(cycle), workdir) for item in archived]
     reads = [future.result() for future in futures]
     readable = [r.submission for r in reads if r.submission is not None]
     verdicts = iter(validate_submissions(quote(readable), quote(cycle)) if readable else [])

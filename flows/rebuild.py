@@ -72,7 +72,7 @@ def rebuild_ledger(cycle_path: Path, workdir: Path, ledger_url: str | None = Non
     if ledger.versions(cycle.config.id):
         raise TertialError(f"Liggaren har redan versioner för {cycle.config.id}; återskapa till en tom liggare (--ledger).")
     originals = archived_originals(workdir / "arkiv")
-    checked = check(originals.trusted, cycle)
+    checked = check(originals.trusted, cycle, workdir)
     versions = []
     for archived in originals.trusted:
         result = checked[archived.sha256]

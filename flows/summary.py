@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from flows.cycle import CycleResult
+from tertial.controls import escape_controls
 
 
 def print_summary(console: Console, result: CycleResult) -> None:
+    """Text from files and settings is printed as it is (no markup) and with control characters escaped."""
     report = result.report
-    console.print(f"[bold]{result.title}[/bold]")
+    console.print(escape_controls(result.title), style="bold", markup=False)
     console.print(f"Bidragsgivare: {report.counts['contributors']}, med godkänt underlag: {report.counts['accepted']}")
     names = {s.contributor: s.avdelning for s in report.sources}
     table = Table("Fil", "Avdelning", "Version", "Resultat", "Fel", "Varningar", title="Inlämningar")
@@ -18,7 +21,7 @@ def print_summary(console: Console, result: CycleResult) -> None:
         version = outcome.version
         verdict = version.status + ("" if outcome.new else " (redan mottagen)")
         avdelning = names.get(version.contributor_id, "okänd avsändare")
-        table.add_row(outcome.file, avdelning, str(version.number), verdict, str(version.errors), str(version.warnings))
+        table.add_row(Text(escape_controls(outcome.file)), Text(escape_controls(avdelning)), str(version.number), verdict, str(version.errors), str(version.warnings))
     console.print(table)
     accepted = sum(o.version.accepted for o in result.intake)
     console.print(f"Godkända: {accepted}, underkända: {len(result.intake) - accepted}")
@@ -28,7 +31,7 @@ def print_summary(console: Console, result: CycleResult) -> None:
     if report.missing:
         console.print(f"Underlag saknas från: {', '.join(report.missing)}")
     for finding in result.findings:
-        console.print(finding.line())
+        console.print(escape_controls(finding.line()), markup=False)
     for kind, path in sorted(result.files.items()):
-        console.print(f"Rapport ({kind}): {path}")
-    console.print(f"Läget för ledningen: {result.status_page}")
+        console.print(escape_controls(f"Rapport ({kind}): {path}"), markup=False)
+    console.print(escape_controls(f"Läget för ledningen: {result.status_page}"), markup=False)

@@ -633,6 +633,44 @@ def _csv_utf16(out: Path, cycle: Cycle) -> Path:
     return folder
 
 
+# --- Identity and terminal safety (issue #12) -------------------------------------------------
+
+
+def meta_setting(key: str, value: str | None) -> Callable[[Workbook], None]:
+    """Change (or, with None, remove) one row of the hidden sheet _tertial, found by its key."""
+    def change(workbook: Workbook) -> None:
+        ws = workbook["_tertial"]
+        row = next(r[0].row for r in ws.iter_rows() if r[0].value == key)
+        ws.delete_rows(row) if value is None else setattr(ws.cell(row, 2), "value", value)
+    return change
+
+
+@case("claims-another-contributor.xlsx")
+def _claims_another(out: Path, cycle: Cycle) -> Path:
+    """Barn's own workbook, token and all, relabelled as äldre's: the token is barn's, so it is nobody's."""
+    return edited(out, cycle, "claims-another-contributor.xlsx", meta_setting("bidragsgivare", "aldre"))
+
+
+@case("token-missing.xlsx")
+def _token_missing(out: Path, cycle: Cycle) -> Path:
+    """Äldre's workbook made outside Tertial: no token row at all."""
+    return edited(out, cycle, "token-missing.xlsx", meta_setting("nyckel", None), contributor="aldre")
+
+
+@case("token-non-ascii.xlsx")
+def _token_non_ascii(out: Path, cycle: Cycle) -> Path:
+    return edited(out, cycle, "token-non-ascii.xlsx", meta_setting("nyckel", "nyckel-åäö-€-\U0001d4ff"))
+
+
+@case("markup-in-cells.xlsx")
+def _markup(out: Path, cycle: Cycle) -> Path:
+    """Rich console markup in a status (quoted back in the finding) and in an analysis text."""
+    def change(workbook: Workbook) -> None:
+        setting("Indikatorer", 2, "Status", "[/]")(workbook)
+        setting("Mål", 2, "Analys", "[bold red]Klart[/] [link=file:///etc/passwd]se här[/link]")(workbook)
+    return edited(out, cycle, "markup-in-cells.xlsx", change)
+
+
 # --- Large cases: built at test time, not committed -------------------------------------------
 
 

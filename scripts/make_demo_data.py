@@ -39,6 +39,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from tasks.workbooks import pin_xlsx_timestamps, Rows, prefilled_rows, write_csv_folder, write_workbook  # noqa: E402
+from tertial.access import EXAMPLE_TOKEN_KEY  # noqa: E402
 from tertial.config import load_cycle, load_plan  # noqa: E402
 from tertial.cycle import Cycle  # noqa: E402
 from tertial.numbers import format_number, parse_quantity  # noqa: E402
@@ -917,13 +918,13 @@ def write_submissions(cycle: Cycle, folder: Path, sources: Sources) -> list[Path
     for spec in CONTRIBUTORS:
         rows = filled_rows(cycle, spec.id, sources)
         if spec.id == CSV_CONTRIBUTOR:
-            written.append(write_csv_folder(folder / spec.id, cycle, spec.id, rows))
+            written.append(write_csv_folder(folder / spec.id, cycle, spec.id, rows, EXAMPLE_TOKEN_KEY))
             continue
-        path = write_workbook(folder / f"{spec.id}.xlsx", cycle, spec.id, rows)
+        path = write_workbook(folder / f"{spec.id}.xlsx", cycle, spec.id, rows, token_key=EXAMPLE_TOKEN_KEY)
         pin_xlsx_timestamps(path, SUBMITTED_AT)
         written.append(path)
         if spec.id == "forskola":
-            fel = write_workbook(folder / FEL_FILE, cycle, spec.id, with_errors(rows))
+            fel = write_workbook(folder / FEL_FILE, cycle, spec.id, with_errors(rows), token_key=EXAMPLE_TOKEN_KEY)
             pin_xlsx_timestamps(fel, FEL_SUBMITTED_AT)
             written.append(fel)
     return written

@@ -37,6 +37,7 @@ from tasks.reading import read_submission  # noqa: E402
 from tasks.rendering import render_json  # noqa: E402
 from tasks.validation import validate_submission  # noqa: E402
 from tasks.workbooks import Rows, pin_xlsx_timestamps, prefilled_rows, write_csv_folder, write_workbook  # noqa: E402
+from tertial.access import EXAMPLE_TOKEN_KEY  # noqa: E402
 from tertial.config import load_cycle  # noqa: E402
 from tertial.cycle import Cycle  # noqa: E402
 from tertial.findings import Finding, Severity  # noqa: E402
@@ -876,9 +877,9 @@ def write_submissions(cycle: Cycle, folder: Path, data: Dataset) -> list[Path]:
     for spec in demo.CONTRIBUTORS:
         rows = filled_rows(cycle, spec.id, data)
         if spec.id == demo.CSV_CONTRIBUTOR:
-            written.append(write_csv_folder(folder / spec.id, cycle, spec.id, rows))
+            written.append(write_csv_folder(folder / spec.id, cycle, spec.id, rows, EXAMPLE_TOKEN_KEY))
             continue
-        path = write_workbook(folder / f"{spec.id}.xlsx", cycle, spec.id, rows)
+        path = write_workbook(folder / f"{spec.id}.xlsx", cycle, spec.id, rows, token_key=EXAMPLE_TOKEN_KEY)
         pin_xlsx_timestamps(path, data.kind.submitted_at)
         written.append(path)
     return written

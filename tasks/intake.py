@@ -14,7 +14,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks.reading import read_submission
-from tertial.access import token_key, verify_token
+from tertial.access import not_issued, require_token_key, token_matches, verify_token
 from tertial.archive import content_hash, verified_original
 from tertial.cycle import Cycle
 from tertial.errors import SubmissionError
@@ -120,17 +120,29 @@ def structure_finding(error: SubmissionError) -> Finding:
 
 
 @task(cache_policy=NO_CACHE)
-def read_archived(archived: Archived, cycle: Cycle) -> Read:
+def read_archived(archived: Archived, cycle: Cycle, workdir: Path) -> Read:
     """Read the archived copy (never the inbox file, which may change) and check its token.
 
+    The key is looked up here from the work folder, never passed in, so it is not stored with the run.
+    A file without its contributor's token is recorded as UNKNOWN_CONTRIBUTOR, never as whoever it names.
     An unreadable file is data here, not an exception, so the result crosses a process boundary intact.
     """
+    key = require_token_key(workdir)
     try:
         path = verified_original(Path(archived.archive_path), archived.sha256, archived.original_name, "ny inlämning")
         submission = read_submission.fn(path, cycle)
-        verify_token(token_key(), cycle.config.id, submission.contributor_id, submission.token, archived.original_name)
+        verify_token(key, cycle.config.id, submission.contributor_id, submission.token, archived.original_name)
     except SubmissionError as error:
         error.file = archived.original_name
-        return Read(error.contributor_id or UNKNOWN_CONTRIBUTOR, None, [structure_finding(error)])
+        return refusal(error, key, cycle.config.id)
     submission.file = archived.original_name
     return Read(submission.contributor_id, submission, [])
+
+
+def refusal(error: SubmissionError, key: bytes, cycle_id: str) -> Read:
+    """An unreadable file counts for the contributor it names only when it carries that contributor's token."""
+    claimed = error.contributor_id
+    if claimed and not token_matches(key, cycle_id, claimed, error.token):
+        return Read(UNKNOWN_CONTRIBUTOR, None, [structure_finding(not_issued(claimed, error.file))])
+    return Read(claimed or UNKNOWN_CONTRIBUTOR, None, [structure_finding(error)])
+

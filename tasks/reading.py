@@ -104,7 +104,7 @@ def _read(path: Path, cycle: Cycle) -> Submission:
         try:
             frames[key] = _frame(tables, sheet, path.name, folder)
         except SubmissionError as error:
-            error.contributor_id = contributor
+            error.contributor_id, error.token = contributor, meta.get("nyckel", "")
             raise
     return Submission(
         file=path.name, cycle_id=meta["cykel"], contributor_id=contributor,

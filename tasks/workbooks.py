@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from tertial.access import issue_token, token_key
+from tertial.access import issue_token, require_token_key
 from tertial.cycle import Cycle
 from tertial.numbers import NumberParseError, format_number, parse_quantity
 from tertial.economy import ADJUSTMENT_KINDS, REVENUE_COST_KINDS
@@ -104,7 +104,8 @@ def _plain(value: object) -> str:
     return "" if value is None else format_number(value).replace("\u00a0", " ")
 
 
-def meta_rows(cycle: Cycle, contributor_id: str) -> list[tuple[str, str]]:
+def meta_rows(cycle: Cycle, contributor_id: str, token_key: bytes | None = None) -> list[tuple[str, str]]:
+    """The hidden sheet's identity rows; with the installation's key, the token that proves them."""
     rows = [
         ("cykel", cycle.config.id),
         ("bidragsgivare", contributor_id),
@@ -112,8 +113,7 @@ def meta_rows(cycle: Cycle, contributor_id: str) -> list[tuple[str, str]]:
         ("rapport", cycle.config.kind.value),
         ("år", str(cycle.config.year)),
     ]
-    key = token_key()
-    return rows + [("nyckel", issue_token(key, cycle.config.id, contributor_id))] if key else rows
+    return rows + [("nyckel", issue_token(token_key, cycle.config.id, contributor_id))] if token_key else rows
 
 
 def _sheets_in(rows: Rows, cycle: Cycle) -> list[tuple[str, Sheet]]:
@@ -121,8 +121,9 @@ def _sheets_in(rows: Rows, cycle: Cycle) -> list[tuple[str, Sheet]]:
     return [(key, sheet) for key, sheet in sheets.items() if key not in ECONOMY_SHEETS or key in rows]
 
 
-def write_workbook(path: Path, cycle: Cycle, contributor_id: str, rows: Rows, handout: Handout | None = None) -> Path:
-    """Write the canonical workbook; with `handout`, also instructions, locks and drop-down lists."""
+def write_workbook(path: Path, cycle: Cycle, contributor_id: str, rows: Rows, handout: Handout | None = None,
+                   token_key: bytes | None = None) -> Path:
+    """Write the canonical workbook; with `handout`, also instructions, locks and drop-down lists; with `token_key`, its token."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     if handout:
@@ -133,7 +134,7 @@ def write_workbook(path: Path, cycle: Cycle, contributor_id: str, rows: Rows, ha
         if handout:
             _protect(ws, key, sheet, rows.get(key, []), cycle)
     meta = workbook.create_sheet(META_SHEET)
-    for pair in meta_rows(cycle, contributor_id):
+    for pair in meta_rows(cycle, contributor_id, token_key):
         meta.append(list(pair))
     meta.sheet_state = "hidden"
     if handout:
@@ -260,8 +261,8 @@ def pin_ooxml_times(package: bytes, moment: dt.datetime) -> bytes:
     return buffer.getvalue()
 
 
-def write_csv_folder(folder: Path, cycle: Cycle, contributor_id: str, rows: Rows) -> Path:
-    """The same content as CSV files (semicolon-separated, UTF-8), one per sheet."""
+def write_csv_folder(folder: Path, cycle: Cycle, contributor_id: str, rows: Rows, token_key: bytes | None = None) -> Path:
+    """The same content as CSV files (semicolon-separated, UTF-8), one per sheet; with `token_key`, its token."""
     folder.mkdir(parents=True, exist_ok=True)
     for key, sheet in _sheets_in(rows, cycle):
         with (folder / f"{sheet.key}.csv").open("w", encoding="utf-8", newline="") as handle:
@@ -270,7 +271,7 @@ def write_csv_folder(folder: Path, cycle: Cycle, contributor_id: str, rows: Rows
             for row in rows.get(key, []):
                 writer.writerow([csv_safe(row.get(c.key)) for c in sheet.columns])
     with (folder / f"{META_SHEET}.csv").open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, delimiter=";").writerows(meta_rows(cycle, contributor_id))
+        csv.writer(handle, delimiter=";").writerows(meta_rows(cycle, contributor_id, token_key))
     return folder
 
 
@@ -295,8 +296,9 @@ def _is_number(text: str) -> bool:
 
 
 @task(cache_policy=NO_CACHE)
-def write_handout(cycle: Cycle, contributor_id: str, rows: Rows, out_dir: Path) -> Path:
-    """The pre-filled workbook for one contributor."""
+def write_handout(cycle: Cycle, contributor_id: str, rows: Rows, out_dir: Path, workdir: Path) -> Path:
+    """The pre-filled workbook for one contributor, with its token under the key in `workdir` (looked up here, so never a run parameter)."""
     stamp = dt.datetime.combine(cycle.config.period_end, dt.time())
     handout = Handout(deadline=cycle.deadline(contributor_id), stamp=stamp)
-    return write_workbook(out_dir / f"{cycle.config.id}-{contributor_id}.xlsx", cycle, contributor_id, rows, handout)
+    return write_workbook(out_dir / f"{cycle.config.id}-{contributor_id}.xlsx", cycle, contributor_id, rows, handout,
+                          require_token_key(workdir))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import stat
 from pathlib import Path
 from typing import TypeVar
 
@@ -14,6 +15,7 @@ from tertial.errors import ConfigError
 from tertial.plan import Plan
 
 Model = TypeVar("Model", bound=BaseModel)
+MAX_CONFIG_BYTES = 20_000_000  # a city's largest plan is well under 1 MB
 
 _MESSAGES = {
     "missing": "värde saknas",
@@ -84,13 +86,32 @@ def _key_path(loc: tuple, data: object) -> str:
     return "".join(parts)
 
 
-def read_yaml(path: Path) -> object:
+def unreadable(path: Path) -> str | None:
+    """Why a file named in the configuration cannot be read safely (a device, a pipe, a huge file), or None."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        status = Path(path).stat()
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(status.st_mode):
+        return "är inte en vanlig fil"
+    if status.st_size > MAX_CONFIG_BYTES:
+        return f"är för stor ({status.st_size // 1_000_000} MB; högst {MAX_CONFIG_BYTES // 1_000_000} MB)"
+    return None
+
+
+def read_yaml(path: Path) -> object:
+    problem = unreadable(path)
+    if problem:
+        raise ConfigError(path, [f"filen {problem}; ange en YAML-fil"])
+    try:
+        with Path(path).open("rb") as handle:
+            text = handle.read(MAX_CONFIG_BYTES + 1).decode("utf-8")  # bounded: the file may grow after the check
     except FileNotFoundError as exc:
         raise ConfigError(path, ["filen finns inte"]) from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(path, ["filen är inte UTF-8-kodad text"]) from exc
+    if len(text.encode("utf-8")) > MAX_CONFIG_BYTES:
+        raise ConfigError(path, [f"filen är för stor (högst {MAX_CONFIG_BYTES // 1_000_000} MB)"])
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader with one constructor replaced
     except _NoSuchDate as exc:
@@ -153,10 +174,20 @@ def load_plan(path: Path) -> Plan:
     return load_model(path, Plan)
 
 
+def _check_named_files(path: Path, config: CycleConfig) -> None:
+    """The files the cycle names are read whole, so a device or a huge file is refused by its key first."""
+    named = {"plan": config.plan, "t2_report": config.t2_report}
+    problems = [f"{key}: '{value}' {problem}; ange sökvägen till en fil"
+                for key, value in named.items() if value is not None and (problem := unreadable(path.parent / value))]
+    if problems:
+        raise ConfigError(path, problems)
+
+
 def load_cycle(path: Path) -> Cycle:
     """Load a cycle file and its plan, and check that every item has exactly one owner."""
     path = Path(path).resolve()
     config = load_model(path, CycleConfig)
+    _check_named_files(path, config)
     plan = load_plan(path.parent / config.plan)
     problems = []
     if plan.year != config.year:

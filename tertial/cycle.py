@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from tertial.deadlines import previous_working_day, working_days_before
 from tertial.plan import ITEM_ID, Plan, Strict
@@ -18,11 +19,23 @@ from tertial.vocabulary import ReportKind, report_title
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
+def _one_line(value: object) -> object:
+    """Names, addresses and the avdelning go into mail headers, where a CR/LF would start a header of its own."""
+    if isinstance(value, str) and any(unicodedata.category(c) == "Cc" for c in value):
+        raise ValueError("innehåller ett styrtecken (radbrytning, tabb eller liknande); värdet hamnar i e-post "
+                         "och ska vara en enda rad text")
+    return value
+
+
+OneLine = Annotated[str, BeforeValidator(_one_line)]
+OptionalOneLine = Annotated[str | None, BeforeValidator(_one_line)]
+
+
 class Person(Strict):
-    name: str = Field(min_length=1)
-    title: str = ""
-    phone: str = ""
-    email: str | None = Field(None, pattern=EMAIL)
+    name: OneLine = Field(min_length=1)
+    title: OneLine = ""
+    phone: OneLine = ""
+    email: OptionalOneLine = Field(None, pattern=EMAIL)
 
 
 class Ownership(Strict):
@@ -37,12 +50,12 @@ class Ownership(Strict):
 
 class Contributor(Strict):
     id: str = Field(pattern=ITEM_ID, description="Short stable id, used in file names and the ledger.")
-    avdelning: str = Field(min_length=1, description="The avdelning or enhet, as named in the report.")
-    responsible: str = Field(min_length=1, description="Who answers for the submission.")
-    email: str = Field(pattern=EMAIL)
-    deputy: str | None = None
-    deputy_email: str | None = Field(None, pattern=EMAIL)
-    chief_email: str | None = Field(None, pattern=EMAIL, description="Avdelningschef, for escalation.")
+    avdelning: OneLine = Field(min_length=1, description="The avdelning or enhet, as named in the report.")
+    responsible: OneLine = Field(min_length=1, description="Who answers for the submission.")
+    email: OneLine = Field(pattern=EMAIL)
+    deputy: OptionalOneLine = None
+    deputy_email: OptionalOneLine = Field(None, pattern=EMAIL)
+    chief_email: OptionalOneLine = Field(None, pattern=EMAIL, description="Avdelningschef, for escalation.")
     deadline: dt.date | None = Field(None, description="Overrides the cycle's default deadline.")
     deadline_working_days_before_attest: int | None = Field(
         None, ge=0, description="Deadline as Swedish working days before the attest date; an explicit deadline wins.")
@@ -57,7 +70,7 @@ class Decision(Strict):
 
 class CycleConfig(Strict):
     id: str = Field(pattern=ITEM_ID, description="Cycle id, e.g. 'eav-t1-2024'.")
-    namnd: str = Field(min_length=1)
+    namnd: OneLine = Field(min_length=1)
     kind: ReportKind
     year: int = Field(ge=2000, le=2100)
     plan: Path = Field(description="The plan file, relative to this file.")
@@ -73,7 +86,7 @@ class CycleConfig(Strict):
         2, ge=1, description="Escalate to the chief and the controller once this many working days late.")
     handlaggare: Person
     signer: Person
-    prepared_by: str = Field(min_length=1, description="Avdelning that prepared the ärende.")
+    prepared_by: OneLine = Field(min_length=1, description="Avdelning that prepared the ärende.")
     attesters: list[Person] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
     attachments: list[str] = Field(default_factory=list, description="Bilagor in order: Bilaga 1, Bilaga 2 …")

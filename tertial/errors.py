@@ -35,6 +35,7 @@ class SubmissionError(TertialError):
     column: str | None = None
     rule_id: str = "structure"
     contributor_id: str | None = None
+    token: str = field(default="", repr=False)  # the claimed contributor's token, to tell whether the claim holds
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

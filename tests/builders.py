@@ -9,6 +9,7 @@ from tasks.assembly import Accepted
 from tasks.intake import content_hash
 from tasks.reading import read_submission
 from tasks.workbooks import Rows, prefilled_rows, write_csv_folder, write_workbook
+from tertial.access import EXAMPLE_TOKEN_KEY
 from tertial.cycle import Cycle
 from tertial.ledger import ACCEPTED, Version
 
@@ -118,20 +119,22 @@ def filled_rows(cycle: Cycle, contributor: str) -> Rows:
     return rows
 
 
-def write_filled(folder: Path, cycle: Cycle, contributor: str, rows: Rows | None = None, name: str | None = None) -> Path:
+def write_filled(folder: Path, cycle: Cycle, contributor: str, rows: Rows | None = None, name: str | None = None,
+                 token_key: bytes | None = EXAMPLE_TOKEN_KEY) -> Path:
+    """A filled workbook with its token under the tests' key (conftest sets it as the installation's key)."""
     rows = rows if rows is not None else filled_rows(cycle, contributor)
-    return write_workbook(folder / (name or f"{contributor}.xlsx"), cycle, contributor, rows)
+    return write_workbook(folder / (name or f"{contributor}.xlsx"), cycle, contributor, rows, token_key=token_key)
 
 
 def write_filled_csv(folder: Path, cycle: Cycle, contributor: str) -> Path:
-    return write_csv_folder(folder / contributor, cycle, contributor, filled_rows(cycle, contributor))
+    return write_csv_folder(folder / contributor, cycle, contributor, filled_rows(cycle, contributor), EXAMPLE_TOKEN_KEY)
 
 
 def accepted_versions(cycle: Cycle, inbox: Path) -> dict[str, Accepted]:
     """Each contributor's filled submission as an accepted version 1, as the ledger would record it."""
     accepted = {}
     for contributor in cycle.config.contributors:
-        path = write_filled(inbox, cycle, contributor.id)
+        path = write_filled(inbox, cycle, contributor.id, token_key=None)  # never taken in: no token, the golden files' bytes
         version = Version(id=1, cycle_id=cycle.config.id, contributor_id=contributor.id, number=1,
                           sha256=content_hash(path), original_name=path.name, archive_path=str(path),
                           received_at=dt.datetime(2025, 5, 2, tzinfo=dt.UTC), status=ACCEPTED, errors=0, warnings=0)

@@ -10,8 +10,13 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 import pytest  # noqa: E402
 
+from tertial.access import EXAMPLE_TOKEN_KEY, TOKEN_KEY_ENV  # noqa: E402
 from tertial.config import load_cycle  # noqa: E402
 from tertial.cycle import Cycle  # noqa: E402
+
+# The installation's key for every test (and every `tertial` the tests start): the tests' submissions carry
+# tokens under the published example key, as the examples' do. Set, not defaulted, so a developer's own key cannot leak in.
+os.environ[TOKEN_KEY_ENV] = EXAMPLE_TOKEN_KEY.decode("ascii")
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini" / "cycle.yaml"

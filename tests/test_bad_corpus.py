@@ -8,6 +8,7 @@ column) or read and then judged by validate_submission (findings at the cell), o
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from scripts.make_bad_corpus import (
     CASES, generate, write_huge_csv_field, write_huge_text, write_many_rows, write_ratio_bomb, write_zip_bomb,
 )
 from tasks.checks import prepare
+from tasks.intake import UNKNOWN_CONTRIBUTOR, Archived, content_hash, read_archived
 from tasks.reading import MAX_CELL_CHARS, MAX_ROWS, read_submission
 from tasks.validation import validate_submission
 from tertial.cycle import Cycle
@@ -63,7 +65,14 @@ class Accepted:
     check: Callable[[Submission, Cycle], None] | None = None
 
 
-Outcome = Refused | Accepted | tuple[Finds, ...]
+@dataclass(frozen=True)
+class NotIssued:
+    """Read fine, but intake finds no token of the contributor it names: refused and recorded as 'okand'."""
+
+    claimed: str
+
+
+Outcome = Refused | Accepted | NotIssued | tuple[Finds, ...]
 
 
 def _only_canonical_sheets(submission: Submission, cycle: Cycle) -> None:
@@ -184,6 +193,11 @@ EXPECTED: dict[str, Outcome] = {
     "csv-missing-file": Refused("filen 'aktiviteter.csv' saknas i mappen", "Aktiviteter", contributor="barn"),
     "csv-windows-1252": Accepted("barn", _statuses_in_swedish),
     "csv-utf-16": Accepted("barn", _statuses_in_swedish),
+    # Identity and terminal safety (issue #12)
+    "claims-another-contributor.xlsx": NotIssued("aldre"),
+    "token-missing.xlsx": NotIssued("aldre"),
+    "token-non-ascii.xlsx": NotIssued("barn"),
+    "markup-in-cells.xlsx": (Finds("indicator_status_unknown", "Statusen '[/]' finns inte", "Indikatorer", 2, "Status"),),
 }
 
 KNOWN_GAPS: dict[str, str] = {}
@@ -215,6 +229,9 @@ def expect_outcome(path: Path, outcome: Outcome, cycle: Cycle) -> None:
     if isinstance(outcome, Refused):
         _expect_refused(path, outcome, cycle)
         return
+    if isinstance(outcome, NotIssued):
+        _expect_not_issued(path, outcome, cycle)
+        return
     submission = read_submission.fn(path, cycle)  # must not raise
     findings = validate_submission.fn(submission, cycle)
     if isinstance(outcome, Accepted):
@@ -224,6 +241,16 @@ def expect_outcome(path: Path, outcome: Outcome, cycle: Cycle) -> None:
             outcome.check(submission, cycle)
         return
     _expect_findings(findings, outcome, path.name)
+
+
+def _expect_not_issued(path: Path, expected: NotIssued, cycle: Cycle) -> None:
+    """Through intake's own read (the key is the tests' installation key, from conftest)."""
+    archived = Archived(content_hash(path), path.name, str(path), str(path), dt.datetime(2025, 5, 2, tzinfo=dt.UTC))
+    read = read_archived.fn(archived, cycle, path.parent)
+    [finding] = read.findings
+    assert (read.contributor_id, read.submission) == (UNKNOWN_CONTRIBUTOR, None)
+    assert f"arbetsboken är inte utfärdad till bidragsgivaren '{expected.claimed}'" in finding.message
+    assert (finding.file, finding.sheet, finding.column, finding.rule_id) == (path.name, "_tertial", "nyckel", "structure")
 
 
 def _expect_refused(path: Path, expected: Refused, cycle: Cycle) -> None:

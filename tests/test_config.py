@@ -1,11 +1,14 @@
 """Configuration: plan and cycle load, and every mistake is named in Swedish with its key path."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tertial.config import load_cycle, load_plan
+from tertial.config import MAX_CONFIG_BYTES, load_cycle, load_plan
 from tertial.errors import ConfigError
 from tertial.vocabulary import Level, ReportKind
 
@@ -131,3 +134,58 @@ def test_missing_plan_file_is_named(tmp_path):
 def test_plan_loads_on_its_own():
     plan = load_plan(MINI_DIR / "plan.yaml")
     assert [g.number for g in plan.children("1")] == ["1.1", "1.2"]
+
+
+# --- Values that reach mail headers, and files that are not files (issue #12) ----------------
+
+CONTROL = "innehåller ett styrtecken (radbrytning, tabb eller liknande); värdet hamnar i e-post"
+
+
+@pytest.mark.parametrize(
+    "change, key, found",
+    [
+        (lambda c: c["contributors"][2].update(avdelning="Äldre\r\nBcc: alla@example.se"), "contributors[2] (id aldre).avdelning",
+         "'Äldre\\r\\nBcc: alla@example.se'"),
+        (lambda c: c["contributors"][1].update(email="alex@example.se\nBcc: x@y.se"), "contributors[1] (id barn).email", None),
+        (lambda c: c["contributors"][1].update(deputy_email="a@b.se\x00"), "contributors[1] (id barn).deputy_email", None),
+        (lambda c: c["contributors"][0].update(responsible="Kim\x1b[2J"), "contributors[0] (id stab).responsible", None),
+        (lambda c: c["handlaggare"].update(name="Kim\tController"), "handlaggare.name", None),
+        (lambda c: c.update(namnd="Testdals\x7fsocialnämnd"), "namnd", None),
+    ],
+)
+def test_control_characters_in_mail_values_name_file_and_key(tmp_path, change, key, found):
+    message = _problems(_write_variant(tmp_path, lambda c, p: change(c)))
+    assert "Fel i konfigurationsfilen cycle.yaml" in message
+    assert f"{key}: {CONTROL}" in message
+    assert found is None or f"(fann {found})" in message
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "fifo"])
+def test_a_plan_that_is_not_a_file_is_refused_by_its_key(tmp_path, target):
+    if target == "fifo":
+        os.mkfifo(tmp_path / "fifo")  # opening it would wait for a writer forever
+    message = _problems(_write_variant(tmp_path, lambda c, p: c.update(plan=target)))
+    assert f"plan: '{target}' är inte en vanlig fil; ange sökvägen till en fil" in message
+
+
+def test_a_huge_plan_is_refused_before_it_is_read(tmp_path):
+    path = _write_variant(tmp_path, lambda c, p: c.update(plan="stor.yaml"))
+    with (tmp_path / "stor.yaml").open("wb") as handle:
+        handle.truncate(MAX_CONFIG_BYTES + 1)  # sparse: large to stat, nothing on disk
+    assert "plan: 'stor.yaml' är för stor (20 MB; högst 20 MB)" in _problems(path)
+
+
+def test_check_config_names_the_problem_in_swedish_without_a_traceback(tmp_path):
+    path = _write_variant(tmp_path, lambda c, p: c["contributors"][2].update(avdelning="Äldre\r\nBcc: alla@example.se"))
+    done = subprocess.run([str(Path(sys.executable).parent / "tertial"), "check-config", "--cycle", str(path)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines() == [
+        "Fel i konfigurationsfilen cycle.yaml:",
+        f"  - contributors[2] (id aldre).avdelning: {CONTROL} och ska vara en enda rad text "
+        "(fann 'Äldre\\r\\nBcc: alla@example.se')",
+    ]
+    zero = subprocess.run([str(Path(sys.executable).parent / "tertial"), "check-config", "--cycle", "/dev/zero"],
+                          capture_output=True, text=True, timeout=120)
+    assert zero.returncode == 2 and zero.stderr.splitlines() == [
+        "Fel i konfigurationsfilen zero:", "  - filen är inte en vanlig fil; ange en YAML-fil"]

@@ -272,13 +272,13 @@ def test_handout_has_open_rows_and_a_typ_list_for_the_economy_owner_only(mini, t
     cycle = load_cycle(mini / "cycle.yaml")
     from tasks.workbooks import OPEN_ROWS, prefilled_rows
 
-    stab = load_workbook(write_handout.fn(cycle, "stab", prefilled_rows(cycle, "stab"), tmp_path))
+    stab = load_workbook(write_handout.fn(cycle, "stab", prefilled_rows(cycle, "stab"), tmp_path, tmp_path))
     assert {"Resultatenheter", "Omslutningsförändringar", "Budgetjusteringar"} <= set(stab.sheetnames)
     sheet = stab["Budgetjusteringar"]
     assert [c.value for c in sheet[1]] == ["Rubrik", "Typ", "Belopp (mnkr)", "Motivering"]
     assert sheet.protection.sheet and not sheet.cell(OPEN_ROWS + 1, 1).protection.locked
     assert [v.formula1 for v in sheet.data_validations.dataValidation] == ['"drift,investering"']
-    barn = load_workbook(write_handout.fn(cycle, "barn", prefilled_rows(cycle, "barn"), tmp_path))
+    barn = load_workbook(write_handout.fn(cycle, "barn", prefilled_rows(cycle, "barn"), tmp_path, tmp_path))
     assert "Resultatenheter" not in barn.sheetnames
 
 

@@ -25,7 +25,7 @@ def soffice():
 
 def test_handout_converts_to_pdf_in_libreoffice(soffice, mini_cycle, tmp_path):
     rows = handout_rows.fn(mini_cycle, "stab", None, {})
-    workbook = write_handout.fn(mini_cycle, "stab", rows, tmp_path)
+    workbook = write_handout.fn(mini_cycle, "stab", rows, tmp_path, tmp_path)
     done = subprocess.run(
         [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--convert-to", "pdf",
          "--outdir", str(tmp_path), str(workbook)],

@@ -186,12 +186,12 @@ def test_the_sheet_is_vb_only_and_read_from_csv(mini, tmp_path):
 
 def test_handout_has_the_sheet_with_a_typ_list(mini, tmp_path):
     cycle = load_cycle(mini / "vb.yaml")
-    workbook = load_workbook(write_handout.fn(cycle, "stab", prefilled_rows(cycle, "stab"), tmp_path))
+    workbook = load_workbook(write_handout.fn(cycle, "stab", prefilled_rows(cycle, "stab"), tmp_path, tmp_path))
     sheet = workbook["Intäkter och kostnader"]
     assert [c.value for c in sheet[1]] == ["Post", "Typ", "Utfall 2024 (mnkr)", "Utfall 2025 (mnkr)", "Kommentar"]
     assert [v.formula1 for v in sheet.data_validations.dataValidation] == ['"intäkt,kostnad"']
     assert not sheet.cell(2, 1).protection.locked
-    assert "Intäkter och kostnader" not in load_workbook(write_handout.fn(cycle, "barn", prefilled_rows(cycle, "barn"), tmp_path)).sheetnames
+    assert "Intäkter och kostnader" not in load_workbook(write_handout.fn(cycle, "barn", prefilled_rows(cycle, "barn"), tmp_path, tmp_path)).sheetnames
 
 
 def test_handout_carries_last_years_posts_and_outcomes(mini, tmp_path):
@@ -206,7 +206,7 @@ def test_handout_carries_last_years_posts_and_outcomes(mini, tmp_path):
         ("Taxor och avgifter", "intäkt", "-47,0", ""), ("Bidrag", "intäkt", "-118,5", ""),
         ("Personalkostnader", "kostnad", "851,0", ""), ("Lokalkostnader", "kostnad", "114,8", ""),
         ("Köp av verksamhet", "kostnad", "398,5", "")]
-    sheet = load_workbook(write_handout.fn(cycle, "stab", {**prefilled_rows(cycle, "stab"), "revenue_costs": rows}, tmp_path))["Intäkter och kostnader"]
+    sheet = load_workbook(write_handout.fn(cycle, "stab", {**prefilled_rows(cycle, "stab"), "revenue_costs": rows}, tmp_path, tmp_path))["Intäkter och kostnader"]
     assert [c.value for c in sheet[4]][:3] == ["Personalkostnader", "kostnad", "851,0"]
     same_year = last_year.model_copy(update={"year": 2025})  # a report of the same year has nothing to carry over
     assert handout_rows.fn(cycle, "stab", same_year, {})["revenue_costs"] == prefilled_rows(cycle, "stab")["revenue_costs"]

@@ -19,7 +19,7 @@ from scripts.make_bad_corpus import write_zip_bomb
 from tasks.intake import content_hash
 from tests.builders import write_filled, write_filled_csv
 from tests.conftest import MINI
-from tests.test_bad_corpus import BAD, EXPECTED, Finds, Refused
+from tests.test_bad_corpus import BAD, EXPECTED, Finds, NotIssued, Refused
 from tertial.ledger import ACCEPTED, REJECTED, Ledger
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
@@ -28,8 +28,10 @@ BAD_FILES = [
     "text-instead-of-workbook.xlsx", "pdf-export.xlsx", "empty.xlsx", "truncated.xlsx", "corrupt-entry.xlsx",
     "encrypted.xlsx", "old-format.xls", "macros.xlsm", "xml-entity-bomb.xlsx",
     "merged-input-cells.xlsx", "lookalike-status.xlsx", "formula-in-outcome.xlsx", "csv-no-meta",
+    "claims-another-contributor.xlsx", "token-missing.xlsx", "token-non-ascii.xlsx", "markup-in-cells.xlsx",
 ]
-KNOWN_SENDER = {"merged-input-cells.xlsx", "lookalike-status.xlsx", "formula-in-outcome.xlsx"}  # _tertial readable: barn
+KNOWN_SENDER = {"merged-input-cells.xlsx", "lookalike-status.xlsx", "formula-in-outcome.xlsx",  # _tertial readable: barn
+                "markup-in-cells.xlsx"}
 VALID = {"stab.xlsx": "stab", "aldre": "aldre"}
 
 
@@ -53,6 +55,8 @@ def _expected_text(name: str) -> tuple[str, str]:
     outcome = EXPECTED[name]
     if isinstance(outcome, Refused):
         return "structure", outcome.text
+    if isinstance(outcome, NotIssued):
+        return "structure", f"inte utfärdad till bidragsgivaren '{outcome.claimed}'"
     first: Finds = outcome[0]
     return first.rule, first.text
 
@@ -76,6 +80,10 @@ def test_bad_files_are_archived_rejected_and_never_block_the_valid_ones(inbox, t
     assert sorted(outcomes["lookalike-status.xlsx"].feedback) == ["html", "text", "xlsx"]
     assert "kyrilliska bokstaven" in outcomes["lookalike-status.xlsx"].feedback["text"].read_text(encoding="utf-8")
     assert outcomes["encrypted.xlsx"].feedback == {}
+    # Files claiming äldre without äldre's token are not äldre's: only äldre's own CSV folder is in its history.
+    assert outcomes["claims-another-contributor.xlsx"].feedback == {}
+    versions = Ledger(default_ledger_url(workdir)).versions(outcomes["aldre"].version.cycle_id, "aldre")
+    assert [v.original_name for v in versions] == ["aldre"]
     _second_run_records_nothing_new(outcomes, inbox, workdir)
 
 

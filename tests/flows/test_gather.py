@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
 @pytest.fixture(scope="module")
 def handed(tmp_path_factory, prefect_harness):
     out = tmp_path_factory.mktemp("utskick")
-    items = open_reporting_cycle(cycle_path=MINI, out_dir=out, kolada=DATA / "kolada-mini.json")
+    items = open_reporting_cycle(cycle_path=MINI, out_dir=out, workdir=out, kolada=DATA / "kolada-mini.json")
     return {item.contributor_id: item for item in items}
 
 
@@ -80,7 +80,7 @@ def test_calendars_parse_with_the_right_dates(handed, mini_cycle):
 
 
 def test_opening_twice_gives_identical_files(handed, tmp_path):
-    again = open_reporting_cycle(cycle_path=MINI, out_dir=tmp_path, kolada=DATA / "kolada-mini.json")
+    again = open_reporting_cycle(cycle_path=MINI, out_dir=tmp_path, workdir=tmp_path, kolada=DATA / "kolada-mini.json")
     for item in again:
         assert item.workbook.read_bytes() == handed[item.contributor_id].workbook.read_bytes()
         assert item.calendar.read_bytes() == handed[item.contributor_id].calendar.read_bytes()
@@ -150,7 +150,7 @@ def test_previous_report_texts_are_the_starting_point(mini_cycle, tmp_path):
     write_filled(inbox, mini_cycle, "barn", rows)
     write_filled(inbox, mini_cycle, "stab")
     previous = run_cycle(cycle_path=MINI, inbox=inbox, workdir=tmp_path / "t1").files["json"]
-    items = {i.contributor_id: i for i in open_reporting_cycle(cycle_path=MINI, out_dir=tmp_path / "ut", previous_report=previous)}
+    items = {i.contributor_id: i for i in open_reporting_cycle(cycle_path=MINI, out_dir=tmp_path / "ut", workdir=tmp_path / "t1", previous_report=previous)}
     goals = openpyxl.load_workbook(items["barn"].workbook)["Mål"]
     assert goals["D2"].value == "Förra tertialens analys av mål 1.1."
     assert goals["F3"].value == "- Tidigare insatser\n- Färre placeringar"
