@@ -55,7 +55,7 @@ def _shown(value: object) -> str:
     """A found value as the user wrote it in YAML, not as Python prints it."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    return f"'{value}'" if isinstance(value, str) else str(value)
+    return repr(value) if isinstance(value, str) else str(value)  # repr: a control character stays visible
 
 
 def _message(item: dict) -> str:
