@@ -184,6 +184,13 @@ EXPECTED: dict[str, Outcome] = {
     "csv-missing-file": Refused("filen 'aktiviteter.csv' saknas i mappen", "Aktiviteter", contributor="barn"),
     "csv-windows-1252": Accepted("barn", _statuses_in_swedish),
     "csv-utf-16": Accepted("barn", _statuses_in_swedish),
+    # Active content (issue #12): refused, or read as plain values; tests/flows/test_inert_outputs.py scans what Tertial writes
+    "array-formula-hyperlink.xlsx": (Finds("formula", "Cellen innehåller en formel", "Mål", 2, "Analys"),),
+    "cell-hyperlinks.xlsx": Accepted("barn"),  # links are not content; no output carries them
+    "defined-name-dde.xlsx": Accepted("barn"),
+    "xlm-macro-sheet.xlsx": Refused("arbetsboken innehåller Excel 4.0-makron (makrobladet 'xl/macrosheets/sheet1.xml'). Makron tas inte emot"),
+    "auto-open-name.xlsx": Refused("Excel 4.0-makron (namnet 'Auto_Open', som startar makron när arbetsboken öppnas)"),
+    "dtd-in-renamed-part.xlsx": Refused("otillåten XML (en DTD i delen 'xl/tekst.dat')"),
 }
 
 KNOWN_GAPS: dict[str, str] = {}
