@@ -175,6 +175,10 @@ def collect(
         state = "ny version" if outcome.new else "redan mottagen"
         console.print(f"{outcome.file}: {version.contributor_id} version {version.number}, {version.status} "
                       f"({version.errors} fel, {version.warnings} varningar), {state}")
+    from tasks.intake import inbox_links
+
+    for line in inbox_links(inbox):  # links are never taken in, so they have no outcome of their own
+        console.print(line, markup=False)
 
 
 def _ledger(workdir: Path, url: str | None):

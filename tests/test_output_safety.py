@@ -108,3 +108,45 @@ def test_script_text_is_plain_text_in_pdf_and_word(mini_cycle, tmp_path):
     assert "<script>alert('x')</script>" in pdf  # printed as the text it is, not run or dropped
     cells = [c.text for t in Document(io.BytesIO(document_bytes(report))).tables for r in t.rows for c in r.cells]
     assert "Analys: <script>alert('x')</script>" in cells
+
+
+@pytest.mark.parametrize("name", ["array-formula-hyperlink.xlsx", "cell-hyperlinks.xlsx", "defined-name-dde.xlsx"])
+def test_the_annotated_copy_of_a_hostile_workbook_is_inert(name, tmp_path, mini_cycle):
+    """Array formulas, cell links (javascript:, file:// UNC) and DDE names stay behind; the contributor's text stays."""
+    import datetime as dt
+
+    from scripts.make_bad_corpus import HOSTILE_LINK
+    from tasks.annotate import annotated_workbook
+    from tests.active_content import scan_xlsx
+    from tests.test_bad_corpus import BAD
+
+    out = annotated_workbook(BAD / name, [], tmp_path / "ut.xlsx", dt.datetime(2025, 5, 2))
+    scan_xlsx(name, out.read_bytes())
+    analysis = openpyxl.load_workbook(out)["Mål"]["D2"]
+    assert (analysis.data_type, analysis.hyperlink) == ("s", None)
+    assert analysis.value == (HOSTILE_LINK if name.startswith("array") else openpyxl.load_workbook(BAD / name)["Mål"]["D2"].value)
+
+
+@pytest.mark.parametrize("name", ["xlm-macro-sheet.xlsx", "auto-open-name.xlsx", "dtd-in-renamed-part.xlsx", "xml-entity-bomb.xlsx"])
+def test_a_workbook_the_reader_refuses_is_never_opened_for_annotation(name, tmp_path):
+    import datetime as dt
+
+    from tasks.annotate import annotated_workbook
+    from tests.test_bad_corpus import BAD
+
+    assert annotated_workbook(BAD / name, [], tmp_path / "ut.xlsx", dt.datetime(2025, 5, 2)) is None
+    assert not (tmp_path / "ut.xlsx").exists()
+
+
+def test_a_handout_pre_filled_with_formula_text_is_inert(tmp_path, mini_cycle):
+    """Last report's texts pre-fill the handout; one that looks like a formula is written as text."""
+    import datetime as dt
+
+    from tasks.workbooks import Handout, write_workbook
+    from tests.active_content import scan_xlsx
+
+    rows = filled_rows(mini_cycle, "barn")
+    rows["goals"][0]["analysis"] = HOSTILE
+    path = write_workbook(tmp_path / "barn.xlsx", mini_cycle, "barn", rows, Handout(dt.date(2025, 5, 7), dt.datetime(2025, 5, 2)))
+    scan_xlsx(path.name, path.read_bytes())
+    assert openpyxl.load_workbook(path)["Mål"]["D2"].value == HOSTILE
