@@ -37,10 +37,9 @@ def inert_copy(source: Workbook) -> Workbook:
 def formulas_as_text(workbook: Workbook) -> None:
     """Every cell openpyxl would write as a formula ('=…' typed as text included) becomes its text."""
     for ws in workbook.worksheets:
-        for line in ws.iter_rows():
-            for cell in line:
-                if cell.data_type == "f":
-                    _set_value(cell, cell.value)
+        for cell in ws._cells.values():  # the cells that exist; iter_rows() would create every empty one in the box
+            if cell.data_type == "f":
+                _set_value(cell, cell.value)
 
 
 def _copy_sheet(source: Worksheet, target: Worksheet) -> None:

@@ -146,7 +146,7 @@ def _copy_limited(source: Path, target: Path) -> int:
     size); a 2 GiB file is never copied in full. Returns the size of the whole original in bytes.
     """
     budget = MAX_FILE_BYTES + 1
-    if not source.is_dir():
+    if source.is_symlink() or not source.is_dir():  # a link, even to a folder, fails to open in _copy_file
         return _copy_file(source, target, budget)
     size = 0
     target.mkdir()

@@ -84,3 +84,10 @@ def test_a_link_inside_a_csv_folder_is_neither_archived_nor_hashed(linked_inbox,
 def test_a_link_is_never_opened_for_hashing(linked_inbox):
     with pytest.raises(OSError):
         content_hash(linked_inbox / "losenord.xlsx")
+
+
+@pytest.mark.parametrize("name", ["losenord.xlsx", "mapp"])
+def test_a_link_handed_to_the_archive_directly_is_refused_not_followed(linked_inbox, tmp_path, name):
+    with pytest.raises(OSError):
+        archive_original.fn(linked_inbox / name, tmp_path / "arkiv", RECEIVED)
+    assert not [p for p in (tmp_path / "arkiv").rglob("*") if p.is_file()]

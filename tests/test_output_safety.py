@@ -150,3 +150,38 @@ def test_a_handout_pre_filled_with_formula_text_is_inert(tmp_path, mini_cycle):
     path = write_workbook(tmp_path / "barn.xlsx", mini_cycle, "barn", rows, Handout(dt.date(2025, 5, 7), dt.datetime(2025, 5, 2)))
     scan_xlsx(path.name, path.read_bytes())
     assert openpyxl.load_workbook(path)["Mål"]["D2"].value == HOSTILE
+
+
+def test_every_kind_of_formula_and_validation_formula_is_left_behind(tmp_path):
+    """Data-table and shared formulas (which the corpus does not build) and drop-downs that compute their list."""
+    import datetime as dt
+    import zipfile
+
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.formula import DataTableFormula
+
+    from tasks.annotate import annotated_workbook
+    from tests.active_content import scan_xlsx
+
+    source = openpyxl.Workbook()
+    ws = source.active
+    ws.title = "Blad"
+    ws["A1"], ws["A2"], ws["B1"], ws["B2"] = 1, 2, "=A1*2", 0
+    ws["C1"] = DataTableFormula(ref="C1:C2", r1="A1")
+    computed = DataValidation(type="list", formula1="$A$1:$A$2")
+    computed.add("D1")
+    ws.add_data_validation(computed)
+    source.save(tmp_path / "in.xlsx")
+    with zipfile.ZipFile(tmp_path / "in.xlsx") as package:  # B1:B2 as one shared formula, as Excel writes a filled-down column
+        parts = {name: package.read(name) for name in package.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    sheet = sheet.replace(b"<f>A1*2</f>", b'<f t="shared" ref="B1:B2" si="0">A1*2</f>').replace(b'<c r="B2" t="n"><v>0</v></c>', b'<c r="B2"><f t="shared" si="0"/></c>')
+    assert sheet.count(b'si="0"') == 2
+    with zipfile.ZipFile(tmp_path / "in.xlsx", "w") as package:
+        for name, data in {**parts, "xl/worksheets/sheet1.xml": sheet}.items():
+            package.writestr(name, data)
+    out = annotated_workbook(tmp_path / "in.xlsx", [], tmp_path / "ut.xlsx", dt.datetime(2025, 5, 2))
+    scan_xlsx("ut.xlsx", out.read_bytes())
+    copy = openpyxl.load_workbook(out)["Blad"]
+    assert [copy[c].value for c in ("B1", "B2", "C1")] == ["=A1*2", "=A2*2", "=TABLE(A1;)"]
+    assert copy.data_validations.dataValidation == []

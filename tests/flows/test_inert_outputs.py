@@ -28,7 +28,7 @@ from tests.builders import filled_rows, write_filled, write_filled_csv
 from tests.conftest import MINI
 from tests.flows.test_interruption import TERTIAL, server_env  # noqa: F401 - server_env is a fixture
 from tests.flows.test_reminders import PASSWORD, USER, smtp_server  # noqa: F401 - smtp_server is a fixture
-from tests.test_bad_corpus import BAD
+from tests.test_bad_corpus import BAD, EXPECTED, Refused
 from tertial.config import load_cycle
 from tertial.ledger import REJECTED, Ledger
 
@@ -70,6 +70,7 @@ def test_no_output_carries_active_content_from_a_submission(inbox, tmp_path, smt
         monkeypatch.setenv(f"TERTIAL_SMTP_{key}", value)
     workdir = tmp_path / "arbete"
     outcomes = {o.file: o for o in collect(cycle_path=MINI, inbox=inbox, workdir=workdir)}
+    _every_refused_file_has_its_message(outcomes, workdir)
     _links_and_huge_files_handled(outcomes, inbox, workdir)
     assembled = assemble(cycle_path=MINI, workdir=workdir, allow_missing=True)
     reported = set(strings(json.loads(assembled.files["json"].read_bytes())))
@@ -86,6 +87,16 @@ def test_no_output_carries_active_content_from_a_submission(inbox, tmp_path, smt
         for part in mail.message.walk():
             if not part.is_multipart():
                 scan(part.get_filename() or f"mail.{part.get_content_subtype()}", part.get_payload(decode=True))
+
+
+def _every_refused_file_has_its_message(outcomes: dict, workdir: Path) -> None:
+    """All of the corpus in one inbox: each file the reader refuses gets its own message, whatever else is there."""
+    ledger = Ledger(default_ledger_url(workdir))
+    for name, outcome in EXPECTED.items():
+        if isinstance(outcome, Refused):
+            version = outcomes[name].version
+            assert version.status == REJECTED, name
+            assert any(outcome.text in f.message for f in ledger.findings(version.id)), name
 
 
 def _links_and_huge_files_handled(outcomes: dict, inbox: Path, workdir: Path) -> None:
