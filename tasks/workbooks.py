@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from tasks.inert import formulas_as_text
 from tertial.access import issue_token, require_token_key
 from tertial.cycle import Cycle
 from tertial.numbers import NumberParseError, format_number, parse_quantity
@@ -140,6 +141,7 @@ def write_workbook(path: Path, cycle: Cycle, contributor_id: str, rows: Rows, ha
     if handout:
         meta.protection.sheet = True
         workbook.properties.creator = "Tertial"
+    formulas_as_text(workbook)  # every sheet: text from the plan, last report or config is never a formula
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     # The same rows give the same bytes, so a file's SHA-256 identifies its content.
@@ -153,7 +155,6 @@ def _fill_sheet(ws: Worksheet, sheet: Sheet, rows: list[dict[str, object]]) -> N
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
     for row in rows:
         ws.append([_cell(row.get(c.key)) for c in sheet.columns])
-    _no_formulas(ws)
     for index, column in enumerate(sheet.columns, start=1):
         ws.column_dimensions[ws.cell(1, index).column_letter].width = 60 if column.key in _WIDE else 18
     for line in ws.iter_rows(min_row=2):
@@ -164,14 +165,6 @@ def _fill_sheet(ws: Worksheet, sheet: Sheet, rows: list[dict[str, object]]) -> N
 
 def _cell(value: object) -> object:
     return None if value in (None, "") else value
-
-
-def _no_formulas(ws: Worksheet) -> None:
-    """Text we write is never a formula: openpyxl would store '=…' as one, so it is kept as text."""
-    for line in ws.iter_rows():
-        for cell in line:
-            if cell.data_type == "f":
-                cell.data_type = "s"
 
 
 def _protect(ws: Worksheet, key: str, sheet: Sheet, rows: list[dict[str, object]], cycle: Cycle) -> None:

@@ -8,23 +8,28 @@ file and version it is.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from tertial.errors import SubmissionError
 
 
 def content_hash(path: Path) -> str:
-    """SHA-256 of a file, or of a folder's files (names and contents, in name order)."""
+    """SHA-256 of a file, or of a folder's regular files (names and contents, in name order); links never followed."""
     digest = hashlib.sha256()
-    if path.is_dir():
-        for file in sorted(p for p in path.rglob("*") if p.is_file()):
+    if path.is_dir() and not path.is_symlink():
+        for file in sorted(_regular_files(path)):
             digest.update(file.relative_to(path).as_posix().encode() + b"\0")
             digest.update(hashlib.sha256(file.read_bytes()).digest())
     else:
-        with path.open("rb") as handle:
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     return digest.hexdigest()
+
+
+def _regular_files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if not p.is_symlink() and p.is_file()]
 
 
 def found_hash(path: Path) -> str | None:

@@ -198,6 +198,14 @@ EXPECTED: dict[str, Outcome] = {
     "token-missing.xlsx": NotIssued("aldre"),
     "token-non-ascii.xlsx": NotIssued("barn"),
     "markup-in-cells.xlsx": (Finds("indicator_status_unknown", "Statusen '[/]' finns inte", "Indikatorer", 2, "Status"),),
+
+    # Active content (issue #12): refused, or read as plain values; tests/flows/test_inert_outputs.py scans what Tertial writes
+    "array-formula-hyperlink.xlsx": (Finds("formula", "Cellen innehåller en formel", "Mål", 2, "Analys"),),
+    "cell-hyperlinks.xlsx": Accepted("barn"),  # links are not content; no output carries them
+    "defined-name-dde.xlsx": Accepted("barn"),
+    "xlm-macro-sheet.xlsx": Refused("arbetsboken innehåller Excel 4.0-makron (makrobladet 'xl/macrosheets/sheet1.xml'). Makron tas inte emot"),
+    "auto-open-name.xlsx": Refused("Excel 4.0-makron (namnet 'Auto_Open', som startar makron när arbetsboken öppnas)"),
+    "dtd-in-renamed-part.xlsx": Refused("otillåten XML (en DTD i delen 'xl/tekst.dat')"),
 }
 
 KNOWN_GAPS: dict[str, str] = {}

@@ -108,3 +108,80 @@ def test_script_text_is_plain_text_in_pdf_and_word(mini_cycle, tmp_path):
     assert "<script>alert('x')</script>" in pdf  # printed as the text it is, not run or dropped
     cells = [c.text for t in Document(io.BytesIO(document_bytes(report))).tables for r in t.rows for c in r.cells]
     assert "Analys: <script>alert('x')</script>" in cells
+
+
+@pytest.mark.parametrize("name", ["array-formula-hyperlink.xlsx", "cell-hyperlinks.xlsx", "defined-name-dde.xlsx"])
+def test_the_annotated_copy_of_a_hostile_workbook_is_inert(name, tmp_path, mini_cycle):
+    """Array formulas, cell links (javascript:, file:// UNC) and DDE names stay behind; the contributor's text stays."""
+    import datetime as dt
+
+    from scripts.make_bad_corpus import HOSTILE_LINK
+    from tasks.annotate import annotated_workbook
+    from tests.active_content import scan_xlsx
+    from tests.test_bad_corpus import BAD
+
+    out = annotated_workbook(BAD / name, [], tmp_path / "ut.xlsx", dt.datetime(2025, 5, 2))
+    scan_xlsx(name, out.read_bytes())
+    analysis = openpyxl.load_workbook(out)["Mål"]["D2"]
+    assert (analysis.data_type, analysis.hyperlink) == ("s", None)
+    assert analysis.value == (HOSTILE_LINK if name.startswith("array") else openpyxl.load_workbook(BAD / name)["Mål"]["D2"].value)
+
+
+@pytest.mark.parametrize("name", ["xlm-macro-sheet.xlsx", "auto-open-name.xlsx", "dtd-in-renamed-part.xlsx", "xml-entity-bomb.xlsx"])
+def test_a_workbook_the_reader_refuses_is_never_opened_for_annotation(name, tmp_path):
+    import datetime as dt
+
+    from tasks.annotate import annotated_workbook
+    from tests.test_bad_corpus import BAD
+
+    assert annotated_workbook(BAD / name, [], tmp_path / "ut.xlsx", dt.datetime(2025, 5, 2)) is None
+    assert not (tmp_path / "ut.xlsx").exists()
+
+
+def test_a_handout_pre_filled_with_formula_text_is_inert(tmp_path, mini_cycle):
+    """Last report's texts pre-fill the handout; one that looks like a formula is written as text."""
+    import datetime as dt
+
+    from tasks.workbooks import Handout, write_workbook
+    from tests.active_content import scan_xlsx
+
+    rows = filled_rows(mini_cycle, "barn")
+    rows["goals"][0]["analysis"] = HOSTILE
+    path = write_workbook(tmp_path / "barn.xlsx", mini_cycle, "barn", rows, Handout(dt.date(2025, 5, 7), dt.datetime(2025, 5, 2)))
+    scan_xlsx(path.name, path.read_bytes())
+    assert openpyxl.load_workbook(path)["Mål"]["D2"].value == HOSTILE
+
+
+def test_every_kind_of_formula_and_validation_formula_is_left_behind(tmp_path):
+    """Data-table and shared formulas (which the corpus does not build) and drop-downs that compute their list."""
+    import datetime as dt
+    import zipfile
+
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.formula import DataTableFormula
+
+    from tasks.annotate import annotated_workbook
+    from tests.active_content import scan_xlsx
+
+    source = openpyxl.Workbook()
+    ws = source.active
+    ws.title = "Blad"
+    ws["A1"], ws["A2"], ws["B1"], ws["B2"] = 1, 2, "=A1*2", 0
+    ws["C1"] = DataTableFormula(ref="C1:C2", r1="A1")
+    computed = DataValidation(type="list", formula1="$A$1:$A$2")
+    computed.add("D1")
+    ws.add_data_validation(computed)
+    source.save(tmp_path / "in.xlsx")
+    with zipfile.ZipFile(tmp_path / "in.xlsx") as package:  # B1:B2 as one shared formula, as Excel writes a filled-down column
+        parts = {name: package.read(name) for name in package.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    sheet = sheet.replace(b"<f>A1*2</f>", b'<f t="shared" ref="B1:B2" si="0">A1*2</f>').replace(b'<c r="B2" t="n"><v>0</v></c>', b'<c r="B2"><f t="shared" si="0"/></c>')
+    assert sheet.count(b'si="0"') == 2
+    with zipfile.ZipFile(tmp_path / "in.xlsx", "w") as package:
+        for name, data in {**parts, "xl/worksheets/sheet1.xml": sheet}.items():
+            package.writestr(name, data)
+    out = annotated_workbook(tmp_path / "in.xlsx", [], tmp_path / "ut.xlsx", dt.datetime(2025, 5, 2))
+    scan_xlsx("ut.xlsx", out.read_bytes())
+    copy = openpyxl.load_workbook(out)["Blad"]
+    assert [copy[c].value for c in ("B1", "B2", "C1")] == ["=A1*2", "=A2*2", "=TABLE(A1;)"]
+    assert copy.data_validations.dataValidation == []
