@@ -37,6 +37,7 @@ if str(ROOT) not in sys.path:
 
 from tasks.workbooks import pin_ooxml_times, pin_xlsx_timestamps, write_csv_folder  # noqa: E402
 from tests.builders import filled_rows, write_filled  # noqa: E402
+from tertial.access import EXAMPLE_TOKEN_KEY  # noqa: E402
 from tertial.config import load_cycle  # noqa: E402
 from tertial.cycle import Cycle  # noqa: E402
 
@@ -598,7 +599,7 @@ def _old_period(out: Path, cycle: Cycle) -> Path:
 
 
 def _csv(out: Path, cycle: Cycle, name: str, contributor: str = "barn") -> Path:
-    return write_csv_folder(out / name, cycle, contributor, filled_rows(cycle, contributor))
+    return write_csv_folder(out / name, cycle, contributor, filled_rows(cycle, contributor), EXAMPLE_TOKEN_KEY)
 
 
 @case("csv-no-meta")
@@ -796,7 +797,7 @@ def write_huge_csv_field(folder: Path, cycle: Cycle, chars: int = 100_000) -> Pa
     """Stab's CSV folder with `chars` characters in its first text (texter.csv, row 2)."""
     rows = filled_rows(cycle, "stab")
     rows["texts"][0]["text"] = ("Lång text. " * (chars // 11 + 1))[:chars]
-    return write_csv_folder(folder, cycle, "stab", rows)
+    return write_csv_folder(folder, cycle, "stab", rows, EXAMPLE_TOKEN_KEY)
 
 
 def write_zip_bomb(path: Path, cycle: Cycle, unpacked: int = 210 * 1024 * 1024) -> Path:

@@ -29,6 +29,7 @@ from tests.conftest import MINI
 from tests.flows.test_interruption import TERTIAL, server_env  # noqa: F401 - server_env is a fixture
 from tests.flows.test_reminders import PASSWORD, USER, smtp_server  # noqa: F401 - smtp_server is a fixture
 from tests.test_bad_corpus import BAD, EXPECTED, Refused
+from tertial.access import EXAMPLE_TOKEN_KEY
 from tertial.config import load_cycle
 from tertial.ledger import REJECTED, Ledger
 
@@ -51,7 +52,7 @@ def inbox(tmp_path) -> Path:
     write_filled(folder, cycle, "barn", rows, name="zz-barn-fientlig.xlsx")  # the newest accepted barn version
     aldre = filled_rows(cycle, "aldre")
     aldre["goals"][0]["analysis"] = HOSTILE_FORMULA
-    write_csv_folder(folder / "aldre-formel", cycle, "aldre", aldre)
+    write_csv_folder(folder / "aldre-formel", cycle, "aldre", aldre, EXAMPLE_TOKEN_KEY)
     outside = write_filled(tmp_path / "utanfor", cycle, "barn")
     (folder / "losenord.xlsx").symlink_to("/etc/passwd")
     (folder / "utanfor.xlsx").symlink_to(outside)
@@ -75,7 +76,7 @@ def test_no_output_carries_active_content_from_a_submission(inbox, tmp_path, smt
     assembled = assemble(cycle_path=MINI, workdir=workdir, allow_missing=True)
     reported = set(strings(json.loads(assembled.files["json"].read_bytes())))
     assert {HOSTILE_TEXT, HOSTILE_FORMULA} <= reported  # the hostile texts did reach the report
-    open_reporting_cycle(cycle_path=MINI, out_dir=workdir / "utskick", previous_report=assembled.files["json"])
+    open_reporting_cycle(cycle_path=MINI, out_dir=workdir / "utskick", workdir=workdir, previous_report=assembled.files["json"])
     written = _outputs(workdir)
     assert {p.suffix for p in written} >= {".xlsx", ".html", ".pdf", ".docx", ".json", ".txt"}
     assert any(p.parent.name == "aterkoppling" and p.suffix == ".xlsx" for p in written)
