@@ -69,7 +69,7 @@ def run(
     cycle: Annotated[Path, typer.Option(help="Cykelns konfigurationsfil (YAML).")],
     inbox: Annotated[Path, typer.Option(help="Inkorgen med inlämningar.")],
     workdir: Annotated[Path, typer.Option(help="Mapp för arkiv, återkoppling och rapport.")] = Path("tertial-run"),
-    ledger: Annotated[Optional[str], typer.Option(help="SQLAlchemy-URL till liggaren; standard är SQLite i workdir.")] = None,
+    ledger: Annotated[Optional[str], typer.Option(help="SQLAlchemy-URL till liggaren; standard är TERTIAL_LEDGER_URL, annars SQLite i workdir.")] = None,
     debug: Debug = False,
 ) -> None:
     """Kör hela cykeln: ta emot inlämningar, validera och sammanställ rapporten."""
@@ -119,7 +119,7 @@ def validate(
 
 
 Workdir = Annotated[Path, typer.Option(help="Mapp för arkiv, liggare, återkoppling och rapport.")]
-Ledger = Annotated[Optional[str], typer.Option(help="SQLAlchemy-URL till liggaren; standard är SQLite i workdir.")]
+Ledger = Annotated[Optional[str], typer.Option(help="SQLAlchemy-URL till liggaren; standard är TERTIAL_LEDGER_URL, annars SQLite i workdir.")]
 CyclePath = Annotated[Path, typer.Option("--cycle", help="Cykelns konfigurationsfil (YAML).")]
 
 
@@ -178,10 +178,10 @@ def collect(
 
 
 def _ledger(workdir: Path, url: str | None):
-    from flows.gather import default_ledger_url
     from tertial.ledger import Ledger as LedgerStore
+    from tertial.ledger_location import chosen_url
 
-    return LedgerStore(url or default_ledger_url(workdir))
+    return LedgerStore(chosen_url(url, workdir))
 
 
 @app.command()
@@ -278,26 +278,36 @@ def deploy(
     pool: Annotated[str, typer.Option(help="Prefect-arbetspool (process) som kör flödena.")] = "tertial",
     inbox: Annotated[Path, typer.Option(help="Inkorgen som insamlingen läser.")] = Path("inkorg"),
     workdir: Workdir = Path("tertial-run"),
+    ledger: Annotated[Optional[str], typer.Option(help="Liggarens SQLAlchemy-URL, utan lösenord, som alla driftsättningar "
+                                                     "använder; standard är TERTIAL_LEDGER_URL, annars arbetarens egen "
+                                                     "TERTIAL_LEDGER_URL eller SQLite i workdir.")] = None,
     every: Annotated[int, typer.Option(help="Minuter mellan insamlingar under insamlingsfönstret.")] = 15,
+    interval: Annotated[Optional[int], typer.Option(min=1, help="Kör alla schemalagda flöden var N:e sekund i stället för "
+                                                              "enligt sina scheman (för provdrift och tester).")] = None,
     debug: Debug = False,
 ) -> None:
     """Registrera cykelns flöden med scheman hos en Prefect-server (PREFECT_API_URL)."""
     quiet_prefect(debug)
     try:
         from flows.deploy import deploy_cycle
+        from tertial.ledger_location import configured_url, shown
 
-        registered = deploy_cycle(cycle, pool, workdir, inbox, every)
+        registered = deploy_cycle(cycle, pool, workdir, inbox, every, ledger, interval)
+        url = configured_url(ledger)
     except Exception as error:  # noqa: BLE001
         fail(error, debug)
     for name in registered:
-        console.print(f"Registrerad: {name} (arbetspool {pool})")
+        console.print(f"Registrerad: {name} (arbetspool {pool})", markup=False)
+    where = shown(url) if url else f"arbetarens TERTIAL_LEDGER_URL, annars SQLite i {workdir.resolve()}"
+    console.print(f"Liggare: {where}", markup=False)
+    console.print(f"Kör en nu: prefect deployment run '{next(iter(registered))}'", markup=False)
 
 
 @app.command("rebuild-ledger")
 def rebuild_ledger(
     cycle: CyclePath,
     workdir: Workdir = Path("tertial-run"),
-    ledger: Annotated[Optional[str], typer.Option(help="SQLAlchemy-URL till en tom liggare; standard är SQLite i workdir.")] = None,
+    ledger: Annotated[Optional[str], typer.Option(help="SQLAlchemy-URL till en tom liggare; standard är TERTIAL_LEDGER_URL, annars SQLite i workdir.")] = None,
     debug: Debug = False,
 ) -> None:
     """Återskapa liggaren från arkivet av original (versioner och kontrollresultat)."""
