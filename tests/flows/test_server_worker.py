@@ -14,7 +14,7 @@ import socket
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from email.policy import default as default_policy
 from pathlib import Path
 
@@ -67,8 +67,13 @@ def _wait_for(url: str, seconds: int) -> None:
 
 
 def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL: Prefect's worker may go on polling after a SIGTERM (see docs/drift.md)."""
     os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=30)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
 
 
 @pytest.fixture
@@ -132,7 +137,11 @@ def process_worker(pool: str, env: dict):
     try:
         yield process
     finally:
+        runs = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
         _stop(process)
+        for run in runs:  # each flow run is a process group of its own, outside the worker's
+            with suppress(ProcessLookupError):
+                os.killpg(int(run), signal.SIGKILL)
 
 
 def _flow_runs(env: dict) -> list[dict]:
