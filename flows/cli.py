@@ -164,7 +164,9 @@ def collect(
     if every:
         import datetime as dt
 
-        collect_flow.serve(name=f"samla-in-{cycle.stem}", interval=dt.timedelta(minutes=every), parameters=parameters)
+        from flows.run_names import cycle_id
+
+        collect_flow.serve(name=f"samla-in-{cycle_id(cycle)}", interval=dt.timedelta(minutes=every), parameters=parameters)
         return
     try:
         outcomes = collect_flow(**parameters)

@@ -12,6 +12,8 @@ from prefect.client.orchestration import get_client
 from flows.deploy import collection_window, deploy_cycle, every_few_seconds, planned_deployments
 from flows.run_names import cycle_id
 from tertial.errors import TertialError
+from tertial.ledger import Ledger
+from tests.builders import write_filled
 from tests.conftest import MINI
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
@@ -56,6 +58,18 @@ def test_the_ledger_comes_from_tertial_ledger_url_and_is_left_out_without_one(tm
     assert {d.parameters["ledger_url"] for d in _deployments(registered).values()} == {LEDGER}
     planned = planned_deployments(mini_cycle, MINI, tmp_path, tmp_path / "inkorg", 15)
     assert all("ledger_url" not in p.parameters for p in planned)  # the worker's own setting then decides
+
+
+def test_a_run_without_ledger_url_takes_tertial_ledger_url(tmp_path, monkeypatch, mini_cycle):
+    """As a deployment without --ledger runs on a worker whose environment names the ledger."""
+    from flows.gather import collect
+
+    ledger = tmp_path / "delad.sqlite"
+    monkeypatch.setenv("TERTIAL_LEDGER_URL", f"sqlite:///{ledger}")
+    write_filled(tmp_path / "inkorg", mini_cycle, "barn")
+    collect(cycle_path=MINI, inbox=tmp_path / "inkorg", workdir=tmp_path / "arbete")
+    assert [v.contributor_id for v in Ledger(f"sqlite:///{ledger}").versions(CYCLE)] == ["barn"]
+    assert not (tmp_path / "arbete" / "tertial.sqlite").exists()
 
 
 def test_a_ledger_url_with_a_password_is_refused_and_never_shown(tmp_path):
