@@ -11,6 +11,7 @@ from prefect.utilities.annotations import quote
 
 from flows.gather import open_ledger
 from flows.overview import show_status
+from flows.run_names import named
 from flows.runners import task_runner, workers_at_hand
 from tasks.assembly import Accepted, build_report
 from tasks.configuration import open_cycle
@@ -46,7 +47,7 @@ def require_every_contributor(cycle: Cycle, accepted: dict[str, Accepted]) -> No
         )
 
 
-@flow(name="sammanstall-rapport", flow_run_name="sammanställ {cycle_path.stem}", task_runner=task_runner())
+@flow(name="sammanstall-rapport", flow_run_name=named("sammanställ"), task_runner=task_runner())
 def assemble(cycle_path: Path, workdir: Path, formats: tuple[str, ...] = ("html", "pdf", "docx", "json"),
              allow_missing: bool = False, out_dir: Path | None = None, ledger_url: str | None = None,
              controller: bool = True) -> Assembled:

@@ -75,7 +75,7 @@ def run(
     cycle: Annotated[Path, typer.Option(help="Cykelns konfigurationsfil (YAML).")],
     inbox: Annotated[Path, typer.Option(help="Inkorgen med inlämningar.")],
     workdir: Annotated[Path, typer.Option(help="Mapp för arkiv, återkoppling och rapport.")] = Path("tertial-run"),
-    ledger: Annotated[Optional[str], typer.Option(help="SQLAlchemy-URL till liggaren; standard är SQLite i workdir.")] = None,
+    ledger: Annotated[Optional[str], typer.Option(help="SQLAlchemy-URL till liggaren; standard är TERTIAL_LEDGER_URL, annars SQLite i workdir.")] = None,
     debug: Debug = False,
 ) -> None:
     """Kör hela cykeln: ta emot inlämningar, validera och sammanställ rapporten."""
@@ -126,7 +126,7 @@ def validate(
 
 
 Workdir = Annotated[Path, typer.Option(help="Mapp för arkiv, liggare, återkoppling och rapport.")]
-Ledger = Annotated[Optional[str], typer.Option(help="SQLAlchemy-URL till liggaren; standard är SQLite i workdir.")]
+Ledger = Annotated[Optional[str], typer.Option(help="SQLAlchemy-URL till liggaren; standard är TERTIAL_LEDGER_URL, annars SQLite i workdir.")]
 CyclePath = Annotated[Path, typer.Option("--cycle", help="Cykelns konfigurationsfil (YAML).")]
 
 
@@ -173,7 +173,9 @@ def collect(
     if every:
         import datetime as dt
 
-        collect_flow.serve(name=f"samla-in-{cycle.stem}", interval=dt.timedelta(minutes=every), parameters=parameters)
+        from flows.run_names import cycle_id
+
+        collect_flow.serve(name=f"samla-in-{cycle_id(cycle)}", interval=dt.timedelta(minutes=every), parameters=parameters)
         return
     try:
         outcomes = collect_flow(**parameters)
@@ -201,10 +203,10 @@ def print_outcome(outcome) -> None:
 
 
 def _ledger(workdir: Path, url: str | None):
-    from flows.gather import default_ledger_url
     from tertial.ledger import Ledger as LedgerStore
+    from tertial.ledger_location import chosen_url
 
-    return LedgerStore(url or default_ledger_url(workdir))
+    return LedgerStore(chosen_url(url, workdir))
 
 
 @app.command()
@@ -253,21 +255,22 @@ def verify(
 ) -> None:
     """Kontrollera att liggaren (kedjan av kontrollsummor) och arkivets original är oförändrade. Felkod 1 vid avvikelse."""
     from tertial.config import load_cycle
-    from tertial.ledger import LEDGER_FILE, Ledger as LedgerStore, default_url
+    from tertial.ledger import LEDGER_FILE, Ledger as LedgerStore
+    from tertial.ledger_location import chosen_url, configured_url
     from tertial.verify import verify_cycle
 
     try:
         loaded = load_cycle(cycle)
-        if ledger is None and not (workdir / LEDGER_FILE).exists():  # an empty ledger made here would prove nothing
+        if configured_url(ledger) is None and not (workdir / LEDGER_FILE).exists():  # an empty ledger made here proves nothing
             raise TertialError(f"Det finns ingen liggare i {workdir}. Ange cykelns --workdir eller --ledger.")
-        result = verify_cycle(LedgerStore(ledger or default_url(workdir)), loaded.config.id)
+        result = verify_cycle(LedgerStore(chosen_url(ledger, workdir)), loaded.config.id)
     except Exception as error:  # noqa: BLE001
         fail(error, debug)
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
         for problem in result.problems:
-            console.print(problem, markup=False)
+            console.print(escape_controls(problem))
         verdict = "stämmer" if result.ok else f"stämmer inte: {len(result.problems)} avvikelser"
         console.print(f"Liggaren och arkivet för {result.cycle_id} {verdict} ({result.entries} poster i kedjan, "
                       f"{result.originals} original). Senaste kontrollsumma: {result.head}", markup=False)
@@ -339,26 +342,36 @@ def deploy(
     pool: Annotated[str, typer.Option(help="Prefect-arbetspool (process) som kör flödena.")] = "tertial",
     inbox: Annotated[Path, typer.Option(help="Inkorgen som insamlingen läser.")] = Path("inkorg"),
     workdir: Workdir = Path("tertial-run"),
+    ledger: Annotated[Optional[str], typer.Option(help="Liggarens SQLAlchemy-URL, utan lösenord, som alla driftsättningar "
+                                                     "använder; standard är TERTIAL_LEDGER_URL, annars arbetarens egen "
+                                                     "TERTIAL_LEDGER_URL eller SQLite i workdir.")] = None,
     every: Annotated[int, typer.Option(help="Minuter mellan insamlingar under insamlingsfönstret.")] = 15,
+    interval: Annotated[Optional[int], typer.Option(min=1, help="Kör alla schemalagda flöden var N:e sekund i stället för "
+                                                              "enligt sina scheman (för provdrift och tester).")] = None,
     debug: Debug = False,
 ) -> None:
     """Registrera cykelns flöden med scheman hos en Prefect-server (PREFECT_API_URL)."""
     quiet_prefect(debug)
     try:
         from flows.deploy import deploy_cycle
+        from tertial.ledger_location import configured_url, shown
 
-        registered = deploy_cycle(cycle, pool, workdir, inbox, every)
+        registered = deploy_cycle(cycle, pool, workdir, inbox, every, ledger, interval)
+        url = configured_url(ledger)
     except Exception as error:  # noqa: BLE001
         fail(error, debug)
     for name in registered:
         console.print(escape_controls(f"Registrerad: {name} (arbetspool {pool})"))
+    where = shown(url) if url else f"arbetarens TERTIAL_LEDGER_URL, annars SQLite i {workdir.resolve()}"
+    console.print(escape_controls(f"Liggare: {where}"))
+    console.print(escape_controls(f"Kör en nu: prefect deployment run '{next(iter(registered))}'"))
 
 
 @app.command("rebuild-ledger")
 def rebuild_ledger(
     cycle: CyclePath,
     workdir: Workdir = Path("tertial-run"),
-    ledger: Annotated[Optional[str], typer.Option(help="SQLAlchemy-URL till en tom liggare; standard är SQLite i workdir.")] = None,
+    ledger: Annotated[Optional[str], typer.Option(help="SQLAlchemy-URL till en tom liggare; standard är TERTIAL_LEDGER_URL, annars SQLite i workdir.")] = None,
     debug: Debug = False,
 ) -> None:
     """Återskapa liggaren från arkivet av original (versioner och kontrollresultat)."""

@@ -22,7 +22,7 @@ AsOf = Annotated[Optional[dt.datetime], typer.Option(
 Contributor = Annotated[str, typer.Option(help="Bidragsgivarens id.")]
 By = Annotated[Optional[str], typer.Option("--by", help="Vem som granskar (standard: ditt användarnamn).")]
 WorkdirOpt = Annotated[Path, typer.Option(help="Mapp för arkiv, liggare, återkoppling och rapport.")]
-LedgerOpt = Annotated[Optional[str], typer.Option(help="SQLAlchemy-URL till liggaren; standard är SQLite i workdir.")]
+LedgerOpt = Annotated[Optional[str], typer.Option(help="SQLAlchemy-URL till liggaren; standard är TERTIAL_LEDGER_URL, annars SQLite i workdir.")]
 CycleOpt = Annotated[Path, typer.Option("--cycle", help="Cykelns konfigurationsfil (YAML).")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Visa Prefects loggar och fullständiga felspår.")]
 
@@ -39,11 +39,12 @@ def _open_ledger(workdir: Path, url: str | None):
     Not flows.cli._ledger: that imports the intake flows (Great Expectations, Prefect) and costs seconds.
     """
     from tertial.errors import TertialError
-    from tertial.ledger import Ledger, default_url
+    from tertial.ledger import Ledger
+    from tertial.ledger_location import chosen_url, configured_url
 
-    if url is None and not workdir.is_dir():
+    if configured_url(url) is None and not workdir.is_dir():
         raise TertialError(f"Arbetsmappen {workdir} finns inte. Ange mappen som collect och run använder med --workdir.")
-    return Ledger(url or default_url(workdir))
+    return Ledger(chosen_url(url, workdir))
 
 
 def status(cycle: CycleOpt, as_of: AsOf = None, as_json: Annotated[bool, typer.Option("--json", help="Skriv läget som JSON.")] = False,

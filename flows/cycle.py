@@ -11,6 +11,7 @@ from flows.assemble import assemble_report
 from flows.gather import gather, open_ledger
 from flows.intake import IntakeOutcome
 from flows.overview import show_status
+from flows.run_names import named
 from flows.runners import task_runner
 from tasks.configuration import open_cycle
 from tertial.findings import Finding
@@ -28,7 +29,7 @@ class CycleResult:
     status_page: Path
 
 
-@flow(name="tertialcykel", flow_run_name="cykel {cycle_path.stem}", task_runner=task_runner())
+@flow(name="tertialcykel", flow_run_name=named("cykel"), task_runner=task_runner())
 def run_cycle(cycle_path: Path, inbox: Path, workdir: Path, ledger_url: str | None = None,
               formats: tuple[str, ...] = ("json", "html")) -> CycleResult:
     """A draft: parts still missing are marked in the report rather than stopping it. One flow run, one status page."""

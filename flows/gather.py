@@ -11,6 +11,7 @@ from prefect.utilities.annotations import quote
 
 from flows.intake import IntakeOutcome, take_in
 from flows.overview import show_status
+from flows.run_names import named
 from flows.runners import task_runner
 from tasks.calendar import write_calendar
 from tasks.configuration import open_cycle
@@ -22,6 +23,7 @@ from tertial.access import ensure_token_key, require_token_key
 from tertial.cycle import Cycle
 from tertial.ledger import Ledger
 from tertial.ledger import default_url as default_ledger_url
+from tertial.ledger_location import chosen_url
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class Handed:
     calendar: Path
 
 
-@flow(name="oppna-cykel", flow_run_name="öppna {cycle_path.stem}")
+@flow(name="oppna-cykel", flow_run_name=named("öppna"))
 def open_reporting_cycle(cycle_path: Path, out_dir: Path, workdir: Path, previous_report: Path | None = None,
                          kolada: Path | None = None) -> list[Handed]:
     """One pre-filled workbook and one calendar per contributor, each workbook with its token.
@@ -51,7 +53,7 @@ def open_reporting_cycle(cycle_path: Path, out_dir: Path, workdir: Path, previou
     return handed
 
 
-@flow(name="samla-in", flow_run_name="samla in {cycle_path.stem}", task_runner=task_runner())
+@flow(name="samla-in", flow_run_name=named("samla in"), task_runner=task_runner())
 def collect(cycle_path: Path, inbox: Path, workdir: Path, ledger_url: str | None = None) -> list[IntakeOutcome]:
     """Take in every new file in the inbox; files already recorded are recognised, not duplicated."""
     cycle = open_cycle(cycle_path)
@@ -70,9 +72,9 @@ def gather(inbox: Path, cycle: Cycle, ledger: Ledger, workdir: Path) -> list[Int
 
 
 def open_ledger(ledger_url: str | None, workdir: Path) -> Ledger:
-    """The ledger at its URL, or SQLite in the work folder (made here, as the first thing the cycle writes)."""
+    """The ledger at its URL (or TERTIAL_LEDGER_URL), or SQLite in the work folder (made here, as the first thing the cycle writes)."""
     workdir.mkdir(parents=True, exist_ok=True)
-    return Ledger(ledger_url or default_ledger_url(workdir))
+    return Ledger(chosen_url(ledger_url, workdir))
 
 
 def mail_feedback(cycle: Cycle, outcomes: list[IntakeOutcome]) -> None:

@@ -8,12 +8,14 @@ from pathlib import Path
 from prefect import flow
 from prefect.utilities.annotations import quote
 
+from flows.run_names import named
 from tasks.configuration import open_cycle
 from tasks.followup import contributor_statuses
 from tasks.status_page import publish_status_artifacts, status_view, write_status_page
 from tertial.cycle import Cycle
 from tertial.deadlines import today
-from tertial.ledger import Ledger, default_url
+from tertial.ledger import Ledger
+from tertial.ledger_location import chosen_url
 
 
 def show_status(cycle: Cycle, workdir: Path, ledger: Ledger, as_of: dt.date | None = None) -> Path:
@@ -26,7 +28,7 @@ def show_status(cycle: Cycle, workdir: Path, ledger: Ledger, as_of: dt.date | No
     return write_status_page(quote(view), page)
 
 
-@flow(name="publicera-lage", flow_run_name="läget {cycle_path.stem}")
+@flow(name="publicera-lage", flow_run_name=named("läget"))
 def publish_status(cycle_path: Path, workdir: Path, as_of: dt.date | None = None, ledger_url: str | None = None) -> Path:
     """The page on its own, for a given day, without a collect or an assembly."""
-    return show_status(open_cycle(cycle_path), workdir, Ledger(ledger_url or default_url(workdir)), as_of)
+    return show_status(open_cycle(cycle_path), workdir, Ledger(chosen_url(ledger_url, workdir)), as_of)

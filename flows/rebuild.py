@@ -20,12 +20,14 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from flows.intake import check
+from flows.run_names import named
 from tasks.configuration import open_cycle
 from tasks.intake import Archived
 from tasks.ledger import record_version
 from tertial.archive import mismatch
 from tertial.errors import TertialError
-from tertial.ledger import Ledger, Version, default_url
+from tertial.ledger import Ledger, Version
+from tertial.ledger_location import chosen_url
 
 
 @dataclass(frozen=True)
@@ -65,10 +67,10 @@ def archived_originals(archive_root: Path) -> Originals:
     return Originals(sorted(trusted, key=lambda a: (a.received_at, a.sha256)), [item for item in read if isinstance(item, str)])
 
 
-@flow(name="aterskapa-liggare", flow_run_name="återskapa liggaren {cycle_path.stem}")
+@flow(name="aterskapa-liggare", flow_run_name=named("återskapa liggaren"))
 def rebuild_ledger(cycle_path: Path, workdir: Path, ledger_url: str | None = None) -> Rebuilt:
     cycle = open_cycle(cycle_path)
-    ledger = Ledger(ledger_url or default_url(workdir))
+    ledger = Ledger(chosen_url(ledger_url, workdir))
     if ledger.versions(cycle.config.id):
         raise TertialError(f"Liggaren har redan versioner för {cycle.config.id}; återskapa till en tom liggare (--ledger).")
     originals = archived_originals(workdir / "arkiv")

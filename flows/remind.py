@@ -8,6 +8,7 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 
+from flows.run_names import named
 from tasks.configuration import open_cycle
 from tasks.followup import claim_mail, contributor_statuses, release_mail, unsent_mails
 from tasks.mail import send_mail, smtp_mailer
@@ -15,6 +16,7 @@ from tertial.cycle import Cycle
 from tertial.deadlines import today
 from tertial.errors import TertialError
 from tertial.ledger import LEDGER_FILE, Ledger, default_url
+from tertial.ledger_location import configured_url
 from tertial.mail import Mailer, SmtpSettings
 from tertial.reminders import DueMail
 from tertial.status import ContributorStatus
@@ -33,7 +35,7 @@ class Delivery:
     error: str | None = None
 
 
-@flow(name="paminnelser", flow_run_name="påminnelser {cycle_path.stem}")
+@flow(name="paminnelser", flow_run_name=named("påminnelser"))
 def remind(cycle_path: Path, workdir: Path, as_of: dt.date | None = None, ledger_url: str | None = None,
            smtp: SmtpSettings | None = None) -> list[Delivery]:
     """Send the reminders, late notices and escalations due on `as_of` (today in Sweden when not given).
@@ -44,7 +46,7 @@ def remind(cycle_path: Path, workdir: Path, as_of: dt.date | None = None, ledger
     """
     cycle = open_cycle(cycle_path)
     day = as_of or today()
-    ledger = Ledger(ledger_url or _existing_ledger(workdir))
+    ledger = Ledger(configured_url(ledger_url) or _existing_ledger(workdir))
     statuses = {s.contributor_id: s for s in contributor_statuses(cycle, ledger, day)}
     due = unsent_mails(cycle, ledger, list(statuses.values()), day)
     if not due:

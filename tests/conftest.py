@@ -1,7 +1,8 @@
-"""Shared fixtures: one Prefect test harness per session, and the mini cycle."""
+"""Shared fixtures: one Prefect test harness per session, the mini cycle, and a throwaway PostgreSQL."""
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest  # noqa: E402
 from tertial.access import EXAMPLE_TOKEN_KEY, TOKEN_KEY_ENV  # noqa: E402
 from tertial.config import load_cycle  # noqa: E402
 from tertial.cycle import Cycle  # noqa: E402
+from tests.postgres import Cluster, postgres_bin  # noqa: E402
 
 # The installation's key for every test (and every `tertial` the tests start): the tests' submissions carry
 # tokens under the published example key, as the examples' do. Set, not defaulted, so a developer's own key cannot leak in.
@@ -33,3 +35,28 @@ def prefect_harness():
 @pytest.fixture(scope="session")
 def mini_cycle() -> Cycle:
     return load_cycle(MINI)
+
+
+_DATABASES = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def cluster():
+    """One throwaway PostgreSQL server for the session (tests/postgres.py); each test takes its own database."""
+    binaries = postgres_bin()
+    if binaries is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have PostgreSQL (make test installs the postgresql package)")
+        pytest.skip("PostgreSQL is not installed; `make system-deps` installs it")
+    server = Cluster(binaries)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_url(cluster) -> str:
+    """A new, empty database for each test."""
+    return cluster.new_database(f"liggare_{next(_DATABASES)}")

@@ -1,7 +1,6 @@
 """The ledger on a real PostgreSQL 15 server, and several workers recording into one ledger at once.
 
-The server is a throwaway cluster started here (initdb into a temporary folder, a unix socket
-only, no TCP). PostgreSQL refuses to run as root, so as root it runs as the `postgres` user.
+The server is the throwaway cluster of tests/postgres.py (the `cluster` and `postgres_url` fixtures).
 Without PostgreSQL the PostgreSQL tests are skipped, except under CI, where they fail:
 `make test` installs it (`make system-deps`).
 """
@@ -13,14 +12,12 @@ import itertools
 import json
 import multiprocessing
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 from tests.builders import filled_rows, write_filled, write_filled_csv
 from tests.conftest import MINI
@@ -32,77 +29,7 @@ from tertial.verify import verify_cycle
 pytestmark = pytest.mark.slow
 
 CYCLE = "testdal-t1-2025"
-_DATABASES = itertools.count(1)
 TERTIAL = Path(sys.executable).parent / "tertial"
-
-
-def postgres_bin() -> Path | None:
-    """The server binaries of Debian's postgresql package, 15 preferred."""
-    candidates = [Path("/usr/lib/postgresql/15/bin"), *sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)]
-    return next((c for c in candidates if (c / "initdb").exists() and (c / "pg_ctl").exists()), None)
-
-
-def as_cluster_owner(args: list[str]) -> list[str]:
-    """PostgreSQL will not run as root: run it as the `postgres` user then."""
-    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
-
-
-class Cluster:
-    """A throwaway PostgreSQL cluster listening on a unix socket in its own folder."""
-
-    def __init__(self, binaries: Path) -> None:
-        self.bin = binaries
-        self.root = Path(tempfile.mkdtemp(prefix="tertial-pg-"))  # not under pytest's 0700 root-only folder
-        self.data, self.socket = self.root / "data", self.root / "sock"
-        self.socket.mkdir()
-        if os.geteuid() == 0:
-            shutil.chown(self.root, "postgres")
-            shutil.chown(self.socket, "postgres")
-
-    def run(self, *args: str) -> None:
-        done = subprocess.run(as_cluster_owner([str(self.bin / args[0]), *args[1:]]), capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, f"{args[0]} misslyckades:\n{done.stdout}\n{done.stderr}"
-
-    def start(self) -> None:
-        self.run("initdb", "-D", str(self.data), "-U", "tertial", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
-        options = f"-k {self.socket} -c listen_addresses='' -c fsync=off -c max_connections=50"
-        self.run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "server.log"), "-w", "start")
-
-    def stop(self) -> None:
-        subprocess.run(as_cluster_owner([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"]),
-                       capture_output=True, timeout=60)
-        shutil.rmtree(self.root, ignore_errors=True)
-
-    def url(self, database: str) -> str:
-        return f"postgresql+psycopg://tertial@/{database}?host={self.socket}"
-
-    def new_database(self, name: str) -> str:
-        engine = create_engine(self.url("postgres"), isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        engine.dispose()
-        return self.url(name)
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    binaries = postgres_bin()
-    if binaries is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must have PostgreSQL (make test installs the postgresql package)")
-        pytest.skip("PostgreSQL is not installed; `make system-deps` installs it")
-    server = Cluster(binaries)
-    try:
-        server.start()
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def postgres_url(cluster) -> str:
-    """A new, empty database for each test."""
-    return cluster.new_database(f"liggare_{next(_DATABASES)}")
 
 
 @pytest.fixture
