@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 from tests.builders import filled_rows, write_filled, write_filled_csv
 from tests.conftest import MINI
