@@ -15,14 +15,13 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks.reading import read_submission
-from tertial.access import not_issued, require_token_key, token_matches, verify_token
+from tertial.access import UNKNOWN_CONTRIBUTOR, not_issued, require_token_key, token_matches, verify_token
 from tertial.cycle import Cycle
 from tertial.errors import SubmissionError
 from tertial.findings import Finding, Severity
 from tertial.submission import Submission
 
 SUBMISSION_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".ods", ".zip", ".pdf", ".docx", ""}
-UNKNOWN_CONTRIBUTOR = "okand"
 
 
 @dataclass(frozen=True)
