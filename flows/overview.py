@@ -12,12 +12,13 @@ from tasks.configuration import open_cycle
 from tasks.followup import contributor_statuses
 from tasks.status_page import publish_status_artifacts, status_view, write_status_page
 from tertial.cycle import Cycle
+from tertial.deadlines import today
 from tertial.ledger import Ledger, default_url
 
 
 def show_status(cycle: Cycle, workdir: Path, ledger: Ledger, as_of: dt.date | None = None) -> Path:
     """The leadership page and its artifacts, as tasks of the flow that changed the status (a flow run of its own costs more than the work)."""
-    day = as_of or dt.date.today()
+    day = as_of or today()
     statuses = contributor_statuses(quote(cycle), quote(ledger), day)
     page = workdir / "lage" / "index.html"
     view = status_view(cycle, statuses, day, workdir, page.parent)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import stat
 from pathlib import Path
 from typing import TypeVar
@@ -9,6 +10,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from tertial.controls import escape_controls
 from tertial.cycle import Cycle, CycleConfig, resolve_ownership
 from tertial.errors import ConfigError
 from tertial.plan import Plan
@@ -45,9 +47,16 @@ def swedish_problems(error: ValidationError, model: BaseModel | type[BaseModel],
     lines = []
     for item in error.errors(include_url=False):
         path = _key_path(item["loc"], data)
-        found = f" (fann {item['input']!r})" if item["type"] not in ("missing",) and not isinstance(item["input"], (dict, list)) else ""
+        found = f" (fann {_shown(item['input'])})" if item["type"] not in ("missing",) and not isinstance(item["input"], (dict, list)) else ""
         lines.append(f"{path or '(filens topp)'}: {_message(item)}{found}")
     return lines
+
+
+def _shown(value: object) -> str:
+    """A found value as the user wrote it in YAML, not as Python prints it."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return f"'{escape_controls(value)}'" if isinstance(value, str) else escape_controls(value)
 
 
 def _message(item: dict) -> str:
@@ -97,19 +106,63 @@ def read_yaml(path: Path) -> object:
         raise ConfigError(path, [f"filen {problem}; ange en YAML-fil"])
     try:
         with Path(path).open("rb") as handle:
-            text = handle.read(MAX_CONFIG_BYTES + 1).decode("utf-8")  # bounded: the file may grow after the check
+            raw = handle.read(MAX_CONFIG_BYTES + 1)  # bounded: the file may grow after the check
     except FileNotFoundError as exc:
         raise ConfigError(path, ["filen finns inte"]) from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError(path, ["filen är inte UTF-8-kodad text"]) from exc
-    if len(text.encode("utf-8")) > MAX_CONFIG_BYTES:
+    if len(raw) > MAX_CONFIG_BYTES:
         raise ConfigError(path, [f"filen är för stor (högst {MAX_CONFIG_BYTES // 1_000_000} MB)"])
     try:
-        return yaml.safe_load(text)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, ["filen är inte UTF-8-kodad text"]) from exc
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader with one constructor replaced
+    except _NoSuchDate as exc:
+        raise ConfigError(path, [exc.problem]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"rad {mark.line + 1}, kolumn {mark.column + 1}: " if mark else ""
         raise ConfigError(path, [f"{where}ogiltig YAML ({getattr(exc, 'problem', exc)})"]) from exc
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader, but a date that does not exist is a YAML error with its key, not a bare ValueError."""
+
+    root_node: yaml.Node | None = None
+
+    def get_single_node(self) -> yaml.Node | None:
+        self.root_node = super().get_single_node()  # kept to name the key of a value that cannot be constructed
+        return self.root_node
+
+
+class _NoSuchDate(yaml.YAMLError):
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> object:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        key = _key_of(loader.root_node, node) if loader.root_node is not None else None
+        raise _NoSuchDate(f"{key + ': ' if key else ''}datumet {node.value} finns inte i kalendern; "
+                          f"skriv ett datum som finns, på formen ÅÅÅÅ-MM-DD (rad {node.start_mark.line + 1})") from None
+
+
+def _key_of(node: yaml.Node, target: yaml.Node, path: str = "") -> str | None:
+    """`deadlines.default`: where in the document the node stands."""
+    if node is target:
+        return path
+    children: list[tuple[str, yaml.Node]] = []
+    if isinstance(node, yaml.MappingNode):
+        children = [((f"{path}." if path else "") + str(key.value), value) for key, value in node.value]
+    elif isinstance(node, yaml.SequenceNode):
+        children = [(f"{path}[{n}]", value) for n, value in enumerate(node.value)]
+    return next((found for key, child in children if (found := _key_of(child, target, key)) is not None), None)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 def load_model(path: Path, model: type[Model]) -> Model:

@@ -79,11 +79,11 @@ def today() -> dt.date:
 
 
 def days_text(days_left: int, delivered: bool = False) -> str:
-    """'3 arbetsdagar kvar', 'sista dag i dag', '1 arbetsdag sen'; a delivered contributor is never 'sen'."""
+    """'3 arbetsdagar kvar', 'sista dag i dag', '1 arbetsdag sent'; a delivered contributor is never late."""
     if days_left < 0 and delivered:
         return "sista dag har passerat"
     if days_left == 0:
         return "sista dag i dag"
     days = abs(days_left)
     unit = "arbetsdag" if days == 1 else "arbetsdagar"
-    return f"{days} {unit} kvar" if days_left > 0 else f"{days} {unit} sen"
+    return f"{days} {unit} kvar" if days_left > 0 else f"{days} {unit} sent"

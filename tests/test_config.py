@@ -106,6 +106,23 @@ def test_broken_yaml_names_line_and_column(tmp_path):
     assert "cycle.yaml" in message and "rad 3" in message and "ogiltig YAML" in message
 
 
+def test_a_date_that_does_not_exist_names_its_key(tmp_path):
+    path = tmp_path / "cycle.yaml"
+    path.write_text((MINI_DIR / "cycle.yaml").read_text(encoding="utf-8").replace("period_end: 2025-04-30", "period_end: 2025-04-31"),
+                    encoding="utf-8")
+    message = _problems(path)
+    assert "period_end: datumet 2025-04-31 finns inte i kalendern" in message
+    assert "Oväntat" not in message and "out of range" not in message
+
+
+def test_a_found_value_is_shown_as_written_not_as_python_prints_it(tmp_path):
+    import datetime as dt
+
+    message = _problems(_write_variant(tmp_path, lambda c, p: c.update(startdag=dt.date(2025, 5, 2))))
+    assert "startdag: okänd nyckel (fann 2025-05-02)" in message
+    assert "datetime" not in message
+
+
 def test_missing_plan_file_is_named(tmp_path):
     path = _write_variant(tmp_path, lambda c, p: c.update(plan="saknas.yaml"))
     with pytest.raises(ConfigError) as caught:

@@ -64,3 +64,24 @@ def test_flows_import():
 
     assert flows.cycle.run_cycle.name == "tertialcykel"
     assert flows.gather.collect.name == "samla-in"
+
+
+def _clock_calls(path: Path) -> list[str]:
+    """Calls that read the machine's local date or time: `date.today()`, `datetime.now()` without a zone."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if node.func.attr == "today" and getattr(node.func.value, "attr", getattr(node.func.value, "id", "")) == "date":
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno} date.today()")
+        if node.func.attr == "now" and not node.args and not node.keywords:
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno} datetime.now()")
+    return found
+
+
+def test_one_today_in_swedish_time():
+    # A server in UTC and one in Stockholm disagree on the date for two hours each night; only
+    # tertial.deadlines.today() decides what day it is.
+    calls = [call for package in ("flows", "tasks", "tertial") for path in (ROOT / package).rglob("*.py")
+             for call in _clock_calls(path)]
+    assert not calls, f"the machine's own clock read directly: {calls}"

@@ -112,7 +112,7 @@ def test_status_table_is_swedish(tmp_path):
     shown = _cli("status", "--cycle", str(MINI), "--workdir", str(tmp_path), "--as-of", DEADLINE).stdout.splitlines()
     assert shown[0] == "Tertialrapport 1 år 2025 för Testdals socialnämnd, läget 2025-05-07:"
     assert shown[2] == "barn (Avdelningen för barn och unga): ej påbörjad; sista dag onsdag 7 maj 2025, sista dag i dag"
-    assert shown[3] == "aldre (Äldreavdelningen): sen; sista dag måndag 5 maj 2025, 2 arbetsdagar sen"
+    assert shown[3] == "aldre (Äldreavdelningen): sen; sista dag måndag 5 maj 2025, 2 arbetsdagar sent"
 
 
 def _arrive(ledger: Ledger, contributor: str, n: int, errors: int) -> None:
