@@ -12,7 +12,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -20,6 +20,9 @@ from rich.console import Console
 from tertial.controls import escape_controls
 from tertial.errors import TertialError
 from tertial.resources import EXAMPLES
+
+if TYPE_CHECKING:  # the flows are imported inside the commands, after Prefect is quietened
+    from flows.intake import IntakeOutcome
 
 app = typer.Typer(help="Tertial: nämndens rapportcykel (tertialrapport och verksamhetsberättelse).", no_args_is_help=True, add_completion=False)
 # Markup off: what is printed comes from files and settings, and `[/]` in a cell must print as it is.
@@ -182,21 +185,21 @@ def collect(
     except Exception as error:  # noqa: BLE001
         fail(error, debug)
     for outcome in outcomes:
-        print_outcome(outcome)
+        _print_outcome(outcome)
     from tasks.intake import inbox_links
 
     for line in inbox_links(inbox):  # links are never taken in, so they have no outcome of their own
         console.print(escape_controls(line))
 
 
-def print_outcome(outcome) -> None:
+def _print_outcome(outcome: IntakeOutcome) -> None:
     """One line per file; for a file nobody could be named as the sender of, the reason too (only the controller sees it)."""
     from tasks.intake import UNKNOWN_CONTRIBUTOR
 
     version = outcome.version
     state = "ny version" if outcome.new else "redan mottagen"
     console.print(escape_controls(f"{outcome.file}: {version.contributor_id} version {version.number}, {version.status} "
-                        f"({version.errors} fel, {version.warnings} varningar), {state}"))
+                                  f"({version.errors} fel, {version.warnings} varningar), {state}"))
     if version.contributor_id == UNKNOWN_CONTRIBUTOR:
         for finding in outcome.findings[:1]:
             console.print("  " + escape_controls(finding.line()))
@@ -242,7 +245,7 @@ def history(
         console.print(escape_controls(f"Inga versioner från {contributor} i {loaded.config.id}."))
     for r in rows:
         console.print(escape_controls(f"Version {r['version']}: {r['mottagen']} {r['sha256'][:12]} {r['fil']} – {r['resultat']} "
-                            f"({r['fel']} fel, {r['varningar']} varningar)"))
+                                      f"({r['fel']} fel, {r['varningar']} varningar)"))
 
 
 @app.command()
@@ -403,7 +406,7 @@ def check_config(
         fail(error, debug)
     plan = loaded.plan
     console.print(escape_controls(f"{cycle.name} är korrekt: {loaded.title}; {len(loaded.config.contributors)} bidragsgivare, "
-                        f"{len(plan.goals)} mål, {len(plan.indicators)} indikatorer, {len(plan.activities)} aktiviteter."))
+                                  f"{len(plan.goals)} mål, {len(plan.indicators)} indikatorer, {len(plan.activities)} aktiviteter."))
 
 
 from flows.cli_followup import register as register_followup  # noqa: E402

@@ -68,7 +68,7 @@ def status(cycle: CycleOpt, as_of: AsOf = None, as_json: Annotated[bool, typer.O
         version = f", version {r.latest_version} ({r.errors} fel, {r.warnings} varningar)" if r.latest_version else ""
         comment = f" – \"{r.comment}\" ({r.reviewed_by})" if r.comment else ""
         console.print(escape_controls(f"{r.contributor_id} ({r.avdelning}): {r.status.value}{version}; sista dag "
-                            f"{long_date(r.deadline)}, {days_text(r.days_left, r.usable_version is not None)}{comment}"))
+                                      f"{long_date(r.deadline)}, {days_text(r.days_left, r.usable_version is not None)}{comment}"))
 
 
 def approve(cycle: CycleOpt, contributor: Contributor, by: By = None, workdir: WorkdirOpt = Path("tertial-run"),
@@ -84,7 +84,7 @@ def approve(cycle: CycleOpt, contributor: Contributor, by: By = None, workdir: W
     except Exception as error:  # noqa: BLE001
         fail(error, debug)
     console.print(escape_controls(f"{contributor}: version {event.version} granskad av {event.actor} "
-                        f"{event.at.astimezone().isoformat(timespec='minutes')}."))
+                                  f"{event.at.astimezone().isoformat(timespec='minutes')}."))
 
 
 def return_(cycle: CycleOpt, contributor: Contributor,
@@ -101,7 +101,7 @@ def return_(cycle: CycleOpt, contributor: Contributor,
     except Exception as error:  # noqa: BLE001
         fail(error, debug)
     console.print(escape_controls(f"{contributor}: version {event.version} återsänd av {event.actor} "
-                        f"{event.at.astimezone().isoformat(timespec='minutes')}: \"{event.comment}\""))
+                                  f"{event.at.astimezone().isoformat(timespec='minutes')}: \"{event.comment}\""))
 
 
 def remind(cycle: CycleOpt, as_of: AsOf = None, workdir: WorkdirOpt = Path("tertial-run"), ledger: LedgerOpt = None,

@@ -16,7 +16,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
 
 from tasks.reading import MAX_FILE_BYTES, read_submission
-from tertial.access import not_issued, require_token_key, token_matches, verify_token
+from tertial.access import UNKNOWN_CONTRIBUTOR, not_issued, require_token_key, token_matches, verify_token
 from tertial.archive import content_hash, verified_original
 from tertial.cycle import Cycle
 from tertial.errors import SubmissionError
@@ -24,7 +24,6 @@ from tertial.findings import Finding, Severity
 from tertial.submission import Submission
 
 SUBMISSION_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".ods", ".zip", ".pdf", ".docx", ""}
-UNKNOWN_CONTRIBUTOR = "okand"
 
 logger = logging.getLogger(__name__)
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from tertial.errors import SubmissionError, TertialError
 
+UNKNOWN_CONTRIBUTOR = "okand"  # the id a file is recorded under when no contributor can be named as its sender
 TOKEN_KEY_ENV = "TERTIAL_TOKEN_KEY"
 KEY_FILE = Path("nyckel") / "token.key"
 # The published key the examples, the demo, the benchmark and the tests sign their submissions with.

@@ -10,6 +10,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from tertial.controls import escape_controls
 from tertial.cycle import Cycle, CycleConfig, resolve_ownership
 from tertial.errors import ConfigError
 from tertial.plan import Plan
@@ -55,7 +56,7 @@ def _shown(value: object) -> str:
     """A found value as the user wrote it in YAML, not as Python prints it."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    return repr(value) if isinstance(value, str) else str(value)  # repr: a control character stays visible
+    return f"'{escape_controls(value)}'" if isinstance(value, str) else escape_controls(value)
 
 
 def _message(item: dict) -> str:
@@ -105,13 +106,15 @@ def read_yaml(path: Path) -> object:
         raise ConfigError(path, [f"filen {problem}; ange en YAML-fil"])
     try:
         with Path(path).open("rb") as handle:
-            text = handle.read(MAX_CONFIG_BYTES + 1).decode("utf-8")  # bounded: the file may grow after the check
+            raw = handle.read(MAX_CONFIG_BYTES + 1)  # bounded: the file may grow after the check
     except FileNotFoundError as exc:
         raise ConfigError(path, ["filen finns inte"]) from exc
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(path, [f"filen är för stor (högst {MAX_CONFIG_BYTES // 1_000_000} MB)"])
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(path, ["filen är inte UTF-8-kodad text"]) from exc
-    if len(text.encode("utf-8")) > MAX_CONFIG_BYTES:
-        raise ConfigError(path, [f"filen är för stor (högst {MAX_CONFIG_BYTES // 1_000_000} MB)"])
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader with one constructor replaced
     except _NoSuchDate as exc:

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tertial.access import UNKNOWN_CONTRIBUTOR
 from tertial.cycle import Cycle
 from tertial.deadlines import days_left
 from tertial.ledger import ACCEPTED, REJECTED, Event, Ledger, Version
@@ -114,10 +115,13 @@ def contributor_status(cycle: Cycle, contributor_id: str, versions: list[Version
 
 
 def usable_versions(ledger: Ledger, cycle_id: str) -> dict[str, Version]:
-    """Per contributor, the version the report is built from: the newest accepted one not returned by the controller."""
+    """Per contributor, the version the report is built from: the newest accepted one not returned by the controller.
+
+    Files recorded without a known sender never count, whatever their status.
+    """
     versions, events = ledger.versions(cycle_id), ledger.events(cycle_id, kinds=REVIEWS)
     usable = {}
-    for contributor_id in sorted({v.contributor_id for v in versions}):
+    for contributor_id in sorted({v.contributor_id for v in versions} - {UNKNOWN_CONTRIBUTOR}):
         mine = [e for e in events if e.contributor_id == contributor_id]
         version = usable_version([v for v in versions if v.contributor_id == contributor_id], last_reviews(mine))
         if version is not None:

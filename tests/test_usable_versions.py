@@ -6,6 +6,7 @@ from pathlib import Path
 from tasks.assembly import build_report
 from tasks.intake import content_hash
 from tasks.ledger import accepted_submissions
+from tertial.access import UNKNOWN_CONTRIBUTOR
 from tertial.ledger import Arrival, Ledger
 from tertial.review import approve, return_submission
 from tests.builders import filled_rows, write_filled
@@ -46,3 +47,14 @@ def test_returning_the_newest_version_falls_back_to_the_last_one_not_returned(tm
     assert _used(ledger, mini_cycle) == 2
     return_submission(ledger, mini_cycle, "barn", "Påståendet stämmer inte.", "Kim")
     assert _used(ledger, mini_cycle) == 1
+
+
+def test_a_file_without_a_known_sender_is_never_used(tmp_path, mini_cycle):
+    """Even recorded as accepted (as an older ledger or a hand edit might have it), an 'okand' version is no one's."""
+    ledger = Ledger(f"sqlite:///{tmp_path / 'l.sqlite'}")
+    path = write_filled(tmp_path / "in", mini_cycle, "barn")
+    ledger.record(Arrival(mini_cycle.config.id, UNKNOWN_CONTRIBUTOR, content_hash(path), path.name, str(path), "inkorg",
+                          dt.datetime(2025, 5, 1, 9, tzinfo=dt.UTC)), [])
+    assert [v.status for v in ledger.versions(mini_cycle.config.id, UNKNOWN_CONTRIBUTOR)] == ["godkänd"]
+    assert accepted_submissions.fn(ledger, mini_cycle) == {}
+    assert _used(ledger, mini_cycle) is None
