@@ -12,7 +12,7 @@ from prefect.utilities.annotations import quote
 from flows.gather import open_ledger
 from flows.overview import show_status
 from flows.runners import task_runner, workers_at_hand
-from tasks.assembly import Accepted, build_report
+from tasks.assembly import Accepted, build_report, unreadable_values
 from tasks.configuration import open_cycle
 from tasks.ledger import accepted_submissions
 from tasks.rendering import write_report
@@ -65,7 +65,7 @@ def assemble_report(cycle: Cycle, ledger: Ledger, target: Path, formats: tuple[s
     if not allow_missing:
         require_every_contributor(quote(cycle), quote(accepted))
     report = build_report(quote(cycle), quote(accepted))
-    findings = check_narrative(quote(report))
+    findings = unreadable_values(quote(cycle), quote(accepted)) + check_narrative(quote(report))
     files = write_formats(report, target, formats, controller)
     files["kontroller"] = write_checks(quote(findings), target)
     return Assembled(report, files, findings)

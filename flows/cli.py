@@ -175,6 +175,11 @@ def collect(
         state = "ny version" if outcome.new else "redan mottagen"
         console.print(f"{outcome.file}: {version.contributor_id} version {version.number}, {version.status} "
                       f"({version.errors} fel, {version.warnings} varningar), {state}")
+    problems = [line for outcome in outcomes for line in outcome.problems]
+    for line in problems:  # every file is recorded; these could not be checked, and the controller must look
+        err.print(line, markup=False)
+    if problems:
+        raise typer.Exit(code=1)
 
 
 def _ledger(workdir: Path, url: str | None):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from prefect import flow
 from prefect.utilities.annotations import quote
 
-from flows.intake import IntakeOutcome, take_in
+from flows.intake import IntakeOutcome, Unexpected, guarded, take_in
 from flows.overview import show_status
 from flows.runners import task_runner
 from tasks.calendar import write_calendar
@@ -57,9 +57,7 @@ def collect(cycle_path: Path, inbox: Path, workdir: Path, ledger_url: str | None
 
 def gather(inbox: Path, cycle: Cycle, ledger: Ledger, workdir: Path) -> list[IntakeOutcome]:
     """The inbox taken in, and each new version's feedback mailed to its contributor."""
-    outcomes = take_in(inbox, cycle, ledger, workdir)
-    mail_feedback(cycle, outcomes)
-    return outcomes
+    return mail_feedback(cycle, take_in(inbox, cycle, ledger, workdir))
 
 
 def open_ledger(ledger_url: str | None, workdir: Path) -> Ledger:
@@ -68,14 +66,23 @@ def open_ledger(ledger_url: str | None, workdir: Path) -> Ledger:
     return Ledger(ledger_url or default_ledger_url(workdir))
 
 
-def mail_feedback(cycle: Cycle, outcomes: list[IntakeOutcome]) -> None:
+def mail_feedback(cycle: Cycle, outcomes: list[IntakeOutcome]) -> list[IntakeOutcome]:
     """With SMTP configured (TERTIAL_SMTP_*), each new version's feedback goes to its contributor.
 
     The mailer is made here, never passed as a parameter, so the password is not stored with the run.
+    A mail that cannot be sent is a line for the controller on that file's outcome; the others are still sent.
     """
     fresh = [o for o in outcomes if o.new and o.feedback]
     if not fresh or not os.environ.get("TERTIAL_SMTP_HOST"):
-        return
+        return outcomes
     mailer = smtp_mailer()
-    for outcome in fresh:
-        send_feedback(quote(cycle), outcome.version, quote(outcome.findings), list(outcome.feedback.values()), mailer)
+    return [_mailed(cycle, outcome, mailer) if outcome.new and outcome.feedback else outcome for outcome in outcomes]
+
+
+def _mailed(cycle: Cycle, outcome: IntakeOutcome, mailer) -> IntakeOutcome:
+    try:
+        guarded(outcome.file, "utskick", lambda: send_feedback(
+            quote(cycle), outcome.version, quote(outcome.findings), list(outcome.feedback.values()), mailer))
+    except Unexpected as problem:
+        return replace(outcome, problems=(*outcome.problems, problem.line))
+    return outcome

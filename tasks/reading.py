@@ -36,11 +36,15 @@ import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.utils.escape import unescape
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tertial.cycle import Cycle
 from tertial.errors import SubmissionError
+from tertial.findings import Finding, Severity
+from tertial.messages import message
+from tertial.numbers import shortened
 from tertial.submission import (
     ECONOMY_SHEETS, META_SHEET, OPTIONAL_ECONOMY_SHEETS, TEMPLATE_VERSION, Sheet, Submission, sheets_for,
 )
@@ -57,6 +61,11 @@ MAX_ROWS = 5_000  # the last row with content, header included
 MAX_COLUMNS = 200
 MAX_CELL_CHARS = 20_000  # Excel's own limit is 32 767
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx and old .xls are OLE2 compound files
+
+# Characters no cell text keeps (see clean_text): C0 controls but tab, line feed and carriage return, which
+# Excel writes as _x000B_ and the like, and the XML non-characters. python-docx and openpyxl refuse them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+TEXT_CLEANED = "text_cleaned"
 
 # Columns whose values are ids or closed vocabularies: a look-alike letter there is never meant.
 EXACT_COLUMNS = {"status", "assessment", "period"}
@@ -96,19 +105,19 @@ def _read(path: Path, cycle: Cycle) -> Submission:
     meta = _meta(tables, path)
     _check_identity(meta, cycle, path)
     contributor = meta["bidragsgivare"]
-    frames = {}
+    frames, notes = {}, []
     for key, sheet in sheets_for(cycle.config.kind, cycle.config.year).items():
         optional = key in OPTIONAL_ECONOMY_SHEETS or (key in ECONOMY_SHEETS and cycle.economy_owner != contributor)
         if sheet.name not in tables and optional:
             continue
         try:
-            frames[key] = _frame(tables, sheet, path.name, folder)
+            frames[key] = _frame(tables, sheet, path.name, folder, notes)
         except SubmissionError as error:
             error.contributor_id = contributor
             raise
     return Submission(
         file=path.name, cycle_id=meta["cykel"], contributor_id=contributor,
-        template_version=meta["mallversion"], token=meta.get("nyckel", ""), frames=frames,
+        template_version=meta["mallversion"], token=meta.get("nyckel", ""), frames=frames, notes=notes,
     )
 
 
@@ -386,6 +395,8 @@ def _cell_value(cell: Cell | MergedCell) -> object:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
         # Excel stores 34,5 % as 0.345 in a percent-formatted cell.
         return f"{(Decimal(str(value)) * 100).normalize():f} %"
+    if isinstance(value, str):
+        return unescape(value)  # Excel writes a control character as _x000B_; read it as the character it is
     return value
 
 
@@ -484,7 +495,9 @@ def _check_identity(meta: dict[str, str], cycle: Cycle, path: Path) -> None:
 # --- Sheets into frames -----------------------------------------------------------------
 
 
-def _frame(tables: dict[str, Table], sheet: Sheet, file: str, folder: bool = False) -> pd.DataFrame:
+def _frame(tables: dict[str, Table], sheet: Sheet, file: str, folder: bool = False,
+           notes: list[Finding] | None = None) -> pd.DataFrame:
+    """The sheet's rows by column key; a note in `notes` for each cell whose text was cleaned."""
     if sheet.name not in tables:
         raise _missing_sheet(tables, sheet, file, folder)
     rows = tables[sheet.name]
@@ -493,6 +506,8 @@ def _frame(tables: dict[str, Table], sheet: Sheet, file: str, folder: bool = Fal
     records = []
     for number, row in enumerate(rows[1:], start=2):
         record = {key: _cell_text(row, i, sheet, key, number, file, headers) for key, i in positions.items()}
+        if notes is not None:
+            notes += _cleaning_notes(row, positions, record, sheet, number)
         if any(record.values()):
             record["_row"] = number
             records.append(record)
@@ -557,6 +572,23 @@ def _merged_error(merged: Merged, header: str, number: int, sheet: Sheet, file: 
     )
 
 
+def _cleaning_notes(row: list[object], positions: dict[str, int], record: dict[str, str], sheet: Sheet,
+                    number: int) -> list[Finding]:
+    """A warning for each cell that held control characters: removed, so no output ever refuses the text."""
+    return [
+        Finding(TEXT_CLEANED, Severity.WARNING, message(TEXT_CLEANED), sheet=sheet.name, row=number,
+                column=sheet.column(key).header, value=shortened(record[key]))
+        for key, i in positions.items()
+        if i < len(row) and isinstance(row[i], str) and _CONTROL.search(row[i])
+    ]
+
+
+def clean_text(text: str) -> str:
+    """Text as every output can hold it: CR and CRLF as line feeds, Word's manual line and page breaks
+    (vertical tab, form feed) as line feeds, every other C0 control character and U+FFFE/U+FFFF removed."""
+    return _CONTROL.sub(lambda m: "\n" if m[0] in "\x0b\x0c" else "", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def _lookalike_hint(text: str) -> str:
     """A sentence naming a Cyrillic or Greek letter inside otherwise Latin text; '' when there is none."""
     if not any(c.isascii() and c.isalnum() for c in text):
@@ -588,4 +620,4 @@ def _text(value: object) -> str:
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
         return f"{Decimal(repr(value)).normalize():f}"  # the shortest decimal, never '1E-7' or binary noise
-    return _nfc(str(value).strip())
+    return _nfc(clean_text(str(value)).strip())
