@@ -9,7 +9,7 @@ from pathlib import Path
 from prefect import flow
 from prefect.utilities.annotations import quote
 
-from flows.intake import IntakeOutcome, Unexpected, guarded, take_in
+from flows.intake import IntakeOutcome, Unexpected, Unrecorded, guarded, take_in
 from flows.overview import show_status
 from flows.runners import task_runner
 from tasks.calendar import write_calendar
@@ -57,7 +57,12 @@ def collect(cycle_path: Path, inbox: Path, workdir: Path, ledger_url: str | None
 
 def gather(inbox: Path, cycle: Cycle, ledger: Ledger, workdir: Path) -> list[IntakeOutcome]:
     """The inbox taken in, and each new version's feedback mailed to its contributor."""
-    return mail_feedback(cycle, take_in(inbox, cycle, ledger, workdir))
+    try:
+        outcomes = take_in(inbox, cycle, ledger, workdir)
+    except Unrecorded as error:  # the recorded versions' contributors still get their feedback
+        mail_feedback(cycle, error.outcomes)
+        raise
+    return mail_feedback(cycle, outcomes)
 
 
 def open_ledger(ledger_url: str | None, workdir: Path) -> Ledger:

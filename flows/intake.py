@@ -22,12 +22,12 @@ from tasks.intake import UNKNOWN_CONTRIBUTOR, Archived, Read, archive_original, 
 from tasks.ledger import record_version
 from tasks.validation import validate_submissions
 from tertial.cycle import Cycle
+from tertial.errors import TertialError
 from tertial.findings import Finding, Severity
 from tertial.ledger import Ledger, Version
 from tertial.messages import message
 from tertial.numbers import shortened
 
-INTERNAL_ERROR = "internal_error"
 T = TypeVar("T")
 
 
@@ -72,15 +72,27 @@ def guarded(file: str, step: str, work: Callable[[], T]) -> T:
 
 def internal_error(file: str) -> Finding:
     """The finding a file gets when Tertial itself failed on it: an error, so the version is not used."""
-    return Finding(INTERNAL_ERROR, Severity.ERROR, message(INTERNAL_ERROR), file=file)
+    return Finding("internal_error", Severity.ERROR, message("internal_error"), file=file)
+
+
+class Unrecorded(TertialError):
+    """Files the ledger could not take even with the internal error; the others are recorded (in `outcomes`)."""
+
+    def __init__(self, lines: list[str], outcomes: list[IntakeOutcome]) -> None:
+        listed = "\n".join(f"  - {line}" for line in lines)
+        super().__init__(f"{len(lines)} fil(er) kunde inte sparas i liggaren och tas emot vid nästa körning:\n{listed}")
+        self.outcomes = outcomes
 
 
 def take_in(inbox: Path, cycle: Cycle, ledger: Ledger, workdir: Path) -> list[IntakeOutcome]:
     """Every file in name order; a file the ledger already has is recognised, not recorded twice."""
     archived = [archive_original(path, workdir / "arkiv", dt.datetime.now(dt.UTC)) for path in find_submissions(inbox)]
     checked = check(unknown_to(ledger, archived, cycle), cycle)
-    outcomes = [record_guarded(item, checked, cycle, ledger, workdir) for item in archived]
-    return [outcome for outcome in outcomes if outcome is not None]
+    results = [record_guarded(item, checked, cycle, ledger, workdir) for item in archived]
+    outcomes = [r for r in results if isinstance(r, IntakeOutcome)]
+    if len(outcomes) < len(results):
+        raise Unrecorded([r.line for r in results if isinstance(r, Unexpected)], outcomes)
+    return outcomes
 
 
 def unknown_to(ledger: Ledger, archived: list[Archived], cycle: Cycle) -> list[Archived]:
@@ -137,11 +149,11 @@ def _validate_one(item: Archived, read: Read, cycle: Cycle) -> list[Finding] | U
 
 
 def record_guarded(archived: Archived, checked: dict[str, Checked], cycle: Cycle, ledger: Ledger,
-                   workdir: Path) -> IntakeOutcome | None:
+                   workdir: Path) -> IntakeOutcome | Unexpected:
     """The file's outcome; when recording its findings fails, its version with the internal error instead.
 
-    None only when not even that can be recorded (the ledger is unreachable): the line is in the log, and the
-    file is taken in on the next run, as nothing was recorded for its bytes.
+    Unexpected only when not even that can be recorded (the ledger is unreachable): the file is taken in
+    on the next run, as nothing was recorded for its bytes.
     """
     try:
         return guarded(archived.original_name, "registrering", lambda: record(archived, checked, cycle, ledger, workdir))
@@ -149,10 +161,10 @@ def record_guarded(archived: Archived, checked: dict[str, Checked], cycle: Cycle
         fallback = Checked(checked.get(archived.sha256, Checked(UNKNOWN_CONTRIBUTOR, [])).contributor_id,
                            [internal_error(archived.original_name)], (problem.line,))
     try:
-        return record(archived, {archived.sha256: fallback}, cycle, ledger, workdir)
-    except Exception as error:  # noqa: BLE001 - logged; the other files go on
-        get_run_logger().error(Unexpected(archived.original_name, "registrering", error).line)
-        return None
+        return guarded(archived.original_name, "registrering", lambda: record(archived, {archived.sha256: fallback}, cycle,
+                                                                           ledger, workdir))
+    except Unexpected as problem:
+        return problem
 
 
 def record(archived: Archived, checked: dict[str, Checked], cycle: Cycle, ledger: Ledger, workdir: Path) -> IntakeOutcome:

@@ -25,13 +25,13 @@ from tertial.economy import (
 from tertial.plan import RowType
 from tertial.messages import message
 from tertial.numbers import format_number, to_decimal
-from tertial.numbers import NumberParseError, parse_quantity, shortened
+from tertial.numbers import RULES as NUMBER_RULES, NumberParseError, parse_quantity, shortened
 from tertial.submission import OPTIONAL_ECONOMY_SHEETS, Sheet, Submission, sheets_for
 from tertial.vocabulary import ActivityStatus, Assessment, IndicatorStatus, ReportKind
 
 
 # Rules for a cell that could not be read at all: reported once, not also as missing or out of range.
-UNREADABLE = {"number_invalid", "number_too_long", "number_exponent", "date_invalid", "formula"}
+UNREADABLE = {*NUMBER_RULES, "date_invalid", "formula"}
 
 
 @dataclass

@@ -65,7 +65,6 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx and old .xls 
 # Characters no cell text keeps (see clean_text): C0 controls but tab, line feed and carriage return, which
 # Excel writes as _x000B_ and the like, and the XML non-characters. python-docx and openpyxl refuse them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-TEXT_CLEANED = "text_cleaned"
 
 # Columns whose values are ids or closed vocabularies: a look-alike letter there is never meant.
 EXACT_COLUMNS = {"status", "assessment", "period"}
@@ -576,7 +575,7 @@ def _cleaning_notes(row: list[object], positions: dict[str, int], record: dict[s
                     number: int) -> list[Finding]:
     """A warning for each cell that held control characters: removed, so no output ever refuses the text."""
     return [
-        Finding(TEXT_CLEANED, Severity.WARNING, message(TEXT_CLEANED), sheet=sheet.name, row=number,
+        Finding("text_cleaned", Severity.WARNING, message("text_cleaned"), sheet=sheet.name, row=number,
                 column=sheet.column(key).header, value=shortened(record[key]))
         for key, i in positions.items()
         if i < len(row) and isinstance(row[i], str) and _CONTROL.search(row[i])

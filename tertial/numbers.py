@@ -28,7 +28,11 @@ _EXPONENT = re.compile(rf"^[eE][{_MINUSES}+]?\d+\b")
 # The limits keep every accepted value printable (format_number works with this many digits) and small.
 MAX_INTEGER_DIGITS = 15
 MAX_DECIMALS = 20
-_PRECISION = 2 * (MAX_INTEGER_DIGITS + MAX_DECIMALS)  # room for sums of many accepted values
+_PRECISION = 3 * (MAX_INTEGER_DIGITS + MAX_DECIMALS)  # room for sums and ratios of accepted values
+
+
+# The findings a number that cannot be read makes (NumberParseError.rule_id), each with its message.
+RULES = ("number_invalid", "number_too_long", "number_exponent")
 
 
 class NumberParseError(ValueError):
@@ -134,12 +138,18 @@ def format_number(value: Decimal | float | int | None, decimals: int | None = No
         return ""
     value = Decimal(str(value))
     places = decimals_of(value) if decimals is None else decimals
-    # The reports round half up (1,25 → 1,3); Babel alone would round half to even. The default
-    # context's 28 digits are too few for a sum of accepted values printed with their decimals.
+    # The reports round half up (1,25 → 1,3); Babel alone would round half to even.
     pattern = "#,##0" + ("." + "0" * places if places else "")
+    value = quantized(value, places, ROUND_HALF_UP)
     with localcontext(prec=_PRECISION):
-        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
         return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def quantized(value: Decimal, places: int, rounding: str | None = None) -> Decimal:
+    """`value` to `places` decimals (the context's rounding unless told), in a context wide enough for any sum
+    or ratio of accepted values: the default context's 28 digits are too few for some, and raise."""
+    with localcontext(prec=_PRECISION):
+        return value.quantize(Decimal(1).scaleb(-places), rounding=rounding)
 
 
 def format_quantity(value: Decimal | None, unit: str = "", decimals: int | None = None) -> str:
