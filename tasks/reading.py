@@ -36,7 +36,6 @@ import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
-from openpyxl.utils.escape import unescape
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -65,6 +64,7 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx and old .xls 
 # Characters no cell text keeps (see clean_text): C0 controls but tab, line feed and carriage return, which
 # Excel writes as _x000B_ and the like, and the XML non-characters. python-docx and openpyxl refuse them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_C0_ESCAPE = re.compile("(_x005F)?_x(00[01][0-9A-Fa-f])_")  # Excel's _x005F_ before it keeps '_x000B_' as typed
 
 # Columns whose values are ids or closed vocabularies: a look-alike letter there is never meant.
 EXACT_COLUMNS = {"status", "assessment", "period"}
@@ -395,7 +395,9 @@ def _cell_value(cell: Cell | MergedCell) -> object:
         # Excel stores 34,5 % as 0.345 in a percent-formatted cell.
         return f"{(Decimal(str(value)) * 100).normalize():f} %"
     if isinstance(value, str):
-        return unescape(value)  # Excel writes a control character as _x000B_; read it as the character it is
+        # Excel writes a control character as _x000B_; read it as the character it is, for clean_text to
+        # handle. Only C0 escapes: any other '_xHHHH_' is left as typed (openpyxl writes those unescaped).
+        return _C0_ESCAPE.sub(lambda m: m[0][len("_x005F"):] if m[1] else chr(int(m[2], 16)), value)
     return value
 
 

@@ -168,3 +168,29 @@ def test_a_value_accepted_under_older_rules_is_a_named_check_not_a_failed_report
     assert "talet har 5001 siffror före decimalkommat" in checks
     paragraphs = [p.text for p in Document(assembled.files["docx"]).paragraphs]
     assert "Målet nås\nenligt plan." in paragraphs
+
+
+def test_a_file_the_ledger_refuses_ends_the_run_after_the_others_are_recorded(inbox, tmp_path, monkeypatch):
+    """The database failing on one file's version (with and without its findings): every other file is
+    recorded, and the run ends with one Swedish error naming the file, to be taken in on the next run."""
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    from flows.intake import Unrecorded
+
+    commit = Session.commit
+
+    def failing(self):
+        if any(getattr(row, "original_name", "") == "barn-krasch.xlsx" for row in self.new):
+            raise OperationalError("INSERT INTO versions", {}, Exception("disk I/O error"))
+        return commit(self)
+
+    monkeypatch.setattr(Session, "commit", failing)
+    workdir = tmp_path / "arbete"
+    with pytest.raises(Unrecorded) as caught:
+        collect(cycle_path=MINI, inbox=inbox, workdir=workdir)
+    assert caught.value.message_sv.startswith("1 fil(er) kunde inte sparas i liggaren och tas emot vid nästa körning:\n"
+                                              "  - barn-krasch.xlsx: oväntat fel vid registrering (OperationalError:")
+    recorded = {v.original_name for v in Ledger(default_ledger_url(workdir)).versions("testdal-t1-2025")}
+    assert recorded == {p.name for p in inbox.iterdir()} - {"barn-krasch.xlsx"}
+    assert {o.file for o in caught.value.outcomes} == recorded
