@@ -13,7 +13,7 @@ from flows.gather import open_ledger
 from flows.overview import show_status
 from flows.run_names import named
 from flows.runners import task_runner, workers_at_hand
-from tasks.assembly import Accepted, build_report
+from tasks.assembly import Accepted, build_report, unreadable_values
 from tasks.configuration import open_cycle
 from tasks.ledger import accepted_submissions, record_assembly
 from tasks.rendering import write_report
@@ -66,7 +66,7 @@ def assemble_report(cycle: Cycle, ledger: Ledger, target: Path, formats: tuple[s
     if not allow_missing:
         require_every_contributor(quote(cycle), quote(accepted))
     report = build_report(quote(cycle), quote(accepted))
-    findings = check_narrative(quote(report))
+    findings = unreadable_values(quote(cycle), quote(accepted)) + check_narrative(quote(report))
     files = write_formats(report, target, formats, controller)
     files["kontroller"] = write_checks(quote(findings), target)
     record_assembly(quote(ledger), quote(cycle), files)  # the outputs' SHA-256 go into the ledger's hash chain

@@ -190,6 +190,11 @@ def collect(
 
     for line in inbox_links(inbox):  # links are never taken in, so they have no outcome of their own
         console.print(escape_controls(line))
+    problems = [line for outcome in outcomes for line in outcome.problems]
+    for line in problems:  # every file is recorded; these could not be checked, and the controller must look
+        err.print(escape_controls(line))
+    if problems:
+        raise typer.Exit(code=1)
 
 
 def _print_outcome(outcome: IntakeOutcome) -> None:

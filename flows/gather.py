@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from prefect import flow
 from prefect.utilities.annotations import quote
 
-from flows.intake import IntakeOutcome, take_in
+from flows.intake import IntakeOutcome, Unexpected, Unrecorded, guarded, take_in
 from flows.overview import show_status
 from flows.run_names import named
 from flows.runners import task_runner
@@ -66,9 +66,12 @@ def collect(cycle_path: Path, inbox: Path, workdir: Path, ledger_url: str | None
 def gather(inbox: Path, cycle: Cycle, ledger: Ledger, workdir: Path) -> list[IntakeOutcome]:
     """The inbox taken in, and each new version's feedback mailed to its contributor."""
     require_token_key(workdir)  # before anything is archived: without the key no file can be told apart from a forgery
-    outcomes = take_in(inbox, cycle, ledger, workdir)
-    mail_feedback(cycle, outcomes)
-    return outcomes
+    try:
+        outcomes = take_in(inbox, cycle, ledger, workdir)
+    except Unrecorded as error:  # the recorded versions' contributors still get their feedback
+        mail_feedback(cycle, error.outcomes)
+        raise
+    return mail_feedback(cycle, outcomes)
 
 
 def open_ledger(ledger_url: str | None, workdir: Path) -> Ledger:
@@ -77,19 +80,38 @@ def open_ledger(ledger_url: str | None, workdir: Path) -> Ledger:
     return Ledger(chosen_url(ledger_url, workdir))
 
 
-def mail_feedback(cycle: Cycle, outcomes: list[IntakeOutcome]) -> None:
+def mail_feedback(cycle: Cycle, outcomes: list[IntakeOutcome]) -> list[IntakeOutcome]:
     """With SMTP configured (TERTIAL_SMTP_*), each new version's feedback goes to its contributor,
     and the controller is told of new files without a known sender (they get no feedback).
 
     The mailer is made here, never passed as a parameter, so the password is not stored with the run.
+    A mail that cannot be sent is a line for the controller on that file's outcome; the others are still sent.
     """
     fresh = [o for o in outcomes if o.new and o.feedback]
     notice = unknown_sender_mail(cycle, [(o.file, o.findings[0]) for o in outcomes
                                          if o.new and o.version.contributor_id == UNKNOWN_CONTRIBUTOR and o.findings])
     if not (fresh or notice) or not os.environ.get("TERTIAL_SMTP_HOST"):
-        return
+        return outcomes
     mailer = smtp_mailer()
-    for outcome in fresh:
-        send_feedback(quote(cycle), outcome.version, quote(outcome.findings), list(outcome.feedback.values()), mailer)
-    if notice is not None:
-        send_mail(mailer, notice)
+    mailed = [_mailed(cycle, outcome, mailer) if outcome.new and outcome.feedback else outcome for outcome in outcomes]
+    return _controller_told(notice, mailer, mailed) if notice is not None else mailed
+
+
+def _controller_told(notice, mailer, outcomes: list[IntakeOutcome]) -> list[IntakeOutcome]:
+    """The notice of files without a known sender; when it cannot be sent, a line on the first such file."""
+    try:
+        guarded("meddelandet till controllern", "utskick", lambda: send_mail(mailer, notice))
+    except Unexpected as problem:
+        first = next(i for i, o in enumerate(outcomes) if o.version.contributor_id == UNKNOWN_CONTRIBUTOR)
+        outcomes = [*outcomes]
+        outcomes[first] = replace(outcomes[first], problems=(*outcomes[first].problems, problem.line))
+    return outcomes
+
+
+def _mailed(cycle: Cycle, outcome: IntakeOutcome, mailer) -> IntakeOutcome:
+    try:
+        guarded(outcome.file, "utskick", lambda: send_feedback(
+            quote(cycle), outcome.version, quote(outcome.findings), list(outcome.feedback.values()), mailer))
+    except Unexpected as problem:
+        return replace(outcome, problems=(*outcome.problems, problem.line))
+    return outcome

@@ -28,6 +28,8 @@ def print_summary(console: Console, result: CycleResult) -> None:
     repeated = sum(not o.new for o in result.intake)
     if repeated:
         console.print(f"Redan mottagna och oförändrade: {repeated}")
+    for line in (line for o in result.intake for line in o.problems):
+        console.print(line, markup=False)
     if report.missing:
         console.print(f"Underlag saknas från: {', '.join(report.missing)}")
     for finding in result.findings:

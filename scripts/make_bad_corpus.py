@@ -546,9 +546,14 @@ def _two_numbers(out: Path, cycle: Cycle) -> Path:
 @case("infinite-number.xlsx")
 def _infinite(out: Path, cycle: Cycle) -> Path:
     """A number cell holding 1E+999, which Python reads as infinity."""
-    path = edited(out, cycle, "infinite-number.xlsx", setting("Indikatorer", 3, "Periodens utfall", 424242))
+    return number_cell(out, cycle, "infinite-number.xlsx", b"1E+999")
+
+
+def number_cell(out: Path, cycle: Cycle, name: str, stored: bytes) -> Path:
+    """Barn's second indicator outcome as a number cell holding `stored`, which openpyxl cannot write itself."""
+    path = edited(out, cycle, name, setting("Indikatorer", 3, "Periodens utfall", 424242))
     part = sheet_part(path, "Indikatorer")
-    return rezip(path, lambda n, d: d.replace(b"<v>424242</v>", b"<v>1E+999</v>") if n == part else d)
+    return rezip(path, lambda n, d: d.replace(b"<v>424242</v>", b"<v>" + stored + b"</v>") if n == part else d)
 
 
 @case("tiny-number.xlsx")
@@ -760,6 +765,44 @@ def _dtd_renamed(out: Path, cycle: Cycle) -> Path:
             return data.replace(b't="inlineStr"><is><t>Uppfylls helt</t></is></c>', b't="s"><v>0</v></c>', 1)
         return register(name, data)
     return rezip(path, change, [("xl/tekst.dat", strings)])
+
+# --- Hostile values: numbers no report can print, control characters from Word (issue 12) -----
+
+
+@case("number-5001-digits.xlsx")
+def _number_5001_digits(out: Path, cycle: Cycle) -> Path:
+    """A 5 001-digit Budget typed as text: once it stopped every file's intake with decimal.InvalidOperation."""
+    return edited(out, cycle, "number-5001-digits.xlsx", setting("Ekonomi", 4, "Budget", "9" * 5001), contributor="stab")
+
+
+@case("number-exponent.xlsx")
+def _number_exponent(out: Path, cycle: Cycle) -> Path:
+    """'1e999999' typed as text: not 1 with the unit 'e999999'."""
+    return edited(out, cycle, "number-exponent.xlsx", setting("Indikatorer", 3, "Periodens utfall", "1e999999"))
+
+
+@case("number-cell-1e300.xlsx")
+def _number_cell_huge(out: Path, cycle: Cycle) -> Path:
+    """A number cell holding 1E+300: a finite float, but a 301-digit number."""
+    return number_cell(out, cycle, "number-cell-1e300.xlsx", b"1E+300")
+
+
+@case("vertical-tab-from-word.xlsx")
+def _vertical_tab(out: Path, cycle: Cycle) -> Path:
+    """An Analys pasted from Word with its manual line break: Excel stores the vertical tab as _x000B_."""
+    path = valid(out, cycle, "vertical-tab-from-word.xlsx")
+    part = sheet_part(path, "Mål")
+    analysis = f"Målet {filled_rows(cycle, 'barn')['goals'][0]['goal']} nås enligt plan.".encode("ascii", "xmlcharrefreplace")
+    pasted = analysis.replace(b" enligt", b"_x000B_enligt").replace(b"plan.", b"plan._x0007__x001B_")
+    return rezip(path, lambda n, d: d.replace(analysis, pasted, 1) if n == part else d)
+
+
+@case("csv-control-characters")
+def _csv_control(out: Path, cycle: Cycle) -> Path:
+    """A CSV folder whose first Analys holds a terminal escape, a bell and CR line ends."""
+    rows = filled_rows(cycle, "barn")
+    rows["goals"][0]["analysis"] = "Målet nås\renligt plan.\x1b[31m Röd\x1b[0m\x07"
+    return write_csv_folder(out / "csv-control-characters", cycle, "barn", rows, EXAMPLE_TOKEN_KEY)
 
 
 # --- Large cases: built at test time, not committed -------------------------------------------

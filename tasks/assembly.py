@@ -5,17 +5,19 @@ from __future__ import annotations
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import pandas as pd
 
+from tasks.checks import UNREADABLE, prepare
 from tertial.cycle import Cycle
 from tertial.economy import (
     COST, REVENUE, T2_COMPARISON_COLUMNS, TURNOVER_COLUMNS, budget_adherence, column_sums, complete_operations,
     complete_result_unit, investment_columns, investment_deviation, operations_columns, result_unit_columns,
     revenue_cost_columns, revenue_cost_kind, t2_difference, total, with_change,
 )
+from tertial.findings import Finding
 from tertial.ledger import Version
 from tertial.numbers import NumberParseError, format_signed_mnkr, parse_quantity
 from tertial.plan import Goal, RowType
@@ -79,6 +81,17 @@ def text_block(key: str, title: str, owner: str, missing: bool, text: str) -> Te
             paragraphs.append(" ".join(current))
             current = []
     return TextBlock(key=key, title=title, owner=owner, missing=missing, paragraphs=paragraphs, bullets=bullets)
+
+
+@task(cache_policy=NO_CACHE)
+def unreadable_values(cycle: Cycle, accepted: dict[str, Accepted]) -> list[Finding]:
+    """Cells of accepted versions that cannot be read today (a version accepted under older, laxer rules).
+
+    The report leaves them empty and is still made; each is named here, for the controller's checks.
+    """
+    return [replace(finding, file=item.version.original_name)
+            for item in accepted.values() for finding in prepare(item.submission, cycle).findings
+            if finding.rule_id in UNREADABLE]
 
 
 @task(cache_policy=NO_CACHE)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -25,9 +25,13 @@ from tertial.economy import (
 from tertial.plan import RowType
 from tertial.messages import message
 from tertial.numbers import format_number, to_decimal
-from tertial.numbers import NumberParseError, parse_quantity
+from tertial.numbers import RULES as NUMBER_RULES, NumberParseError, parse_quantity, shortened
 from tertial.submission import OPTIONAL_ECONOMY_SHEETS, Sheet, Submission, sheets_for
 from tertial.vocabulary import ActivityStatus, Assessment, IndicatorStatus, ReportKind
+
+
+# Rules for a cell that could not be read at all: reported once, not also as missing or out of range.
+UNREADABLE = {*NUMBER_RULES, "date_invalid", "formula"}
 
 
 @dataclass
@@ -41,7 +45,7 @@ class Prepared:
 
 def prepare(submission: Submission, cycle: Cycle) -> Prepared:
     sheets = sheets_for(cycle.config.kind, cycle.config.year)
-    prepared = Prepared()
+    prepared = Prepared(findings=[replace(note, file=submission.file) for note in submission.notes])
     for key, raw in submission.frames.items():
         sheet = sheets[key]
         frame = raw.copy().reset_index(drop=True).replace("", None)
@@ -107,7 +111,7 @@ def _parse_cell(raw, column, sheet, row, file, findings):
     """(value, unit) for one cell; a finding and (None, '') when it cannot be read."""
     if raw is None or (not isinstance(raw, str) and pd.isna(raw)):
         return None, ""
-    where = {"file": file, "sheet": sheet.name, "row": int(row), "column": column.header, "value": str(raw)}
+    where = {"file": file, "sheet": sheet.name, "row": int(row), "column": column.header, "value": shortened(str(raw))}
     if raw == FORMULA:
         findings.append(Finding("formula", Severity.ERROR, message("formula"), **where))
         return None, ""
@@ -118,8 +122,9 @@ def _parse_cell(raw, column, sheet, row, file, findings):
                 shown = format_number(quantity.value.normalize())
                 findings.append(Finding("number_ambiguous", Severity.WARNING, message("number_ambiguous", value=raw, expected=shown), **where))
             return float(quantity.value), quantity.unit
-        except NumberParseError:
-            findings.append(Finding("number_invalid", Severity.ERROR, message("number_invalid", value=raw), **where))
+        except NumberParseError as error:
+            findings.append(Finding(error.rule_id, Severity.ERROR, message(error.rule_id, value=where["value"], expected=error.reason_sv),
+                                    **where))
             return None, ""
     if column.key in ("start", "end"):
         try:
@@ -230,6 +235,8 @@ def identity_findings(key: str, frame: pd.DataFrame, sheet: Sheet, cycle: Cycle,
     compute = operations_deviation if key == "economy" else investment_deviation
     findings = []
     for _, row in frame.iterrows():
+        if _unreadable_number(row, sheet):
+            continue
         values = {c.key: to_decimal(row[c.key]) for c in sheet.columns if c.numeric}
         expected = {"deviation": compute(values, kind)}
         if key == "economy" and not kind.is_tertial and values.get("deviation") is not None:
@@ -241,6 +248,11 @@ def identity_findings(key: str, frame: pd.DataFrame, sheet: Sheet, cycle: Cycle,
     if key == "economy":
         findings += varav_findings(frame, sheet, cycle, file)
     return findings
+
+
+def _unreadable_number(row: pd.Series, sheet: Sheet) -> bool:
+    """A number that could not be read is reported at its cell; the row's sums are not judged on a guess."""
+    return any(isinstance(row.get(f"{c.key}_raw"), str) and pd.isna(row[c.key]) for c in sheet.columns if c.numeric)
 
 
 def _identity_finding(row: pd.Series, sheet: Sheet, column: str, computed, file: str) -> Finding:

@@ -41,6 +41,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tertial.cycle import Cycle
 from tertial.errors import SubmissionError
+from tertial.findings import Finding, Severity
+from tertial.messages import message
+from tertial.numbers import shortened
 from tertial.submission import (
     ECONOMY_SHEETS, META_SHEET, OPTIONAL_ECONOMY_SHEETS, TEMPLATE_VERSION, Sheet, Submission, sheets_for,
 )
@@ -58,6 +61,11 @@ MAX_ROWS = 5_000  # the last row with content, header included
 MAX_COLUMNS = 200
 MAX_CELL_CHARS = 20_000  # Excel's own limit is 32 767
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx and old .xls are OLE2 compound files
+
+# Characters no cell text keeps (see clean_text): C0 controls but tab, line feed and carriage return, which
+# Excel writes as _x000B_ and the like, and the XML non-characters. python-docx and openpyxl refuse them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_C0_ESCAPE = re.compile("(_x005F)?_x(00[01][0-9A-Fa-f])_")  # Excel's _x005F_ before it keeps '_x000B_' as typed
 
 # Columns whose values are ids or closed vocabularies: a look-alike letter there is never meant.
 EXACT_COLUMNS = {"status", "assessment", "period"}
@@ -97,19 +105,19 @@ def _read(path: Path, cycle: Cycle) -> Submission:
     meta = _meta(tables, path)
     _check_identity(meta, cycle, path)
     contributor = meta["bidragsgivare"]
-    frames = {}
+    frames, notes = {}, []
     for key, sheet in sheets_for(cycle.config.kind, cycle.config.year).items():
         optional = key in OPTIONAL_ECONOMY_SHEETS or (key in ECONOMY_SHEETS and cycle.economy_owner != contributor)
         if sheet.name not in tables and optional:
             continue
         try:
-            frames[key] = _frame(tables, sheet, path.name, folder)
+            frames[key] = _frame(tables, sheet, path.name, folder, notes)
         except SubmissionError as error:
             error.contributor_id, error.token = contributor, meta.get("nyckel", "")
             raise
     return Submission(
         file=path.name, cycle_id=meta["cykel"], contributor_id=contributor,
-        template_version=meta["mallversion"], token=meta.get("nyckel", ""), frames=frames,
+        template_version=meta["mallversion"], token=meta.get("nyckel", ""), frames=frames, notes=notes,
     )
 
 
@@ -438,6 +446,10 @@ def _cell_value(cell: Cell | MergedCell) -> object:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
         # Excel stores 34,5 % as 0.345 in a percent-formatted cell.
         return f"{(Decimal(str(value)) * 100).normalize():f} %"
+    if isinstance(value, str):
+        # Excel writes a control character as _x000B_; read it as the character it is, for clean_text to
+        # handle. Only C0 escapes: any other '_xHHHH_' is left as typed (openpyxl writes those unescaped).
+        return _C0_ESCAPE.sub(lambda m: m[0][len("_x005F"):] if m[1] else chr(int(m[2], 16)), value)
     return value
 
 
@@ -537,7 +549,9 @@ def _check_identity(meta: dict[str, str], cycle: Cycle, path: Path) -> None:
 # --- Sheets into frames -----------------------------------------------------------------
 
 
-def _frame(tables: dict[str, Table], sheet: Sheet, file: str, folder: bool = False) -> pd.DataFrame:
+def _frame(tables: dict[str, Table], sheet: Sheet, file: str, folder: bool = False,
+           notes: list[Finding] | None = None) -> pd.DataFrame:
+    """The sheet's rows by column key; a note in `notes` for each cell whose text was cleaned."""
     if sheet.name not in tables:
         raise _missing_sheet(tables, sheet, file, folder)
     rows = tables[sheet.name]
@@ -546,6 +560,8 @@ def _frame(tables: dict[str, Table], sheet: Sheet, file: str, folder: bool = Fal
     records = []
     for number, row in enumerate(rows[1:], start=2):
         record = {key: _cell_text(row, i, sheet, key, number, file, headers) for key, i in positions.items()}
+        if notes is not None:
+            notes += _cleaning_notes(row, positions, record, sheet, number)
         if any(record.values()):
             record["_row"] = number
             records.append(record)
@@ -610,6 +626,23 @@ def _merged_error(merged: Merged, header: str, number: int, sheet: Sheet, file: 
     )
 
 
+def _cleaning_notes(row: list[object], positions: dict[str, int], record: dict[str, str], sheet: Sheet,
+                    number: int) -> list[Finding]:
+    """A warning for each cell that held control characters: removed, so no output ever refuses the text."""
+    return [
+        Finding("text_cleaned", Severity.WARNING, message("text_cleaned"), sheet=sheet.name, row=number,
+                column=sheet.column(key).header, value=shortened(record[key]))
+        for key, i in positions.items()
+        if i < len(row) and isinstance(row[i], str) and _CONTROL.search(row[i])
+    ]
+
+
+def clean_text(text: str) -> str:
+    """Text as every output can hold it: CR and CRLF as line feeds, Word's manual line and page breaks
+    (vertical tab, form feed) as line feeds, every other C0 control character and U+FFFE/U+FFFF removed."""
+    return _CONTROL.sub(lambda m: "\n" if m[0] in "\x0b\x0c" else "", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def _lookalike_hint(text: str) -> str:
     """A sentence naming a Cyrillic or Greek letter inside otherwise Latin text; '' when there is none."""
     if not any(c.isascii() and c.isalnum() for c in text):
@@ -641,4 +674,4 @@ def _text(value: object) -> str:
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
         return f"{Decimal(repr(value)).normalize():f}"  # the shortest decimal, never '1E-7' or binary noise
-    return _nfc(str(value).strip())
+    return _nfc(clean_text(str(value)).strip())

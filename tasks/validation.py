@@ -13,7 +13,7 @@ import pandas as pd
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from tasks.checks import Prepared, prepare
+from tasks.checks import UNREADABLE, Prepared, prepare
 from tertial.cycle import Cycle
 from tertial.findings import Finding, Severity
 from tertial.messages import message
@@ -250,9 +250,6 @@ def validate_submissions(submissions: list[Submission], cycle: Cycle) -> list[li
 
 def _ordered(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.severity is not Severity.ERROR, f.sheet or "", f.row or 0, f.rule_id))
-
-
-UNREADABLE = {"number_invalid", "date_invalid", "formula"}
 
 
 def one_per_cell(findings: list[Finding]) -> list[Finding]:

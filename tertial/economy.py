@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from tertial.numbers import quantized
 from tertial.plan import EconomyRow, RowType
 from tertial.vocabulary import ReportKind
 
@@ -71,7 +72,7 @@ def budget_adherence(totals: Values, kind: ReportKind) -> Decimal | None:
         available, spent = _z(totals.get("budget")), totals.get("outcome")
     if not available or spent is None:
         return None
-    return (spent / available * 100).quantize(Decimal("0.1"))
+    return quantized(spent / available * 100, 1)  # 1 000 000 mnkr of 0,00001 mnkr is absurd, but printable
 
 
 def within_tolerance(a: Decimal, b: Decimal) -> bool:

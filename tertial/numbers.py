@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from babel.numbers import format_decimal
 
@@ -21,15 +21,28 @@ _MINUSES = "-\u2212\u2013\u2012"
 _NUMBER = re.compile(
     rf"^(?P<sign>[{_MINUSES}+])?\s*(?P<int>\d{{1,3}}(?:[{_SPACES}]\d{{3}})+|\d+)(?:[,.](?P<frac>\d+))?\s*(?P<unit>.*)$"
 )
+# '1,5E+03' pasted from a calculator: read as 1,5 with the unit 'E+03' it would be silently wrong.
+_EXPONENT = re.compile(rf"^[eE][{_MINUSES}+]?\d+\b")
+
+# What a report can hold: a quadrillion has 16 digits, the smallest share anyone types well over 20 decimals.
+# The limits keep every accepted value printable (format_number works with this many digits) and small.
+MAX_INTEGER_DIGITS = 15
+MAX_DECIMALS = 20
+_PRECISION = 3 * (MAX_INTEGER_DIGITS + MAX_DECIMALS)  # room for sums and ratios of accepted values
+
+
+# The findings a number that cannot be read makes (NumberParseError.rule_id), each with its message.
+RULES = ("number_invalid", "number_too_long", "number_exponent")
 
 
 class NumberParseError(ValueError):
-    """The text is not a number; ``reason_sv`` says why, in Swedish."""
+    """The text is not a number; ``reason_sv`` says why, in Swedish; ``rule_id`` names the finding it makes."""
 
-    def __init__(self, raw: str, reason_sv: str) -> None:
-        super().__init__(f"{raw!r}: {reason_sv}")
+    def __init__(self, raw: str, reason_sv: str, rule_id: str = "number_invalid") -> None:
+        super().__init__(f"{shortened(raw)!r}: {reason_sv}")
         self.raw = raw
         self.reason_sv = reason_sv
+        self.rule_id = rule_id
 
 
 @dataclass(frozen=True)
@@ -53,14 +66,17 @@ def parse_quantity(raw: object) -> Quantity | None:
     if isinstance(raw, bool):
         raise NumberParseError(str(raw), "ett sanningsvärde är inte ett tal")
     if isinstance(raw, (int, float, Decimal)):
-        return Quantity(_to_decimal(raw))
+        return Quantity(_within_limits(_to_decimal(raw)))
     text = str(raw).strip()
     if not text:
         return None
     match = _NUMBER.match(text)
     if match is None:
         raise NumberParseError(text, "texten är inte ett tal")
+    if _EXPONENT.match(match["unit"]):
+        raise NumberParseError(text, "talet är skrivet med exponent (e)", "number_exponent")
     digits = re.sub(f"[{_SPACES}]", "", match["int"])
+    _check_digits(text, len(digits.lstrip("0")), len(match["frac"] or ""))
     if match["frac"]:
         digits += "." + match["frac"]
     value = Decimal(digits)
@@ -70,6 +86,30 @@ def parse_quantity(raw: object) -> Quantity | None:
     if unit and unit[0].isdigit():
         raise NumberParseError(text, "texten innehåller flera tal")
     return Quantity(value, unit)
+
+
+def _check_digits(raw: str, integer_digits: int, decimals: int) -> None:
+    """Checked on the text, before a Decimal of thousands of digits is ever made."""
+    if integer_digits > MAX_INTEGER_DIGITS:
+        raise NumberParseError(raw, f"talet har {integer_digits} siffror före decimalkommat (högst {MAX_INTEGER_DIGITS})",
+                               "number_too_long")
+    if decimals > MAX_DECIMALS:
+        raise NumberParseError(raw, f"talet har {decimals} decimaler (högst {MAX_DECIMALS})", "number_too_long")
+
+
+def _within_limits(value: Decimal) -> Decimal:
+    """A number cell (1E+300 is a float like any other) held to the limits of a typed number."""
+    if not value.is_finite():
+        raise NumberParseError(str(value), "värdet är inte ett ändligt tal")
+    _, digits, exponent = value.as_tuple()
+    if value:
+        _check_digits(f"{value:f}", max(0, len(digits) + exponent), max(0, -exponent))
+    return value
+
+
+def shortened(text: str, limit: int = 40) -> str:
+    """A value for a message: a 5 000-digit number is shown by its start and its length."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} tecken)"
 
 
 def parse_number(raw: object) -> Decimal | None:
@@ -99,9 +139,17 @@ def format_number(value: Decimal | float | int | None, decimals: int | None = No
     value = Decimal(str(value))
     places = decimals_of(value) if decimals is None else decimals
     # The reports round half up (1,25 → 1,3); Babel alone would round half to even.
-    value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     pattern = "#,##0" + ("." + "0" * places if places else "")
-    return format_decimal(value, format=pattern, locale=LOCALE)
+    value = quantized(value, places, ROUND_HALF_UP)
+    with localcontext(prec=_PRECISION):
+        return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def quantized(value: Decimal, places: int, rounding: str | None = None) -> Decimal:
+    """`value` to `places` decimals (the context's rounding unless told), in a context wide enough for any sum
+    or ratio of accepted values: the default context's 28 digits are too few for some, and raise."""
+    with localcontext(prec=_PRECISION):
+        return value.quantize(Decimal(1).scaleb(-places), rounding=rounding)
 
 
 def format_quantity(value: Decimal | None, unit: str = "", decimals: int | None = None) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from tertial.findings import Finding
 from tertial.vocabulary import ReportKind
 
 TEMPLATE_VERSION = "1"
@@ -181,6 +182,8 @@ class Submission:
     # Frames keyed like sheets_for(); each has the sheet's column keys plus "_row" (1-based row in the sheet).
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     token: str = ""  # the issued-to token from the hidden sheet ('' when none)
+    # Warnings made while reading (text cleaned at the door); the file is named when they are reported.
+    notes: list[Finding] = field(default_factory=list)
 
     def frame(self, key: str) -> pd.DataFrame:
         return self.frames.get(key, pd.DataFrame())

@@ -206,6 +206,14 @@ EXPECTED: dict[str, Outcome] = {
     "xlm-macro-sheet.xlsx": Refused("arbetsboken innehåller Excel 4.0-makron (makrobladet 'xl/macrosheets/sheet1.xml'). Makron tas inte emot"),
     "auto-open-name.xlsx": Refused("Excel 4.0-makron (namnet 'Auto_Open', som startar makron när arbetsboken öppnas)"),
     "dtd-in-renamed-part.xlsx": Refused("otillåten XML (en DTD i delen 'xl/tekst.dat')"),
+
+    # Hostile values (issue 12): a number no report can print, control characters pasted from Word
+    "number-5001-digits.xlsx": (Finds("number_too_long", "kan inte tas emot: talet har 5001 siffror före decimalkommat (högst 15)",
+                                      "Ekonomi", 4, "Budget"),),
+    "number-exponent.xlsx": (Finds("number_exponent", "Värdet '1e999999' är skrivet med exponent", "Indikatorer", 3, "Periodens utfall"),),
+    "number-cell-1e300.xlsx": (Finds("number_too_long", "talet har 301 siffror före decimalkommat", "Indikatorer", 3, "Periodens utfall"),),
+    "vertical-tab-from-word.xlsx": (Finds("text_cleaned", "osynliga styrtecken", "Mål", 2, "Analys", WARNING),),
+    "csv-control-characters": (Finds("text_cleaned", "osynliga styrtecken", "Mål", 2, "Analys", WARNING),),
 }
 
 KNOWN_GAPS: dict[str, str] = {}

@@ -12,9 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tasks.checks import prepare
-from tasks.reading import _text
+from tasks.reading import _text, clean_text
 from tertial.economy import complete_operations, investment_deviation, operations_deviation, total, within_tolerance
-from tertial.numbers import NumberParseError, Quantity, format_quantity, parse_quantity
+from tertial.numbers import (
+    MAX_DECIMALS, MAX_INTEGER_DIGITS, NumberParseError, Quantity, format_number, format_quantity, parse_quantity, shortened,
+)
 from tertial.plan import EconomyRow, RowType
 from tertial.submission import Submission, sheets_for
 from tertial.vocabulary import ReportKind
@@ -84,8 +86,36 @@ def test_two_numbers_are_refused_not_glued(first, second, space):
 @FAST
 @given(value=st.floats(allow_nan=False, allow_infinity=False))
 def test_an_excel_number_cell_reads_as_its_exact_value(value):
-    """The text reading makes of a float parses back to that float's shortest decimal (no '1E-7')."""
-    assert parse_quantity(_text(value)).value == Decimal(repr(value))
+    """The text reading makes of a float parses back to that float's shortest decimal (no '1E-7'),
+    or, beyond 15 digits before the decimal comma or 20 decimals, is refused as too long."""
+    exact = Decimal(repr(value))
+    if value == 0 or 10**-MAX_DECIMALS <= abs(exact) < 10**MAX_INTEGER_DIGITS and -exact.normalize().as_tuple().exponent <= MAX_DECIMALS:
+        assert parse_quantity(_text(value)).value == exact
+    else:
+        with pytest.raises(NumberParseError) as caught:
+            parse_quantity(_text(value))
+        assert caught.value.rule_id == "number_too_long"
+
+
+@FAST
+@given(digits=st.integers(MAX_INTEGER_DIGITS + 1, 6000), decimals=st.integers(0, 40), cell=st.booleans())
+def test_a_number_too_long_to_print_is_refused_by_name_never_crashes(digits, decimals, cell):
+    """Text or a number cell, any length: a Swedish reason naming the digits, and a shortened value."""
+    text = "9" * digits + ("," + "1" * decimals if decimals else "")
+    with pytest.raises(NumberParseError) as caught:
+        parse_quantity(Decimal(text.replace(",", ".")) if cell else text)
+    assert caught.value.rule_id == "number_too_long" and f"{digits} siffror" in caught.value.reason_sv
+    assert len(shortened(text)) <= 60
+
+
+@FAST
+@given(value=st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**MAX_INTEGER_DIGITS) + 1,
+                         max_value=10**MAX_INTEGER_DIGITS - 1, places=MAX_DECIMALS),
+       decimals=st.one_of(st.none(), st.integers(0, MAX_DECIMALS)))
+def test_every_accepted_number_can_be_printed(value, decimals):
+    """Whatever parsing accepts, the report can print, with its own decimals or the report's."""
+    quantity = parse_quantity(f"{value:f}".replace(".", ","))
+    assert parse_quantity(format_number(quantity.value, decimals).replace("\u00a0", "")) is not None
 
 
 # --- Dates ---------------------------------------------------------------------------------
@@ -119,7 +149,18 @@ def test_dates_not_written_iso_are_refused(mini_cycle, day, style):
 @FAST
 @given(text=st.text(max_size=30))
 def test_cell_text_is_trimmed_and_composed(text):
-    assert _text(text) == unicodedata.normalize("NFC", text.strip())
+    """Text without control characters is only trimmed and composed; the door removes the rest (clean_text)."""
+    assert _text(text) == unicodedata.normalize("NFC", clean_text(text).strip())
+    if text == clean_text(text):
+        assert _text(text) == unicodedata.normalize("NFC", text.strip())
+
+
+@FAST
+@given(text=st.text(st.characters(exclude_categories=["Cs"]), max_size=60))
+def test_the_door_keeps_tabs_and_line_breaks_and_nothing_else_from_c0(text):
+    cleaned = clean_text(text)
+    assert not any(ord(c) < 32 and c not in "\t\n" for c in cleaned) and "\ufffe" not in cleaned and "\uffff" not in cleaned
+    assert cleaned.count("\n") == text.replace("\r\n", "\n").count("\n") + sum(text.replace("\r\n", "\n").count(c) for c in "\r\x0b\x0c")
 
 
 # --- Economy -------------------------------------------------------------------------------

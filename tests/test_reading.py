@@ -99,3 +99,14 @@ def test_missing_meta_sheet_is_refused(tmp_path, mini_cycle):
 def test_unknown_template_version_is_refused(tmp_path, mini_cycle):
     path = _edit(write_filled(tmp_path, mini_cycle, "barn"), lambda wb: setattr(wb["_tertial"]["B3"], "value", "0"))
     assert "mallversion 0 stöds inte" in _structure_error(path, mini_cycle).message
+
+
+@pytest.mark.parametrize("name, analysis", [
+    ("vertical-tab-from-word.xlsx", "Målet 1.1 nås\nenligt plan."),  # _x000B_ decoded, then a line break
+    ("csv-control-characters", "Målet nås\nenligt plan.[31m Röd[0m"),  # CR a line break; ESC and BEL gone
+])
+def test_control_characters_are_cleaned_at_the_door_with_a_note(name, analysis, mini_cycle):
+    submission = read(Path(__file__).parent / "data" / "bad" / name, mini_cycle)
+    assert submission.frame("goals").iloc[0]["analysis"] == analysis
+    assert [(n.rule_id, n.severity.value, n.sheet, n.row, n.column, n.value) for n in submission.notes] == [
+        ("text_cleaned", "varning", "Mål", 2, "Analys", analysis)]

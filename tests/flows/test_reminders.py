@@ -315,3 +315,21 @@ def test_collect_mails_feedback_when_smtp_is_configured(smtp_server, cycle_path,
     assert {part.get_filename() for part in received.message.iter_attachments()} == {"barn-v1.txt", "barn-v1.html", "barn-v1.xlsx"}
     collect(cycle_path=cycle_path, inbox=tmp_path / "in", workdir=tmp_path / "w")
     assert inbox.take() == []  # the same file again: no new version, no new mail
+
+
+def test_a_mail_that_cannot_be_sent_is_a_line_and_the_others_are_sent(smtp_server, cycle_path, tmp_path, monkeypatch):
+    """Issue 12: the server refusing barn's address stops neither äldre's mail nor the run."""
+    inbox, port = smtp_server
+    inbox.refuse = {"alex@example.se"}
+    for key, value in {"HOST": "127.0.0.1", "PORT": str(port), "SENDER": "tertial@example.se",
+                       "USER": USER, "PASSWORD": PASSWORD}.items():
+        monkeypatch.setenv(f"TERTIAL_SMTP_{key}", value)
+    cycle = load_cycle(cycle_path)
+    write_filled(tmp_path / "in", cycle, "barn")
+    write_filled(tmp_path / "in", cycle, "aldre")
+    outcomes = {o.file: o for o in collect(cycle_path=cycle_path, inbox=tmp_path / "in", workdir=tmp_path / "w")}
+    assert [r.to[0] for r in inbox.take()] == ["eli@example.se"]
+    assert outcomes["aldre.xlsx"].problems == ()
+    [line] = outcomes["barn.xlsx"].problems
+    assert line.startswith("barn.xlsx: oväntat fel vid utskick (SMTPRecipientsRefused:") and "Mottagaren finns inte" in line
+    assert outcomes["barn.xlsx"].version.status == "godkänd"
