@@ -20,6 +20,7 @@ from rich.console import Console
 from tertial.controls import escape_controls
 from tertial.errors import TertialError
 from tertial.resources import EXAMPLES
+from tertial.wording import findings_count
 
 if TYPE_CHECKING:  # the flows are imported inside the commands, after Prefect is quietened
     from flows.intake import IntakeOutcome
@@ -122,7 +123,8 @@ def validate(
     else:
         for finding in findings:
             console.print(escape_controls(finding.line()))
-        console.print(f"{sum(f.severity.value == 'fel' for f in findings)} fel, {sum(f.severity.value == 'varning' for f in findings)} varningar.")
+        console.print(findings_count(sum(f.severity.value == "fel" for f in findings),
+                                     sum(f.severity.value == "varning" for f in findings)) + ".")
     errors = any(f.severity.value == "fel" for f in findings)
     warnings = any(f.severity.value == "varning" for f in findings)
     raise typer.Exit(code=1 if errors or (strict and warnings) else 0)
@@ -204,7 +206,7 @@ def _print_outcome(outcome: IntakeOutcome) -> None:
     version = outcome.version
     state = "ny version" if outcome.new else "redan mottagen"
     console.print(escape_controls(f"{outcome.file}: {version.contributor_id} version {version.number}, {version.status} "
-                                  f"({version.errors} fel, {version.warnings} varningar), {state}"))
+                                  f"({findings_count(version.errors, version.warnings)}), {state}"))
     if version.contributor_id == UNKNOWN_CONTRIBUTOR:
         for finding in outcome.findings[:1]:
             console.print("  " + escape_controls(finding.line()))
@@ -250,7 +252,7 @@ def history(
         console.print(escape_controls(f"Inga versioner från {contributor} i {loaded.config.id}."))
     for r in rows:
         console.print(escape_controls(f"Version {r['version']}: {r['mottagen']} {r['sha256'][:12]} {r['fil']} – {r['resultat']} "
-                                      f"({r['fel']} fel, {r['varningar']} varningar)"))
+                                      f"({findings_count(r['fel'], r['varningar'])})"))
 
 
 @app.command()

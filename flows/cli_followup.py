@@ -16,6 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from tertial.controls import escape_controls
+from tertial.wording import findings_count
 
 AsOf = Annotated[Optional[dt.datetime], typer.Option(
     "--as-of", formats=["%Y-%m-%d"], help="Dag att räkna från, ÅÅÅÅ-MM-DD (standard: i dag).")]
@@ -65,7 +66,7 @@ def status(cycle: CycleOpt, as_of: AsOf = None, as_json: Annotated[bool, typer.O
         return
     console.print(escape_controls(f"{loaded.title}, läget {_day(as_of).isoformat()}:"))
     for r in rows:
-        version = f", version {r.latest_version} ({r.errors} fel, {r.warnings} varningar)" if r.latest_version else ""
+        version = f", version {r.latest_version} ({findings_count(r.errors, r.warnings)})" if r.latest_version else ""
         comment = f" – \"{r.comment}\" ({r.reviewed_by})" if r.comment else ""
         console.print(escape_controls(f"{r.contributor_id} ({r.avdelning}): {r.status.value}{version}; sista dag "
                                       f"{long_date(r.deadline)}, {days_text(r.days_left, r.usable_version is not None)}{comment}"))

@@ -86,7 +86,7 @@ class Unrecorded(TertialError):
 
 
 def take_in(inbox: Path, cycle: Cycle, ledger: Ledger, workdir: Path) -> list[IntakeOutcome]:
-    """Every file in name order; a file the ledger already has is recognised, not recorded twice."""
+    """Every file in the order it arrived; a file the ledger already has is recognised, not recorded twice."""
     archived = [archive_original(path, workdir / "arkiv", dt.datetime.now(dt.UTC)) for path in find_submissions(inbox)]
     checked = check(unknown_to(ledger, archived, cycle), cycle, workdir)
     results = [record_guarded(item, checked, cycle, ledger, workdir) for item in archived]

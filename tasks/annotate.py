@@ -1,7 +1,7 @@
 """The two richer feedback files: the contributor's own workbook, annotated, and an HTML page.
 
 The annotated workbook is an inert copy of what the contributor sent (its sheets, values, looks
-and notes, but no formula, link, name or macro: tasks.inert), with every cell that has a finding
+and notes, but no formula, link, name or macro: tertial.inert), with every cell that has a finding
 filled (red for errors, amber for warnings) and a comment saying what to do, plus a first sheet
 "Återkoppling" listing everything. Contributors usually correct that copy
 and send it back, so annotating also removes Tertial's marks from an earlier round.
@@ -26,13 +26,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from tasks.inert import formulas_as_text, inert_copy
 from tasks.reading import check_workbook
 from tasks.rendering import make_environment
 from tasks.workbooks import pin_xlsx_timestamps
 from tertial.cycle import Cycle
 from tertial.findings import Finding, Severity
+from tertial.inert import formulas_as_text, inert_copy
 from tertial.ledger import Version
+from tertial.wording import findings_count
 
 FEEDBACK_SHEET = "Återkoppling"
 AUTHOR = "Tertial"
@@ -210,7 +211,7 @@ def _feedback_sheet(workbook: Workbook, findings: list[Finding], unplaced: list[
     warnings = len(findings) - errors
     ws.append(["Återkoppling från Tertial"])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([f"{errors} fel och {warnings} {'varning' if warnings == 1 else 'varningar'}. Celler med fel är "
+    ws.append([f"{findings_count(errors, warnings, ' och ')}. Celler med fel är "
                "röda och celler med varningar gula; håll muspekaren över en markerad cell för att läsa kommentaren."])
     if unplaced:
         ws.append([])

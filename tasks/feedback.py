@@ -10,6 +10,7 @@ from prefect.cache_policies import NO_CACHE
 from tertial.cycle import Cycle
 from tertial.findings import Finding, Severity
 from tertial.ledger import Version
+from tertial.wording import findings_count
 
 SHOWN = 50  # a longer list is capped, and says so
 
@@ -24,7 +25,7 @@ def feedback_text(cycle: Cycle, version: Version, findings: list[Finding]) -> st
         f"Återkoppling: {cycle.title}",
         f"Avdelning: {contributor.avdelning}",
         f"Fil: {version.original_name} (version {version.number})",
-        f"Resultat: inlämningen är {verdict}: {len(errors)} fel, {len(warnings)} varningar.",
+        f"Resultat: inlämningen är {verdict}: {findings_count(len(errors), len(warnings))}.",
         "",
     ]
     for title, group in (("Fel som måste rättas", errors), ("Varningar att se över", warnings)):

@@ -51,7 +51,7 @@ class Read:
 
 @task(cache_policy=NO_CACHE)
 def find_submissions(inbox: Path) -> list[Path]:
-    """Files and CSV folders in the inbox, in name order; lock files, hidden files and links skipped.
+    """Files and CSV folders in the inbox in the order they arrived; lock files, hidden files and links skipped.
 
     A symbolic link is never followed: it could point at any file the intake may read (/etc/passwd)
     or at a workbook outside the inbox. Each one is named in a line for the controller (inbox_links).
@@ -61,9 +61,22 @@ def find_submissions(inbox: Path) -> list[Path]:
     for line in inbox_links(inbox):
         _log().warning(line)
     return sorted(
-        p for p in inbox.iterdir()
-        if not p.name.startswith((".", "~$")) and not p.is_symlink() and (p.is_dir() or p.is_file())
+        (p for p in inbox.iterdir()
+         if not p.name.startswith((".", "~$")) and not p.is_symlink() and (p.is_dir() or p.is_file())),
+        key=arrival,
     )
+
+
+def arrival(path: Path) -> tuple[int, str]:
+    """When a file, or a CSV folder's last file, came into the inbox: the inode's change time, then the name.
+
+    Not the modification time, which a copy may keep from the sender's disk, and not the name:
+    'kultur (1).xlsx', sent a moment after 'kultur.xlsx', sorts before it.
+    """
+    times = [path.lstat().st_ctime_ns]
+    if path.is_dir():
+        times += [p.lstat().st_ctime_ns for p in path.rglob("*") if not p.is_symlink()]
+    return max(times), path.name
 
 
 def inbox_links(inbox: Path) -> list[str]:

@@ -23,9 +23,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from tasks.inert import formulas_as_text
 from tertial.access import issue_token, require_token_key
 from tertial.cycle import Cycle
+from tertial.inert import formulas_as_text
 from tertial.numbers import NumberParseError, format_number, parse_quantity
 from tertial.economy import ADJUSTMENT_KINDS, REVENUE_COST_KINDS
 from tertial.submission import ECONOMY_SHEETS, META_SHEET, OPTIONAL_ECONOMY_SHEETS, TEMPLATE_VERSION, Sheet, sheets_for

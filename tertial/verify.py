@@ -13,6 +13,7 @@ from typing import Any
 
 from tertial.archive import mismatch
 from tertial.chain import GENESIS, Entry, link_hash
+from tertial.controls import escape_controls
 from tertial.ledger import Ledger, Link
 
 
@@ -33,16 +34,11 @@ class Verification:
                 "senaste_kontrollsumma": self.head, "avvikelser": self.problems}
 
 
-def shown(text: str) -> str:
-    """A name from outside with its control characters escaped, so it cannot forge lines in the report."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
 def describe(entry: str, content: dict[str, Any]) -> str:
     """'version 2 från aldre (aldre.xlsx)' or 'händelsen godkand för aldre (2025-05-06T09:00:00+00:00)'."""
     if entry == Entry.VERSION:
-        return f"version {content['number']} från {shown(content['contributor_id'])} ({shown(content['original_name'])})"
-    whom = f" för {shown(content['contributor_id'])}" if content["contributor_id"] else ""
+        return f"version {content['number']} från {escape_controls(content['contributor_id'])} ({escape_controls(content['original_name'])})"
+    whom = f" för {escape_controls(content['contributor_id'])}" if content["contributor_id"] else ""
     return f"händelsen {content['kind']}{whom} ({content['at']})"
 
 

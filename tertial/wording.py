@@ -23,6 +23,16 @@ def number_word(n: int, neuter: bool = False) -> str:
     return _NEUTER.get(word, word) if neuter else word
 
 
+def counted(n: int, singular: str, plural: str) -> str:
+    """'1 varning', '3 varningar': the noun agrees with its count."""
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def findings_count(errors: int, warnings: int, joined: str = ", ") -> str:
+    """'2 fel, 1 varning' ('fel' is the same in singular and plural)."""
+    return f"{errors} fel{joined}{counted(warnings, 'varning', 'varningar')}"
+
+
 _ORDER = [("helt", "Uppfylls helt"), ("delvis", "Uppfylls delvis"), ("inte", "Uppfylls inte")]
 
 

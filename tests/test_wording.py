@@ -47,3 +47,11 @@ def test_goal_sentences_when_goals_are_not_assessed():
 def test_number_words():
     assert [number_word(n) for n in (1, 2, 11, 13, 25)] == ["en", "två", "elva", "tretton", "25"]
     assert number_word(1, neuter=True) == "ett"
+
+
+def test_finding_counts_agree_with_their_noun():
+    from tertial.wording import findings_count
+
+    assert findings_count(0, 1) == "0 fel, 1 varning"
+    assert findings_count(1, 0) == "1 fel, 0 varningar"
+    assert findings_count(2, 3, " och ") == "2 fel och 3 varningar"

@@ -1,8 +1,10 @@
 """Gather: pre-filled handouts, calendars, intake with versions, history and diff — real files."""
 
 import json
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import openpyxl
@@ -138,6 +140,19 @@ def test_collect_versions_history_and_diff(handed, mini_cycle, tmp_path):
         "Indikatorer, 1.1-I1 (Andel barn som deltar i fritidsaktiviteter), Periodens utfall: '72 %' → '73 %'",
         "2 ändringar.",
     ]
+
+
+def test_versions_follow_arrival_not_file_names(handed, tmp_path):
+    """A blank template dropped as barn.xlsx and the filled one as 'barn (1).xlsx' a moment later: the filled
+    one is the newest version, although its name sorts first."""
+    inbox, workdir = tmp_path / "inkorg", tmp_path / "arbete"
+    inbox.mkdir()
+    shutil.copy(handed["barn"].workbook, inbox / "barn.xlsx")
+    time.sleep(0.05)
+    _fill_handout(handed["barn"].workbook, inbox / "barn (1).xlsx")
+    outcomes = collect(cycle_path=MINI, inbox=inbox, workdir=workdir)
+    assert sorted((o.version.number, o.file, o.version.status) for o in outcomes) == [
+        (1, "barn.xlsx", "underkänd"), (2, "barn (1).xlsx", "godkänd")]
 
 
 def test_previous_report_texts_are_the_starting_point(mini_cycle, tmp_path):
