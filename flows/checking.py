@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tasks.intake import refusal
+from tasks.ledger import archived_copy
 from tasks.reading import read_submission
 from tasks.versions import Change, diff_submissions
 from tasks.validation import validate_submission
@@ -40,5 +41,5 @@ def compare_versions(cycle_path: Path, contributor: str, old: int | None, new: i
     for number in (old, new):
         if number not in versions:
             raise TertialError(f"Version {number} finns inte för {contributor}; det finns {', '.join(map(str, numbers))}.")
-    read = [read_submission.fn(Path(versions[n].archive_path), cycle) for n in (old, new)]
+    read = [read_submission.fn(archived_copy(versions[n]), cycle) for n in (old, new)]  # each re-hashed first
     return diff_submissions(read[0], read[1], cycle.config.kind, cycle.config.year)

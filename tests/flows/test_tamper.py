@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from flows.assemble import assemble
+from flows.checking import compare_versions
 from flows.gather import collect
 from flows.rebuild import rebuild_ledger
 from tests.builders import filled_rows, write_filled
@@ -94,6 +95,8 @@ def test_an_edited_archived_original_is_named_and_never_used(tmp_path, mini_cycl
         "att det togs emot och används inte; återställ det från säkerhetskopian och kör tertial verify.")
     with pytest.raises(SubmissionError, match=r"^fil barn.xlsx: arkivets original .* \(version 1 från barn\) stämmer inte"):
         assemble(cycle_path=MINI, workdir=workdir, formats=("json",), allow_missing=True)
+    with pytest.raises(SubmissionError, match=r"\(version 1 från barn\) stämmer inte"):  # nor does `tertial diff` read it
+        compare_versions(MINI, "barn", 1, 1, _ledger(workdir))
 
     # Intake reads the archived copy: the same bytes sent again into a new ledger meet the edited copy and refuse it.
     again = {o.file: o for o in collect(cycle_path=MINI, inbox=inbox, workdir=workdir,
