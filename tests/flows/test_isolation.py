@@ -109,7 +109,7 @@ def test_a_feedback_file_that_cannot_be_written_is_a_line_not_a_stop(inbox, tmp_
     save = Workbook.save
 
     def failing(self, filename):
-        if Path(filename).name.startswith(".barn-v1.xlsx"):  # barn-krasch.xlsx: barn's first version, staged
+        if Path(filename).name.startswith(".barn-v2.xlsx"):  # barn-krasch.xlsx arrived after barn.xlsx: version 2, staged
             raise OSError("disken är full")
         return save(self, filename)
 
@@ -135,7 +135,7 @@ def test_collect_on_the_command_line_exits_1_and_names_the_file(inbox, tmp_path,
     assert done.exit_code == 1, done.output
     lines = done.stdout.strip().splitlines()
     assert len(lines) == 5 and all(", ny version" in line for line in lines)
-    assert "barn-krasch.xlsx: barn version 1, underkänd (1 fel, 0 varningar)" in done.stdout
+    assert "barn-krasch.xlsx: barn version 2, underkänd (1 fel, 0 varningar)" in done.stdout  # in order of arrival
     assert done.stderr.strip().splitlines() == [
         "barn-krasch.xlsx: oväntat fel vid validering (RuntimeError: simulerat fel i Great Expectations). "
         "Filen är sparad; kör igen med --debug för detaljer."]
