@@ -70,8 +70,22 @@ def demo(
     os.environ[TOKEN_KEY_ENV] = EXAMPLE_TOKEN_KEY.decode("ascii")
     cycle_dir, inbox = workdir / "cykel", workdir / "inkorg"
     shutil.copytree(DEMO_CYCLE, cycle_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns("submissions"))
-    shutil.copytree(DEMO_CYCLE / "submissions", inbox, dirs_exist_ok=True)
+    deliver_in_name_order(DEMO_CYCLE / "submissions", inbox)
     _run(cycle_dir / "cycle.yaml", inbox, workdir, None, debug, formats=("json", "html", "pdf", "docx"))
+
+
+def deliver_in_name_order(source: Path, inbox: Path) -> None:
+    """Put the demo's files into the inbox one at a time, in name order, so they arrive in that order.
+
+    Intake numbers versions by arrival; one copy of the whole folder would let the file system's
+    order decide whether forskola-fel.xlsx or forskola.xlsx is the newer version.
+    """
+    inbox.mkdir(parents=True, exist_ok=True)
+    for path in sorted(source.iterdir()):
+        target = inbox / path.name
+        if target.exists():  # a re-run: the ledger already has it, and a fresh copy would arrive last
+            continue
+        shutil.copytree(path, target) if path.is_dir() else shutil.copyfile(path, target)
 
 
 @app.command()

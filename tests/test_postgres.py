@@ -72,7 +72,7 @@ def test_collect_and_assemble_against_postgresql(postgres_url, tmp_path, mini_cy
     with ledger.engine.begin() as connection:  # a rejected version "approved" behind Tertial's back
         connection.execute(text("UPDATE versions SET status = 'godkänd' WHERE id = :id"), {"id": rejected.id})
     assert verify_cycle(ledger, CYCLE).problems == [
-        'Liggaren: version 1 från aldre (aldre-utkast.xlsx) har ändrats efter att den sparades (post 1 i kedjan): '
+        'Liggaren: version 1 från aldre (aldre-utkast.xlsx) har ändrats efter att den sparades (post 3 i kedjan): '  # it arrived third
         'status: väntat "underkänd", fann "godkänd".']
 
 

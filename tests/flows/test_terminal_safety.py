@@ -68,12 +68,12 @@ def test_collect_shows_control_characters_in_file_names_escaped(tmp_path, mini_c
     lines = done.stdout.splitlines()
     assert not any(c in done.stdout for c in ("\x1b", "\u202e", "\r"))
     assert not any(line.startswith("x.xlsx") for line in lines)  # no line forged by a file name
-    assert lines == [  # in name order: ESC sorts first
-        "\\x1b[2J\\x1b[31mrensa.xlsx: barn version 1, underkänd (1 fel, 0 varningar), ny version",
+    assert lines == [  # in order of arrival
+        "barn.xlsx\\nx.xlsx: stab version 9, godkänd (0 fel, 0 varningar), ny version: barn version 1, godkänd "
+        "(0 fel, 0 varningar), ny version",
+        "\\x1b[2J\\x1b[31mrensa.xlsx: barn version 2, underkänd (1 fel, 0 varningar), ny version",
         "ab\\u202eslx.exe: okand version 1, underkänd (1 fel, 0 varningar), ny version",
         "  FEL: ab\\u202eslx.exe, blad '_tertial', kolumn 'nyckel': arbetsboken är inte utfärdad till "
         "bidragsgivaren 'aldre' (nyckeln saknas eller stämmer inte). Använd arbetsboken du fick från controllern; "
         "controllern har fått besked.",
-        "barn.xlsx\\nx.xlsx: stab version 9, godkänd (0 fel, 0 varningar), ny version: barn version 2, godkänd "
-        "(0 fel, 0 varningar), ny version",
     ]
