@@ -251,7 +251,7 @@ def history(
         loaded = load_cycle(cycle)
         store = _ledger(workdir, ledger)
         versions = store.versions(loaded.config.id, contributor)
-        verification = verify_cycle(store, loaded.config.id)
+        verification = verify_cycle(store, loaded.config.id, originals_of=contributor)
     except Exception as error:  # noqa: BLE001
         fail(error, debug)
     if not verification.ok:  # on stderr, so --json stays parseable

@@ -104,6 +104,16 @@ def test_an_archived_original_edited_in_place_is_named_and_refused(ledger, tmp_p
         archived_copy(ledger.versions(CYCLE, "barn")[0])
 
 
+def test_one_contributors_originals_are_rehashed_and_the_whole_chain_checked(ledger, tmp_path):
+    """What `history --contributor` verifies: that contributor's originals, and every row of the chain."""
+    (tmp_path / "barn-1.xlsx").write_bytes(b"barn, andrad")
+    _sql(ledger, "UPDATE versions SET status = 'godkänd', errors = 0 WHERE original_name = 'aldre-1.xlsx'")
+    for_barn, for_aldre = verify_cycle(ledger, CYCLE, originals_of="barn"), verify_cycle(ledger, CYCLE, originals_of="aldre")
+    assert (for_barn.originals, for_aldre.originals) == (1, 2)
+    assert [p.split(":")[0] for p in for_barn.problems] == ["Liggaren", "Arkivet"]
+    assert [p.split(":")[0] for p in for_aldre.problems] == ["Liggaren"]  # barn's edited original is not aldre's
+
+
 def test_a_released_reminder_can_be_claimed_again_and_the_chain_holds(ledger):
     event, new = ledger.record_event(Event(CYCLE, "aldre", "paminnelse", AT, "tertial", "paminnelse:aldre"))
     assert new and ledger.event(CYCLE, "paminnelse:aldre") == event
