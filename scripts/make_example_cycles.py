@@ -33,7 +33,7 @@ sys.path[:0] = [str(REPO), str(REPO / "scripts")]
 import make_demo_data as demo  # noqa: E402
 from tasks.assembly import Accepted, build_report  # noqa: E402
 from tasks.intake import content_hash  # noqa: E402
-from tasks.reading import read_submission  # noqa: E402
+from tertial.reading import read_submission  # noqa: E402
 from tasks.rendering import render_json  # noqa: E402
 from tasks.validation import validate_submission  # noqa: E402
 from tasks.workbooks import Rows, pin_xlsx_timestamps, prefilled_rows, write_csv_folder, write_workbook  # noqa: E402
@@ -889,7 +889,7 @@ def validate(cycle: Cycle, paths: list[Path]) -> list[Finding]:
     """The product's own validation of every submission; any error stops the script."""
     findings = []
     for path in paths:
-        found = validate_submission.fn(read_submission.fn(path, cycle), cycle)
+        found = validate_submission.fn(read_submission(path, cycle), cycle)
         errors = [f.line() for f in found if f.severity is Severity.ERROR]
         if errors:
             raise SystemExit(f"{path}: {len(errors)} fel\n" + "\n".join(errors))
@@ -905,7 +905,7 @@ def t2_report_json(cycle: Cycle, paths: list[Path], received: dt.datetime) -> st
         version = Version(id=1, cycle_id=cycle.config.id, contributor_id=contributor, number=1, sha256=content_hash(path),
                           original_name=path.name, archive_path=str(path), received_at=received.replace(tzinfo=dt.UTC),
                           status=ACCEPTED, errors=0, warnings=0)
-        accepted[contributor] = Accepted(read_submission.fn(path, cycle), version)
+        accepted[contributor] = Accepted(read_submission(path, cycle), version)
     return render_json(build_report.fn(cycle, accepted))
 
 # --------------------------------------------------------------------------- README

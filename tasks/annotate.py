@@ -26,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from tasks.reading import check_workbook
+from tertial.reading import check_workbook
 from tasks.rendering import make_environment
 from tasks.workbooks import pin_xlsx_timestamps
 from tertial.cycle import Cycle

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from tasks.indicator_facts import add_indicator_facts, unit_findings_rows
-from tasks.reading import FORMULA
+from tertial.reading import FORMULA
 from tertial.cycle import Cycle
 from tertial.findings import Finding, Severity
 from tertial.economy import (

@@ -19,7 +19,7 @@ from tasks.annotate import (
     AUTHOR, ERROR_COLOR, FEEDBACK_SHEET, WARNING_COLOR, FeedbackContext, annotated_workbook,
     feedback_html, write_annotated, write_feedback_html,
 )
-from tasks.reading import read_submission
+from tertial.reading import read_submission
 from tasks.validation import validate_submission
 from tasks.workbooks import Handout, write_workbook
 from tests.builders import filled_rows, write_filled, write_filled_csv
@@ -41,7 +41,7 @@ def _broken_rows(cycle):
 
 
 def _findings(path: Path, cycle) -> list[Finding]:
-    return validate_submission.fn(read_submission.fn(path, cycle), cycle)
+    return validate_submission.fn(read_submission(path, cycle), cycle)
 
 
 @pytest.fixture(scope="module")
