@@ -7,7 +7,7 @@ from pathlib import Path
 from tasks.intake import refusal
 from tasks.ledger import archived_copy
 from tertial.reading import read_submission
-from tasks.versions import Change, diff_submissions
+from tertial.versions import Change, diff_submissions
 from tasks.validation import validate_submission
 from tertial.access import require_token_key, verify_token
 from tertial.config import load_cycle

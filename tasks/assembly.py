@@ -10,7 +10,8 @@ from decimal import Decimal
 
 import pandas as pd
 
-from tasks.checks import UNREADABLE, prepare
+from tertial.checking.parse import UNREADABLE
+from tertial.checking.prepare import prepare
 from tertial.cycle import Cycle
 from tertial.economy import (
     COST, REVENUE, T2_COMPARISON_COLUMNS, TURNOVER_COLUMNS, budget_adherence, column_sums, complete_operations,

@@ -28,7 +28,7 @@ from tests.conftest import DATA
 from tertial.config import load_cycle
 from tertial.economy import carried_over, complete_result_unit
 from tertial.ledger import ACCEPTED, Version
-from tertial.narrative import check_report
+from tertial.report_checks import check_report
 from tertial.vocabulary import ReportKind
 from tertial.wording import no_adjustments_sentence, no_turnover_sentence, result_units_sentence
 

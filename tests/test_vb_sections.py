@@ -26,7 +26,7 @@ from tests.builders import MINI_VB_REVENUE_COSTS, REVENUE_COST_KEYS, filled_rows
 from tests.conftest import DATA
 from tertial.config import load_cycle
 from tertial.ledger import ACCEPTED, Version
-from tertial.narrative import check_report
+from tertial.report_checks import check_report
 from tertial.report import Report
 from tertial.submission import sheets_for
 from tertial.vocabulary import ReportKind

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tertial.cycle import Cycle
 from tertial.errors import SubmissionError
+from tertial.findings import refusal
 from tertial.reading.cells import FORMULA, clean_text
 from tertial.reading.csv_folder import csv_tables
 from tertial.reading.frames import sheet_frame
@@ -38,11 +39,7 @@ def read_submission(path: Path, cycle: Cycle) -> Submission:
         raise
     except Exception as exc:  # the last line: one odd file must never stop the intake of the others
         logger.exception("unexpected error reading %s", path)
-        raise SubmissionError(
-            file=path.name,
-            message=f"inlämningen kunde inte läsas på grund av ett oväntat fel ({type(exc).__name__}). "
-                    "Originalet är sparat; kontakta controllern.",
-        ) from exc
+        raise refusal("structure_unexpected", file=path.name, error=type(exc).__name__) from exc
 
 
 def _read(path: Path, cycle: Cycle) -> Submission:

@@ -6,7 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-from tertial.errors import SubmissionError
+from tertial.findings import refusal
 from tertial.reading.cells import Table, nfc
 from tertial.reading.limits import MAX_CELL_CHARS, MAX_FILE_BYTES, megabytes, thousands
 from tertial.submission import META_SHEET, Sheet, sheets_for
@@ -18,7 +18,7 @@ def csv_tables(folder: Path) -> dict[str, Table]:
     # Every file counts, as intake archives at most MAX_FILE_BYTES + 1 bytes of the whole folder.
     size = sum(f.lstat().st_size for f in folder.rglob("*") if f.is_file() and not f.is_symlink())
     if size > MAX_FILE_BYTES:
-        raise SubmissionError(file=folder.name, message=f"CSV-filerna är för stora ({megabytes(size)} MB; högst {megabytes(MAX_FILE_BYTES)} MB). Skicka bara de filer Tertial skickade ut.")
+        raise refusal("structure_csv_too_large", file=folder.name, size=megabytes(size), limit=megabytes(MAX_FILE_BYTES))
     tables: dict[str, Table] = {}
     names = {s.key: s.name for s in sheets_for_any()}
     for file in files:
@@ -34,7 +34,8 @@ def _csv_rows(file: Path, folder: str, sheet: str) -> Table:
     try:
         return [[_unescape(c) for c in r] for r in reader]
     except csv.Error as exc:  # a field longer than the csv module's limit (131 072 characters)
-        raise SubmissionError(file=folder, sheet=sheet, row=reader.line_num, message=f"filen '{file.name}' kan inte läsas från rad {reader.line_num}: ett fält är för långt eller felaktigt citerat ({exc}). Högst {thousands(MAX_CELL_CHARS)} tecken per cell tas emot.") from exc
+        raise refusal("structure_csv_field", file=folder, sheet=sheet, row=reader.line_num, csv_file=file.name, error=exc,
+                      limit=thousands(MAX_CELL_CHARS)) from exc
 
 
 def _unescape(cell: str) -> str:

@@ -6,8 +6,7 @@ import pandas as pd
 from openpyxl.utils import range_boundaries
 
 from tertial.errors import SubmissionError
-from tertial.findings import Finding, Severity
-from tertial.messages import message
+from tertial.findings import Finding, finding, refusal
 from tertial.numbers import shortened
 from tertial.reading.cells import CONTROL_CHARS, Merged, Table, as_text, lookalike_hint, shorten
 from tertial.reading.limits import MAX_CELL_CHARS, thousands
@@ -39,10 +38,10 @@ def sheet_frame(tables: dict[str, Table], sheet: Sheet, file: str, folder: bool 
 
 def _missing_sheet(tables: dict[str, Table], sheet: Sheet, file: str, folder: bool) -> SubmissionError:
     if folder:
-        return SubmissionError(file=file, sheet=sheet.name, message=f"filen '{sheet.key}.csv' saknas i mappen. Byt inte namn på och ta inte bort filer.")
+        return refusal("structure_csv_file_missing", file=file, sheet=sheet.name, stem=sheet.key)
     similar = [t for t in tables if sheet.name.casefold() in t.casefold()]
     hint = f" Arbetsboken har bladet '{similar[0]}': byt tillbaka namnet till '{sheet.name}'." if similar else ""
-    return SubmissionError(file=file, sheet=sheet.name, message=f"bladet '{sheet.name}' saknas. Byt inte namn på och ta inte bort blad i arbetsboken.{hint}")
+    return refusal("structure_sheet_missing", file=file, sheet=sheet.name, hint=hint)
 
 
 def _positions(rows: Table, sheet: Sheet, file: str) -> dict[str, int]:
@@ -53,8 +52,8 @@ def _positions(rows: Table, sheet: Sheet, file: str) -> dict[str, int]:
         if column.header in headers:
             positions[column.key] = headers.index(column.header)
         elif column.required:
-            raise SubmissionError(file=file, sheet=sheet.name, row=1, column=column.header,
-                                  message=f"kolumnen '{column.header}' saknas i rubrikraden.{_header_hint(rows, headers, column.header)}")
+            raise refusal("structure_header_missing", file=file, sheet=sheet.name, row=1, column=column.header,
+                          hint=_header_hint(rows, headers, column.header))
     return positions
 
 
@@ -77,9 +76,10 @@ def _cell_text(row: list[object], index: int, sheet: Sheet, key: str, number: in
         raise _merged_error(value, header, number, sheet, file, headers)
     text = as_text(value)
     if len(text) > MAX_CELL_CHARS:
-        raise SubmissionError(**where, message=f"cellen innehåller {thousands(len(text))} tecken, men högst {thousands(MAX_CELL_CHARS)} tas emot. Korta texten och skicka igen.")
+        raise refusal("structure_cell_too_long", **where, length=thousands(len(text)), limit=thousands(MAX_CELL_CHARS))
     if (key == sheet.id_column or key in EXACT_COLUMNS) and lookalike_hint(text):
-        raise SubmissionError(**where, message=f"värdet '{shorten(text)}' känns inte igen.{lookalike_hint(text)} Skriv om värdet{' eller välj det i listan' if key in EXACT_COLUMNS else ''} och skicka igen.")
+        rule = "structure_lookalike_choice" if key in EXACT_COLUMNS else "structure_lookalike"
+        raise refusal(rule, **where, value=shorten(text), hint=lookalike_hint(text))
     return text
 
 
@@ -87,19 +87,15 @@ def _merged_error(merged: Merged, header: str, number: int, sheet: Sheet, file: 
     """Located at the range's top-left cell, the one a contributor sees (and where a note can be put)."""
     first_column, first_row, _, _ = range_boundaries(merged.range)
     anchor = headers[first_column - 1] if first_column <= len(headers) and headers[first_column - 1] else header
-    return SubmissionError(
-        file=file, sheet=sheet.name, row=first_row, column=anchor,
-        message=f"cellerna {merged.range} är sammanfogade, så värdet i kolumnen '{header}' på rad {number} kan inte läsas. "
-                "Dela upp de sammanfogade cellerna, fyll i varje cell för sig och skicka igen.",
-    )
+    return refusal("structure_merged_cell", file=file, sheet=sheet.name, row=first_row, column=anchor, range=merged.range,
+                   header=header, number=number)
 
 
 def _cleaning_notes(row: list[object], positions: dict[str, int], record: dict[str, str], sheet: Sheet,
                     number: int) -> list[Finding]:
     """A warning for each cell that held control characters: removed, so no output ever refuses the text."""
     return [
-        Finding("text_cleaned", Severity.WARNING, message("text_cleaned"), sheet=sheet.name, row=number,
-                column=sheet.column(key).header, value=shortened(record[key]))
+        finding("text_cleaned", sheet=sheet.name, row=number, column=sheet.column(key).header, value=shortened(record[key]))
         for key, i in positions.items()
         if i < len(row) and isinstance(row[i], str) and CONTROL_CHARS.search(row[i])
     ]

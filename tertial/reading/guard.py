@@ -17,7 +17,7 @@ from xml.parsers import expat
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from tertial.errors import SubmissionError
+from tertial.findings import refusal
 from tertial.reading.cells import nfc
 from tertial.reading.limits import (
     MAX_COLUMNS, MAX_FILE_BYTES, MAX_PARTS, MAX_RATIO, MAX_ROWS, MAX_UNPACKED_BYTES, RATIO_FLOOR, megabytes, thousands,
@@ -43,7 +43,7 @@ def checked_archive(path: Path) -> Iterator[zipfile.ZipFile]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise SubmissionError(file=path.name, message="filen är ofullständig eller skadad: den ser ut som en arbetsbok men går inte att packa upp. Kanske avbröts överföringen; spara arbetsboken igen och skicka den på nytt.") from exc
+        raise refusal("structure_not_unpackable", file=path.name) from exc
     with archive:
         _check_package(archive, path.name)
         _check_sheet_sizes(archive, path.name)
@@ -54,7 +54,7 @@ def _check_file_size(path: Path) -> None:
     # Intake archives at most MAX_FILE_BYTES + 1 bytes of a larger file, so that byte is what is seen here.
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise SubmissionError(file=path.name, message=f"filen är för stor (över {megabytes(MAX_FILE_BYTES)} MB; högst {megabytes(MAX_FILE_BYTES)} MB tas emot). En ifylld arbetsbok är normalt under 1 MB: ta bort bilder och överflödiga blad och skicka igen.")
+        raise refusal("structure_file_too_large", file=path.name, limit=megabytes(MAX_FILE_BYTES))
 
 
 def _sniff(path: Path) -> None:
@@ -62,25 +62,24 @@ def _sniff(path: Path) -> None:
     with path.open("rb") as handle:
         head = handle.read(8)
     if not head:
-        raise SubmissionError(file=path.name, message="filen är tom (0 byte). Spara arbetsboken och skicka den igen.")
+        raise refusal("structure_file_empty", file=path.name)
     if head == OLE2_MAGIC:
-        raise SubmissionError(file=path.name, message=_ole2_message(path))
+        raise refusal(_ole2_rule(path), file=path.name)
     if head.startswith(b"%PDF"):
-        raise SubmissionError(file=path.name, message="filen är en PDF, inte en Excel-arbetsbok. Skicka den ifyllda arbetsboken (.xlsx), inte en utskrift av den.")
+        raise refusal("structure_pdf", file=path.name)
     if not head.startswith(b"PK"):
-        raise SubmissionError(file=path.name, message="filen är inte en Excel-arbetsbok (.xlsx). Spara den som .xlsx och skicka igen.")
+        raise refusal("structure_not_xlsx", file=path.name)
 
 
-def _ole2_message(path: Path) -> str:
+def _ole2_rule(path: Path) -> str:
     """An OLE2 file is an encrypted xlsx, an old .xls, or another old Office document."""
     with path.open("rb") as handle:
         data = handle.read(MAX_UNPACKED_BYTES)
     if "EncryptedPackage".encode("utf-16-le") in data:
-        return ("arbetsboken är lösenordsskyddad (krypterad) och kan därför inte läsas. Ta bort lösenordet "
-                "(Arkiv > Info > Skydda arbetsbok > Kryptera med lösenord, töm fältet), spara och skicka igen.")
+        return "structure_encrypted"
     if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
-        return "filen är i det gamla Excel-formatet .xls. Öppna den i Excel, spara som Excel-arbetsbok (.xlsx) och skicka igen."
-    return "filen är ett äldre Office-dokument, inte en Excel-arbetsbok (.xlsx). Spara den som .xlsx och skicka igen."
+        return "structure_xls"
+    return "structure_old_office"
 
 
 def _check_package(archive: zipfile.ZipFile, file: str) -> None:
@@ -88,14 +87,15 @@ def _check_package(archive: zipfile.ZipFile, file: str) -> None:
     infos = archive.infolist()
     unpacked = sum(i.file_size for i in infos)
     if len(infos) > MAX_PARTS or unpacked > MAX_UNPACKED_BYTES:
-        raise SubmissionError(file=file, message=f"filen är för stor uppackad ({megabytes(unpacked)} MB i {len(infos)} delar; högst {megabytes(MAX_UNPACKED_BYTES)} MB). En ifylld arbetsbok är normalt under 1 MB: ta bort bilder och överflödiga blad och skicka igen.")
+        raise refusal("structure_unpacked_too_large", file=file, size=megabytes(unpacked), parts=len(infos),
+                      limit=megabytes(MAX_UNPACKED_BYTES))
     for info in infos:
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
-            raise SubmissionError(file=file, message=f"filen är för stor uppackad: delen '{info.filename}' packas upp {ratio} gånger större än den är packad, vilket ingen arbetsbok gör. Filen tas inte emot av säkerhetsskäl; spara om den i Excel och skicka igen.")
+            raise refusal("structure_zip_ratio", file=file, part=info.filename, ratio=ratio)
     for info in infos:  # before any part is parsed; every part, since a part's name does not decide how it is parsed
         if _has_dtd(archive, info, file):
-            raise SubmissionError(file=file, message=f"arbetsboken innehåller otillåten XML (en DTD i delen '{info.filename}'), vilket Excel aldrig skriver. Filen tas inte emot av säkerhetsskäl; spara om den i Excel och skicka igen.")
+            raise refusal("structure_dtd", file=file, part=info.filename)
     _check_kind(archive, file)
 
 
@@ -105,22 +105,22 @@ def _check_kind(archive: zipfile.ZipFile, file: str) -> None:
     names = set(archive.namelist())
     types = _read_part(archive, "[Content_Types].xml", file) if "[Content_Types].xml" in names else b""
     mimetype = _read_part(archive, "mimetype", file)[:200] if "mimetype" in names else b""
+    xlm = ""
     if "word/document.xml" in names or b"wordprocessingml" in types:
-        message = "filen är ett Word-dokument, inte en Excel-arbetsbok. Skicka arbetsboken (.xlsx) som Tertial skickade ut."
+        rule = "structure_word"
     elif b"opendocument" in mimetype:
-        message = "filen är ett OpenDocument-dokument (t.ex. .ods från LibreOffice). Spara den som Excel-arbetsbok (.xlsx) och skicka igen."
+        rule = "structure_opendocument"
     elif "xl/workbook.bin" in names:
-        message = "filen är en binär Excel-arbetsbok (.xlsb). Spara den som Excel-arbetsbok (.xlsx) och skicka igen."
+        rule = "structure_xlsb"
     elif "xl/vbaProject.bin" in names or b"macroenabled" in types.lower():
-        message = "arbetsboken innehåller makron (.xlsm). Makron tas inte emot: spara som Excel-arbetsbok (.xlsx) och skicka igen."
+        rule = "structure_macros"
     elif xlm := _xlm_macros(archive, names, types, file):
-        message = (f"arbetsboken innehåller Excel 4.0-makron ({xlm}). Makron tas inte emot: för över era svar till arbetsboken som "
-                   "Tertial skickade ut (eller ta bort makrobladet och namnet Auto_Open), spara som Excel-arbetsbok (.xlsx) och skicka igen.")
+        rule = "structure_xlm_macros"
     elif _workbook_part(archive, file) not in names:
-        message = "filen är en zip-fil men ingen Excel-arbetsbok. Skicka arbetsboken (.xlsx) som den är, inte packad."
+        rule = "structure_plain_zip"
     else:
         return
-    raise SubmissionError(file=file, message=message)
+    raise refusal(rule, file=file, macro=xlm)
 
 
 # Excel 4.0 (XLM) macros live in macro sheets (and dialog sheets), run by a name such as Auto_Open.
@@ -148,9 +148,9 @@ def _damage_named(file: str, part: str) -> Iterator[None]:
     try:
         yield
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise SubmissionError(file=file, message=f"arbetsboken är skadad: delen '{part}' kan inte packas upp. Spara om arbetsboken i Excel och skicka igen.") from exc
+        raise refusal("structure_part_damaged", file=file, part=part) from exc
     except (RuntimeError, NotImplementedError) as exc:  # an encrypted zip entry, an unknown packing method
-        raise SubmissionError(file=file, message=f"arbetsboken är packad på ett sätt som inte stöds (delen '{part}' är krypterad eller packad med en okänd metod). Spara om den i Excel och skicka igen.") from exc
+        raise refusal("structure_part_unsupported", file=file, part=part) from exc
 
 
 def _read_part(archive: zipfile.ZipFile, name: str, file: str) -> bytes:
@@ -243,7 +243,7 @@ def _check_sheet_sizes(archive: zipfile.ZipFile, file: str) -> None:
         rows, columns, merged = _sheet_extent(archive, part, file)
         check_extent(file, name, rows, columns)
         if merged > MAX_ROWS * MAX_COLUMNS:
-            raise SubmissionError(file=file, sheet=name, message=f"bladet har sammanfogade celler som täcker {thousands(merged)} celler, fler än ett blad i en inlämning kan ha. Dela upp de sammanfogade cellerna och skicka igen.")
+            raise refusal("structure_merged_too_many", file=file, sheet=name, cells=thousands(merged))
 
 
 def _sheet_extent(archive: zipfile.ZipFile, part: str, file: str) -> tuple[int, int, int]:
@@ -267,6 +267,7 @@ def _sheet_extent(archive: zipfile.ZipFile, part: str, file: str) -> tuple[int, 
 
 def check_extent(file: str, sheet: str, rows: int, columns: int) -> None:
     if rows > MAX_ROWS:
-        raise SubmissionError(file=file, sheet=sheet, row=rows, message=f"bladet har innehåll ända ned till rad {thousands(rows)}, men högst {thousands(MAX_ROWS)} rader tas emot. Ta bort raderna under era poster och skicka igen.")
+        raise refusal("structure_too_many_rows", file=file, sheet=sheet, row=rows, rows=thousands(rows), limit=thousands(MAX_ROWS))
     if columns > MAX_COLUMNS:
-        raise SubmissionError(file=file, sheet=sheet, column=get_column_letter(columns), message=f"bladet har innehåll ända bort i kolumn {get_column_letter(columns)} (kolumn {thousands(columns)}), men högst {MAX_COLUMNS} kolumner tas emot. Ta bort innehållet längst till höger och skicka igen.")
+        raise refusal("structure_too_many_columns", file=file, sheet=sheet, column=get_column_letter(columns),
+                      number=thousands(columns), limit=MAX_COLUMNS)

@@ -5,35 +5,32 @@ from __future__ import annotations
 from pathlib import Path
 
 from tertial.cycle import Cycle
-from tertial.errors import SubmissionError
+from tertial.findings import refusal
 from tertial.reading.cells import FORMULA, Table, as_text, lookalike_hint, shorten
 from tertial.submission import META_SHEET, TEMPLATE_VERSION
 
 
 def read_meta(tables: dict[str, Table], path: Path) -> dict[str, str]:
     if META_SHEET not in tables:
-        where = "filen '_tertial.csv' saknas i mappen" if path.is_dir() else "det dolda bladet '_tertial' saknas"
-        raise SubmissionError(
-            file=path.name, sheet=META_SHEET,
-            message=f"{where}, så inlämningen kan inte kopplas till en cykel. Använd {'CSV-filerna' if path.is_dir() else 'arbetsboken'} som Tertial skickade ut.",
-        )
+        rule = "structure_meta_file_missing" if path.is_dir() else "structure_meta_sheet_missing"
+        raise refusal(rule, file=path.name, sheet=META_SHEET)
     meta = {as_text(r[0]): r[1] for r in tables[META_SHEET] if len(r) >= 2 and as_text(r[0])}
     for key in ("cykel", "bidragsgivare", "mallversion"):
         if meta.get(key) == FORMULA:
-            raise SubmissionError(file=path.name, sheet=META_SHEET, column=key, message=f"uppgiften '{key}' i bladet '_tertial' är en formel. Använd arbetsboken som Tertial skickade ut.")
+            raise refusal("structure_meta_formula", file=path.name, sheet=META_SHEET, column=key)
         if not as_text(meta.get(key)):
-            raise SubmissionError(file=path.name, sheet=META_SHEET, column=key, message=f"uppgiften '{key}' saknas i bladet '_tertial'.")
+            raise refusal("structure_meta_missing_value", file=path.name, sheet=META_SHEET, column=key)
     return {key: shorten(as_text(value)) for key, value in meta.items()}
 
 
 def check_identity(meta: dict[str, str], cycle: Cycle, path: Path) -> None:
     if meta["cykel"] != cycle.config.id:
-        raise SubmissionError(file=path.name, sheet=META_SHEET, column="cykel",
-                              message=f"arbetsboken hör till cykeln '{meta['cykel']}', inte '{cycle.config.id}'. Använd årets arbetsbok.{lookalike_hint(meta['cykel'])}")
+        raise refusal("structure_wrong_cycle", file=path.name, sheet=META_SHEET, column="cykel", value=meta["cykel"],
+                      expected=cycle.config.id, hint=lookalike_hint(meta["cykel"]))
     if meta["mallversion"] != TEMPLATE_VERSION:
-        raise SubmissionError(file=path.name, sheet=META_SHEET, column="mallversion",
-                              message=f"mallversion {meta['mallversion']} stöds inte (förväntad {TEMPLATE_VERSION}). Använd den senast utskickade arbetsboken.")
+        raise refusal("structure_template_version", file=path.name, sheet=META_SHEET, column="mallversion",
+                      value=meta["mallversion"], expected=TEMPLATE_VERSION)
     known = [c.id for c in cycle.config.contributors]
     if meta["bidragsgivare"] not in known:
-        raise SubmissionError(file=path.name, sheet=META_SHEET, column="bidragsgivare",
-                              message=f"bidragsgivaren '{meta['bidragsgivare']}' finns inte i cykeln.{lookalike_hint(meta['bidragsgivare'])}")
+        raise refusal("structure_unknown_contributor", file=path.name, sheet=META_SHEET, column="bidragsgivare",
+                      value=meta["bidragsgivare"], hint=lookalike_hint(meta["bidragsgivare"]))

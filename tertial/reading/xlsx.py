@@ -13,7 +13,7 @@ from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tertial.errors import SubmissionError
+from tertial.findings import refusal
 from tertial.reading.cells import FORMULA, Merged, Table, nfc
 from tertial.reading.guard import check_extent, checked_archive
 
@@ -34,9 +34,9 @@ def _load(path: Path, archive: zipfile.ZipFile) -> Workbook:
             return load_workbook(handle, data_only=False, read_only=False)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         part = _first_damaged_part(archive)
-        raise SubmissionError(file=path.name, message=f"arbetsboken är skadad: delen '{part}' kan inte packas upp. Spara om arbetsboken i Excel och skicka igen.") from exc
+        raise refusal("structure_part_damaged", file=path.name, part=part) from exc
     except Exception as exc:  # openpyxl raises many kinds for damaged files
-        raise SubmissionError(file=path.name, message=f"arbetsboken kan inte läsas ({type(exc).__name__}). Spara om den i Excel och skicka igen.") from exc
+        raise refusal("structure_unreadable", file=path.name, error=type(exc).__name__) from exc
 
 
 def _first_damaged_part(archive: zipfile.ZipFile) -> str:
