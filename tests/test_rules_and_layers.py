@@ -75,7 +75,7 @@ LAYERS = {"tertial": set(), "tasks": {"tertial"}, "flows": {"tasks", "tertial"}}
 def test_imports_go_one_way(package):
     """flows → tasks → tertial: a lower layer never imports a higher one."""
     forbidden = set(LAYERS) - LAYERS[package] - {package}
-    for path in (ROOT / package).glob("*.py"):
+    for path in (ROOT / package).rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             for name in names:

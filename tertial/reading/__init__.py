@@ -5,8 +5,13 @@ keeps each cell's text with its row number. Only a submission whose structure ca
 read at all raises SubmissionError; everything else is left for validation.
 
 Files come from outside, so reading is also the guard: every way a file can be damaged,
-disguised or too big ends in a SubmissionError with a Swedish message, never in a raw
-exception, and nothing is unpacked or parsed before the limits in `limits.py` are checked.
+disguised or too big ends in a SubmissionError with the Swedish message of its structure rule
+(expectations/rules.yaml), never in a raw exception, and nothing is unpacked or parsed before
+the limits in `limits.py` are checked.
+
+The steps, each in its module: `guard` (what kind of file it is, its sizes, before anything is
+parsed), `xlsx` or `csv_folder` (the cells as tables), `identity` (the hidden sheet _tertial),
+`frames` (each sheet's recognised columns as text) and `cells` (a cell as text).
 """
 
 from __future__ import annotations
