@@ -65,7 +65,8 @@ def finding(rule_id: str, *, file: str = "", sheet: str | None = None, row: int 
     {sheet}, {item_id} …); one with neither is left empty.
     """
     rule = registry()[rule_id]
-    located = {"file": file, "sheet": sheet, "row": row, "column": column, "item_id": item_id, "item_name": item_name, "value": value}
+    located = {"file": file, "sheet": sheet, "row": row, "column": column,
+               "item_id": item_id, "item_name": item_name, "value": value}
     text = message(rule_id, **_filled(located, values))
     return Finding(rule_id, _SEVERITY[rule.severity], text, file=file, sheet=sheet, row=row, column=column,
                    item_id=item_id, item_name=item_name, value=value)

@@ -31,7 +31,8 @@ def test_every_suite_rule_is_registered_with_the_suites_severity():
     for rule_id, severities in suites.items():
         assert rule_id in table, f"{rule_id} is in a suite but not in expectations/rules.yaml"
         assert table[rule_id].kind is Kind.SUITE, rule_id
-        assert severities == {table[rule_id].severity}, f"{rule_id}: suites say {severities}, the registry {table[rule_id].severity}"
+        registered = table[rule_id].severity
+        assert severities == {registered}, f"{rule_id}: the suites say {severities}, the registry {registered}"
 
 
 def test_every_registered_suite_rule_is_in_a_suite():
@@ -40,7 +41,8 @@ def test_every_registered_suite_rule_is_in_a_suite():
 
 
 def _product_source() -> str:
-    return "\n".join(p.read_text(encoding="utf-8") for package in ("tertial", "tasks", "flows") for p in (ROOT / package).rglob("*.py"))
+    paths = [p for package in ("tertial", "tasks", "flows") for p in (ROOT / package).rglob("*.py")]
+    return "\n".join(p.read_text(encoding="utf-8") for p in paths)
 
 
 def test_every_code_rule_is_made_somewhere():
@@ -59,7 +61,8 @@ def test_every_rule_is_complete():
 
 
 def test_a_finding_takes_severity_and_message_from_the_registry():
-    made = finding("economy_varav_exceeds", sheet="Ekonomi", row=4, value="10,0", total="12,0", expected="10,0", name="Äldreomsorg")
+    made = finding("economy_varav_exceeds", sheet="Ekonomi", row=4, value="10,0",
+                   total="12,0", expected="10,0", name="Äldreomsorg")
     assert (made.severity.value, made.value) == ("fel", "10,0")
     assert made.message == ("Varav-raderna under 'Äldreomsorg' summerar till 12,0 mnkr, mer än raden själv (10,0 mnkr). "
                             "Kontrollera fördelningen.")
