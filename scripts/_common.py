@@ -75,4 +75,3 @@ def area_text(values: dict[str, str], cause: str) -> str:
         text += (f" Före resultatöverföringar är det {signed_result(before)}; resultatenheterna räknar med "
                  f"att ta {mnkr(funds)} mnkr ur sina fonder.")
     return f"{text} {cause}"
-

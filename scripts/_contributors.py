@@ -114,4 +114,3 @@ def contributor_entry(spec: ContributorSpec, plan: dict[str, Any]) -> dict[str, 
         "deputy": spec.deputy.name, "deputy_email": spec.deputy.email,
         "chief_email": spec.chief.email, "owns": owns,
     }
-

@@ -26,6 +26,7 @@ TITLE_FIXES = {
     "2.3.1": "Parkvägarna har god framkomlighet och transporterna är hållbara",
 }
 
+# The seed's economy tables (E2 operations, E11 investments, E10 resultatenheter): row labels to ids, headers to keys.
 AREA_IDS = {
     "Nämnd och administration": "adm",
     "Individ- och familjeomsorg": "iof",
@@ -74,13 +75,15 @@ E10_COLUMNS = {
 }
 E10_TILL = "Resultatöverföring till 2025 Överskott (+) Underskott (-)"
 
+# --------------------------------------------------------------------------- reading the seed
+
 
 def read_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
-def leadingparse_number(heading: str) -> str:
+def leading_number(heading: str) -> str:
     """'1.3.2 Våldsutsatta får …' -> '1.3.2'; '' for an empty cell."""
     match = re.match(r"\s*(\d+(?:\.\d+)*)", heading)
     return Quoted(match.group(1)) if match else ""
@@ -117,9 +120,8 @@ def economy_table(rows: list[dict[str, str]], table: str) -> dict[str, dict[str,
     return result
 
 
-
 def item_goal(row: dict[str, str]) -> str:
-    return leadingparse_number(row["namnd_goal"]) or leadingparse_number(row["kf_area_goal"])
+    return leading_number(row["namnd_goal"]) or leading_number(row["kf_area_goal"])
 
 
 def numbered(rows: list[dict[str, str]], letter: str) -> list[tuple[str, str, dict[str, str]]]:
@@ -131,7 +133,6 @@ def numbered(rows: list[dict[str, str]], letter: str) -> list[tuple[str, str, di
         counts[goal] = counts.get(goal, 0) + 1
         result.append((f"{goal}-{letter}{counts[goal]}", goal, row))
     return result
-
 
 
 def result_unit_rows(economy_rows: list[dict[str, str]]) -> list[dict[str, object]]:
@@ -146,5 +147,3 @@ def result_unit_rows(economy_rows: list[dict[str, str]]) -> list[dict[str, objec
         row["carried"] = values[E10_TILL] if printed == derived else mnkr(derived).replace("\u00a0", " ")
         out.append(row)
     return out
-
-

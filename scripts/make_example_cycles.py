@@ -79,7 +79,6 @@ VB = Kind(ReportKind.VB, "eav-vb-2024", dt.date(2024, 12, 31), dt.date(2025, 2, 
 # --------------------------------------------------------------------------- numbers
 
 
-
 def rounded(value: Decimal, places: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
