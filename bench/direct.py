@@ -3,7 +3,8 @@
 This mirrors flows/cycle.py (run_cycle), flows/gather.py (gather), flows/intake.py (take_in),
 flows/assemble.py (assemble_report) and flows/overview.py (show_status, without its Prefect
 artifacts, which exist only in Prefect) step for step, so that timing it against the flows measures
-what Prefect's orchestration costs. Keep it in step with those flows when they change.
+what Prefect's orchestration costs. tests/test_bench_direct.py runs both on the mini cycle and compares
+everything they write, so a flow that changes its steps fails that test until this mirror follows.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from flows.assemble import check_narrative, write_checks
 from flows.intake import Checked, IntakeOutcome, unknown_to
 from tasks.annotate import write_annotated, write_feedback_html
-from tasks.assembly import build_report
+from tasks.assembly import build_report, unreadable_values
 from tasks.configuration import open_cycle
 from tasks.feedback import write_feedback
 from tasks.followup import contributor_statuses
@@ -24,6 +25,7 @@ from tasks.rendering import write_report
 from tasks.status_page import status_view, write_status_page
 from tasks.validation import validate_submissions
 from tertial.cycle import Cycle
+from tertial.deadlines import today
 from tertial.findings import Finding
 from tertial.ledger import Ledger, Version
 
@@ -68,7 +70,7 @@ def give_feedback(cycle: Cycle, version: Version, findings: list[Finding], out_d
 
 
 def show_status(cycle: Cycle, workdir: Path, ledger: Ledger) -> Path:
-    day = dt.date.today()
+    day = today()
     statuses = contributor_statuses.fn(cycle, ledger, day)
     page = workdir / "lage" / "index.html"
     return write_status_page.fn(status_view(cycle, statuses, day, workdir, page.parent), page)
@@ -78,7 +80,7 @@ def assemble_report(cycle: Cycle, ledger: Ledger, target: Path, formats: tuple[s
     """As flows.assemble.assemble_report with allow_missing=True (what run_cycle asks for), one worker."""
     accepted = accepted_submissions.fn(ledger, cycle)
     report = build_report.fn(cycle, accepted)
-    findings = check_narrative.fn(report)
+    findings = unreadable_values.fn(cycle, accepted) + check_narrative.fn(report)
     files = write_report.fn(report, target, tuple(formats), True)
     files["kontroller"] = write_checks.fn(findings, target)
     record_assembly.fn(ledger, cycle, files)
