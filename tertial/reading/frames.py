@@ -40,8 +40,9 @@ def _missing_sheet(tables: dict[str, Table], sheet: Sheet, file: str, folder: bo
     if folder:
         return refusal("structure_csv_file_missing", file=file, sheet=sheet.name, stem=sheet.key)
     similar = [t for t in tables if sheet.name.casefold() in t.casefold()]
-    hint = f" Arbetsboken har bladet '{similar[0]}': byt tillbaka namnet till '{sheet.name}'." if similar else ""
-    return refusal("structure_sheet_missing", file=file, sheet=sheet.name, hint=hint)
+    if similar:
+        return refusal("structure_sheet_renamed", file=file, sheet=sheet.name, similar=similar[0])
+    return refusal("structure_sheet_missing", file=file, sheet=sheet.name)
 
 
 def _positions(rows: Table, sheet: Sheet, file: str) -> dict[str, int]:
@@ -52,19 +53,21 @@ def _positions(rows: Table, sheet: Sheet, file: str) -> dict[str, int]:
         if column.header in headers:
             positions[column.key] = headers.index(column.header)
         elif column.required:
-            raise refusal("structure_header_missing", file=file, sheet=sheet.name, row=1, column=column.header,
-                          hint=_header_hint(rows, headers, column.header))
+            raise _missing_header(rows, headers, column.header, sheet, file)
     return positions
 
 
-def _header_hint(rows: Table, headers: list[str], header: str) -> str:
-    """Why a header was not found, when the reason is plain: another row, or other spelling."""
+def _missing_header(rows: Table, headers: list[str], header: str, sheet: Sheet, file: str) -> SubmissionError:
+    """Named with the reason, when it is plain: the header stands on another row, or is spelled otherwise."""
+    where = {"file": file, "sheet": sheet.name, "row": 1, "column": header}
     for number, row in enumerate(rows[1:5], start=2):
         if header in (as_text(v) for v in row):
-            return f" Rubrikerna ska stå på rad 1, men '{header}' står på rad {number}: ta bort raderna ovanför rubrikerna."
+            return refusal("structure_header_below", **where, number=number)
     loose = "".join(header.split()).casefold()
     near = [h for h in headers if "".join(h.split()).casefold() == loose]
-    return f" Det finns en kolumn '{near[0]}', men rubriken måste stavas exakt '{header}'." if near else ""
+    if near:
+        return refusal("structure_header_spelling", **where, near=near[0])
+    return refusal("structure_header_missing", **where)
 
 
 def _cell_text(row: list[object], index: int, sheet: Sheet, key: str, number: int, file: str, headers: list[str]) -> str:
