@@ -1,16 +1,15 @@
-"""Assembling the report data model from the accepted submissions."""
+"""Assembling the report data model from the accepted submissions.
+
+`assemble` is the one entry point: the flow's task, the bench and the example script all call it.
+"""
 
 from __future__ import annotations
 
-from prefect import task
-from prefect.cache_policies import NO_CACHE
-
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 
-import pandas as pd
-
 from tasks.checks import UNREADABLE, prepare
+from tertial.accepted import Accepted
 from tertial.cycle import Cycle
 from tertial.economy import (
     COST, REVENUE, T2_COMPARISON_COLUMNS, TURNOVER_COLUMNS, budget_adherence, column_sums, complete_operations,
@@ -18,7 +17,6 @@ from tertial.economy import (
     revenue_cost_columns, revenue_cost_kind, t2_difference, total, with_change,
 )
 from tertial.findings import Finding
-from tertial.ledger import Version
 from tertial.numbers import NumberParseError, format_signed_mnkr, parse_quantity
 from tertial.plan import Goal, RowType
 from tertial.report import (
@@ -26,7 +24,7 @@ from tertial.report import (
     Report, Source, SummaryBlock, TextBlock,
 )
 from tertial.sections import BALANCE_SHEET, SPECIAL_REPORTS
-from tertial.submission import Submission, previous_outcome_header
+from tertial.submission import previous_outcome_header, sheets_for
 from tertial.trend import indicator_trend
 from tertial.vocabulary import ActivityStatus, Assessment, IndicatorStatus, ReportKind, expected_period
 from tertial.wording import (
@@ -35,20 +33,20 @@ from tertial.wording import (
 )
 
 
-@dataclass(frozen=True)
-class Accepted:
-    submission: Submission
-    version: Version
+def assemble(cycle: Cycle, accepted: dict[str, Accepted]) -> tuple[Report, list[Finding]]:
+    """The report, and the findings on the accepted cells it had to leave empty (see `unreadable_values`)."""
+    return build_report(cycle, accepted), unreadable_values(cycle, accepted)
 
 
 class _Rows:
     """Submitted rows by sheet and id, across all accepted submissions."""
 
-    def __init__(self, accepted: dict[str, Accepted]) -> None:
+    def __init__(self, cycle: Cycle, accepted: dict[str, Accepted]) -> None:
+        sheets = sheets_for(cycle.config.kind, cycle.config.year)
         self.by_sheet: dict[str, dict[str, dict]] = {}
         for item in accepted.values():
             for key, frame in item.submission.frames.items():
-                id_column = {"goals": "goal", "texts": "key"}.get(key, "id")
+                id_column = sheets[key].id_column
                 for record in frame.to_dict("records"):
                     self.by_sheet.setdefault(key, {})[str(record.get(id_column, ""))] = record
 
@@ -83,7 +81,6 @@ def text_block(key: str, title: str, owner: str, missing: bool, text: str) -> Te
     return TextBlock(key=key, title=title, owner=owner, missing=missing, paragraphs=paragraphs, bullets=bullets)
 
 
-@task(cache_policy=NO_CACHE)
 def unreadable_values(cycle: Cycle, accepted: dict[str, Accepted]) -> list[Finding]:
     """Cells of accepted versions that cannot be read today (a version accepted under older, laxer rules).
 
@@ -94,10 +91,9 @@ def unreadable_values(cycle: Cycle, accepted: dict[str, Accepted]) -> list[Findi
             if finding.rule_id in UNREADABLE]
 
 
-@task(cache_policy=NO_CACHE)
 def build_report(cycle: Cycle, accepted: dict[str, Accepted]) -> Report:
     """The whole report, every figure and count computed from the accepted submissions."""
-    rows = _Rows(accepted)
+    rows = _Rows(cycle, accepted)
     missing = {c.id for c in cycle.config.contributors} - set(accepted)
     goals = [_goal_section(cycle, goal, rows, missing) for goal in cycle.plan.children(None)]
     cfg = cycle.config
