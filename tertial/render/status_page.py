@@ -1,4 +1,4 @@
-"""The leadership view: where the cycle stands, as a static page and as Prefect artifacts."""
+"""The leadership view: where the cycle stands, laid out as a static page and as the rows and summary of Prefect artifacts."""
 
 from __future__ import annotations
 
@@ -7,13 +7,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from prefect import task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
-from prefect.cache_policies import NO_CACHE
-
-from tasks.rendering import make_environment
 from tertial.cycle import Cycle
 from tertial.deadlines import days_text
+from tertial.feedback.files import feedback_file_name
+from tertial.render.html import make_environment
 from tertial.status import ContributorStatus, Status
 
 DONE = {Status.ACCEPTED, Status.REVIEWED}
@@ -47,7 +44,8 @@ def status_view(cycle: Cycle, statuses: list[ContributorStatus], as_of: dt.date,
         return os.path.relpath(path, page_dir) if path.exists() else None
 
     rows = [StatusRow(s, days_text(s.days_left, s.usable_version is not None),
-                      link(workdir / "aterkoppling" / f"{s.contributor_id}-v{s.latest_version}.html") if s.latest_version else None)
+                      link(workdir / "aterkoppling" / feedback_file_name(s.contributor_id, s.latest_version, "html"))
+                      if s.latest_version else None)
             for s in statuses]
     done = sum(s.status in DONE for s in statuses)
     counts = {word.value: sum(s.status is word for s in statuses) for word in Status if any(s.status is word for s in statuses)}
@@ -58,26 +56,21 @@ def status_view(cycle: Cycle, statuses: list[ContributorStatus], as_of: dt.date,
     )
 
 
-@task(cache_policy=NO_CACHE)
-def write_status_page(view: StatusView, out: Path) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    html = make_environment().get_template("status.html.j2").render(view=view)
-    staging = out.with_suffix(".tmp")
-    staging.write_text(html, encoding="utf-8")
-    os.replace(staging, out)
-    return out
+def status_page_html(view: StatusView) -> str:
+    return make_environment().get_template("status.html.j2").render(view=view)
 
 
-@task(cache_policy=NO_CACHE)
-def publish_status_artifacts(view: StatusView, cycle_id: str) -> None:
-    """A table and a summary in Prefect's UI, keyed by cycle so each run adds a version of the same artifact."""
-    table = [{
+def status_table(view: StatusView) -> list[dict[str, object]]:
+    """One row per contributor, for the table artifact in Prefect's UI."""
+    return [{
         "avdelning": r.status.avdelning, "sista dag": r.status.deadline.isoformat(), "status": r.status.status.value,
         "dagar": r.days_text, "version": r.status.latest_version or "", "fel": r.status.errors or 0,
         "varningar": r.status.warnings or 0,
     } for r in view.rows]
-    key = cycle_id.lower().replace("_", "-")
-    create_table_artifact(key=f"{key}-status", table=table, description=f"{view.title}: läget per avdelning")
+
+
+def status_summary(view: StatusView) -> str:
+    """The summary for leadership, in Markdown: how many are done, and how many in each status."""
     lines = [f"# {view.title}", f"Läget {view.as_of.isoformat()}: {view.done} av {view.total} avdelningar klara ({view.percent} %).", ""]
     lines += [f"- {word}: {count}" for word, count in view.counts.items()]
-    create_markdown_artifact(key=f"{key}-oversikt", markdown="\n".join(lines), description="Översikt för ledningen")
+    return "\n".join(lines)
