@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from prefect import task
-from prefect.cache_policies import NO_CACHE
-
 from tertial.cycle import Cycle
-from tertial.findings import Finding, Severity
+from tertial.findings import Finding, Severity, verdict
 from tertial.ledger import Version
 from tertial.wording import findings_count
 
@@ -20,12 +15,11 @@ def feedback_text(cycle: Cycle, version: Version, findings: list[Finding]) -> st
     contributor = cycle.contributor(version.contributor_id)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     warnings = [f for f in findings if f.severity is Severity.WARNING]
-    verdict = "godkänd" if not errors else "underkänd"
     lines = [
         f"Återkoppling: {cycle.title}",
         f"Avdelning: {contributor.avdelning}",
         f"Fil: {version.original_name} (version {version.number})",
-        f"Resultat: inlämningen är {verdict}: {findings_count(len(errors), len(warnings))}.",
+        f"Resultat: inlämningen är {verdict(findings)}: {findings_count(len(errors), len(warnings))}.",
         "",
     ]
     for title, group in (("Fel som måste rättas", errors), ("Varningar att se över", warnings)):
@@ -37,11 +31,3 @@ def feedback_text(cycle: Cycle, version: Version, findings: list[Finding]) -> st
             lines.append(f"(visar {SHOWN} av {len(group)})")
         lines.append("")
     return "\n".join(lines)
-
-
-@task(cache_policy=NO_CACHE)
-def write_feedback(cycle: Cycle, version: Version, findings: list[Finding], out_dir: Path) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{version.contributor_id}-v{version.number}.txt"
-    path.write_text(feedback_text(cycle, version, findings), encoding="utf-8")
-    return path
