@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from icalendar import Calendar, Event
-from prefect import task
-from prefect.cache_policies import NO_CACHE
 
 from tertial.cycle import Cycle
 
@@ -41,11 +38,3 @@ def contributor_calendar(cycle: Cycle, contributor_id: str) -> bytes:
     for uid, day, summary, description in events:
         calendar.add_component(_event(f"{uid}@tertial", day, summary, description, stamp))
     return calendar.to_ical()
-
-
-@task(cache_policy=NO_CACHE)
-def write_calendar(cycle: Cycle, contributor_id: str, out_dir: Path) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{contributor_id}.ics"
-    path.write_bytes(contributor_calendar(cycle, contributor_id))
-    return path

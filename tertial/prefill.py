@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from prefect import task
-from prefect.cache_policies import NO_CACHE
-
-from tasks.workbooks import Rows, prefilled_rows
 from tertial.cycle import Cycle
 from tertial.economy import COST, REVENUE
-from tertial.kolada import KoladaValue, read_kolada
+from tertial.kolada import KoladaValue
 from tertial.numbers import format_number, format_quantity
 from tertial.report import Report, text_of, walk_goals
+from tertial.workbooks import Rows, prefilled_rows
 
 
-@task(cache_policy=NO_CACHE)
-def load_previous_report(path: Path | None) -> Report | None:
-    """The previous cycle's report.json, whose texts are the starting point for this one."""
-    return Report.model_validate_json(Path(path).read_text(encoding="utf-8")) if path else None
-
-
-@task(cache_policy=NO_CACHE)
-def load_kolada(path: Path | None, cycle: Cycle) -> dict[tuple[str, int], KoladaValue]:
-    if path is None or not cycle.config.kolada_municipality:
-        return {}
-    return read_kolada(path, cycle.config.kolada_municipality)
-
-
-@task(cache_policy=NO_CACHE)
 def handout_rows(cycle: Cycle, contributor_id: str, previous: Report | None, kolada: dict) -> Rows:
+    """The rows a contributor receives, with the previous report's texts and Kolada's figures filled in."""
     rows = prefilled_rows(cycle, contributor_id)
     if previous is not None:
         _previous_texts(rows, previous)

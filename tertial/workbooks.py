@@ -20,10 +20,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from prefect import task
-from prefect.cache_policies import NO_CACHE
 
-from tertial.access import issue_token, require_token_key
+from tertial.access import issue_token
 from tertial.cycle import Cycle
 from tertial.inert import formulas_as_text
 from tertial.numbers import NumberParseError, format_number, parse_quantity
@@ -288,10 +286,9 @@ def _is_number(text: str) -> bool:
     return quantity is not None and not set(quantity.unit) & set("+-*=()&|!^<>;")
 
 
-@task(cache_policy=NO_CACHE)
-def write_handout(cycle: Cycle, contributor_id: str, rows: Rows, out_dir: Path, workdir: Path) -> Path:
-    """The pre-filled workbook for one contributor, with its token under the key in `workdir` (looked up here, so never a run parameter)."""
+def write_handout(cycle: Cycle, contributor_id: str, rows: Rows, out_dir: Path, token_key: bytes) -> Path:
+    """The pre-filled workbook for one contributor, its token issued under `token_key`."""
     stamp = dt.datetime.combine(cycle.config.period_end, dt.time())
     handout = Handout(deadline=cycle.deadline(contributor_id), stamp=stamp)
     return write_workbook(out_dir / f"{cycle.config.id}-{contributor_id}.xlsx", cycle, contributor_id, rows, handout,
-                          require_token_key(workdir))
+                          token_key)
