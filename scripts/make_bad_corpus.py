@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tasks.workbooks import pin_ooxml_times, pin_xlsx_timestamps, write_csv_folder  # noqa: E402
+from tertial.workbooks import pin_ooxml_times, pin_xlsx_timestamps, write_csv_folder  # noqa: E402
 from tests.builders import filled_rows, write_filled  # noqa: E402
 from tertial.access import EXAMPLE_TOKEN_KEY  # noqa: E402
 from tertial.config import load_cycle  # noqa: E402

@@ -38,7 +38,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tasks.workbooks import pin_xlsx_timestamps, Rows, prefilled_rows, write_csv_folder, write_workbook  # noqa: E402
+from tertial.workbooks import pin_xlsx_timestamps, Rows, prefilled_rows, write_csv_folder, write_workbook  # noqa: E402
 from tertial.access import EXAMPLE_TOKEN_KEY  # noqa: E402
 from tertial.config import load_cycle, load_plan  # noqa: E402
 from tertial.cycle import Cycle  # noqa: E402

@@ -31,12 +31,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "scripts")]
 
 import make_demo_data as demo  # noqa: E402
-from tasks.assembly import Accepted, build_report  # noqa: E402
+from tertial.accepted import Accepted  # noqa: E402
+from tertial.assembly import build_report  # noqa: E402
 from tasks.intake import content_hash  # noqa: E402
 from tasks.reading import read_submission  # noqa: E402
-from tasks.rendering import render_json  # noqa: E402
+from tertial.render.formats import render_json  # noqa: E402
 from tasks.validation import validate_submission  # noqa: E402
-from tasks.workbooks import Rows, pin_xlsx_timestamps, prefilled_rows, write_csv_folder, write_workbook  # noqa: E402
+from tertial.workbooks import Rows, pin_xlsx_timestamps, prefilled_rows, write_csv_folder, write_workbook  # noqa: E402
 from tertial.access import EXAMPLE_TOKEN_KEY  # noqa: E402
 from tertial.config import load_cycle  # noqa: E402
 from tertial.cycle import Cycle  # noqa: E402
@@ -906,7 +907,7 @@ def t2_report_json(cycle: Cycle, paths: list[Path], received: dt.datetime) -> st
                           original_name=path.name, archive_path=str(path), received_at=received.replace(tzinfo=dt.UTC),
                           status=ACCEPTED, errors=0, warnings=0)
         accepted[contributor] = Accepted(read_submission.fn(path, cycle), version)
-    return render_json(build_report.fn(cycle, accepted))
+    return render_json(build_report(cycle, accepted))
 
 # --------------------------------------------------------------------------- README
 
