@@ -12,6 +12,8 @@ from tertial.submission import Submission
 
 @dataclass(frozen=True)
 class Accepted:
+    """A contributor's usable version, with the submission read back from its archived original."""
+
     submission: Submission
     version: Version
 

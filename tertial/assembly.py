@@ -18,7 +18,7 @@ from tertial.economy import (
 )
 from tertial.findings import Finding
 from tertial.numbers import NumberParseError, format_signed_mnkr, parse_quantity
-from tertial.plan import Goal, RowType
+from tertial.plan import Activity, EconomyRow, Goal, Indicator, RowType
 from tertial.report import (
     ActivityRow, BudgetRequest, Economy, EconomyLine, EconomySection, EconomyTable, GoalSection, IndicatorRow, Person,
     Report, Source, SummaryBlock, TextBlock,
@@ -179,7 +179,7 @@ def _basis(goal: Goal, statuses: list[IndicatorStatus], children: list[GoalSecti
     return " ".join(p for p in parts if p)
 
 
-def _indicator_row(cycle: Cycle, indicator, rows: _Rows) -> IndicatorRow:
+def _indicator_row(cycle: Cycle, indicator: Indicator, rows: _Rows) -> IndicatorRow:
     record = rows.get("indicators", indicator.id)
     status = _text(record, "status")
     status = IndicatorStatus(status) if status in IndicatorStatus._value2member_map_ else IndicatorStatus.EJ_MATBAR
@@ -200,7 +200,7 @@ def _indicator_row(cycle: Cycle, indicator, rows: _Rows) -> IndicatorRow:
     )
 
 
-def _activity_row(activity, rows: _Rows) -> ActivityRow:
+def _activity_row(activity: Activity, rows: _Rows) -> ActivityRow:
     record = rows.get("activities", activity.id)
     status = _text(record, "status") or ActivityStatus.PAGAR.value
     return ActivityRow(
@@ -345,7 +345,8 @@ def _revenue_cost_table(year: int, posts: dict[str, list[EconomyLine]]) -> dict:
     return {"table": table, "sentences": [net_cost_sentence(net["outcome"], net["previous"])]}
 
 
-def _table(cycle, sheet, title, layout_rows, columns, rows: _Rows, absent: bool) -> EconomyTable:
+def _table(cycle: Cycle, sheet: str, title: str, layout_rows: list[EconomyRow], columns: list[tuple[str, str]], rows: _Rows,
+           absent: bool) -> EconomyTable:
     kind = cycle.config.kind
     lines = []
     for row in layout_rows:
