@@ -3,7 +3,8 @@
 This mirrors flows/cycle.py (run_cycle), flows/gather.py (gather), flows/intake.py (take_in),
 flows/assemble.py (assemble_report) and flows/overview.py (show_status, without its Prefect
 artifacts, which exist only in Prefect) step for step, so that timing it against the flows measures
-what Prefect's orchestration costs. Keep it in step with those flows when they change.
+what Prefect's orchestration costs. tests/test_bench_direct.py runs both on the mini cycle and compares
+everything they write, so a flow that changes its steps fails that test until this mirror follows.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from tasks.rendering import write_report
 from tasks.status_page import write_status_page
 from tasks.validation import validate_submissions
 from tertial.cycle import Cycle
+from tertial.deadlines import today
 from tertial.findings import Finding
 from tertial.ledger import Ledger, Version
 from tertial.render.status_page import status_view
@@ -68,7 +70,7 @@ def give_feedback(cycle: Cycle, version: Version, findings: list[Finding], out_d
 
 
 def show_status(cycle: Cycle, workdir: Path, ledger: Ledger) -> Path:
-    day = dt.date.today()
+    day = today()
     statuses = contributor_statuses.fn(cycle, ledger, day)
     page = workdir / "lage" / "index.html"
     return write_status_page.fn(status_view(cycle, statuses, day, workdir, page.parent), page)

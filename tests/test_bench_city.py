@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from bench.city import CitySpec, generate_city, swedish
@@ -11,6 +14,7 @@ from tasks.validation import validate_submission
 from tertial.config import load_cycle
 from tertial.findings import Severity
 
+ROOT = Path(__file__).resolve().parents[1]
 SPEC = CitySpec(namnder=2, contributors=3, indicators=12, activities=6, error_share=0.5, seed=7)
 
 
@@ -48,3 +52,13 @@ def test_corrected_submissions_pass_and_drafts_fail(tmp_path):
             assert errors, path.name
         else:
             assert findings == [], (path.name, [f.line() for f in findings])
+
+
+def test_the_readme_command_starts_the_benchmark_from_the_repository_root():
+    """`python -m bench.run`, as the README says, from the root and without PYTHONPATH: its options are offered."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    done = subprocess.run([sys.executable, "-m", "bench.run", "--help"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "--quick" in done.stdout and "--overhead-namnder" in done.stdout
+    assert "python -m bench.run" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -2,7 +2,7 @@
 
 Each example is collected and assembled once (module fixture), in every format; the tests read the
 report model, the JSON, the HTML, the PDF text and the Word headings. Regenerate the examples with
-`python scripts/make_example_cycles.py` when the plan or the submission format changes.
+`python -m scripts.make_example_cycles` when the plan or the submission format changes.
 """
 
 from __future__ import annotations

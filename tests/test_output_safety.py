@@ -116,7 +116,7 @@ def test_the_annotated_copy_of_a_hostile_workbook_is_inert(name, tmp_path, mini_
     """Array formulas, cell links (javascript:, file:// UNC) and DDE names stay behind; the contributor's text stays."""
     import datetime as dt
 
-    from scripts.make_bad_corpus import HOSTILE_LINK
+    from tests.bad_corpus import HOSTILE_LINK
     from tertial.feedback.annotated_workbook import annotated_workbook
     from tests.active_content import scan_xlsx
     from tests.test_bad_corpus import BAD

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from flows.gather import collect, default_ledger_url
-from scripts.make_bad_corpus import write_zip_bomb
+from tests.bad_corpus import write_zip_bomb
 from tasks.intake import content_hash
 from tests.builders import write_filled, write_filled_csv
 from tests.conftest import MINI

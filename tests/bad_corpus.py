@@ -5,8 +5,8 @@ files break: saved in the wrong format, encrypted, truncated, renamed, merged, p
 elsewhere. The output is deterministic (the same code gives the same bytes), so the corpus
 is reviewed as code and regenerated, never edited by hand:
 
-    .venv/bin/python scripts/make_bad_corpus.py            # rewrites tests/data/bad/
-    .venv/bin/python scripts/make_bad_corpus.py OUT_DIR    # anywhere else
+    .venv/bin/python -m tests.bad_corpus            # rewrites tests/data/bad/
+    .venv/bin/python -m tests.bad_corpus OUT_DIR    # anywhere else
 
 Cases whose point is their size (100 000 rows, 100 000-character cells, zip bombs) are not
 committed: the tests build them in a temporary folder with the write_* functions below.
@@ -31,18 +31,15 @@ from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from tests.builders import filled_rows, write_filled
+from tertial.access import EXAMPLE_TOKEN_KEY
+from tertial.config import load_cycle
+from tertial.cycle import Cycle
+from tertial.workbooks import pin_ooxml_times, pin_xlsx_timestamps, write_csv_folder
 
-from tertial.workbooks import pin_ooxml_times, pin_xlsx_timestamps, write_csv_folder  # noqa: E402
-from tests.builders import filled_rows, write_filled  # noqa: E402
-from tertial.access import EXAMPLE_TOKEN_KEY  # noqa: E402
-from tertial.config import load_cycle  # noqa: E402
-from tertial.cycle import Cycle  # noqa: E402
-
-MINI = ROOT / "tests" / "data" / "mini" / "cycle.yaml"
-BAD = ROOT / "tests" / "data" / "bad"
+DATA = Path(__file__).resolve().parent / "data"
+MINI = DATA / "mini" / "cycle.yaml"
+BAD = DATA / "bad"
 STAMP = dt.datetime(2025, 5, 2, 8, 0)  # every generated file's document and zip-entry time
 ZIP_TIME = STAMP.timetuple()[:6]
 Builder = Callable[[Path, Cycle], Path]
