@@ -121,7 +121,7 @@ def skip_heartbeat_join() -> None:
 
 def feedback(namnd: Namnd, repetitions: int) -> dict[str, object]:
     """Read + validate one workbook: the first (cold) call, then `repetitions` warm ones."""
-    from tasks.reading import read_submission
+    from tertial.reading import read_submission
     from tasks.validation import validate_submission
 
     imported = time.perf_counter() - STARTED
@@ -131,7 +131,7 @@ def feedback(namnd: Namnd, repetitions: int) -> dict[str, object]:
     times = []
     for _ in range(repetitions + 1):
         start = time.perf_counter()
-        findings = validate_submission.fn(read_submission.fn(path, cycle), cycle)
+        findings = validate_submission.fn(read_submission(path, cycle), cycle)
         times.append(time.perf_counter() - start)
     return {"file": path.name, "findings": len(findings), "import_s": imported, "cold_s": times[0],
             "median_s": statistics.median(times[1:]), "min_s": min(times[1:]), "max_s": max(times[1:]),

@@ -22,7 +22,7 @@ from tertial.cycle import Cycle
 from tertial.errors import TertialError
 from tertial.findings import Finding
 from tertial.ledger import Ledger
-from tertial.narrative import check_report
+from tertial.report_checks import check_report
 from tertial.report import Report
 
 

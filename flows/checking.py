@@ -6,8 +6,8 @@ from pathlib import Path
 
 from tasks.intake import refusal
 from tertial.accepted import archived_copy
-from tasks.reading import read_submission
-from tasks.versions import Change, diff_submissions
+from tertial.reading import read_submission
+from tertial.versions import Change, diff_submissions
 from tasks.validation import validate_submission
 from tertial.access import require_token_key, verify_token
 from tertial.config import load_cycle
@@ -23,7 +23,7 @@ def check_file(path: Path, cycle_path: Path, workdir: Path) -> list[Finding]:
     if not path.exists():
         raise SubmissionError(file=path.name, message="filen finns inte.")
     try:
-        submission = read_submission.fn(path, cycle)
+        submission = read_submission(path, cycle)
         verify_token(key, cycle.config.id, submission.contributor_id, submission.token, path.name)
     except SubmissionError as error:
         return refusal(error, key, cycle.config.id).findings
@@ -41,5 +41,5 @@ def compare_versions(cycle_path: Path, contributor: str, old: int | None, new: i
     for number in (old, new):
         if number not in versions:
             raise TertialError(f"Version {number} finns inte för {contributor}; det finns {', '.join(map(str, numbers))}.")
-    read = [read_submission.fn(archived_copy(versions[n]), cycle) for n in (old, new)]  # each re-hashed first
+    read = [read_submission(archived_copy(versions[n]), cycle) for n in (old, new)]  # each re-hashed first
     return diff_submissions(read[0], read[1], cycle.config.kind, cycle.config.year)

@@ -25,7 +25,7 @@ from tertial.cycle import Cycle
 from tertial.errors import TertialError
 from tertial.findings import Finding, Severity
 from tertial.ledger import Ledger, Version
-from tertial.messages import message
+from tertial.rules import message
 from tertial.numbers import shortened
 
 T = TypeVar("T")

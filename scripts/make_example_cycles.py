@@ -34,7 +34,7 @@ from scripts._seed004 import (AREA_IDS, E2_COLUMNS, E2_TABLE, E11_COLUMNS, E11_T
                               YEAR, economy_table, numbered, read_outline, read_rows)
 from scripts._seed004 import result_unit_rows as seed_unit_rows
 from tasks.intake import content_hash
-from tasks.reading import read_submission
+from tertial.reading import read_submission
 from tasks.validation import validate_submission
 from tertial.accepted import Accepted
 from tertial.access import EXAMPLE_TOKEN_KEY
@@ -749,7 +749,7 @@ def validate(cycle: Cycle, paths: list[Path]) -> list[Finding]:
     """The product's own validation of every submission; any error stops the script."""
     findings = []
     for path in paths:
-        found = validate_submission.fn(read_submission.fn(path, cycle), cycle)
+        found = validate_submission.fn(read_submission(path, cycle), cycle)
         errors = [f.line() for f in found if f.severity is Severity.ERROR]
         if errors:
             raise SystemExit(f"{path}: {len(errors)} fel\n" + "\n".join(errors))
@@ -765,7 +765,7 @@ def t2_report_json(cycle: Cycle, paths: list[Path], received: dt.datetime) -> st
         version = Version(id=1, cycle_id=cycle.config.id, contributor_id=contributor, number=1, sha256=content_hash(path),
                           original_name=path.name, archive_path=str(path), received_at=received.replace(tzinfo=dt.UTC),
                           status=ACCEPTED, errors=0, warnings=0)
-        accepted[contributor] = Accepted(read_submission.fn(path, cycle), version)
+        accepted[contributor] = Accepted(read_submission(path, cycle), version)
     return render_json(build_report(cycle, accepted))
 
 # --------------------------------------------------------------------------- README

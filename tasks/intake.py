@@ -15,7 +15,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
 
-from tasks.reading import MAX_FILE_BYTES, read_submission
+from tertial.reading import MAX_FILE_BYTES, read_submission
 from tertial.access import UNKNOWN_CONTRIBUTOR, not_issued, require_token_key, token_matches, verify_token
 from tertial.archive import content_hash, verified_original
 from tertial.cycle import Cycle
@@ -213,7 +213,7 @@ def read_archived(archived: Archived, cycle: Cycle, workdir: Path) -> Read:
     key = require_token_key(workdir)
     try:
         path = verified_original(Path(archived.archive_path), archived.sha256, archived.original_name, "ny inlämning")
-        submission = read_submission.fn(path, cycle)
+        submission = read_submission(path, cycle)
         verify_token(key, cycle.config.id, submission.contributor_id, submission.token, archived.original_name)
     except SubmissionError as error:
         error.file = archived.original_name

@@ -11,12 +11,12 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks.intake import Archived
-from tasks.reading import read_submission
 from tertial.accepted import Accepted, archived_copy
 from tertial.archive import content_hash
 from tertial.cycle import Cycle
 from tertial.findings import Finding
 from tertial.ledger import Arrival, Event, Ledger, Version
+from tertial.reading import read_submission
 from tertial.status import usable_versions
 
 
@@ -38,7 +38,7 @@ def accepted_submissions(ledger: Ledger, cycle: Cycle) -> dict[str, Accepted]:
     Each original is re-hashed first: one changed since it arrived stops the assembly, naming file and version.
     """
     return {
-        contributor: Accepted(read_submission.fn(archived_copy(version), cycle), version)
+        contributor: Accepted(read_submission(archived_copy(version), cycle), version)
         for contributor, version in sorted(usable_versions(ledger, cycle.config.id).items())
     }
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from tasks.checks import UNREADABLE, prepare
 from tertial.accepted import Accepted
+from tertial.checking.parse import UNREADABLE
+from tertial.checking.prepare import prepare
 from tertial.cycle import Cycle
 from tertial.economy import (
     COST, REVENUE, T2_COMPARISON_COLUMNS, TURNOVER_COLUMNS, budget_adherence, column_sums, complete_operations,

@@ -1,9 +1,16 @@
-"""A finding: one problem in a submission, located to the cell, with a Swedish message."""
+"""A finding: one problem in a submission, located to the cell, with a Swedish message.
+
+Findings are made by `finding` (and a submission that cannot be read at all by `refusal`), which take the
+severity and the message from the rule registry, so no check states either itself.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+
+from tertial.errors import SubmissionError
+from tertial.rules import message, registry
 
 
 # The verdict on a submission version, as the ledger stores it and feedback and mail show it.
@@ -14,6 +21,9 @@ REJECTED = "underkänd"
 class Severity(StrEnum):
     ERROR = "fel"  # blocks the submission
     WARNING = "varning"  # informs the contributor
+
+
+_SEVERITY = {"error": Severity.ERROR, "warning": Severity.WARNING}  # as the registry writes them
 
 
 @dataclass(frozen=True)
@@ -55,3 +65,33 @@ def count(findings: list[Finding], severity: Severity) -> int:
 def verdict(findings: list[Finding]) -> str:
     """A version with any error is rejected; warnings alone never reject it."""
     return REJECTED if count(findings, Severity.ERROR) else ACCEPTED
+
+
+def finding(rule_id: str, *, file: str = "", sheet: str | None = None, row: int | None = None, column: str | None = None,
+            item_id: str | None = None, item_name: str | None = None, value: str | None = None, **values: object) -> Finding:
+    """A finding of a registered rule, located; its severity and Swedish message come from the registry.
+
+    The message's placeholders are filled from `values`, then from the location of the same name ({value},
+    {sheet}, {item_id} …); one with neither is left empty.
+    """
+    rule = registry()[rule_id]
+    located = {"file": file, "sheet": sheet, "row": row, "column": column,
+               "item_id": item_id, "item_name": item_name, "value": value}
+    text = message(rule_id, **_filled(located, values))
+    return Finding(rule_id, _SEVERITY[rule.severity], text, file=file, sheet=sheet, row=row, column=column,
+                   item_id=item_id, item_name=item_name, value=value)
+
+
+def refusal(rule_id: str, *, file: str, sheet: str | None = None, row: int | None = None, column: str | None = None,
+            **values: object) -> SubmissionError:
+    """The error for a submission that cannot be read at all, with the structure rule's Swedish message.
+
+    Placeholders are filled as by `finding`: from `values`, then from the location of the same name.
+    """
+    text = message(rule_id, **_filled({"file": file, "sheet": sheet, "row": row, "column": column}, values))
+    return SubmissionError(file=file, sheet=sheet, row=row, column=column, rule_id=rule_id, message=text)
+
+
+def _filled(located: dict[str, object], values: dict[str, object]) -> dict[str, object]:
+    """A message's values: those given, then the location's fields that are set."""
+    return {k: v for k, v in located.items() if v is not None} | values

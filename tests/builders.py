@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from tasks.intake import content_hash
-from tasks.reading import read_submission
+from tertial.reading import read_submission
 from tertial.accepted import Accepted
 from tertial.access import EXAMPLE_TOKEN_KEY
 from tertial.cycle import Cycle
@@ -138,5 +138,5 @@ def accepted_versions(cycle: Cycle, inbox: Path) -> dict[str, Accepted]:
         version = Version(id=1, cycle_id=cycle.config.id, contributor_id=contributor.id, number=1,
                           sha256=content_hash(path), original_name=path.name, archive_path=str(path),
                           received_at=dt.datetime(2025, 5, 2, tzinfo=dt.UTC), status=ACCEPTED, errors=0, warnings=0)
-        accepted[contributor.id] = Accepted(read_submission.fn(path, cycle), version)
+        accepted[contributor.id] = Accepted(read_submission(path, cycle), version)
     return accepted

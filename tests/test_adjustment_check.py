@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 
 from tertial.findings import Severity
-from tertial.narrative import check_adjustments, check_report
+from tertial.narrative.adjustments import check_adjustments
+from tertial.report_checks import check_report
 from tertial.report import BudgetRequest, Economy, EconomySection, Report
 from tests.test_narrative import report as empty_report
 

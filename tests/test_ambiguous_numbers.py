@@ -2,7 +2,7 @@
 
 import pytest
 
-from tasks.reading import read_submission
+from tertial.reading import read_submission
 from tasks.validation import validate_submission
 from tests.builders import filled_rows, write_filled
 from tertial.findings import Severity
@@ -12,7 +12,7 @@ def _findings_for(tmp_path, cycle, outcome: str):
     rows = filled_rows(cycle, "barn")
     next(r for r in rows["indicators"] if r["id"] == "1.1-I2").update(outcome=outcome)
     path = write_filled(tmp_path, cycle, "barn", rows)
-    return validate_submission.fn(read_submission.fn(path, cycle), cycle)
+    return validate_submission.fn(read_submission(path, cycle), cycle)
 
 
 def test_a_dot_before_three_digits_is_read_as_a_decimal_with_a_warning(tmp_path, mini_cycle):

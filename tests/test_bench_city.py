@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bench.city import CitySpec, generate_city, swedish
-from tasks.reading import read_submission
+from tertial.reading import read_submission
 from tasks.validation import validate_submission
 from tertial.config import load_cycle
 from tertial.findings import Severity
@@ -46,7 +46,7 @@ def test_corrected_submissions_pass_and_drafts_fail(tmp_path):
     namnd = generate_city(CitySpec(namnder=1, contributors=3, indicators=12, activities=6, error_share=1.0, seed=3), tmp_path)[0]
     cycle = load_cycle(namnd.cycle_path)
     for path in sorted(namnd.inbox.iterdir()):
-        findings = validate_submission.fn(read_submission.fn(path, cycle), cycle)
+        findings = validate_submission.fn(read_submission(path, cycle), cycle)
         errors = [f for f in findings if f.severity is Severity.ERROR]
         if path.stem.endswith("-utkast"):
             assert errors, path.name

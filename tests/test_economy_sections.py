@@ -16,7 +16,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from tasks.intake import content_hash
-from tasks.reading import read_submission
+from tertial.reading import read_submission
 from tasks.validation import validate_submission
 from tasks.workbooks import write_handout
 from tests.builders import filled_rows, write_filled
@@ -26,10 +26,10 @@ from tertial.assembly import build_report
 from tertial.config import load_cycle
 from tertial.economy import carried_over, complete_result_unit
 from tertial.ledger import ACCEPTED, Version
-from tertial.narrative import check_report
 from tertial.render.charts import ReportCharts
 from tertial.render.html import render_html
 from tertial.render.word import document_bytes
+from tertial.report_checks import check_report
 from tertial.vocabulary import ReportKind
 from tertial.wording import no_adjustments_sentence, no_turnover_sentence, result_units_sentence
 from tertial.workbooks import write_csv_folder
@@ -85,7 +85,7 @@ def _accept(cycle, paths: dict[str, Path]) -> dict[str, Accepted]:
         version = Version(id=1, cycle_id=cycle.config.id, contributor_id=contributor, number=1, sha256=content_hash(path),
                           original_name=path.name, archive_path=str(path), status=ACCEPTED, errors=0, warnings=0,
                           received_at=dt.datetime(2025, 5, 2, tzinfo=dt.UTC))
-        accepted[contributor] = Accepted(read_submission.fn(path, cycle), version)
+        accepted[contributor] = Accepted(read_submission(path, cycle), version)
     return accepted
 
 
@@ -115,7 +115,7 @@ def test_without_the_new_sheets_each_section_prints_its_fixed_sentence(mini, tmp
     rows = {k: v for k, v in filled_rows(cycle, "stab").items() if k not in ("result_units", "turnover", "adjustments")}
     path = write_filled(tmp_path, cycle, "stab", rows)
     assert "Resultatenheter" not in load_workbook(path).sheetnames
-    submission = read_submission.fn(path, cycle)
+    submission = read_submission(path, cycle)
     assert validate_submission.fn(submission, cycle) == []
     report = _report(cycle, tmp_path / "in", stab_rows=rows)
     economy = report.economy
@@ -144,7 +144,7 @@ def test_vb_has_ombudgeteringar_and_no_omslutning(mini, tmp_path):
     assert "turnover" not in filled_rows(cycle, "stab")
     folder = write_csv_folder(tmp_path / "stab", cycle, "stab", filled_rows(cycle, "stab"))
     assert (folder / "ombudgeteringar.csv").exists()  # the VB's own sheet, read back by its file name
-    assert read_submission.fn(folder, cycle).frames["adjustments"].empty
+    assert read_submission(folder, cycle).frames["adjustments"].empty
 
 
 # --- validation: the Swedish message names file, sheet, row and column ---------------------------
@@ -155,7 +155,7 @@ def test_a_wrong_till_is_an_error_located_to_the_cell(mini, tmp_path):
     rows = filled_rows(cycle, "stab")
     rows["result_units"][1]["carried"] = "467,0"  # Enskede hemtjänst's printed value: −(−2 194 + 2 250) is −56
     rows["result_units"][1].update(brought="-2 194,0", result="2 250,0")
-    findings = validate_submission.fn(read_submission.fn(write_filled(tmp_path, cycle, "stab", rows), cycle), cycle)
+    findings = validate_submission.fn(read_submission(write_filled(tmp_path, cycle, "stab", rows), cycle), cycle)
     assert [(f.rule_id, f.severity.value, f.file, f.sheet, f.row, f.item_id, f.value) for f in findings] == [
         ("result_unit_transfer", "fel", "stab.xlsx", "Resultatenheter", 3, "Hemtjänsten Norr", "467,0")]
     assert [f.line() for f in findings] == [
@@ -168,7 +168,7 @@ def test_rounding_within_one_tkr_is_accepted(mini, tmp_path):
     cycle = load_cycle(mini / "cycle.yaml")
     rows = filled_rows(cycle, "stab")
     rows["result_units"][1]["carried"] = "-216,8"
-    assert validate_submission.fn(read_submission.fn(write_filled(tmp_path, cycle, "stab", rows), cycle), cycle) == []
+    assert validate_submission.fn(read_submission(write_filled(tmp_path, cycle, "stab", rows), cycle), cycle) == []
 
 
 def test_request_and_turnover_rows_are_checked(mini, tmp_path):
@@ -177,7 +177,7 @@ def test_request_and_turnover_rows_are_checked(mini, tmp_path):
     rows["adjustments"][0]["kind"] = "Investering"  # any case is understood
     rows["adjustments"][1].update(kind="lokaler", text="")
     rows["turnover"][1]["amount"] = ""
-    findings = validate_submission.fn(read_submission.fn(write_filled(tmp_path, cycle, "stab", rows), cycle), cycle)
+    findings = validate_submission.fn(read_submission(write_filled(tmp_path, cycle, "stab", rows), cycle), cycle)
     assert sorted((f.rule_id, f.sheet, f.row, f.column) for f in findings) == [
         ("adjustment_kind_unknown", "Budgetjusteringar", 3, "Typ"),
         ("adjustment_text_missing", "Budgetjusteringar", 3, "Motivering"),
@@ -191,7 +191,7 @@ def test_only_the_economy_owner_fills_the_optional_sheets(mini, tmp_path):
     cycle = load_cycle(mini / "cycle.yaml")
     rows = filled_rows(cycle, "barn")
     rows["turnover"] = [{"name": "Äldreomsorg", "amount": "1,0"}]
-    findings = validate_submission.fn(read_submission.fn(write_filled(tmp_path, cycle, "barn", rows), cycle), cycle)
+    findings = validate_submission.fn(read_submission(write_filled(tmp_path, cycle, "barn", rows), cycle), cycle)
     assert [(f.rule_id, f.sheet, f.row) for f in findings] == [("economy_sheet_not_owner", "Omslutningsförändringar", 2)]
 
 

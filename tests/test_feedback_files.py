@@ -16,7 +16,7 @@ from openpyxl.comments import Comment
 from pypdf import PdfReader
 
 from tasks.feedback import write_annotated, write_feedback_html
-from tasks.reading import read_submission
+from tertial.reading import read_submission
 from tasks.validation import validate_submission
 from tests.builders import filled_rows, write_filled, write_filled_csv
 from tertial.feedback.annotated_workbook import AUTHOR, ERROR_COLOR, FEEDBACK_SHEET, WARNING_COLOR, annotated_workbook
@@ -40,7 +40,7 @@ def _broken_rows(cycle):
 
 
 def _findings(path: Path, cycle) -> list[Finding]:
-    return validate_submission.fn(read_submission.fn(path, cycle), cycle)
+    return validate_submission.fn(read_submission(path, cycle), cycle)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tasks.intake import archive_original, content_hash, find_submissions, inbox_links
-from tasks.reading import MAX_FILE_BYTES, read_submission
+from tertial.reading import MAX_FILE_BYTES, read_submission
 from tests.builders import write_filled, write_filled_csv
 from tertial.errors import SubmissionError
 
@@ -30,7 +30,7 @@ def test_a_2_gib_sparse_file_is_archived_only_up_to_the_limit_and_refused_as_too
     receipt = json.loads((stored.parent / "mottagen.json").read_text(encoding="utf-8"))
     assert (receipt["original_name"], receipt["size"], receipt["sha256"]) == ("stor.xlsx", SPARSE_SIZE, content_hash(stored))
     with pytest.raises(SubmissionError) as refused:
-        read_submission.fn(stored, mini_cycle)
+        read_submission(stored, mini_cycle)
     assert refused.value.located_message == (
         "fil stor.xlsx: filen är för stor (över 50 MB; högst 50 MB tas emot). En ifylld arbetsbok är normalt under 1 MB: "
         "ta bort bilder och överflödiga blad och skicka igen.")
@@ -78,7 +78,7 @@ def test_a_link_inside_a_csv_folder_is_neither_archived_nor_hashed(linked_inbox,
     assert sorted(p.name for p in stored.iterdir()) == sorted(p.name for p in folder.iterdir() if not p.is_symlink())
     assert archived.sha256 == content_hash(folder) == content_hash(stored)
     with pytest.raises(SubmissionError, match="filen 'mal.csv' saknas i mappen"):
-        read_submission.fn(stored, mini_cycle)
+        read_submission(stored, mini_cycle)
 
 
 def test_a_link_is_never_opened_for_hashing(linked_inbox):

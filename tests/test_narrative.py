@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from tertial.findings import Severity
-from tertial.messages import message_table
-from tertial.narrative import RULES, check_report
+from tertial.report_checks import check_report
+from tertial.rules import Kind, registry
 from tertial.report import (
     Economy, EconomyLine, EconomyTable, GoalSection, IndicatorRow, Person, Report, SummaryBlock, TextBlock,
 )
@@ -307,15 +307,16 @@ def test_vb_uses_adjusted_deviation_after_transfers():
 
 
 def test_every_rule_has_a_message_with_the_placeholders_used():
-    table = message_table()
-    for rule_id in RULES:
-        assert all(f"{{{name}}}" in table[rule_id] for name in ("place", "value", "expected")), rule_id
+    report_rules = [rule for rule in registry().values() if rule.kind is Kind.REPORT]
+    assert len(report_rules) == 9
+    for rule in report_rules:
+        assert {"place", "value", "expected"} <= rule.placeholders, rule.id
 
 
 def test_reference_to_a_missing_bilaga_is_flagged(mini_cycle, tmp_path):
     from tertial.assembly import build_report
     from tests.builders import accepted_versions
-    from tertial.narrative import check_attachments
+    from tertial.narrative.references import check_attachments
 
     report = build_report(mini_cycle, accepted_versions(mini_cycle, tmp_path))
     findings = check_attachments(report)
@@ -342,14 +343,14 @@ def _with_result(report: Report, result: str) -> Report:
 
 @pytest.mark.parametrize("name", ["mini-cycle", "mini-t2", "mini-vb"])
 def test_result_units_that_match_the_funds_pass(name):
-    from tertial.narrative import check_fund_withdrawal
+    from tertial.economy_checks import check_fund_withdrawal
 
     assert check_fund_withdrawal(_golden(name)) == []
 
 
 def test_result_units_that_take_more_than_the_forecast_are_an_error():
     """Seed 004's case: the units' results sum to 7 437 tkr while the table takes 6,5 mnkr from the funds."""
-    from tertial.narrative import check_fund_withdrawal
+    from tertial.economy_checks import check_fund_withdrawal
 
     report = _golden("mini-cycle")  # Prognos före 1 207,7 − efter 1 205,2 = 2,5 mnkr
     [finding] = check_fund_withdrawal(_with_result(report, "3437"))
@@ -362,7 +363,7 @@ def test_result_units_that_take_more_than_the_forecast_are_an_error():
 
 
 def test_vb_result_units_are_compared_with_the_resultatoverforing_and_its_sign():
-    from tertial.narrative import check_fund_withdrawal
+    from tertial.economy_checks import check_fund_withdrawal
 
     report = _golden("mini-vb")  # Resultatöverföring −2,5: the units put 2,5 mnkr into the funds
     [finding] = check_fund_withdrawal(_with_result(report, "2500"))

@@ -1,7 +1,7 @@
 """Every output format accepts every text intake accepts (issue 12: clean text at the door).
 
 Text is generated as a contributor could send it (control characters pasted from Word, non-characters,
-markup, up to Excel's 32 767 characters), taken through reading's door (`tasks.reading._text`), and
+markup, up to Excel's 32 767 characters), taken through reading's door (`tertial.reading.cells.as_text`), and
 then put where a submission's text goes: the report's JSON, HTML, Word document and PDF, and the
 annotated feedback workbook. Each must accept it and carry it unchanged, as text and never as markup.
 """
@@ -22,7 +22,7 @@ from markupsafe import escape
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tasks.reading import _text
+from tertial.reading.cells import as_text as _text
 from tests.builders import accepted_versions, write_filled
 from tertial.assembly import build_report
 from tertial.feedback.annotated_workbook import annotated_workbook

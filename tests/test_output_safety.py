@@ -5,7 +5,7 @@ import csv
 import openpyxl
 import pytest
 
-from tasks.reading import read_submission
+from tertial.reading import read_submission
 from tertial.workbooks import csv_safe, write_csv_folder
 from tests.builders import filled_rows, write_filled
 
@@ -35,7 +35,7 @@ def test_formula_text_stays_text_in_the_workbook(tmp_path, mini_cycle):
     cell = openpyxl.load_workbook(path)["Mål"]["D2"]
     assert (cell.data_type, cell.value) == ("s", HOSTILE)
     # Read back, it is the contributor's text, not a formula finding.
-    assert read_submission.fn(path, mini_cycle).frame("goals").loc[0, "analysis"] == HOSTILE
+    assert read_submission(path, mini_cycle).frame("goals").loc[0, "analysis"] == HOSTILE
 
 
 def test_csv_folder_neutralises_formula_text(tmp_path, mini_cycle):
@@ -56,7 +56,7 @@ def test_script_in_an_analysis_is_escaped_in_the_report(mini_cycle, tmp_path):
     rows = filled_rows(mini_cycle, "barn")
     rows["indicators"][0]["analysis"] = "<script>alert('x')</script>"
     hostile = write_filled(tmp_path / "fientlig", mini_cycle, "barn", rows)
-    accepted["barn"] = type(accepted["barn"])(read_submission.fn(hostile, mini_cycle), accepted["barn"].version)
+    accepted["barn"] = type(accepted["barn"])(read_submission(hostile, mini_cycle), accepted["barn"].version)
     html = render_html(build_report(mini_cycle, accepted))
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
@@ -66,7 +66,7 @@ def test_neutralised_csv_reads_back_unchanged(tmp_path, mini_cycle):
     rows = filled_rows(mini_cycle, "aldre")
     rows["goals"][0]["analysis"] = "- Första punkten\n- Andra punkten"
     folder = write_csv_folder(tmp_path / "aldre", mini_cycle, "aldre", rows)
-    assert read_submission.fn(folder, mini_cycle).frame("goals").loc[0, "analysis"] == "- Första punkten\n- Andra punkten"
+    assert read_submission(folder, mini_cycle).frame("goals").loc[0, "analysis"] == "- Första punkten\n- Andra punkten"
 
 
 def test_formula_is_shown_as_text_in_the_annotated_copy(tmp_path, mini_cycle):
@@ -79,7 +79,7 @@ def test_formula_is_shown_as_text_in_the_annotated_copy(tmp_path, mini_cycle):
     wb = openpyxl.load_workbook(path)
     wb["Mål"]["D2"] = HOSTILE  # typed in Excel: a formula cell
     wb.save(path)
-    findings = validate_submission.fn(read_submission.fn(path, mini_cycle), mini_cycle)
+    findings = validate_submission.fn(read_submission(path, mini_cycle), mini_cycle)
     assert any(f.rule_id == "formula" and f.row == 2 for f in findings)
     out = annotated_workbook(path, findings, tmp_path / "ut.xlsx", dt.datetime(2025, 5, 2))
     cell = openpyxl.load_workbook(out)["Mål"]["D2"]
@@ -103,7 +103,7 @@ def test_script_text_is_plain_text_in_pdf_and_word(mini_cycle, tmp_path):
     rows = filled_rows(mini_cycle, "barn")
     rows["indicators"][0]["analysis"] = "<script>alert('x')</script>"
     hostile = write_filled(tmp_path / "fientlig", mini_cycle, "barn", rows)
-    accepted["barn"] = type(accepted["barn"])(read_submission.fn(hostile, mini_cycle), accepted["barn"].version)
+    accepted["barn"] = type(accepted["barn"])(read_submission(hostile, mini_cycle), accepted["barn"].version)
     report = build_report(mini_cycle, accepted)
     pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(render_html(report)))).pages)
     assert "<script>alert('x')</script>" in pdf  # printed as the text it is, not run or dropped

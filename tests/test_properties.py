@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tasks.checks import prepare
-from tasks.reading import _text, clean_text
+from tertial.checking.prepare import prepare
+from tertial.reading.cells import as_text as _text, clean_text
 from tertial.economy import complete_operations, investment_deviation, operations_deviation, total, within_tolerance
 from tertial.numbers import (
     MAX_DECIMALS, MAX_INTEGER_DIGITS, NumberParseError, Quantity, format_number, format_quantity, parse_quantity, shortened,

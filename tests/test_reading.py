@@ -5,11 +5,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tasks.reading import read_submission
+from tertial.reading import read_submission
 from tests.builders import write_filled, write_filled_csv
 from tertial.errors import SubmissionError
 
-read = read_submission.fn
+read = read_submission
 
 
 def test_workbook_round_trips_every_owned_item(tmp_path, mini_cycle):

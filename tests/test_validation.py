@@ -2,7 +2,7 @@
 
 import pytest
 
-from tasks.reading import read_submission
+from tertial.reading import read_submission
 from tasks.validation import validate_submission
 from tests.builders import filled_rows, write_filled
 from tertial.findings import Severity
@@ -13,7 +13,7 @@ def _findings(tmp_path, cycle, contributor, change=None):
     if change:
         change(rows)
     path = write_filled(tmp_path, cycle, contributor, rows)
-    return validate_submission.fn(read_submission.fn(path, cycle), cycle)
+    return validate_submission.fn(read_submission(path, cycle), cycle)
 
 
 def _set(sheet: str, item: str, **values):
@@ -111,7 +111,7 @@ def test_windows_1252_csv_is_read(tmp_path, mini_cycle):
     folder = write_filled_csv(tmp_path, mini_cycle, "aldre")
     for file in folder.glob("*.csv"):
         file.write_bytes(file.read_text(encoding="utf-8").encode("cp1252"))
-    submission = read_submission.fn(folder, mini_cycle)
+    submission = read_submission(folder, mini_cycle)
     assert submission.frame("goals").loc[0, "title"] == "Äldre får god omsorg"
 
 
@@ -122,7 +122,7 @@ def test_formula_instead_of_value_is_an_error(tmp_path, mini_cycle):
     workbook = openpyxl.load_workbook(path)
     workbook["Indikatorer"]["F3"] = "=40+3"  # Periodens utfall of 1.1-I2
     workbook.save(path)
-    findings = validate_submission.fn(read_submission.fn(path, mini_cycle), mini_cycle)
+    findings = validate_submission.fn(read_submission(path, mini_cycle), mini_cycle)
     hit = next(f for f in findings if f.rule_id == "formula")
     assert (hit.sheet, hit.row, hit.column, hit.severity) == ("Indikatorer", 3, "Periodens utfall", Severity.ERROR)
     assert "formel" in hit.message

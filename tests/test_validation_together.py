@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.reading import read_submission
+from tertial.reading import read_submission
 from tasks.validation import validate_submission, validate_submissions
 from tertial.config import load_cycle
 from tertial.cycle import Cycle
@@ -25,7 +25,7 @@ def _readable(paths: list[Path], cycle: Cycle) -> list[Submission]:
     submissions = []
     for path in paths:
         try:
-            submission = read_submission.fn(path, cycle)
+            submission = read_submission(path, cycle)
         except SubmissionError:
             continue
         submission.file = path.name

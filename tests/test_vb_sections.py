@@ -16,7 +16,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from tasks.intake import content_hash
-from tasks.reading import read_submission
+from tertial.reading import read_submission
 from tasks.validation import validate_submission
 from tasks.workbooks import write_handout
 from tests.builders import MINI_VB_REVENUE_COSTS, REVENUE_COST_KEYS, filled_rows, write_filled
@@ -25,7 +25,7 @@ from tertial.accepted import Accepted
 from tertial.assembly import build_report
 from tertial.config import load_cycle
 from tertial.ledger import ACCEPTED, Version
-from tertial.narrative import check_report
+from tertial.report_checks import check_report
 from tertial.render.formats import render_json
 from tertial.render.html import render_html
 from tertial.render.word import document_bytes
@@ -68,7 +68,7 @@ def _report(cycle, folder: Path, stab_rows=None, without: tuple[str, ...] = ()) 
         version = Version(id=1, cycle_id=cycle.config.id, contributor_id=contributor.id, number=1, sha256=content_hash(path),
                           original_name=path.name, archive_path=str(path), status=ACCEPTED, errors=0, warnings=0,
                           received_at=dt.datetime(2026, 1, 20, tzinfo=dt.UTC))
-        accepted[contributor.id] = Accepted(read_submission.fn(path, cycle), version)
+        accepted[contributor.id] = Accepted(read_submission(path, cycle), version)
     return build_report(cycle, accepted)
 
 
@@ -158,7 +158,7 @@ def test_a_wrong_typ_and_a_wrong_sign_are_reported_with_their_cell(mini, tmp_pat
     posts = [MINI_VB_REVENUE_COSTS[0], ("Bidrag", "lokaler", "-121,4", "-118,5", ""),
              ("Personalkostnader", "KOSTNADER", "820,4", "-851,0", ""), *MINI_VB_REVENUE_COSTS[3:]]
     path = write_filled(tmp_path, cycle, "stab", _stab_rows(mini, posts))
-    findings = validate_submission.fn(read_submission.fn(path, cycle), cycle)
+    findings = validate_submission.fn(read_submission(path, cycle), cycle)
     assert [f.line() for f in findings] == [
         "FEL: stab.xlsx, blad 'Intäkter och kostnader', rad 3, kolumn 'Typ': Typen 'lokaler' finns inte. Skriv en av: intäkt, kostnad.",
         "VARNING: stab.xlsx, blad 'Intäkter och kostnader', rad 4, kolumn 'Utfall 2025 (mnkr)': Beloppet -851,0 för "
@@ -169,7 +169,7 @@ def test_a_wrong_typ_and_a_wrong_sign_are_reported_with_their_cell(mini, tmp_pat
 def test_missing_values_and_duplicates_are_errors(mini, tmp_path):
     cycle = load_cycle(mini / "vb.yaml")
     posts = [MINI_VB_REVENUE_COSTS[0], ("Bidrag", "", "-121,4", "", ""), *MINI_VB_REVENUE_COSTS[2:], MINI_VB_REVENUE_COSTS[4]]
-    findings = validate_submission.fn(read_submission.fn(write_filled(tmp_path, cycle, "stab", _stab_rows(mini, posts)), cycle), cycle)
+    findings = validate_submission.fn(read_submission(write_filled(tmp_path, cycle, "stab", _stab_rows(mini, posts)), cycle), cycle)
     assert sorted((f.rule_id, f.row, f.column) for f in findings) == [
         ("revenue_cost_duplicate", 6, "Post"), ("revenue_cost_duplicate", 7, "Post"),
         ("revenue_cost_kind_missing", 3, "Typ"), ("revenue_cost_value_missing", 3, "Utfall 2025 (mnkr)"),
@@ -183,7 +183,7 @@ def test_the_sheet_is_vb_only_and_read_from_csv(mini, tmp_path):
     folder = write_csv_folder(tmp_path / "stab", cycle, "stab", filled_rows(cycle, "stab"))
     assert (folder / "intakter_kostnader.csv").read_text(encoding="utf-8").startswith(
         "Post;Typ;Utfall 2024 (mnkr);Utfall 2025 (mnkr);Kommentar\n")
-    frame = read_submission.fn(folder, cycle).frames["revenue_costs"]
+    frame = read_submission(folder, cycle).frames["revenue_costs"]
     assert list(frame["name"]) == [p[0] for p in MINI_VB_REVENUE_COSTS]
 
 

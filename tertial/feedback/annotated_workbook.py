@@ -23,9 +23,9 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tasks.reading import check_workbook
 from tertial.findings import Finding, Severity
 from tertial.inert import formulas_as_text, inert_copy
+from tertial.reading import check_workbook
 from tertial.wording import findings_count
 from tertial.workbooks import pin_xlsx_timestamps
 

@@ -12,7 +12,7 @@ import pytest
 from icalendar import Calendar
 
 from flows.gather import collect, open_reporting_cycle
-from tasks.reading import read_submission
+from tertial.reading import read_submission
 from tasks.validation import validate_submission
 from tests.builders import MINI_INDICATORS
 from tests.conftest import DATA, MINI
@@ -111,7 +111,7 @@ def _fill_handout(source: Path, target: Path, overrides: dict[str, str] | None =
 
 def test_filled_handout_passes_validation(handed, mini_cycle, tmp_path):
     path = _fill_handout(handed["barn"].workbook, tmp_path / "barn.xlsx")
-    findings = validate_submission.fn(read_submission.fn(path, mini_cycle), mini_cycle)
+    findings = validate_submission.fn(read_submission(path, mini_cycle), mini_cycle)
     assert [f.line() for f in findings if f.severity.value == "fel"] == []
 
 

@@ -21,7 +21,7 @@ import pytest
 from flows.assemble import assemble
 from flows.gather import collect, default_ledger_url, open_reporting_cycle
 from tasks.intake import inbox_links
-from tasks.reading import MAX_FILE_BYTES
+from tertial.reading import MAX_FILE_BYTES
 from tertial.workbooks import write_csv_folder
 from tests.active_content import HOSTILE_TEXT, scan, strings
 from tests.builders import filled_rows, write_filled, write_filled_csv

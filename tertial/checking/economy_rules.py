@@ -1,0 +1,125 @@
+"""The economy sheets' Python rules: row sums, varav rows, resultatöverföring, signs and who may fill a sheet.
+
+Each rule takes a sheet's typed frame and gives its findings; `prepare` runs the rules of each sheet (its
+SHEET_RULES table) and stamps the file on what they find.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import pandas as pd
+
+from tertial.cycle import Cycle
+from tertial.economy import (
+    TKR_TOLERANCE, TOLERANCE, carried_over, investment_deviation, operations_deviation, revenue_cost_kind,
+    revenue_cost_sign_ok, within_tolerance,
+)
+from tertial.findings import Finding, finding
+from tertial.numbers import format_number, to_decimal
+from tertial.plan import RowType
+from tertial.submission import Sheet
+from tertial.vocabulary import ReportKind
+
+Deviation = Callable[[dict[str, Decimal | None], ReportKind], Decimal]
+
+
+def economy_identity_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
+    """Ekonomi: stated Avvikelse (and the VB's Justerad avvikelse) must equal what the row gives, ±0,1 mnkr."""
+    return _identity_findings(frame, sheet, cycle, operations_deviation, adjusted=not cycle.config.kind.is_tertial)
+
+
+def investment_identity_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
+    """Investeringar: stated Avvikelse must equal what the row gives, ±0,1 mnkr."""
+    return _identity_findings(frame, sheet, cycle, investment_deviation, adjusted=False)
+
+
+def _identity_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, compute: Deviation, adjusted: bool) -> list[Finding]:
+    kind = cycle.config.kind
+    findings = []
+    for _, row in frame.iterrows():
+        if _unreadable_number(row, sheet):
+            continue
+        values = {c.key: to_decimal(row[c.key]) for c in sheet.columns if c.numeric}
+        expected = {"deviation": compute(values, kind)}
+        if adjusted and values.get("deviation") is not None:
+            expected["adjusted"] = values["deviation"] + (values.get("transfer") or 0)
+        for column, computed in expected.items():
+            stated = values.get(column)
+            if stated is not None and not within_tolerance(stated, computed):
+                findings.append(_identity_finding(row, sheet, column, computed))
+    return findings
+
+
+def _unreadable_number(row: pd.Series, sheet: Sheet) -> bool:
+    """A number that could not be read is reported at its cell; the row's sums are not judged on a guess."""
+    return any(isinstance(row.get(f"{c.key}_raw"), str) and pd.isna(row[c.key]) for c in sheet.columns if c.numeric)
+
+
+def _identity_finding(row: pd.Series, sheet: Sheet, column: str, computed: Decimal) -> Finding:
+    return finding(
+        "economy_row_identity", sheet=sheet.name, row=int(row["_row"]), column=sheet.column(column).header,
+        item_id=row["id"], item_name=row["name"], value=str(row[f"{column}_raw"]),
+        expected=format_number(computed, 1), name=row["name"],
+    )
+
+
+def varav_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
+    """`varav` rows break their parent down, so together they cannot exceed it (±0,1 mnkr)."""
+    layout = {r.id: r for r in cycle.plan.economy.areas}
+    by_id = frame.set_index("id", drop=False)
+    findings = []
+    for parent in {r.parent for r in layout.values() if r.row_type is RowType.VARAV}:
+        children = [r.id for r in layout.values() if r.parent == parent and r.row_type is RowType.VARAV and r.id in by_id.index]
+        if parent not in by_id.index or not children:
+            continue
+        total = sum((to_decimal(by_id.at[c, "budget"]) or 0) for c in children)
+        budget = to_decimal(by_id.at[parent, "budget"])
+        if budget is not None and total - budget > TOLERANCE:
+            row = by_id.loc[parent]
+            findings.append(finding(
+                "economy_varav_exceeds", sheet=sheet.name, row=int(row["_row"]), column=sheet.column("budget").header,
+                item_id=parent, item_name=row["name"], value=str(row["budget_raw"]),
+                total=format_number(total, 1), expected=format_number(budget, 1), name=row["name"],
+            ))
+    return findings
+
+
+def result_unit_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
+    """A stated 'till' must be −(från + resultat), within the rounding of whole tkr."""
+    findings = []
+    for _, row in frame.iterrows():
+        stated, brought, result = (to_decimal(row[k]) for k in ("carried", "brought", "result"))
+        computed = carried_over(brought, result)
+        if stated is None or abs(stated - computed) <= TKR_TOLERANCE:
+            continue
+        findings.append(finding(
+            "result_unit_transfer", sheet=sheet.name, row=int(row["_row"]), column=sheet.column("carried").header,
+            item_id=row["name"], item_name=row["name"], value=str(row["carried_raw"]),
+            expected=format_number(computed, 0), name=row["name"],
+        ))
+    return findings
+
+
+def revenue_cost_sign_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
+    """Revenue negative, cost positive: a post with the other sign would turn Summa and Netto wrong."""
+    findings = []
+    for _, row in frame.iterrows():
+        kind = revenue_cost_kind(row["kind"])
+        for column in ("previous", "outcome"):
+            if revenue_cost_sign_ok(kind, to_decimal(row[column])):
+                continue
+            findings.append(finding(
+                "revenue_cost_sign", sheet=sheet.name, row=int(row["_row"]), column=sheet.column(column).header,
+                item_id=row["name"], item_name=row["name"], value=str(row[f"{column}_raw"]), expected=kind, name=row["name"],
+            ))
+    return findings
+
+
+def not_owner_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
+    """Rows in an optional economy sheet from someone else than the economy owner would never reach the report."""
+    if cycle.economy_owner == contributor:
+        return []
+    return [finding("economy_sheet_not_owner", sheet=sheet.name, row=int(row["_row"]), item_id=str(row[sheet.id_column] or ""))
+            for _, row in frame.iterrows()]

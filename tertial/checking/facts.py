@@ -1,0 +1,80 @@
+"""What the suites need to know from the plan, added to each sheet's frame as columns.
+
+Everything that needs the plan (the item's name, whether an activity is overdue …) is computed here, so the
+suites in `expectations/` stay plain data. Each enricher also gives the suite's parameters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pandas as pd
+
+from tertial.checking.indicator_facts import add_indicator_facts
+from tertial.cycle import Cycle
+from tertial.economy import ADJUSTMENT_KINDS, REVENUE_COST_KINDS, revenue_cost_kind
+from tertial.vocabulary import ActivityStatus, Assessment, IndicatorStatus
+
+Enriched = tuple[pd.DataFrame, dict[str, object]]
+
+
+def _enrich_indicators(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
+    return add_indicator_facts(frame, cycle), {"statuses": [s.value for s in IndicatorStatus]}
+
+
+def _enrich_goals(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
+    titles = {g.number: g for g in cycle.plan.goals}
+    frame["name"] = [f"{g} {titles[g].title}" if g in titles else g for g in frame["goal"]]
+    frame["is_namndmal"] = [g in titles and titles[g].level == 3 for g in frame["goal"]]
+    return frame, {"assessments": [a.value for a in Assessment]}
+
+
+def _enrich_activities(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
+    plan = {a.id: a for a in cycle.plan.activities}
+    frame["name"] = [plan[i].name if i in plan else n for i, n in zip(frame["id"], frame["name"])]
+    period_end = pd.Timestamp(cycle.config.period_end)
+    frame["overdue"] = [bool(e < period_end) and s != ActivityStatus.GENOMFORD.value if not pd.isna(e) else False
+                        for e, s in zip(frame["end"], frame["status"])]
+    year = cycle.config.year
+    return frame, {
+        "statuses": [s.value for s in ActivityStatus],
+        "year_start": dt.datetime(year, 1, 1).isoformat(), "year_end": dt.datetime(year, 12, 31).isoformat(),
+    }
+
+
+def _enrich_texts(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
+    titles = {s.key: s.title for s in cycle.sections}
+    frame["name"] = [titles.get(k, k) for k in frame["key"]]
+    return frame, {}
+
+
+def _enrich_economy(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
+    names = {r.id: r.name for r in [*cycle.plan.economy.areas, *cycle.plan.economy.investments]}
+    frame["name"] = [names.get(i, n) for i, n in zip(frame["id"], frame["name"])]
+    return frame, {}
+
+
+def _enrich_named(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
+    return frame, {}
+
+
+def _enrich_adjustments(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
+    frame["name"] = frame["title"]
+    # Typ is matched without regard to case: 'Drift' is as clear as 'drift'.
+    frame["kind_normalised"] = [k.strip().lower() if isinstance(k, str) else None for k in frame["kind"]]
+    return frame, {"kinds": list(ADJUSTMENT_KINDS)}
+
+
+def _enrich_revenue_costs(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
+    # An unknown Typ keeps its own (lower-cased) text: the suite's in-set rule skips empty cells, not wrong ones.
+    frame["kind_normalised"] = [revenue_cost_kind(k) or (k.strip().lower() if isinstance(k, str) else None) for k in frame["kind"]]
+    return frame, {"kinds": list(REVENUE_COST_KINDS)}
+
+
+ENRICH: dict[str, Callable[[pd.DataFrame, Cycle], Enriched]] = {
+    "indicators": _enrich_indicators, "goals": _enrich_goals, "activities": _enrich_activities,
+    "texts": _enrich_texts, "economy": _enrich_economy, "investments": _enrich_economy,
+    "result_units": _enrich_named, "turnover": _enrich_named, "adjustments": _enrich_adjustments,
+    "revenue_costs": _enrich_revenue_costs,
+}

@@ -1,0 +1,69 @@
+"""Economy checks of the assembled report: one economy table against another.
+
+Their rule ids (`narrative_fund_withdrawal`, `narrative_revenue_cost_net`) are older than this module, from when
+these checks lived with the narrative checks; they keep them so that findings in stored ledgers still name them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tertial.economy import TOLERANCE
+from tertial.findings import Finding, finding
+from tertial.numbers import format_number
+from tertial.report import Report
+from tertial.vocabulary import ReportKind
+
+
+def _fund_movement(report: Report) -> tuple[Decimal, str] | None:
+    """What the operations table says the funds give or take, in mnkr, and which columns say it."""
+    operations = report.economy.operations
+    if operations is None or operations.missing:
+        return None
+    totals = operations.total.values
+    if report.kind == ReportKind.VB.value:
+        transfer = totals.get("transfer")
+        return None if transfer is None else (transfer, "Resultatöverföring")
+    before, after = totals.get("forecast_before"), totals.get("forecast_after")
+    return None if before is None or after is None else (before - after, "Prognos före − Prognos efter resultatöverföringar")
+
+
+def check_fund_withdrawal(report: Report) -> list[Finding]:
+    """Σ Resultat of the resultatenheter (tkr) is what the operations table moves through the funds (mnkr, ±0,1).
+
+    The mistake it catches: the units' results sum to 7 437 tkr while the table and the texts take 6,5 mnkr.
+    """
+    units, movement = report.economy.result_units, _fund_movement(report)
+    if units is None or units.missing or units.table is None or not units.table.rows or movement is None:
+        return []
+    result = (units.table.total.values.get("result") or Decimal(0)) / 1000
+    expected, columns = movement
+    if abs(result - expected) <= TOLERANCE:
+        return []
+    return [finding("narrative_fund_withdrawal", sheet="Resultatenheter", column="Resultat", item_id="resultatenheter",
+                    item_name=units.title, value=f"{format_number(result, 1)} mnkr", place="Tabellen Resultatenheter",
+                    expected=f"{format_number(expected, 1)} mnkr", scope=columns)]
+
+
+def check_revenue_cost_net(report: Report) -> list[Finding]:
+    """The VB's Netto in Intäkts- och kostnadsutveckling is the operations table's total, for both years (±0,1 mnkr).
+
+    Both state the net cost: a VB's resultaträkning (its Netto) and its driftbudget agree. Last year's Netto is
+    the driftbudget's Bokslut föregående år.
+    """
+    section, operations = report.economy.revenue_costs, report.economy.operations
+    if section is None or section.missing or section.table is None or operations is None or operations.missing:
+        return []
+    headers = dict(operations.columns)
+    findings = []
+    for key, year in (("outcome", report.year), ("previous", report.year - 1)):
+        net, total = section.table.total.values.get(key), operations.total.values.get(key)
+        if net is None or total is None or abs(net - total) <= TOLERANCE:
+            continue
+        column = f"Utfall {year}"
+        findings.append(finding(
+            "narrative_revenue_cost_net", sheet="Intäkter och kostnader", column=f"{column} (mnkr)", item_id=section.key,
+            item_name=section.title, value=f"{format_number(net, 1)} mnkr", place=f"Tabellen {section.title}",
+            expected=f"{format_number(total, 1)} mnkr", scope=column, basis=headers.get(key, key),
+        ))
+    return findings

@@ -1,0 +1,110 @@
+"""Amounts in text: "ett underskott på 6,5 mnkr före resultatöverföringar" against the operations table, and
+omslutningsförändringar in decisions and texts against their table."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from tertial.economy import TOLERANCE
+from tertial.findings import Finding
+from tertial.narrative.phrases import FLAGS, MNKR, stated_amount
+from tertial.narrative.places import Place, all_blocks, decision_places, narrative_finding, text_place
+from tertial.numbers import format_number, format_signed_mnkr
+from tertial.report import EconomyLine, EconomyTable, Report
+from tertial.vocabulary import ReportKind
+
+_AMOUNT = re.compile(rf"\b(?:ett\s+)?(?P<kind>överskott|underskott)(?:et)?\s+(?:om|med|på)\s+{MNKR}", FLAGS)
+_TRANSFER = re.compile(r"\b(före|efter)\s+resultatöverföring(?:ar|en|arna)?\b", FLAGS)
+_CLAUSE_END = re.compile(r"[.;:]\s|[;:]|,\s|\s(?:och|men)\s")
+
+
+def _transfer(text: str, start: int, end: int) -> str | None:
+    """'före' or 'efter' resultatöverföringar, said in the same clause as the amount; None if unsaid."""
+    after = text[end:]
+    stop = _CLAUSE_END.search(after)
+    found = _TRANSFER.search(after[: stop.start() if stop else len(after)])
+    if found:
+        return found[1].lower()
+    before = text[:start]
+    cut = max((m.end() for m in _CLAUSE_END.finditer(before)), default=0)
+    said = _TRANSFER.findall(before[cut:])
+    return said[-1].lower() if said else None
+
+
+def _figures(line: EconomyLine, kind: ReportKind) -> dict[str, Decimal | None]:
+    """Deviation before and after resultatöverföringar, as the table's columns define them."""
+    v = line.values
+    if not kind.is_tertial:
+        return {"före": v.get("deviation"), "efter": v.get("adjusted")}
+    spent = v.get("forecast_before")
+    available = sum((v.get(k) or Decimal(0) for k in ("budget", "requested", "performance")), Decimal(0))
+    return {"före": None if spent is None else available - spent, "efter": v.get("deviation")}
+
+
+def _candidates(lines: list[EconomyLine], kind: ReportKind, transfer: str | None) -> list[Decimal]:
+    keys = [transfer] if transfer else ["efter", "före"]
+    return [f for line in lines for key in keys if (f := _figures(line, kind)[key]) is not None]
+
+
+def _claimed(match: re.Match) -> Decimal | None:
+    amount = stated_amount(match)
+    if amount is None:
+        return None
+    return abs(amount) if match["kind"].lower() == "överskott" else -abs(amount)
+
+
+def _check_amounts(where: Place, primary: EconomyLine, others: list[EconomyLine], scope: str, kind: ReportKind) -> list[Finding]:
+    """Each amount must match the primary line; a match with a related line (a varav row) also passes."""
+    out = []
+    for match in _AMOUNT.finditer(where.text):
+        claimed, transfer = _claimed(match), _transfer(where.text, match.start(), match.end())
+        named = _candidates([primary], kind, transfer)
+        if claimed is None or not named or any(abs(claimed - f) <= TOLERANCE for f in named + _candidates(others, kind, transfer)):
+            continue
+        said = f"{scope} ({transfer} resultatöverföringar)" if transfer else scope
+        out.append(narrative_finding("narrative_amount", where, match[0], scope=said, expected=format_signed_mnkr(named[0])))
+    return out
+
+
+def _area_lines(table: EconomyTable, area_id: str) -> list[EconomyLine]:
+    """The area's row followed by its varav and additive rows, which come right after it."""
+    start = next((i for i, r in enumerate(table.rows) if r.id == area_id), None)
+    if start is None:
+        return []
+    rest = table.rows[start + 1:]
+    end = next((i for i, r in enumerate(rest) if r.row_type == "top"), len(rest))
+    return [table.rows[start], *rest[:end]]
+
+
+def check_amounts(report: Report) -> list[Finding]:
+    table, kind = report.economy.operations, ReportKind(report.kind)
+    if table is None or table.missing:
+        return []
+    out = []
+    for block in [b for b in (report.economy.overview, report.summary) if b is not None]:
+        out += _check_amounts(text_place(block), table.total, table.rows, "driftbudgetens totalrad", kind)
+    for block in report.economy.area_texts:
+        lines = _area_lines(table, block.key.removeprefix("ekonomi:"))
+        if lines:
+            out += _check_amounts(text_place(block), lines[0], lines[1:], f"raden '{lines[0].name}' i driftbudgeten", kind)
+    return out
+
+
+# "anmäler omslutningsförändringar på sammanlagt 85,6 mnkr", "fastställer omslutningsförändringar om 85,6 mnkr"
+_TURNOVER = re.compile(rf"\bomslutningsförändring(?:ar|en|arna)?\s+(?:på|om|med)\s+(?:sammanlagt\s+|totalt\s+)?{MNKR}", FLAGS)
+
+
+def check_turnover(report: Report) -> list[Finding]:
+    """An amount of omslutningsförändringar in a decision or a text equals the table's total (±0,1 mnkr)."""
+    section = report.economy.turnover
+    if section is None or section.missing:
+        return []
+    total = (section.table.total.values.get("amount") if section.table else None) or Decimal(0)
+    findings = []
+    for where in decision_places(report) + [text_place(b) for b in all_blocks(report)]:
+        for match in _TURNOVER.finditer(where.text):
+            claimed = stated_amount(match)
+            if claimed is not None and abs(claimed - total) > TOLERANCE:
+                findings.append(narrative_finding("narrative_turnover", where, match[0], expected=f"{format_number(total, 1)} mnkr"))
+    return findings

@@ -1,0 +1,228 @@
+"""Count claims: "tre av sex indikatorer bedöms uppfyllas helt och två delvis", checked against the goals."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+
+from tertial.findings import Finding
+from tertial.narrative.phrases import DEGREES, FLAGS, VERB
+from tertial.narrative.places import Place, goal_place, narrative_finding, text_place
+from tertial.report import GoalSection, Report, walk_goals
+from tertial.wording import NUMBER_WORDS, number_word
+
+_NUMBER_WORDS = {word: n for n, word in enumerate(NUMBER_WORDS)} | {"ett": 1}
+# Longest first so "tretton" is not read as "tre"; \b on both sides keeps "en" from matching inside words.
+_NUM = r"(?:\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_ALL = r"(?:samtliga|alla)"
+
+
+@dataclass(frozen=True)
+class Part:
+    count: int | None  # None: all of them ("samtliga", "alla", "De fem nämndmålen bedöms …")
+    degree: str  # "helt", "delvis" or "inte"
+
+
+@dataclass(frozen=True)
+class Claim:
+    phrase: str
+    total: int | None  # None when the text does not say how many there are
+    parts: tuple[Part, ...]
+    reportwide: bool  # "nämndens 27 mål": the whole nämnd, wherever the sentence stands
+
+
+@dataclass(frozen=True)
+class Noun:
+    rule_id: str
+    pattern: str
+    singular: str
+    plural: str
+    neuter: bool  # "ett nämndmål" but "en indikator"
+    level: int  # the goal level counted; 0 for indicators
+
+
+INDICATORS = Noun("narrative_indicator_count", r"indikatorer(?:na)?", "indikator", "indikatorer", False, 0)
+NAMNDMAL = Noun("narrative_goal_count", r"nämndmål(?:en)?|mål(?:en)?(?!\s+för\s+verksamhetsområde)", "nämndmål", "nämndmål", True, 3)
+AREA_GOALS = Noun("narrative_goal_count", r"mål(?:en)?\s+för\s+verksamhetsområde(?:t|na|n)?|verksamhetsområdesmål(?:en)?",
+                  "mål för verksamhetsområdet", "mål för verksamhetsområdet", True, 2)
+DIRECTION_GOALS = Noun("narrative_goal_count", r"inriktningsmål(?:en)?", "inriktningsmål", "inriktningsmål", True, 1)
+
+# The words that make a number the whole count: "De fem", "nämndens 27", "samtliga sex", "tre av sex".
+_LEAD = r"de|nämndens|kommunfullmäktiges|totalt|sammanlagt|nämnden\s+har|målet\s+har"
+_HEAD = (rf"\b(?:(?P<n>{_NUM}|{_ALL})\s+av\s+(?:de\s+|nämndens\s+)?|(?P<all>{_ALL})\s+(?:de\s+)?|(?P<lead>{_LEAD})\s+)?"
+         rf"(?:(?P<m>{_NUM})\s+)?(?P<noun>{{noun}})\b")
+_STATUS = re.compile(
+    rf"\s+(?:(?:bedöms|kommer\s+att)\s+)?(?:(?P<n>{_NUM}|{_ALL})\s+)?(?:(?P<neg>inte)\s+)?(?:kommer\s+att\s+)?"
+    rf"{VERB}\b(?:\s+(?P<deg>helt|delvis|inte)\b)?", FLAGS)
+# A qualifier right after the noun narrows the count to a subset we cannot identify.
+_RESTRICTED = re.compile(r"\s+(?:som|om|inom|för|under|i|med|kring|avseende|rörande|utom)\b", FLAGS)
+_TAIL = re.compile(
+    rf"(?:\s*,\s*|\s+och\s+)(?P<n>{_NUM})\s+(?:(?:bedöms|kommer\s+att)\s+)?(?:(?P<neg>inte)\s+)?"
+    rf"(?:{VERB}\b\s*)?(?P<deg>\b(?:helt|delvis|inte)\b)?", FLAGS)
+
+
+def _count(word: str | None) -> int | None:
+    """'sex' → 6, '27' → 27; 'samtliga'/'alla' → None (all of them)."""
+    if word is None or word.lower() in ("samtliga", "alla"):
+        return None
+    return int(word) if word.isdigit() else _NUMBER_WORDS[word.lower()]
+
+
+def _degree(match: re.Match) -> str | None:
+    """The stated degree; None when absent or ambiguous ("inte helt" can be delvis or inte)."""
+    deg, neg = match["deg"], match["neg"]
+    if neg and deg:
+        return None
+    return (deg or neg or "").lower() or None
+
+
+def _status_parts(text: str, pos: int) -> tuple[str | None, list[tuple[str | None, str]], int]:
+    """After the noun: (count word of the first status, [(count word, degree)…], end position)."""
+    first = _STATUS.match(text, pos)
+    if not first or _degree(first) is None:
+        return None, [], pos
+    parts, end = [(first["n"], _degree(first))], first.end()
+    while (tail := _TAIL.match(text, end)) and _degree(tail):
+        parts.append((tail["n"], _degree(tail)))
+        end = tail.end()
+    return first["n"], parts, end
+
+
+def claims(text: str, noun: Noun) -> Iterator[Claim]:
+    """Every count claim about `noun` in the text, in the shapes the reports use."""
+    for head in re.finditer(_HEAD.format(noun=noun.pattern), text, FLAGS):
+        reportwide = "nämnden" in head[0].lower()  # "nämndens 27 mål", "nämnden har 25 nämndmål"
+        if noun is NAMNDMAL and not head["noun"].lower().startswith("nämnd") and "nämndens" not in head[0].lower():
+            continue  # a bare "mål" is a nämndmål only as "nämndens N mål"
+        claim = _claim(text, head, reportwide)
+        if claim is not None:
+            yield claim
+
+
+def _claim(text: str, head: re.Match, reportwide: bool) -> Claim | None:
+    stated_total = bool(head["n"] or head["all"] or head["lead"])
+    if head["m"] is None and not head["all"]:
+        return None
+    if stated_total and _RESTRICTED.match(text, head.end()):
+        return None  # "de två indikatorerna som mäter trygghet": the total of a subset, not of the goal
+    first_n, parts, end = _status_parts(text, head.end())
+    if not stated_total and not parts:
+        return None  # "två indikatorer saknar utfall": a number, but not a claim we can check
+    lead_count = head["n"] if head["n"] else None if stated_total else head["m"]
+    counts = [first_n or lead_count] + [n for n, _ in parts[1:]]
+    return Claim(
+        phrase=text[head.start():end].strip(), total=_count(head["m"]) if stated_total else None,
+        parts=tuple(Part(_count(n), degree) for n, (_, degree) in zip(counts, parts)), reportwide=reportwide,
+    )
+
+
+# --- checking a count claim against one or more populations -------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    owner: str  # "målet", "nämnden", "inriktningsmål 1": who "has" the counted things
+    statuses: tuple[str, ...]
+
+
+def _holds(claim: Claim, scope: Scope) -> bool:
+    total = len(scope.statuses)
+    if claim.total is not None and claim.total != total:
+        return False
+    return all(scope.statuses.count(DEGREES[p.degree]) == (total if p.count is None else p.count) for p in claim.parts)
+
+
+def _actual(claim: Claim, scope: Scope, noun: Noun) -> str:
+    """'tio indikatorer och tre av dem bedöms uppfyllas helt och sex delvis' from the data."""
+    total = len(scope.statuses)
+    head = f"{number_word(total, noun.neuter)} {noun.singular if total == 1 else noun.plural}"
+    degrees = list(dict.fromkeys(p.degree for p in claim.parts))
+    if not degrees:
+        return head
+    counts = [scope.statuses.count(DEGREES[d]) for d in degrees]
+    said = [_how_many(n, noun) for n in counts]
+    rest = [f"{n} {d}" for n, d in zip(said[1:], degrees[1:])]
+    tail = "".join(f" och {r}" if i == len(rest) - 1 else f", {r}" for i, r in enumerate(rest))
+    verb = "inte uppfyllas" if degrees[0] == "inte" else f"uppfyllas {degrees[0]}"
+    first = "samtliga" if counts[0] == total > 1 else f"{said[0]} av dem"
+    return f"{head} och {first} bedöms {verb}{tail}"
+
+
+def _how_many(n: int, noun: Noun) -> str:
+    """'ingen'/'inget' reads better than 'noll av dem'."""
+    return ("inget" if noun.neuter else "ingen") if n == 0 else number_word(n, noun.neuter)
+
+
+def _check_claims(where: Place, noun: Noun, scopes_of: Callable[[Claim], list[Scope]]) -> list[Finding]:
+    """One finding per claim that no scope bears out; the first scope is the one we name."""
+    out = []
+    for claim in claims(where.text, noun):
+        scopes = scopes_of(claim)
+        if not scopes or any(_holds(claim, s) for s in scopes):
+            continue
+        out.append(narrative_finding(noun.rule_id, where, claim.phrase, scope=scopes[0].owner, expected=_actual(claim, scopes[0], noun)))
+    return out
+
+
+def _statuses(goals: list[GoalSection], level: int) -> tuple[str, ...]:
+    return tuple(g.assessment for g in goals if g.level == level)
+
+
+def _indicator_statuses(goals: list[GoalSection]) -> tuple[str, ...]:
+    return tuple(i.status for g in goals for i in g.indicators)
+
+
+def _reportwide(report: Report, noun: Noun) -> Scope:
+    goals = list(walk_goals(report.goals))
+    return Scope("nämnden", _indicator_statuses(goals) if noun is INDICATORS else _statuses(goals, noun.level))
+
+
+def _goal_scopes(report: Report, goal: GoalSection, noun: Noun, claim: Claim) -> list[Scope]:
+    """What a count in goal's own analysis may refer to; first the reading we name in the message."""
+    below = list(walk_goals(goal.children))
+    if noun is INDICATORS:
+        # A level-1 or level-2 analysis may count the indicators of the whole branch.
+        direct, branch = Scope("målet", _indicator_statuses([goal])), Scope("målet", _indicator_statuses([goal, *below]))
+        return [direct, branch] if direct.statuses else [branch, direct]
+    if noun is DIRECTION_GOALS:
+        return [_reportwide(report, noun)]
+    if noun is AREA_GOALS:
+        return [Scope("målet", _statuses(goal.children, 2))] if goal.level == 1 else []
+    if goal.level == 3:
+        return [_reportwide(report, noun)] if claim.reportwide else []
+    under = Scope("målet", _statuses(below, 3))
+    return [_reportwide(report, noun), under] if claim.reportwide else [under]
+
+
+def _block_scopes(report: Report, goal: GoalSection | None, noun: Noun, claim: Claim) -> list[Scope]:
+    """Counts in the Sammanfattning (goal None) or in one inriktningsmål's sammanfattande analys."""
+    if goal is None or noun is DIRECTION_GOALS or claim.reportwide:
+        return [_reportwide(report, noun)]
+    branch = list(walk_goals([goal]))
+    owner = f"inriktningsmål {goal.number}"
+    if noun is INDICATORS:
+        return [Scope(owner, _indicator_statuses(branch))]
+    return [Scope(owner, _statuses(branch, noun.level))]
+
+
+_NOUNS = (INDICATORS, NAMNDMAL, AREA_GOALS, DIRECTION_GOALS)
+
+
+def check_goal_counts(report: Report) -> list[Finding]:
+    out = []
+    for goal in walk_goals(report.goals):
+        for noun in _NOUNS:
+            out += _check_claims(goal_place(goal), noun, partial(_goal_scopes, report, goal, noun))
+    return out
+
+
+def check_text_counts(report: Report) -> list[Finding]:
+    by_number = {g.number: g for g in report.goals}
+    blocks = [(report.summary, None)] + [(b, by_number.get(s.number)) for s in report.summary_analysis for b in (s.positive, s.challenges)]
+    out = []
+    for block, goal in blocks:
+        for noun in _NOUNS:
+            out += _check_claims(text_place(block), noun, partial(_block_scopes, report, goal, noun))
+    return out

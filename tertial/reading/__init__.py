@@ -1,0 +1,69 @@
+"""Reading a submission (xlsx workbook or CSV folder) into frames of raw text.
+
+Reading never judges content: it only finds the sheets and columns by their headers and
+keeps each cell's text with its row number. Only a submission whose structure cannot be
+read at all raises SubmissionError; everything else is left for validation.
+
+Files come from outside, so reading is also the guard: every way a file can be damaged,
+disguised or too big ends in a SubmissionError with the Swedish message of its structure rule
+(expectations/rules.yaml), never in a raw exception, and nothing is unpacked or parsed before
+the limits in `limits.py` are checked.
+
+The steps, each in its module: `guard` (what kind of file it is, its sizes, before anything is
+parsed), `xlsx` or `csv_folder` (the cells as tables), `identity` (the hidden sheet _tertial),
+`frames` (each sheet's recognised columns as text) and `cells` (a cell as text).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from tertial.cycle import Cycle
+from tertial.errors import SubmissionError
+from tertial.findings import refusal
+from tertial.reading.cells import FORMULA, clean_text
+from tertial.reading.csv_folder import csv_tables
+from tertial.reading.frames import sheet_frame
+from tertial.reading.guard import check_workbook
+from tertial.reading.identity import check_identity, read_meta
+from tertial.reading.limits import MAX_CELL_CHARS, MAX_FILE_BYTES, MAX_ROWS
+from tertial.reading.xlsx import workbook_tables
+from tertial.submission import ECONOMY_SHEETS, OPTIONAL_ECONOMY_SHEETS, Submission, sheets_for
+
+__all__ = ["FORMULA", "MAX_CELL_CHARS", "MAX_FILE_BYTES", "MAX_ROWS", "check_workbook", "clean_text", "read_submission"]
+
+logger = logging.getLogger(__name__)
+
+
+def read_submission(path: Path, cycle: Cycle) -> Submission:
+    """Read a workbook or a CSV folder sent for this cycle."""
+    try:
+        return _read(path, cycle)
+    except SubmissionError:
+        raise
+    except Exception as exc:  # the last line: one odd file must never stop the intake of the others
+        logger.exception("unexpected error reading %s", path)
+        raise refusal("structure_unexpected", file=path.name, error=type(exc).__name__) from exc
+
+
+def _read(path: Path, cycle: Cycle) -> Submission:
+    folder = path.is_dir()
+    tables = csv_tables(path) if folder else workbook_tables(path)
+    meta = read_meta(tables, path)
+    check_identity(meta, cycle, path)
+    contributor = meta["bidragsgivare"]
+    frames, notes = {}, []
+    for key, sheet in sheets_for(cycle.config.kind, cycle.config.year).items():
+        optional = key in OPTIONAL_ECONOMY_SHEETS or (key in ECONOMY_SHEETS and cycle.economy_owner != contributor)
+        if sheet.name not in tables and optional:
+            continue
+        try:
+            frames[key] = sheet_frame(tables, sheet, path.name, folder, notes)
+        except SubmissionError as error:
+            error.contributor_id, error.token = contributor, meta.get("nyckel", "")
+            raise
+    return Submission(
+        file=path.name, cycle_id=meta["cykel"], contributor_id=contributor,
+        template_version=meta["mallversion"], token=meta.get("nyckel", ""), frames=frames, notes=notes,
+    )

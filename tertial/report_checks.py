@@ -1,0 +1,22 @@
+"""The checks of an assembled report: its texts against its data, and its economy tables against each other.
+
+Their findings go to the controller's kontroller.txt, not to a contributor's feedback.
+"""
+
+from __future__ import annotations
+
+from tertial.economy_checks import check_fund_withdrawal, check_revenue_cost_net
+from tertial.findings import Finding
+from tertial.narrative.adjustments import check_adjustments
+from tertial.narrative.amounts import check_amounts, check_turnover
+from tertial.narrative.assessment import check_assessment_words
+from tertial.narrative.counts import check_goal_counts, check_text_counts
+from tertial.narrative.references import check_attachments
+from tertial.report import Report
+
+
+def check_report(report: Report) -> list[Finding]:
+    """Every finding for the report: counts, assessment words, amounts, bilagor, then the economy tables."""
+    return (check_goal_counts(report) + check_text_counts(report) + check_assessment_words(report)
+            + check_amounts(report) + check_attachments(report) + check_turnover(report) + check_adjustments(report)
+            + check_fund_withdrawal(report) + check_revenue_cost_net(report))
