@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from tasks.workbooks import Rows, pin_xlsx_timestamps, prefilled_rows, write_workbook
+from tertial.workbooks import Rows, pin_xlsx_timestamps, prefilled_rows, write_workbook
 from tertial.access import EXAMPLE_TOKEN_KEY
 from tertial.config import load_cycle
 from tertial.cycle import Cycle

@@ -14,20 +14,20 @@ from pathlib import Path
 
 from flows.assemble import check_narrative, write_checks
 from flows.intake import Checked, IntakeOutcome, unknown_to
-from tasks.annotate import write_annotated, write_feedback_html
-from tasks.assembly import build_report, unreadable_values
+from tasks.assembly import build_report
 from tasks.configuration import open_cycle
-from tasks.feedback import write_feedback
+from tasks.feedback import write_annotated, write_feedback, write_feedback_html
 from tasks.followup import contributor_statuses
 from tasks.intake import UNKNOWN_CONTRIBUTOR, Archived, archive_original, find_submissions, read_archived
 from tasks.ledger import accepted_submissions, record_assembly, record_version
 from tasks.rendering import write_report
-from tasks.status_page import status_view, write_status_page
+from tasks.status_page import write_status_page
 from tasks.validation import validate_submissions
 from tertial.cycle import Cycle
 from tertial.deadlines import today
 from tertial.findings import Finding
 from tertial.ledger import Ledger, Version
+from tertial.render.status_page import status_view
 
 ALL_FORMATS = ("html", "pdf", "docx", "json")
 
@@ -79,8 +79,8 @@ def show_status(cycle: Cycle, workdir: Path, ledger: Ledger) -> Path:
 def assemble_report(cycle: Cycle, ledger: Ledger, target: Path, formats: tuple[str, ...] = ALL_FORMATS) -> dict[str, Path]:
     """As flows.assemble.assemble_report with allow_missing=True (what run_cycle asks for), one worker."""
     accepted = accepted_submissions.fn(ledger, cycle)
-    report = build_report.fn(cycle, accepted)
-    findings = unreadable_values.fn(cycle, accepted) + check_narrative.fn(report)
+    report, unreadable = build_report.fn(cycle, accepted)
+    findings = unreadable + check_narrative.fn(report)
     files = write_report.fn(report, target, tuple(formats), True)
     files["kontroller"] = write_checks.fn(findings, target)
     record_assembly.fn(ledger, cycle, files)

@@ -13,10 +13,11 @@ from flows.gather import open_ledger
 from flows.overview import show_status
 from flows.run_names import named
 from flows.runners import task_runner, workers_at_hand
-from tasks.assembly import Accepted, build_report, unreadable_values
+from tasks.assembly import build_report
 from tasks.configuration import open_cycle
 from tasks.ledger import accepted_submissions, record_assembly
 from tasks.rendering import write_report
+from tertial.accepted import Accepted
 from tertial.cycle import Cycle
 from tertial.errors import TertialError
 from tertial.findings import Finding
@@ -65,8 +66,8 @@ def assemble_report(cycle: Cycle, ledger: Ledger, target: Path, formats: tuple[s
     accepted = accepted_submissions(quote(ledger), quote(cycle))
     if not allow_missing:
         require_every_contributor(quote(cycle), quote(accepted))
-    report = build_report(quote(cycle), quote(accepted))
-    findings = unreadable_values(quote(cycle), quote(accepted)) + check_narrative(quote(report))
+    report, unreadable = build_report(quote(cycle), quote(accepted))
+    findings = unreadable + check_narrative(quote(report))
     files = write_formats(report, target, formats, controller)
     files["kontroller"] = write_checks(quote(findings), target)
     record_assembly(quote(ledger), quote(cycle), files)  # the outputs' SHA-256 go into the ledger's hash chain

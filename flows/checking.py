@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tasks.intake import refusal
-from tasks.ledger import archived_copy
+from tertial.accepted import archived_copy
 from tertial.reading import read_submission
 from tertial.versions import Change, diff_submissions
 from tasks.validation import validate_submission

@@ -337,7 +337,7 @@ def assemble(
 ) -> None:
     """Sammanställ rapporten från de godkända underlagen."""
     quiet_prefect(debug)
-    from tasks.rendering import FORMATS
+    from tertial.render.formats import FORMATS
 
     chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in FORMATS]

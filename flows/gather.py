@@ -16,11 +16,12 @@ from flows.runners import task_runner
 from tasks.calendar import write_calendar
 from tasks.configuration import open_cycle
 from tasks.intake import UNKNOWN_CONTRIBUTOR
-from tasks.mail import send_feedback, send_mail, smtp_mailer, unknown_sender_mail
+from tasks.mail import send_feedback, send_mail, smtp_mailer
 from tasks.prefill import handout_rows, load_kolada, load_previous_report
 from tasks.workbooks import write_handout
 from tertial.access import ensure_token_key, require_token_key
 from tertial.cycle import Cycle
+from tertial.feedback.mail import unknown_sender_mail
 from tertial.ledger import Ledger
 from tertial.ledger import default_url as default_ledger_url
 from tertial.ledger_location import chosen_url

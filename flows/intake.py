@@ -16,8 +16,7 @@ from typing import TypeVar
 from prefect import get_run_logger
 from prefect.utilities.annotations import quote
 
-from tasks.annotate import write_annotated, write_feedback_html
-from tasks.feedback import write_feedback
+from tasks.feedback import write_annotated, write_feedback, write_feedback_html
 from tasks.intake import UNKNOWN_CONTRIBUTOR, Archived, Read, archive_original, find_submissions, read_archived
 from tasks.ledger import record_version
 from tasks.validation import validate_submissions

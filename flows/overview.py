@@ -11,11 +11,12 @@ from prefect.utilities.annotations import quote
 from flows.run_names import named
 from tasks.configuration import open_cycle
 from tasks.followup import contributor_statuses
-from tasks.status_page import publish_status_artifacts, status_view, write_status_page
+from tasks.status_page import publish_status_artifacts, write_status_page
 from tertial.cycle import Cycle
 from tertial.deadlines import today
 from tertial.ledger import Ledger
 from tertial.ledger_location import chosen_url
+from tertial.render.status_page import status_view
 
 
 def show_status(cycle: Cycle, workdir: Path, ledger: Ledger, as_of: dt.date | None = None) -> Path:

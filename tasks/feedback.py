@@ -1,4 +1,4 @@
-"""Feedback to a contributor about one submission version, in Swedish."""
+"""Feedback to a contributor about one submission version: the text, the HTML page and the annotated workbook."""
 
 from __future__ import annotations
 
@@ -8,40 +8,32 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tertial.cycle import Cycle
-from tertial.findings import Finding, Severity
+from tertial.feedback.annotated_workbook import annotated_workbook
+from tertial.feedback.files import feedback_file_name
+from tertial.feedback.html import feedback_context, feedback_html
+from tertial.feedback.text import feedback_text
+from tertial.findings import Finding
 from tertial.ledger import Version
-from tertial.wording import findings_count
-
-SHOWN = 50  # a longer list is capped, and says so
-
-
-def feedback_text(cycle: Cycle, version: Version, findings: list[Finding]) -> str:
-    """The plain-text summary: verdict, then errors and warnings, each with where and what to do."""
-    contributor = cycle.contributor(version.contributor_id)
-    errors = [f for f in findings if f.severity is Severity.ERROR]
-    warnings = [f for f in findings if f.severity is Severity.WARNING]
-    verdict = "godkänd" if not errors else "underkänd"
-    lines = [
-        f"Återkoppling: {cycle.title}",
-        f"Avdelning: {contributor.avdelning}",
-        f"Fil: {version.original_name} (version {version.number})",
-        f"Resultat: inlämningen är {verdict}: {findings_count(len(errors), len(warnings))}.",
-        "",
-    ]
-    for title, group in (("Fel som måste rättas", errors), ("Varningar att se över", warnings)):
-        if not group:
-            continue
-        lines.append(f"{title}:")
-        lines += [f"- {f.location() or version.original_name}: {f.message}" for f in group[:SHOWN]]
-        if len(group) > SHOWN:
-            lines.append(f"(visar {SHOWN} av {len(group)})")
-        lines.append("")
-    return "\n".join(lines)
 
 
 @task(cache_policy=NO_CACHE)
 def write_feedback(cycle: Cycle, version: Version, findings: list[Finding], out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{version.contributor_id}-v{version.number}.txt"
+    path = out_dir / feedback_file_name(version.contributor_id, version.number, "txt")
     path.write_text(feedback_text(cycle, version, findings), encoding="utf-8")
     return path
+
+
+@task(cache_policy=NO_CACHE)
+def write_feedback_html(cycle: Cycle, version: Version, findings: list[Finding], out_dir: Path) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / feedback_file_name(version.contributor_id, version.number, "html")
+    path.write_text(feedback_html(feedback_context(cycle, version, findings)), encoding="utf-8")
+    return path
+
+
+@task(cache_policy=NO_CACHE)
+def write_annotated(version: Version, findings: list[Finding], out_dir: Path) -> Path | None:
+    """The annotated copy of this version's archived original; stamped with its arrival time."""
+    out = out_dir / feedback_file_name(version.contributor_id, version.number, "xlsx")
+    return annotated_workbook(Path(version.archive_path), findings, out, version.received_at)

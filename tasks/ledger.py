@@ -10,13 +10,13 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from tasks.assembly import Accepted
 from tasks.intake import Archived
-from tertial.reading import read_submission
-from tertial.archive import content_hash, verified_original
+from tertial.accepted import Accepted, archived_copy
+from tertial.archive import content_hash
 from tertial.cycle import Cycle
 from tertial.findings import Finding
 from tertial.ledger import Arrival, Event, Ledger, Version
+from tertial.reading import read_submission
 from tertial.status import usable_versions
 
 
@@ -41,12 +41,6 @@ def accepted_submissions(ledger: Ledger, cycle: Cycle) -> dict[str, Accepted]:
         contributor: Accepted(read_submission(archived_copy(version), cycle), version)
         for contributor, version in sorted(usable_versions(ledger, cycle.config.id).items())
     }
-
-
-def archived_copy(version: Version) -> Path:
-    """The version's archived original, once its bytes are known to be the ones the ledger names."""
-    return verified_original(Path(version.archive_path), version.sha256, version.original_name,
-                             f"version {version.number} från {version.contributor_id}")
 
 
 ASSEMBLY = "sammanstallning"

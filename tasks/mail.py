@@ -9,11 +9,10 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from pydantic import SecretStr, ValidationError
 
-from tasks.feedback import feedback_text
-from tertial.controls import escape_controls
 from tertial.cycle import Cycle
 from tertial.errors import TertialError
-from tertial.findings import Finding, Severity
+from tertial.feedback.mail import feedback_mail
+from tertial.findings import Finding
 from tertial.ledger import Version
 from tertial.mail import Mail, Mailer, SmtpMailer, SmtpSettings
 
@@ -63,30 +62,6 @@ def send_mail(mailer: Mailer, mail: Mail) -> Mail:
     mailer.send(mail)
     get_run_logger().info("E-post skickad till %s: %s", ", ".join(mail.recipients), mail.subject)
     return mail
-
-
-def feedback_mail(cycle: Cycle, version: Version, findings: list[Finding], attachments: list[Path]) -> Mail:
-    contributor = cycle.contributor(version.contributor_id)
-    verdict = "underkänd" if any(f.severity is Severity.ERROR for f in findings) else "godkänd"
-    subject = f"Återkoppling: {cycle.title} – {contributor.avdelning}, version {version.number} {verdict}"
-    cc = (contributor.deputy_email,) if contributor.deputy_email else ()
-    return Mail(to=(contributor.email,), cc=cc, subject=subject, body=feedback_text(cycle, version, findings),
-                attachments=tuple(attachments))
-
-
-def unknown_sender_mail(cycle: Cycle, refused: list[tuple[str, Finding]]) -> Mail | None:
-    """The controller's notice of files no contributor can be named as the sender of (None without a controller's address).
-
-    Nobody else is told: the file may name a contributor who never sent it. Its content is not attached.
-    """
-    controller = cycle.config.handlaggare.email
-    if not controller or not refused:
-        return None
-    lines = [f"- {escape_controls(file)}: {finding.message}" for file, finding in refused]
-    body = ("Dessa inlämningar kunde inte kopplas till någon bidragsgivare och har sparats som 'okand'. "
-            "Ingen återkoppling har skickats till någon bidragsgivare, och ingen bidragsgivares läge har ändrats.\n\n"
-            + "\n".join(lines) + "\n\nOriginalen finns i arkivet; se 'tertial history --contributor okand'.\n")
-    return Mail(to=(controller,), subject=f"Inlämningar utan känd avsändare: {cycle.title}", body=body)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=worth_retrying)

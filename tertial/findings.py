@@ -13,6 +13,11 @@ from tertial.errors import SubmissionError
 from tertial.rules import message, registry
 
 
+# The verdict on a submission version, as the ledger stores it and feedback and mail show it.
+ACCEPTED = "godkänd"
+REJECTED = "underkänd"
+
+
 class Severity(StrEnum):
     ERROR = "fel"  # blocks the submission
     WARNING = "varning"  # informs the contributor
@@ -55,6 +60,11 @@ class Finding:
 
 def count(findings: list[Finding], severity: Severity) -> int:
     return sum(1 for f in findings if f.severity is severity)
+
+
+def verdict(findings: list[Finding]) -> str:
+    """A version with any error is rejected; warnings alone never reject it."""
+    return REJECTED if count(findings, Severity.ERROR) else ACCEPTED
 
 
 def finding(rule_id: str, *, file: str = "", sheet: str | None = None, row: int | None = None, column: str | None = None,

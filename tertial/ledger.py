@@ -30,10 +30,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, rela
 
 from tertial.chain import GENESIS, Entry, as_utc, canonical, event_content, link_hash, version_content
 from tertial.errors import TertialError
-from tertial.findings import Finding, Severity
-
-ACCEPTED = "godkänd"
-REJECTED = "underkänd"
+# The stored statuses are the verdicts; ACCEPTED and REJECTED are named here too, where the ledger's readers look.
+from tertial.findings import ACCEPTED, REJECTED, Finding, Severity, count, verdict  # noqa: F401
 
 
 class Base(DeclarativeBase):
@@ -274,13 +272,13 @@ class Ledger:
 
     def _insert(self, arrival: Arrival, findings: list[Finding]) -> Version | None:
         """Insert as the contributor's next version; None when another worker got there first."""
-        errors = sum(f.severity is Severity.ERROR for f in findings)
+        errors = count(findings, Severity.ERROR)
         with Session(self.engine) as session:
             number = (session.scalar(select(func.max(VersionRow.number)).where(
                 VersionRow.cycle_id == arrival.cycle_id, VersionRow.contributor_id == arrival.contributor_id)) or 0) + 1
             row = VersionRow(
                 **(arrival.__dict__ | {"received_at": as_utc(arrival.received_at)}), number=number,
-                status=REJECTED if errors else ACCEPTED, errors=errors, warnings=len(findings) - errors,
+                status=verdict(findings), errors=errors, warnings=len(findings) - errors,
                 findings=[_finding_row(f) for f in findings],
             )
             session.add(row)

@@ -21,7 +21,7 @@ from tertial.ledger import ACCEPTED, REJECTED, Event, Ledger, Version
 class Status(StrEnum):
     NOT_STARTED = "ej påbörjad"
     SUBMITTED = "inlämnad"  # a version not (yet) judged by validation
-    REJECTED = "underkänd"
+    REJECTED = REJECTED  # the verdict itself (tertial.findings): "underkänd" is spelt once
     ACCEPTED = "godkänd av systemet"
     REVIEWED = "granskad"
     RETURNED = "återsänd"

@@ -31,11 +31,11 @@ from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
-from tasks.workbooks import pin_ooxml_times, pin_xlsx_timestamps, write_csv_folder
 from tests.builders import filled_rows, write_filled
 from tertial.access import EXAMPLE_TOKEN_KEY
 from tertial.config import load_cycle
 from tertial.cycle import Cycle
+from tertial.workbooks import pin_ooxml_times, pin_xlsx_timestamps, write_csv_folder
 
 DATA = Path(__file__).resolve().parent / "data"
 MINI = DATA / "mini" / "cycle.yaml"

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from tasks.assembly import Accepted
 from tasks.intake import content_hash
 from tertial.reading import read_submission
-from tasks.workbooks import Rows, prefilled_rows, write_csv_folder, write_workbook
+from tertial.accepted import Accepted
 from tertial.access import EXAMPLE_TOKEN_KEY
 from tertial.cycle import Cycle
 from tertial.ledger import ACCEPTED, Version
+from tertial.workbooks import Rows, prefilled_rows, write_csv_folder, write_workbook
 
 # Values for the mini plan (tests/data/mini): outcome, men, women, forecast, status, analysis.
 MINI_INDICATORS = {

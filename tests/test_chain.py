@@ -98,7 +98,7 @@ def test_an_archived_original_edited_in_place_is_named_and_refused(ledger, tmp_p
                         f"sin kontrollsumma: väntat {expected}, filen har nu {content_hash(tmp_path / 'barn-1.xlsx')}. "
                         "Originalet har ändrats efter att det togs emot och används inte; återställ det från "
                         "säkerhetskopian och kör tertial verify."]
-    from tasks.ledger import archived_copy
+    from tertial.accepted import archived_copy
 
     with pytest.raises(SubmissionError, match=r"fil barn-1.xlsx: arkivets original .*\(version 1 från barn\) stämmer inte"):
         archived_copy(ledger.versions(CYCLE, "barn")[0])

@@ -15,22 +15,24 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from tasks.assembly import Accepted, build_report
-from tasks.charts import ReportCharts
 from tasks.intake import content_hash
 from tertial.reading import read_submission
-from tasks.rendering import render_html
 from tasks.validation import validate_submission
-from tasks.word import document_bytes
-from tasks.workbooks import write_csv_folder, write_handout
+from tasks.workbooks import write_handout
 from tests.builders import filled_rows, write_filled
 from tests.conftest import DATA
+from tertial.accepted import Accepted
+from tertial.assembly import build_report
 from tertial.config import load_cycle
 from tertial.economy import carried_over, complete_result_unit
 from tertial.ledger import ACCEPTED, Version
+from tertial.render.charts import ReportCharts
+from tertial.render.html import render_html
+from tertial.render.word import document_bytes
 from tertial.report_checks import check_report
 from tertial.vocabulary import ReportKind
 from tertial.wording import no_adjustments_sentence, no_turnover_sentence, result_units_sentence
+from tertial.workbooks import write_csv_folder
 
 D = Decimal
 
@@ -90,7 +92,7 @@ def _accept(cycle, paths: dict[str, Path]) -> dict[str, Accepted]:
 def _report(cycle, folder: Path, stab_rows=None, without: tuple[str, ...] = ()):
     paths = {c.id: write_filled(folder, cycle, c.id, stab_rows if c.id == "stab" else None)
              for c in cycle.config.contributors if c.id not in without}
-    return build_report.fn(cycle, _accept(cycle, paths))
+    return build_report(cycle, _accept(cycle, paths))
 
 
 def test_t1_sections_computed_from_the_owners_sheets(mini, tmp_path):
@@ -246,7 +248,7 @@ def test_word_has_one_trend_picture_per_indicator_with_its_alt_text(mini, tmp_pa
 
 
 def test_charts_are_drawn_once_per_report(mini, tmp_path, monkeypatch):
-    import tasks.charts as charts
+    import tertial.render.charts as charts
     from tasks.rendering import write_report
 
     report = _report(load_cycle(mini / "cycle.yaml"), tmp_path / "in")
@@ -270,7 +272,7 @@ def _walk(goals):
 
 def test_handout_has_open_rows_and_a_typ_list_for_the_economy_owner_only(mini, tmp_path):
     cycle = load_cycle(mini / "cycle.yaml")
-    from tasks.workbooks import OPEN_ROWS, prefilled_rows
+    from tertial.workbooks import OPEN_ROWS, prefilled_rows
 
     stab = load_workbook(write_handout.fn(cycle, "stab", prefilled_rows(cycle, "stab"), tmp_path, tmp_path))
     assert {"Resultatenheter", "Omslutningsförändringar", "Budgetjusteringar"} <= set(stab.sheetnames)

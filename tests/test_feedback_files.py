@@ -15,16 +15,15 @@ from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from pypdf import PdfReader
 
-from tasks.annotate import (
-    AUTHOR, ERROR_COLOR, FEEDBACK_SHEET, WARNING_COLOR, FeedbackContext, annotated_workbook,
-    feedback_html, write_annotated, write_feedback_html,
-)
+from tasks.feedback import write_annotated, write_feedback_html
 from tertial.reading import read_submission
 from tasks.validation import validate_submission
-from tasks.workbooks import Handout, write_workbook
 from tests.builders import filled_rows, write_filled, write_filled_csv
+from tertial.feedback.annotated_workbook import AUTHOR, ERROR_COLOR, FEEDBACK_SHEET, WARNING_COLOR, annotated_workbook
+from tertial.feedback.html import FeedbackContext, feedback_html
 from tertial.findings import Finding, Severity
 from tertial.ledger import REJECTED, Version
+from tertial.workbooks import Handout, write_workbook
 
 STAMP = dt.datetime(2025, 5, 6, 8, 0)
 TABLE_HEADERS = ("Allvarlighet", "Blad", "Rad", "Kolumn", "Meddelande")

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tasks.assembly import build_report
-from tasks.rendering import render_html, render_json
 from tests.builders import accepted_versions
 from tests.conftest import DATA
+from tertial.assembly import build_report
 from tertial.config import load_cycle
+from tertial.render.formats import render_json
+from tertial.render.html import render_html
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -26,7 +27,7 @@ def reports(tmp_path_factory):
     built = {}
     for name in ("cycle", "t2", "vb"):
         cycle = load_cycle(root / f"{name}.yaml")
-        built[name] = build_report.fn(cycle, accepted_versions(cycle, root / f"inkorg-{name}"))
+        built[name] = build_report(cycle, accepted_versions(cycle, root / f"inkorg-{name}"))
         if name == "t2":
             (root / "t2-report.json").write_text(render_json(built[name]), encoding="utf-8")
     return built

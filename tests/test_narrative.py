@@ -314,11 +314,11 @@ def test_every_rule_has_a_message_with_the_placeholders_used():
 
 
 def test_reference_to_a_missing_bilaga_is_flagged(mini_cycle, tmp_path):
-    from tasks.assembly import build_report
+    from tertial.assembly import build_report
     from tests.builders import accepted_versions
     from tertial.narrative.references import check_attachments
 
-    report = build_report.fn(mini_cycle, accepted_versions(mini_cycle, tmp_path))
+    report = build_report(mini_cycle, accepted_versions(mini_cycle, tmp_path))
     findings = check_attachments(report)
     # The mini cycle lists one bilaga; its decision point 3 (after the standard approval) refers to bilaga 3.
     assert [(f.rule_id, f.item_id, f.value) for f in findings] == [("narrative_attachment", "3", "bilaga 3")]

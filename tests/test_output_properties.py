@@ -22,14 +22,16 @@ from markupsafe import escape
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tasks.annotate import annotated_workbook
-from tasks.assembly import build_report
-from tasks.charts import ReportCharts
 from tertial.reading.cells import as_text as _text
-from tasks.rendering import render_html, render_json, render_pdf
-from tasks.word import document_bytes
 from tests.builders import accepted_versions, write_filled
+from tertial.assembly import build_report
+from tertial.feedback.annotated_workbook import annotated_workbook
 from tertial.findings import Finding, Severity
+from tertial.render.charts import ReportCharts
+from tertial.render.formats import render_json
+from tertial.render.html import render_html
+from tertial.render.pdf import render_pdf
+from tertial.render.word import document_bytes
 from tertial.report import Report
 
 EXCEL_MAX_CHARS = 32_767
@@ -60,7 +62,7 @@ def _xml_safe(text: str) -> bool:
 
 @pytest.fixture(scope="module")
 def report(mini_cycle, tmp_path_factory) -> Report:
-    return build_report.fn(mini_cycle, accepted_versions(mini_cycle, tmp_path_factory.mktemp("inkorg")))
+    return build_report(mini_cycle, accepted_versions(mini_cycle, tmp_path_factory.mktemp("inkorg")))
 
 
 @pytest.fixture(scope="module")

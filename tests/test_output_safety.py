@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from tertial.reading import read_submission
-from tasks.workbooks import csv_safe, write_csv_folder
+from tertial.workbooks import csv_safe, write_csv_folder
 from tests.builders import filled_rows, write_filled
 
 HOSTILE = "=HYPERLINK(\"http://example.invalid\",\"klicka\")"
@@ -48,8 +48,8 @@ def test_csv_folder_neutralises_formula_text(tmp_path, mini_cycle):
 
 
 def test_script_in_an_analysis_is_escaped_in_the_report(mini_cycle, tmp_path):
-    from tasks.assembly import build_report
-    from tasks.rendering import render_html
+    from tertial.assembly import build_report
+    from tertial.render.html import render_html
     from tests.builders import accepted_versions
 
     accepted = accepted_versions(mini_cycle, tmp_path / "inkorg")
@@ -57,7 +57,7 @@ def test_script_in_an_analysis_is_escaped_in_the_report(mini_cycle, tmp_path):
     rows["indicators"][0]["analysis"] = "<script>alert('x')</script>"
     hostile = write_filled(tmp_path / "fientlig", mini_cycle, "barn", rows)
     accepted["barn"] = type(accepted["barn"])(read_submission(hostile, mini_cycle), accepted["barn"].version)
-    html = render_html(build_report.fn(mini_cycle, accepted))
+    html = render_html(build_report(mini_cycle, accepted))
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
 
@@ -72,7 +72,7 @@ def test_neutralised_csv_reads_back_unchanged(tmp_path, mini_cycle):
 def test_formula_is_shown_as_text_in_the_annotated_copy(tmp_path, mini_cycle):
     import datetime as dt
 
-    from tasks.annotate import annotated_workbook
+    from tertial.feedback.annotated_workbook import annotated_workbook
     from tasks.validation import validate_submission
 
     path = write_filled(tmp_path, mini_cycle, "barn")
@@ -93,9 +93,10 @@ def test_script_text_is_plain_text_in_pdf_and_word(mini_cycle, tmp_path):
     from docx import Document
     from pypdf import PdfReader
 
-    from tasks.assembly import build_report
-    from tasks.rendering import render_html, render_pdf
-    from tasks.word import document_bytes
+    from tertial.assembly import build_report
+    from tertial.render.html import render_html
+    from tertial.render.pdf import render_pdf
+    from tertial.render.word import document_bytes
     from tests.builders import accepted_versions
 
     accepted = accepted_versions(mini_cycle, tmp_path / "inkorg")
@@ -103,7 +104,7 @@ def test_script_text_is_plain_text_in_pdf_and_word(mini_cycle, tmp_path):
     rows["indicators"][0]["analysis"] = "<script>alert('x')</script>"
     hostile = write_filled(tmp_path / "fientlig", mini_cycle, "barn", rows)
     accepted["barn"] = type(accepted["barn"])(read_submission(hostile, mini_cycle), accepted["barn"].version)
-    report = build_report.fn(mini_cycle, accepted)
+    report = build_report(mini_cycle, accepted)
     pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(render_html(report)))).pages)
     assert "<script>alert('x')</script>" in pdf  # printed as the text it is, not run or dropped
     cells = [c.text for t in Document(io.BytesIO(document_bytes(report))).tables for r in t.rows for c in r.cells]
@@ -116,7 +117,7 @@ def test_the_annotated_copy_of_a_hostile_workbook_is_inert(name, tmp_path, mini_
     import datetime as dt
 
     from tests.bad_corpus import HOSTILE_LINK
-    from tasks.annotate import annotated_workbook
+    from tertial.feedback.annotated_workbook import annotated_workbook
     from tests.active_content import scan_xlsx
     from tests.test_bad_corpus import BAD
 
@@ -131,7 +132,7 @@ def test_the_annotated_copy_of_a_hostile_workbook_is_inert(name, tmp_path, mini_
 def test_a_workbook_the_reader_refuses_is_never_opened_for_annotation(name, tmp_path):
     import datetime as dt
 
-    from tasks.annotate import annotated_workbook
+    from tertial.feedback.annotated_workbook import annotated_workbook
     from tests.test_bad_corpus import BAD
 
     assert annotated_workbook(BAD / name, [], tmp_path / "ut.xlsx", dt.datetime(2025, 5, 2)) is None
@@ -142,7 +143,7 @@ def test_a_handout_pre_filled_with_formula_text_is_inert(tmp_path, mini_cycle):
     """Last report's texts pre-fill the handout; one that looks like a formula is written as text."""
     import datetime as dt
 
-    from tasks.workbooks import Handout, write_workbook
+    from tertial.workbooks import Handout, write_workbook
     from tests.active_content import scan_xlsx
 
     rows = filled_rows(mini_cycle, "barn")
@@ -160,7 +161,7 @@ def test_every_kind_of_formula_and_validation_formula_is_left_behind(tmp_path):
     from openpyxl.worksheet.datavalidation import DataValidation
     from openpyxl.worksheet.formula import DataTableFormula
 
-    from tasks.annotate import annotated_workbook
+    from tertial.feedback.annotated_workbook import annotated_workbook
     from tests.active_content import scan_xlsx
 
     source = openpyxl.Workbook()

@@ -3,16 +3,16 @@
 import pytest
 from pypdf import PdfReader
 
-from tasks.assembly import build_report
 from tasks.rendering import write_report
 from tests.builders import accepted_versions
+from tertial.assembly import build_report
 
 pytestmark = pytest.mark.pdf
 
 
 @pytest.fixture(scope="module")
 def report(mini_cycle, tmp_path_factory):
-    return build_report.fn(mini_cycle, accepted_versions(mini_cycle, tmp_path_factory.mktemp("inkorg")))
+    return build_report(mini_cycle, accepted_versions(mini_cycle, tmp_path_factory.mktemp("inkorg")))
 
 
 def test_unchanged_html_keeps_the_pdf_and_a_changed_one_sets_it_again(report, tmp_path):
@@ -44,11 +44,11 @@ def test_a_fresh_pdf_is_byte_identical_across_processes(report, tmp_path):
     import subprocess
     import sys
 
-    from tasks.rendering import render_html
+    from tertial.render.html import render_html
 
     page = tmp_path / "report.html"
     page.write_text(render_html(report), encoding="utf-8")
-    script = "import sys; from pathlib import Path; from tasks.rendering import render_pdf; " \
+    script = "import sys; from pathlib import Path; from tertial.render.pdf import render_pdf; " \
              "Path(sys.argv[2]).write_bytes(render_pdf(Path(sys.argv[1]).read_text(encoding='utf-8')))"
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}

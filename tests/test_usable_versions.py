@@ -3,10 +3,10 @@
 import datetime as dt
 from pathlib import Path
 
-from tasks.assembly import build_report
 from tasks.intake import content_hash
 from tasks.ledger import accepted_submissions
 from tertial.access import UNKNOWN_CONTRIBUTOR
+from tertial.assembly import build_report
 from tertial.ledger import Arrival, Ledger
 from tertial.review import approve, return_submission
 from tests.builders import filled_rows, write_filled
@@ -31,11 +31,11 @@ def test_a_returned_version_leaves_the_report_until_a_new_one_arrives(tmp_path, 
     assert _used(ledger, mini_cycle) == 1
     return_submission(ledger, mini_cycle, "barn", "Analysen behöver utvecklas.", "Kim")
     assert _used(ledger, mini_cycle) is None
-    report = build_report.fn(mini_cycle, accepted_submissions.fn(ledger, mini_cycle))
+    report = build_report(mini_cycle, accepted_submissions.fn(ledger, mini_cycle))
     assert "Avdelningen för barn och unga" in report.missing
     _send(ledger, mini_cycle, tmp_path, 2, "Andra versionens analys, utvecklad.")
     assert _used(ledger, mini_cycle) == 2
-    goal = next(g for g in build_report.fn(mini_cycle, accepted_submissions.fn(ledger, mini_cycle)).goals[0].children if g.number == "1.1")
+    goal = next(g for g in build_report(mini_cycle, accepted_submissions.fn(ledger, mini_cycle)).goals[0].children if g.number == "1.1")
     assert goal.analysis.startswith("Andra versionens analys")
 
 

@@ -15,22 +15,25 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from tasks.assembly import Accepted, build_report
 from tasks.intake import content_hash
 from tertial.reading import read_submission
-from tasks.rendering import render_html, render_json
 from tasks.validation import validate_submission
-from tasks.word import document_bytes
-from tasks.workbooks import prefilled_rows, write_csv_folder, write_handout
+from tasks.workbooks import write_handout
 from tests.builders import MINI_VB_REVENUE_COSTS, REVENUE_COST_KEYS, filled_rows, write_filled
 from tests.conftest import DATA
+from tertial.accepted import Accepted
+from tertial.assembly import build_report
 from tertial.config import load_cycle
 from tertial.ledger import ACCEPTED, Version
 from tertial.report_checks import check_report
+from tertial.render.formats import render_json
+from tertial.render.html import render_html
+from tertial.render.word import document_bytes
 from tertial.report import Report
 from tertial.submission import sheets_for
 from tertial.vocabulary import ReportKind
 from tertial.wording import net_cost_sentence
+from tertial.workbooks import prefilled_rows, write_csv_folder
 
 D = Decimal
 SPECIAL = ["Bedömning av nämndens interna kontroll", "Systematiskt kvalitetsarbete", "Systematiskt arbetsmiljöarbete"]
@@ -66,7 +69,7 @@ def _report(cycle, folder: Path, stab_rows=None, without: tuple[str, ...] = ()) 
                           original_name=path.name, archive_path=str(path), status=ACCEPTED, errors=0, warnings=0,
                           received_at=dt.datetime(2026, 1, 20, tzinfo=dt.UTC))
         accepted[contributor.id] = Accepted(read_submission(path, cycle), version)
-    return build_report.fn(cycle, accepted)
+    return build_report(cycle, accepted)
 
 
 def _stab_rows(mini: Path, posts) -> dict:

@@ -22,7 +22,7 @@ from flows.assemble import assemble
 from flows.gather import collect, default_ledger_url, open_reporting_cycle
 from tasks.intake import inbox_links
 from tertial.reading import MAX_FILE_BYTES
-from tasks.workbooks import write_csv_folder
+from tertial.workbooks import write_csv_folder
 from tests.active_content import HOSTILE_TEXT, scan, strings
 from tests.builders import filled_rows, write_filled, write_filled_csv
 from tests.conftest import MINI

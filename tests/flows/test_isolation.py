@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.gather import collect, default_ledger_url
-from tasks.workbooks import write_csv_folder
+from tertial.workbooks import write_csv_folder
 from tests.builders import filled_rows, write_filled, write_filled_csv
 from tests.conftest import MINI
 from tests.test_bad_corpus import BAD

@@ -22,7 +22,7 @@ from prefect import flow
 
 from flows.gather import collect
 from flows.remind import remind
-from tasks.feedback import feedback_text
+from tertial.feedback.text import feedback_text
 from tasks.mail import send_feedback
 from tertial.config import load_cycle
 from tertial.errors import TertialError

@@ -10,11 +10,11 @@ from docx.document import Document as DocumentType
 from docx.shared import Cm, Pt
 from docx.table import Table
 
-from tasks.charts import Chart, Picture, ReportCharts
-from tasks.workbooks import pin_ooxml_times
 from tertial.numbers import format_number, format_quantity
+from tertial.render.charts import Chart, Picture, ReportCharts
 from tertial.report import EconomySection, EconomyTable, GoalSection, Report, TextBlock
 from tertial.sections import SPECIAL_REPORTS_TITLE
+from tertial.workbooks import pin_ooxml_times
 
 _LEGEND = "● Uppfylls helt  ◆ Uppfylls delvis  ▲ Uppfylls inte  ■ Ej bedömd eller ej mätbar  ✓ Aktiviteten är genomförd"
 

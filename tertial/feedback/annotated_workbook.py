@@ -1,4 +1,4 @@
-"""The two richer feedback files: the contributor's own workbook, annotated, and an HTML page.
+"""The contributor's own workbook, annotated: the richest feedback file.
 
 The annotated workbook is an inert copy of what the contributor sent (its sheets, values, looks
 and notes, but no formula, link, name or macro: tertial.inert), with every cell that has a finding
@@ -15,7 +15,6 @@ import os
 import re
 import tempfile
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -23,17 +22,12 @@ from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
-from prefect import task
-from prefect.cache_policies import NO_CACHE
 
-from tertial.reading import check_workbook
-from tasks.rendering import make_environment
-from tasks.workbooks import pin_xlsx_timestamps
-from tertial.cycle import Cycle
 from tertial.findings import Finding, Severity
 from tertial.inert import formulas_as_text, inert_copy
-from tertial.ledger import Version
+from tertial.reading import check_workbook
 from tertial.wording import findings_count
+from tertial.workbooks import pin_xlsx_timestamps
 
 FEEDBACK_SHEET = "Återkoppling"
 AUTHOR = "Tertial"
@@ -49,8 +43,6 @@ _CHARS_PER_COMMENT_LINE = 48  # roughly what fits in a 300 pt wide comment box
 
 CellKey = tuple[str, int, int]  # sheet title, row, column (1-based)
 
-
-# --- The annotated workbook ------------------------------------------------------------
 
 
 def annotated_workbook(original: Path, findings: list[Finding], out: Path, stamp: dt.datetime) -> Path | None:
@@ -249,51 +241,3 @@ def _open_on(workbook: Workbook, ws: Worksheet) -> None:
     for other in workbook.worksheets:
         other.sheet_view.tabSelected = other is ws
     workbook.active = workbook.index(ws)
-
-
-@task(cache_policy=NO_CACHE)
-def write_annotated(version: Version, findings: list[Finding], out_dir: Path) -> Path | None:
-    """The annotated copy of this version's archived original; stamped with its arrival time."""
-    out = out_dir / f"{version.contributor_id}-v{version.number}.xlsx"
-    return annotated_workbook(Path(version.archive_path), findings, out, version.received_at)
-
-
-# --- The HTML page -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FeedbackContext:
-    """Everything the HTML feedback shows for one submission version."""
-
-    title: str
-    avdelning: str
-    file: str
-    version: int
-    accepted: bool
-    errors: list[Finding]
-    warnings: list[Finding]
-
-
-def feedback_context(cycle: Cycle, version: Version, findings: list[Finding]) -> FeedbackContext:
-    """The context for a recorded version; the verdict is the ledger's."""
-    return FeedbackContext(
-        title=cycle.title,
-        avdelning=cycle.contributor(version.contributor_id).avdelning,
-        file=version.original_name,
-        version=version.number,
-        accepted=version.accepted,
-        errors=[f for f in findings if f.severity is Severity.ERROR],
-        warnings=[f for f in findings if f.severity is Severity.WARNING],
-    )
-
-
-def feedback_html(context: FeedbackContext) -> str:
-    return make_environment().get_template("feedback.html.j2").render(feedback=context)
-
-
-@task(cache_policy=NO_CACHE)
-def write_feedback_html(cycle: Cycle, version: Version, findings: list[Finding], out_dir: Path) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{version.contributor_id}-v{version.number}.html"
-    path.write_text(feedback_html(feedback_context(cycle, version, findings)), encoding="utf-8")
-    return path

@@ -1,0 +1,410 @@
+"""Assembling the report data model from the accepted submissions.
+
+`assemble` is the one entry point: the flow's task, the bench and the example script all call it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from tertial.accepted import Accepted
+from tertial.checking.parse import UNREADABLE
+from tertial.checking.prepare import prepare
+from tertial.cycle import Cycle
+from tertial.economy import (
+    COST, REVENUE, T2_COMPARISON_COLUMNS, TURNOVER_COLUMNS, budget_adherence, column_sums, complete_operations,
+    complete_result_unit, investment_columns, investment_deviation, operations_columns, result_unit_columns,
+    revenue_cost_columns, revenue_cost_kind, t2_difference, total, with_change,
+)
+from tertial.findings import Finding
+from tertial.numbers import NumberParseError, format_signed_mnkr, parse_quantity
+from tertial.plan import Activity, EconomyRow, Goal, Indicator, RowType
+from tertial.report import (
+    ActivityRow, BudgetRequest, Economy, EconomyLine, EconomySection, EconomyTable, GoalSection, IndicatorRow, Person,
+    Report, Source, SummaryBlock, TextBlock,
+)
+from tertial.sections import BALANCE_SHEET, SPECIAL_REPORTS
+from tertial.submission import previous_outcome_header, sheets_for
+from tertial.trend import indicator_trend
+from tertial.vocabulary import ActivityStatus, Assessment, IndicatorStatus, ReportKind, expected_period
+from tertial.wording import (
+    adjustment_heading, adjustment_sentence, adjustments_total_sentence, goals_sentence, indicator_sentence,
+    net_cost_sentence, no_adjustments_sentence, no_turnover_sentence, result_units_sentence, turnover_sentence,
+)
+
+
+def assemble(cycle: Cycle, accepted: dict[str, Accepted]) -> tuple[Report, list[Finding]]:
+    """The report, and the findings on the accepted cells it had to leave empty (see `unreadable_values`)."""
+    return build_report(cycle, accepted), unreadable_values(cycle, accepted)
+
+
+class _Rows:
+    """Submitted rows by sheet and id, across all accepted submissions."""
+
+    def __init__(self, cycle: Cycle, accepted: dict[str, Accepted]) -> None:
+        sheets = sheets_for(cycle.config.kind, cycle.config.year)
+        self.by_sheet: dict[str, dict[str, dict]] = {}
+        for item in accepted.values():
+            for key, frame in item.submission.frames.items():
+                id_column = sheets[key].id_column
+                for record in frame.to_dict("records"):
+                    self.by_sheet.setdefault(key, {})[str(record.get(id_column, ""))] = record
+
+    def get(self, sheet: str, key: str) -> dict | None:
+        return self.by_sheet.get(sheet, {}).get(key)
+
+
+def _number(raw: object) -> Decimal | None:
+    try:
+        quantity = parse_quantity(raw)
+    except NumberParseError:
+        return None
+    return None if quantity is None else quantity.value
+
+
+def _text(record: dict | None, key: str) -> str:
+    return str(record.get(key) or "").strip() if record else ""
+
+
+def text_block(key: str, title: str, owner: str, missing: bool, text: str) -> TextBlock:
+    """Lines starting with '-' or '•' become bullets; other lines, split on blank lines, paragraphs."""
+    bullets, paragraphs, current = [], [], []
+    for line in text.splitlines() + [""]:
+        stripped = line.strip()
+        if stripped.startswith(("- ", "• ", "* ")):
+            bullets.append(stripped[2:].strip())
+        elif stripped:
+            current.append(stripped)
+        if (not stripped or stripped.startswith(("- ", "• ", "* "))) and current:
+            paragraphs.append(" ".join(current))
+            current = []
+    return TextBlock(key=key, title=title, owner=owner, missing=missing, paragraphs=paragraphs, bullets=bullets)
+
+
+def unreadable_values(cycle: Cycle, accepted: dict[str, Accepted]) -> list[Finding]:
+    """Cells of accepted versions that cannot be read today (a version accepted under older, laxer rules).
+
+    The report leaves them empty and is still made; each is named here, for the controller's checks.
+    """
+    return [replace(finding, file=item.version.original_name)
+            for item in accepted.values() for finding in prepare(item.submission, cycle).findings
+            if finding.rule_id in UNREADABLE]
+
+
+def build_report(cycle: Cycle, accepted: dict[str, Accepted]) -> Report:
+    """The whole report, every figure and count computed from the accepted submissions."""
+    rows = _Rows(cycle, accepted)
+    missing = {c.id for c in cycle.config.contributors} - set(accepted)
+    goals = [_goal_section(cycle, goal, rows, missing) for goal in cycle.plan.children(None)]
+    cfg = cycle.config
+    texts = {s.key: _text_section(cycle, s.key, s.title, rows, missing) for s in cycle.sections}
+    return Report(
+        cycle_id=cfg.id, kind=cfg.kind.value, year=cfg.year, namnd=cfg.namnd, title=cycle.title,
+        period_end=cfg.period_end, attest_date=cfg.attest_date, meeting_date=cfg.meeting_date,
+        previous_year_header=previous_outcome_header(cfg.year),
+        handlaggare=Person(**cfg.handlaggare.model_dump(exclude={"email"})),
+        signer=Person(**cfg.signer.model_dump(exclude={"email"})),
+        decisions=_decisions(cycle), attachments=list(cfg.attachments), summary=texts["sammanfattning"],
+        background=_BACKGROUND,
+        preparation=f"Ärendet har beretts av {cfg.prepared_by} i samverkan med övriga avdelningar inom förvaltningen.",
+        summary_analysis=[_summary_block(g, texts) for g in goals],
+        directives=texts["direktiv"], goals=goals,
+        economy=_economy(cycle, rows, missing, texts, accepted),
+        extra_sections=[texts[s.key] for s in (BALANCE_SHEET,) if s.key in texts],
+        special_reports=[texts[s.key] for s in SPECIAL_REPORTS if s.key in texts],
+        attesters=[Person(**p.model_dump(exclude={"email"})) for p in cfg.attesters],
+        sources=_sources(cycle, accepted),
+        missing=sorted(cycle.contributor(c).avdelning for c in missing),
+        counts=_counts(cycle, accepted),
+    )
+
+
+_BACKGROUND = (
+    "Nämnden följer upp sin verksamhet och ekonomi tre gånger per år: i tertialrapport 1, i tertialrapport 2 "
+    "och i verksamhetsberättelsen. Uppföljningen visar hur nämnden bidrar till kommunfullmäktiges mål och "
+    "hur budgeten hålls, och lämnas till kommunstyrelsen."
+)
+
+
+def _decisions(cycle: Cycle) -> list[str]:
+    cfg = cycle.config
+    if cfg.kind is ReportKind.VB:
+        first = f"{cfg.namnd} godkänner verksamhetsberättelsen för år {cfg.year} och överlämnar den till kommunstyrelsen."
+    else:
+        number = 1 if cfg.kind is ReportKind.T1 else 2
+        first = f"{cfg.namnd} godkänner tertialrapport {number} år {cfg.year} och överlämnar den till kommunstyrelsen."
+    return [first, *(d.text for d in cfg.decisions)]
+
+
+def _text_section(cycle: Cycle, key: str, title: str, rows: _Rows, missing: set[str]) -> TextBlock:
+    owner = cycle.text_owner[key]
+    return text_block(key, title, cycle.contributor(owner).avdelning, owner in missing, _text(rows.get("texts", key), "text"))
+
+
+def _goal_section(cycle: Cycle, goal: Goal, rows: _Rows, missing: set[str]) -> GoalSection:
+    owner = cycle.goal_owner[goal.number]
+    record = rows.get("goals", goal.number)
+    indicators = [_indicator_row(cycle, i, rows) for i in cycle.plan.indicators if i.goal == goal.number]
+    activities = [_activity_row(a, rows) for a in cycle.plan.activities if a.goal == goal.number]
+    children = [_goal_section(cycle, child, rows, missing) for child in cycle.plan.children(goal.number)]
+    statuses = [IndicatorStatus(i.status) for i in indicators]
+    assessment = _assessment(_text(record, "assessment"))
+    return GoalSection(
+        number=goal.number, title=goal.title, level=goal.level, label=goal.label,
+        owner=cycle.contributor(owner).avdelning, missing=owner in missing or record is None,
+        assessment=assessment.value, assessment_symbol=assessment.symbol,
+        analysis=_text(record, "analysis"), description=_text(record, "description"),
+        expected=[line.lstrip("-•* ").strip() for line in _text(record, "expected").splitlines() if line.strip()],
+        basis_sentence=_basis(goal, statuses, children),
+        status_counts={s.value: statuses.count(s) for s in IndicatorStatus if statuses.count(s)},
+        indicators=indicators, activities=activities, children=children,
+    )
+
+
+def _assessment(value: str) -> Assessment:
+    try:
+        return Assessment(value)
+    except ValueError:
+        return Assessment.EJ_BEDOMD
+
+
+def _basis(goal: Goal, statuses: list[IndicatorStatus], children: list[GoalSection]) -> str:
+    child_assessments = [Assessment(c.assessment) for c in children]
+    if goal.level == 1:
+        namndmal = [Assessment(g.assessment) for c in children for g in c.children]
+        parts = [goals_sentence(child_assessments, "målet för verksamhetsområdet", "målen för verksamhetsområdena"),
+                 goals_sentence(namndmal, "nämndmålet", "nämndmålen")]
+    else:
+        parts = [indicator_sentence(statuses), goals_sentence(child_assessments, "nämndmålet", "nämndmålen")]
+    return " ".join(p for p in parts if p)
+
+
+def _indicator_row(cycle: Cycle, indicator: Indicator, rows: _Rows) -> IndicatorRow:
+    record = rows.get("indicators", indicator.id)
+    status = _text(record, "status")
+    status = IndicatorStatus(status) if status in IndicatorStatus._value2member_map_ else IndicatorStatus.EJ_MATBAR
+    outcome, forecast = _number(_text(record, "outcome")), _number(_text(record, "forecast"))
+    cfg = cycle.config
+    target = indicator.annual_target.value if indicator.annual_target else None
+    points = [(f"Utfall VB {cfg.year - 1}", indicator.previous_outcome), ("Periodens utfall", outcome)]
+    points += [("Prognos helår", forecast)] if cfg.kind.is_tertial else []
+    return IndicatorRow(
+        id=indicator.id, name=indicator.name, unit=indicator.unit, level=cycle.plan.indicator_level(indicator).value,
+        period=_text(record, "period") or expected_period(indicator.frequency, cfg.kind, cfg.year),
+        outcome=outcome, men=_number(_text(record, "men")), women=_number(_text(record, "women")),
+        previous=indicator.previous_outcome, forecast=forecast,
+        annual_target=indicator.annual_target.raw if indicator.annual_target else "",
+        kf_target=indicator.kf_target.raw if indicator.kf_target else "",
+        status=status.value, status_symbol=status.symbol, analysis=_text(record, "analysis"),
+        trend=indicator_trend(indicator.name, indicator.unit, points, target),
+    )
+
+
+def _activity_row(activity: Activity, rows: _Rows) -> ActivityRow:
+    record = rows.get("activities", activity.id)
+    status = _text(record, "status") or ActivityStatus.PAGAR.value
+    return ActivityRow(
+        id=activity.id, name=activity.name, start=activity.start, end=activity.end, status=status,
+        completed=status == ActivityStatus.GENOMFORD.value, deviation=_text(record, "deviation"),
+    )
+
+
+def _summary_block(goal: GoalSection, texts: dict[str, TextBlock]) -> SummaryBlock:
+    return SummaryBlock(
+        number=goal.number, title=goal.title, assessment=goal.assessment, sentence=goal.basis_sentence,
+        positive=texts[f"positivt:{goal.number}"], challenges=texts[f"utmaningar:{goal.number}"],
+    )
+
+
+def _economy(cycle: Cycle, rows: _Rows, missing: set[str], texts: dict[str, TextBlock], accepted: dict[str, Accepted]) -> Economy:
+    kind, layout = cycle.config.kind, cycle.plan.economy
+    absent = cycle.economy_owner in missing
+    operations = _table(cycle, "economy", "Driftbudget per verksamhetsområde", layout.areas, operations_columns(kind), rows, absent) if layout.areas else None
+    investments = _table(cycle, "investments", "Investeringar", layout.investments, investment_columns(kind), rows, absent) if layout.investments else None
+    deviation = operations.total.values.get("adjusted" if not kind.is_tertial else "deviation") if operations else None
+    return Economy(
+        operations=operations, investments=investments,
+        t2_comparison=_t2_comparison(cycle, operations) if operations and not kind.is_tertial else None,
+        deviation_heading=format_signed_mnkr(deviation) if deviation is not None and not absent else "",
+        budget_adherence=budget_adherence(operations.total.values, kind) if operations and not absent else None,
+        area_texts=[texts[f"ekonomi:{r.id}"] for r in layout.areas if r.row_type is RowType.TOP],
+        overview=texts.get("ekonomi"), investment_text=texts.get("investeringar"),
+        **_economy_sections(cycle, accepted.get(cycle.economy_owner or ""), absent),
+    )
+
+
+def _economy_sections(cycle: Cycle, owner: Accepted | None, absent: bool) -> dict[str, EconomySection | None]:
+    """The sections only the economy owner writes; read from its submission alone, in its row order."""
+    if cycle.economy_owner is None:
+        return {}
+    avdelning = cycle.contributor(cycle.economy_owner).avdelning
+
+    def records(key: str) -> list[dict]:
+        return owner.submission.frame(key).to_dict("records") if owner else []
+
+    tertial = cycle.config.kind.is_tertial
+    return {
+        "result_units": _result_units(cycle, records("result_units"), avdelning, absent),
+        "turnover": _turnover(cycle, records("turnover"), avdelning, absent) if tertial else None,
+        "adjustments": _adjustments(cycle, records("adjustments"), avdelning, absent),
+        "revenue_costs": None if tertial else _revenue_costs(cycle.config.year, records("revenue_costs"), avdelning, absent),
+    }
+
+
+def _result_units(cycle: Cycle, records: list[dict], owner: str, absent: bool) -> EconomySection:
+    kind, year = cycle.config.kind, cycle.config.year
+    columns = result_unit_columns(kind, year)
+    lines = []
+    for record in records:
+        name = _text(record, "name")
+        values = complete_result_unit({key: _number(_text(record, key)) for key, _ in columns})
+        lines.append(EconomyLine(id=name, name=name, row_type="top", values=values))
+    totals = column_sums([line.values for line in lines], [key for key, _ in columns])
+    table = EconomyTable(
+        title="Resultatenheter", unit="tkr", columns=columns, rows=lines,
+        total=EconomyLine(id="total", name="Summa resultatenheter", row_type="total", values=totals),
+        decimals=0, name_header="Resultatenhetens namn", caption="Belopp i tkr.",
+    ) if lines else None
+    sentences = [] if absent else [result_units_sentence(len(lines), totals["result"], kind)]
+    return EconomySection(key="resultatenheter", title="Resultatenheter", owner=owner, missing=absent,
+                          sentences=sentences, table=table)
+
+
+def _turnover(cycle: Cycle, records: list[dict], owner: str, absent: bool) -> EconomySection:
+    lines = [EconomyLine(id=_text(r, "name"), name=_text(r, "name"), row_type="top",
+                         values={"amount": _number(_text(r, "amount"))}, comment=_text(r, "comment")) for r in records]
+    totals = column_sums([line.values for line in lines], ["amount"])
+    table = EconomyTable(
+        title="Omslutningsförändringar", unit="mnkr", columns=TURNOVER_COLUMNS, rows=lines,
+        total=EconomyLine(id="total", name="Totalt", row_type="total", values=totals),
+        name_header="Verksamhetsområden", comment_header="Kommentar",
+    ) if lines else None
+    sentence = turnover_sentence(totals["amount"]) if lines else no_turnover_sentence(cycle.config.kind)
+    return EconomySection(key="omslutningsforandringar", title="Omslutningsförändringar", owner=owner, missing=absent,
+                          sentences=[] if absent else [sentence], table=table)
+
+
+def _adjustments(cycle: Cycle, records: list[dict], owner: str, absent: bool) -> EconomySection:
+    kind, year = cycle.config.kind, cycle.config.year
+    requests = []
+    for record in records:
+        title, money = _text(record, "title"), _text(record, "kind").lower()
+        amount = _number(_text(record, "amount")) or Decimal(0)
+        text = text_block("", "", owner, False, _text(record, "text"))
+        requests.append(BudgetRequest(
+            title=title, kind=money, amount=amount, heading=adjustment_heading(title, money),
+            sentence=adjustment_sentence(amount, money, kind, year), paragraphs=text.paragraphs, bullets=text.bullets,
+        ))
+    if requests:
+        sentence = adjustments_total_sentence([(r.kind, r.amount) for r in requests], kind)
+    else:
+        sentence = no_adjustments_sentence(kind)
+    key, title = ("budgetjusteringar", "Budgetjusteringar") if kind.is_tertial else ("ombudgeteringar", "Ombudgeteringar")
+    return EconomySection(key=key, title=title, owner=owner, missing=absent,
+                          sentences=[sentence] if sentence and not absent else [], requests=requests)
+
+
+REVENUE_COSTS_KEY, REVENUE_COSTS_TITLE = "intakts-och-kostnadsutveckling", "Intäkts- och kostnadsutveckling"
+
+
+def _revenue_costs(year: int, records: list[dict], owner: str, absent: bool) -> EconomySection | None:
+    """The VB's posts, intäkter then kostnader (each in sheet order) with their sums, Netto last.
+
+    An empty sheet leaves the section out: the published VBs have no fixed sentence for it.
+    """
+    if absent:
+        return EconomySection(key=REVENUE_COSTS_KEY, title=REVENUE_COSTS_TITLE, owner=owner, missing=True)
+    posts: dict[str, list[EconomyLine]] = {REVENUE: [], COST: []}
+    for record in records:
+        kind = revenue_cost_kind(record.get("kind"))
+        if kind is None:  # validation rejects the row; it has no side to be counted on
+            continue
+        values = with_change({key: _number(_text(record, key)) for key in ("previous", "outcome")})
+        name = _text(record, "name")
+        posts[kind].append(EconomyLine(id=name, name=name, row_type="top", values=values, comment=_text(record, "comment")))
+    if not any(posts.values()):
+        return None
+    return EconomySection(key=REVENUE_COSTS_KEY, title=REVENUE_COSTS_TITLE, owner=owner, missing=False,
+                          **_revenue_cost_table(year, posts))
+
+
+def _revenue_cost_table(year: int, posts: dict[str, list[EconomyLine]]) -> dict:
+    """The table (Summa intäkter, Summa kostnader, Netto computed) and the sentence on the net cost."""
+    columns = revenue_cost_columns(year)
+    keys = [key for key, _ in columns]
+    sums = {kind: column_sums([line.values for line in lines], keys) for kind, lines in posts.items()}
+    net = column_sums(list(sums.values()), keys)
+    rows = [*posts[REVENUE], EconomyLine(id="summa-intakter", name="Summa intäkter", row_type="sum", values=sums[REVENUE]),
+            *posts[COST], EconomyLine(id="summa-kostnader", name="Summa kostnader", row_type="sum", values=sums[COST])]
+    commented = any(line.comment for lines in posts.values() for line in lines)
+    table = EconomyTable(
+        title=REVENUE_COSTS_TITLE, unit="mnkr", columns=columns, rows=rows,
+        total=EconomyLine(id="netto", name="Netto", row_type="total", values=net),
+        comment_header="Kommentar" if commented else "",
+    )
+    return {"table": table, "sentences": [net_cost_sentence(net["outcome"], net["previous"])]}
+
+
+def _table(cycle: Cycle, sheet: str, title: str, layout_rows: list[EconomyRow], columns: list[tuple[str, str]], rows: _Rows,
+           absent: bool) -> EconomyTable:
+    kind = cycle.config.kind
+    lines = []
+    for row in layout_rows:
+        record = rows.get(sheet, row.id)
+        values = {key: _number(_text(record, key)) for key, _ in columns}
+        if sheet == "economy":
+            values = complete_operations(values, kind) if record else values
+        elif record:
+            values["deviation"] = investment_deviation(values, kind)
+        lines.append((row, values, _text(record, "comment")))
+    totals = total([(r, v) for r, v, _ in lines], [k for k, _ in columns])
+    return EconomyTable(
+        title=title, unit=cycle.plan.economy.unit, columns=columns,
+        rows=[EconomyLine(id=r.id, name=r.name, row_type=r.row_type.value, values=v, comment=c) for r, v, c in lines],
+        total=EconomyLine(id="total", name="Totalt", row_type="total", values=totals), missing=absent,
+    )
+
+
+def _t2_comparison(cycle: Cycle, operations: EconomyTable) -> EconomyTable | None:
+    """The VB's outcome per area against the T2 report's forecast (after resultatöverföringar)."""
+    if cycle.config.t2_report is None:
+        return None
+    t2 = Report.model_validate_json((cycle.source.parent / cycle.config.t2_report).read_text(encoding="utf-8"))
+    forecasts = {line.id: line.values.get("forecast_after") for line in (t2.economy.operations.rows if t2.economy.operations else [])}
+    lines = []
+    for line in operations.rows:
+        outcome, forecast = line.values.get("outcome"), forecasts.get(line.id)
+        values = {"t2_forecast": forecast, "outcome": outcome, "difference": t2_difference(outcome, forecast)}
+        lines.append(EconomyLine(id=line.id, name=line.name, row_type=line.row_type, values=values))
+    layout = {r.id: r for r in cycle.plan.economy.areas}
+    keys = [k for k, _ in T2_COMPARISON_COLUMNS]
+    totals = total([(layout[line.id], line.values) for line in lines], keys)
+    return EconomyTable(
+        title="Jämförelse utfall med lämnad prognos i tertialrapport 2", unit=cycle.plan.economy.unit,
+        columns=T2_COMPARISON_COLUMNS, rows=lines, total=EconomyLine(id="total", name="Totalt", row_type="total", values=totals),
+        missing=operations.missing,
+    )
+
+
+def _sources(cycle: Cycle, accepted: dict[str, Accepted]) -> list[Source]:
+    out = []
+    for contributor in cycle.config.contributors:
+        item = accepted.get(contributor.id)
+        version = item.version if item else None
+        out.append(Source(
+            contributor=contributor.id, avdelning=contributor.avdelning,
+            version=version.number if version else None, sha256=version.sha256 if version else None,
+            file=version.original_name if version else None,
+        ))
+    return out
+
+
+def _counts(cycle: Cycle, accepted: dict[str, Accepted]) -> dict[str, int]:
+    plan = cycle.plan
+    return {
+        "contributors": len(cycle.config.contributors), "accepted": len(accepted),
+        "inriktningsmal": sum(g.level == 1 for g in plan.goals), "kf_mal": sum(g.level == 2 for g in plan.goals),
+        "namndmal": sum(g.level == 3 for g in plan.goals), "indicators": len(plan.indicators),
+        "activities": len(plan.activities),
+    }

@@ -1,0 +1,65 @@
+"""The report in each format (JSON for publication, HTML, PDF, Word), written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tertial.render.html import render_html
+from tertial.render.pdf import fingerprint_path, pdf_fingerprint, pdf_is_current, render_pdf
+from tertial.report import Report
+
+if TYPE_CHECKING:  # matplotlib is imported only when a report is rendered
+    from tertial.render.charts import ReportCharts
+
+
+def render_json(report: Report) -> str:
+    """The whole report model, stable key order, no timestamps: same inputs, same bytes."""
+    return json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+FORMATS = ("html", "pdf", "docx", "json")
+
+
+def _render(report: Report, kind: str, html: str, controller: bool, charts: ReportCharts) -> bytes:
+    if kind == "json":
+        return render_json(report).encode("utf-8")
+    if kind == "html":
+        return html.encode("utf-8")
+    if kind == "pdf":
+        return render_pdf(html)
+    from tertial.render.word import document_bytes
+
+    return document_bytes(report, controller, charts)
+
+
+def write_report_files(report: Report, out_dir: Path, formats: tuple[str, ...] = ("json", "html"), controller: bool = True) -> dict[str, Path]:
+    """The report in each format, written atomically so a crash never leaves half a file."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    from tertial.render.charts import ReportCharts
+
+    charts = ReportCharts(report)  # drawn once, for the HTML (and so the PDF) and the Word document alike
+    html = render_html(report, controller, charts)
+    written = {}
+    for kind in formats:
+        path = out_dir / f"report.{kind}"
+        if kind == "pdf" and pdf_is_current(path, html):
+            written[kind] = path
+            continue
+        _write_atomically(path, _render(report, kind, html, controller, charts))
+        if kind == "pdf":
+            _write_atomically(fingerprint_path(path), pdf_fingerprint(html).encode("ascii"))
+        written[kind] = path
+    return written
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    # A staging file of its own, so two assemblies of the same cycle never write into one.
+    handle, staging = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(handle, "wb") as out:
+        out.write(content)
+    os.chmod(staging, 0o644)  # readable like any report, not mkstemp's private 0600
+    os.replace(staging, path)

@@ -1,0 +1,294 @@
+"""Writing submissions in the canonical format: the contributor's pre-filled workbook, or CSV files.
+
+The handout workbook holds exactly what one contributor owns. Cells Tertial fills from the
+plan are locked; the cells the contributor answers are open, with drop-down lists for closed
+vocabularies. An instructions sheet comes first and a hidden sheet identifies cycle,
+contributor and template version, so intake never relies on the file name.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tertial.access import issue_token
+from tertial.cycle import Cycle
+from tertial.inert import formulas_as_text
+from tertial.numbers import NumberParseError, format_number, parse_quantity
+from tertial.economy import ADJUSTMENT_KINDS, REVENUE_COST_KINDS
+from tertial.submission import ECONOMY_SHEETS, META_SHEET, OPTIONAL_ECONOMY_SHEETS, TEMPLATE_VERSION, Sheet, sheets_for
+from tertial.vocabulary import ActivityStatus, Aggregation, Assessment, IndicatorStatus, expected_period
+
+Rows = dict[str, list[dict[str, object]]]
+INSTRUCTIONS_SHEET = "Instruktioner"
+
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+_LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
+_INPUT_FILL = PatternFill("solid", fgColor="FFFDE7")
+_WIDE = {"name", "title", "analysis", "text", "description", "expected", "deviation", "comment"}
+
+# Columns a contributor answers, per sheet; everything else is pre-filled and locked.
+INPUT_COLUMNS = {
+    "goals": {"assessment", "analysis", "description", "expected"},
+    "indicators": {"outcome", "men", "women", "forecast", "status", "analysis"},
+    "activities": {"status", "deviation"},
+    "texts": {"text"},
+    "economy": {"budget", "requested", "performance", "forecast_before", "forecast_after", "deviation",
+                "previous", "outcome", "transfer", "adjusted", "comment"},
+    "investments": {"budget", "requested", "forecast", "outcome", "deviation"},
+    "result_units": {"name", "budget", "brought", "result", "carried"},
+    "turnover": {"name", "amount", "comment"},
+    "adjustments": {"title", "kind", "amount", "text"},
+    "revenue_costs": {"name", "kind", "previous", "outcome", "comment"},
+}
+# The optional economy sheets have no rows from the plan: the contributor adds them, so this many are left open.
+OPEN_ROWS = 40
+_CHOICES = {
+    ("adjustments", "kind"): list(ADJUSTMENT_KINDS),
+    ("revenue_costs", "kind"): list(REVENUE_COST_KINDS),
+    ("goals", "assessment"): [a.value for a in Assessment],
+    ("indicators", "status"): [s.value for s in IndicatorStatus],
+    ("activities", "status"): [s.value for s in ActivityStatus],
+}
+
+
+@dataclass(frozen=True)
+class Handout:
+    """What makes a workbook a handout rather than a plain canonical file."""
+
+    deadline: dt.date
+    stamp: dt.datetime  # fixed document time, so the same cycle gives the same bytes
+
+
+def prefilled_rows(cycle: Cycle, contributor_id: str) -> Rows:
+    """The rows a contributor receives: every item it owns, with what the plan already knows."""
+    plan, cfg = cycle.plan, cycle.config
+    goals = [plan.goal(n) for n in cycle.owned(contributor_id, cycle.goal_owner)]
+    indicators = [i for i in plan.indicators if cycle.indicator_owner.get(i.id) == contributor_id]
+    activities = [a for a in plan.activities if cycle.activity_owner.get(a.id) == contributor_id]
+    texts = [s for s in cycle.sections if cycle.text_owner.get(s.key) == contributor_id]
+    rows: Rows = {
+        "goals": [{"goal": g.number, "title": g.title} for g in goals],
+        "indicators": [{
+            "id": i.id, "name": i.name, "goal": i.goal, "unit": i.unit,
+            "period": expected_period(i.frequency, cfg.kind, cfg.year),
+            "previous": _plain(i.previous_outcome),
+            "annual_target": i.annual_target.raw if i.annual_target else "",
+            "kf_target": i.kf_target.raw if i.kf_target else "",
+        } for i in indicators],
+        "activities": [{
+            "id": a.id, "name": a.name, "goal": a.goal, "start": a.start.isoformat(), "end": a.end.isoformat(),
+        } for a in activities],
+        "texts": [{"key": s.key, "title": s.title} for s in texts],
+    }
+    if cycle.economy_owner == contributor_id:
+        rows["economy"] = [{"id": r.id, "name": r.name, "row_type": r.row_type.value} for r in plan.economy.areas]
+        rows["investments"] = [{"id": r.id, "name": r.name} for r in plan.economy.investments]
+        rows |= {key: [] for key in OPTIONAL_ECONOMY_SHEETS if key in sheets_for(cfg.kind, cfg.year)}
+    return rows
+
+
+def _plain(value: object) -> str:
+    return "" if value is None else format_number(value).replace("\u00a0", " ")
+
+
+def meta_rows(cycle: Cycle, contributor_id: str, token_key: bytes | None = None) -> list[tuple[str, str]]:
+    """The hidden sheet's identity rows; with the installation's key, the token that proves them."""
+    rows = [
+        ("cykel", cycle.config.id),
+        ("bidragsgivare", contributor_id),
+        ("mallversion", TEMPLATE_VERSION),
+        ("rapport", cycle.config.kind.value),
+        ("år", str(cycle.config.year)),
+    ]
+    return rows + [("nyckel", issue_token(token_key, cycle.config.id, contributor_id))] if token_key else rows
+
+
+def _sheets_in(rows: Rows, cycle: Cycle) -> list[tuple[str, Sheet]]:
+    sheets = sheets_for(cycle.config.kind, cycle.config.year)
+    return [(key, sheet) for key, sheet in sheets.items() if key not in ECONOMY_SHEETS or key in rows]
+
+
+def write_workbook(path: Path, cycle: Cycle, contributor_id: str, rows: Rows, handout: Handout | None = None,
+                   token_key: bytes | None = None) -> Path:
+    """Write the canonical workbook; with `handout`, also instructions, locks and drop-down lists; with `token_key`, its token."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    if handout:
+        _instructions(workbook.create_sheet(INSTRUCTIONS_SHEET), cycle, contributor_id, handout)
+    for key, sheet in _sheets_in(rows, cycle):
+        ws = workbook.create_sheet(sheet.name)
+        _fill_sheet(ws, sheet, rows.get(key, []))
+        if handout:
+            _protect(ws, key, sheet, rows.get(key, []), cycle)
+    meta = workbook.create_sheet(META_SHEET)
+    for pair in meta_rows(cycle, contributor_id, token_key):
+        meta.append(list(pair))
+    meta.sheet_state = "hidden"
+    if handout:
+        meta.protection.sheet = True
+        workbook.properties.creator = "Tertial"
+    formulas_as_text(workbook)  # every sheet: text from the plan, last report or config is never a formula
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    # The same rows give the same bytes, so a file's SHA-256 identifies its content.
+    pin_xlsx_timestamps(path, handout.stamp if handout else dt.datetime.combine(cycle.config.period_end, dt.time()))
+    return path
+
+
+def _fill_sheet(ws: Worksheet, sheet: Sheet, rows: list[dict[str, object]]) -> None:
+    ws.append([c.header for c in sheet.columns])
+    for cell in ws[1]:
+        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+    for row in rows:
+        ws.append([_cell(row.get(c.key)) for c in sheet.columns])
+    for index, column in enumerate(sheet.columns, start=1):
+        ws.column_dimensions[ws.cell(1, index).column_letter].width = 60 if column.key in _WIDE else 18
+    for line in ws.iter_rows(min_row=2):
+        for cell in line:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "B2"
+
+
+def _cell(value: object) -> object:
+    return None if value in (None, "") else value
+
+
+def _protect(ws: Worksheet, key: str, sheet: Sheet, rows: list[dict[str, object]], cycle: Cycle) -> None:
+    """Lock everything but the answers; men/women only where the indicator is split by sex."""
+    split = {i.id for i in cycle.plan.indicators if i.aggregation is not Aggregation.NONE}
+    levels = {g.number: g.level for g in cycle.plan.goals}
+    if key in OPTIONAL_ECONOMY_SHEETS:
+        rows = rows + [{}] * max(0, OPEN_ROWS - len(rows))
+    for row_index, row in enumerate(rows, start=2):
+        for col_index, column in enumerate(sheet.columns, start=1):
+            cell = ws.cell(row_index, col_index)
+            open_ = column.key in INPUT_COLUMNS[key]
+            if key == "indicators" and column.key in ("men", "women"):
+                open_ = row.get("id") in split
+            if key == "goals" and column.key in ("description", "expected"):
+                open_ = levels.get(str(row.get("goal"))) == 3
+            cell.protection = Protection(locked=not open_)
+            cell.fill = _INPUT_FILL if open_ else _LOCKED_FILL
+    _drop_downs(ws, key, sheet, len(rows))
+    ws.protection.sheet = True
+    ws.protection.formatColumns = ws.protection.formatRows = False  # widths and heights stay adjustable
+
+
+def _drop_downs(ws: Worksheet, key: str, sheet: Sheet, count: int) -> None:
+    for index, column in enumerate(sheet.columns, start=1):
+        choices = _CHOICES.get((key, column.key))
+        if not choices or not count:
+            continue
+        letter = ws.cell(1, index).column_letter
+        validation = DataValidation(
+            type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True, showErrorMessage=True,
+            errorTitle="Ogiltigt värde", error=f"Välj ett av värdena i listan: {', '.join(choices)}.",
+        )
+        validation.add(f"{letter}2:{letter}{count + 1}")
+        ws.add_data_validation(validation)
+
+
+def _instructions(ws: Worksheet, cycle: Cycle, contributor_id: str, handout: Handout) -> None:
+    from babel.dates import format_date
+
+    contributor, cfg = cycle.contributor(contributor_id), cycle.config
+    lines = [
+        (cycle.title, True),
+        (f"Underlag från {contributor.avdelning} (ansvarig: {contributor.responsible})", False),
+        (f"Sista dag att lämna underlaget: {format_date(handout.deadline, 'EEEE d MMMM y', locale='sv_SE')}", True),
+        ("", False),
+        ("Så här fyller du i arbetsboken", True),
+        ("1. Fyll i de gula cellerna. Grå celler kommer från planen och är låsta.", False),
+        ("2. Skriv tal som vanligt: 34,5 %, 1 150 eller -0,6. Skriv inte formler.", False),
+        ("3. Välj Bedömning och Status i listorna. En indikator utan årsmål, eller vars prognos inte når årsmålet, behöver en analys.", False),
+        ("4. Punktlistor skrivs med ett bindestreck först på varje rad (- Första punkten).", False),
+        ("5. Byt inte namn på blad eller kolumner och ta inte bort rader. Spara som .xlsx.", False),
+        ("6. Skicka arbetsboken till inkorgen. Du får återkoppling inom några sekunder; skicka en rättad version så ofta du vill.", False),
+        *([("7. Bladen efter Investeringar fylls i bara när nämnden har något att redovisa där: skriv en rad per "
+             "resultatenhet, verksamhetsområde eller begäran. Resultatenheter anges i tkr, övriga belopp i mnkr.", False)]
+          if cycle.economy_owner == contributor_id else []),
+        *([("8. I bladet Intäkter och kostnader skrivs en rad per post (t.ex. Taxor och avgifter, Personalkostnader) "
+             "med Typ intäkt eller kostnad och utfallet för båda åren i mnkr: intäkter med minus, kostnader utan. "
+             "Tertial räknar ut förändring, summor och netto.", False)]
+          if cycle.economy_owner == contributor_id and not cfg.kind.is_tertial else []),
+        ("", False),
+        (f"Frågor: {cfg.handlaggare.name}{', ' + cfg.handlaggare.phone if cfg.handlaggare.phone else ''}", False),
+    ]
+    for text, bold in lines:
+        ws.append([text])
+        ws.cell(ws.max_row, 1).font = Font(bold=bold, size=14 if ws.max_row == 1 else 11)
+    ws.column_dimensions["A"].width = 120
+    ws.protection.sheet = True
+
+
+def pin_xlsx_timestamps(path: Path, moment: dt.datetime) -> None:
+    """Rewrite the xlsx with fixed document and zip-entry times so reruns give identical bytes."""
+    path.write_bytes(pin_ooxml_times(path.read_bytes(), moment))
+
+
+def pin_ooxml_times(package: bytes, moment: dt.datetime) -> bytes:
+    """An Office file (xlsx, docx) with its document times and zip-entry times set to `moment`."""
+    stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with zipfile.ZipFile(io.BytesIO(package)) as source:
+        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
+            target.writestr(zipfile.ZipInfo(name, date_time=moment.timetuple()[:6]), data, zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def write_csv_folder(folder: Path, cycle: Cycle, contributor_id: str, rows: Rows, token_key: bytes | None = None) -> Path:
+    """The same content as CSV files (semicolon-separated, UTF-8), one per sheet; with `token_key`, its token."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for key, sheet in _sheets_in(rows, cycle):
+        with (folder / f"{sheet.key}.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, delimiter=";")
+            writer.writerow([c.header for c in sheet.columns])
+            for row in rows.get(key, []):
+                writer.writerow([csv_safe(row.get(c.key)) for c in sheet.columns])
+    with (folder / f"{META_SHEET}.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows(meta_rows(cycle, contributor_id, token_key))
+    return folder
+
+
+def csv_safe(value: object) -> str:
+    """A cell as CSV text that a spreadsheet will not run: formula-like text gets a leading apostrophe.
+
+    Numbers such as '-13,0' stay as they are; '=HYPERLINK(…)', '@SUM(…)' or '+cmd|…' do not.
+    """
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "@", "\t", "\r") or (text[:1] in ("+", "-") and not _is_number(text)):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    """A signed amount with at most a plain unit ('-13,0', '+15,0 mnkr'), nothing a spreadsheet could evaluate."""
+    try:
+        quantity = parse_quantity(text)
+    except NumberParseError:
+        return False
+    return quantity is not None and not set(quantity.unit) & set("+-*=()&|!^<>;")
+
+
+def write_handout(cycle: Cycle, contributor_id: str, rows: Rows, out_dir: Path, token_key: bytes) -> Path:
+    """The pre-filled workbook for one contributor, its token issued under `token_key`."""
+    stamp = dt.datetime.combine(cycle.config.period_end, dt.time())
+    handout = Handout(deadline=cycle.deadline(contributor_id), stamp=stamp)
+    return write_workbook(out_dir / f"{cycle.config.id}-{contributor_id}.xlsx", cycle, contributor_id, rows, handout,
+                          token_key)
