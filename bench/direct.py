@@ -11,20 +11,23 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from flows.assemble import check_narrative, write_checks
-from flows.intake import Checked, IntakeOutcome, unknown_to
+from flows.collect import unknown_to
 from tasks.annotate import write_annotated, write_feedback_html
 from tasks.assembly import build_report
 from tasks.configuration import open_cycle
 from tasks.feedback import write_feedback
 from tasks.followup import contributor_statuses
-from tasks.intake import UNKNOWN_CONTRIBUTOR, Archived, archive_original, find_submissions, read_archived
+from tasks.intake import archive_original, find_submissions, read_archived
 from tasks.ledger import accepted_submissions, record_assembly, record_version
 from tasks.rendering import write_report
+from tasks.report_checks import check_narrative, write_checks
 from tasks.status_page import status_view, write_status_page
 from tasks.validation import validate_submissions
+from tertial.access import UNKNOWN_CONTRIBUTOR
 from tertial.cycle import Cycle
 from tertial.findings import Finding
+from tertial.inbox import Archived
+from tertial.intake import Checked, IntakeOutcome
 from tertial.ledger import Ledger, Version
 
 ALL_FORMATS = ("html", "pdf", "docx", "json")

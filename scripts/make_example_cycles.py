@@ -32,7 +32,7 @@ sys.path[:0] = [str(REPO), str(REPO / "scripts")]
 
 import make_demo_data as demo  # noqa: E402
 from tasks.assembly import Accepted, build_report  # noqa: E402
-from tasks.intake import content_hash  # noqa: E402
+from tertial.archive import content_hash  # noqa: E402
 from tasks.reading import read_submission  # noqa: E402
 from tasks.rendering import render_json  # noqa: E402
 from tasks.validation import validate_submission  # noqa: E402

@@ -11,7 +11,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks.assembly import Accepted
-from tasks.intake import Archived
+from tertial.inbox import Archived
 from tasks.reading import read_submission
 from tertial.archive import content_hash, verified_original
 from tertial.cycle import Cycle

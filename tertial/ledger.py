@@ -19,7 +19,7 @@ import datetime as dt
 import random
 import time
 from dataclasses import dataclass
-from pathlib import Path
+from enum import StrEnum
 
 from sqlalchemy import (
     DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, func, select,
@@ -32,8 +32,16 @@ from tertial.chain import GENESIS, Entry, as_utc, canonical, event_content, link
 from tertial.errors import TertialError
 from tertial.findings import Finding, Severity
 
-ACCEPTED = "godkänd"
-REJECTED = "underkänd"
+
+class Verdict(StrEnum):
+    """A version's result from validation, as the ledger stores it: any error makes it rejected."""
+
+    ACCEPTED = "godkänd"
+    REJECTED = "underkänd"
+
+
+# Module-level names for the callers (tests, scripts) that compare a version's status with them.
+ACCEPTED, REJECTED = Verdict.ACCEPTED, Verdict.REJECTED
 
 
 class Base(DeclarativeBase):
@@ -175,20 +183,20 @@ class Version:
     original_name: str
     archive_path: str
     received_at: dt.datetime
-    status: str
+    status: Verdict
     errors: int
     warnings: int
 
     @property
     def accepted(self) -> bool:
-        return self.status == ACCEPTED
+        return self.status == Verdict.ACCEPTED
 
 
 def _detach(row: VersionRow) -> Version:
     return Version(
         id=row.id, cycle_id=row.cycle_id, contributor_id=row.contributor_id, number=row.number,
         sha256=row.sha256, original_name=row.original_name, archive_path=row.archive_path,
-        received_at=row.received_at, status=row.status, errors=row.errors, warnings=row.warnings,
+        received_at=row.received_at, status=Verdict(row.status), errors=row.errors, warnings=row.warnings,
     )
 
 
@@ -203,14 +211,6 @@ class Arrival:
     archive_path: str
     source: str
     received_at: dt.datetime
-
-
-LEDGER_FILE = "tertial.sqlite"
-
-
-def default_url(workdir: Path) -> str:
-    """The embedded default: SQLite in the cycle's working folder."""
-    return f"sqlite:///{(Path(workdir) / LEDGER_FILE).resolve()}"
 
 
 # Several workers may record into one ledger at once (two `tertial collect` on one inbox, a
@@ -280,7 +280,7 @@ class Ledger:
                 VersionRow.cycle_id == arrival.cycle_id, VersionRow.contributor_id == arrival.contributor_id)) or 0) + 1
             row = VersionRow(
                 **(arrival.__dict__ | {"received_at": as_utc(arrival.received_at)}), number=number,
-                status=REJECTED if errors else ACCEPTED, errors=errors, warnings=len(findings) - errors,
+                status=Verdict.REJECTED if errors else Verdict.ACCEPTED, errors=errors, warnings=len(findings) - errors,
                 findings=[_finding_row(f) for f in findings],
             )
             session.add(row)

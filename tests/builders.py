@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from tasks.assembly import Accepted
-from tasks.intake import content_hash
+from tertial.archive import content_hash
 from tasks.reading import read_submission
 from tasks.workbooks import Rows, prefilled_rows, write_csv_folder, write_workbook
 from tertial.access import EXAMPLE_TOKEN_KEY

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from tasks.assembly import Accepted, build_report
 from tasks.charts import ReportCharts
-from tasks.intake import content_hash
+from tertial.archive import content_hash
 from tasks.reading import read_submission
 from tasks.rendering import render_html
 from tasks.validation import validate_submission

@@ -16,7 +16,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from tasks.assembly import Accepted, build_report
-from tasks.intake import content_hash
+from tertial.archive import content_hash
 from tasks.reading import read_submission
 from tasks.rendering import render_html, render_json
 from tasks.validation import validate_submission

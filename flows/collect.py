@@ -1,97 +1,62 @@
-"""Taking in the inbox: archive every original first, check the new files together, then record a version each.
+"""Collecting: take in the inbox, archive -> read -> validate -> record -> feedback -> mail -> publish the status.
 
-One file never stops the others: each step (read, validate, record, feedback) runs per file under its own
-guard. An unexpected error in one file becomes that file's version with an `internal_error` finding, and
-one line for the controller (IntakeOutcome.problems), while every other file goes on.
+One file never stops the others: each step runs per file under its own guard (tertial/intake.py), and an
+unexpected error in one file becomes that file's version with an `internal_error` finding and one line for
+the controller, while every other file goes on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
-from typing import TypeVar
 
-from prefect import get_run_logger
+from prefect import flow
 from prefect.utilities.annotations import quote
 
+from flows.publish_status import show_status
+from flows.run_names import named
 from tasks.annotate import write_annotated, write_feedback_html
+from tasks.configuration import open_cycle
 from tasks.feedback import write_feedback
-from tasks.intake import UNKNOWN_CONTRIBUTOR, Archived, Read, archive_original, find_submissions, read_archived
+from tasks.intake import archive_original, find_submissions, read_archived
 from tasks.ledger import record_version
+from tasks.mail import send_feedback, send_mail, smtp_mailer, unknown_sender_mail
 from tasks.validation import validate_submissions
-from tertial.controls import escape_controls
+from tertial.access import UNKNOWN_CONTRIBUTOR, require_token_key
 from tertial.cycle import Cycle
-from tertial.errors import TertialError
-from tertial.findings import Finding, Severity
+from tertial.findings import Finding
+from tertial.inbox import Archived, Read, run_logger
+from tertial.intake import Checked, IntakeOutcome, Unexpected, Unrecorded, guarded, internal_error
 from tertial.ledger import Ledger, Version
-from tertial.messages import message
-from tertial.numbers import shortened
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class IntakeOutcome:
-    file: str
-    version: Version
-    new: bool
-    findings: list[Finding]
-    feedback: dict[str, Path]
-    problems: tuple[str, ...] = ()  # one Swedish line for the controller per unexpected error
+from tertial.runners import task_runner
+from tertial.settings import load_settings
+from tertial.workspace import Create, Workspace
 
 
-@dataclass(frozen=True)
-class Checked:
-    """What reading and validating one archived original found, before it is recorded."""
-
-    contributor_id: str
-    findings: list[Finding]
-    problems: tuple[str, ...] = field(default=())
-
-
-class Unexpected(Exception):
-    """An error no rule foresaw, in one step for one file: the controller's line, said once."""
-
-    def __init__(self, file: str, step: str, error: BaseException) -> None:
-        detail = escape_controls(shortened(str(error), 200))
-        self.line = (f"{file}: oväntat fel vid {step} ({type(error).__name__}: {detail}). "
-                     "Filen är sparad; kör igen med --debug för detaljer.")
-        super().__init__(self.line)
+@flow(name="samla-in", flow_run_name=named("samla in"), task_runner=task_runner())
+def collect(cycle_path: Path, inbox: Path, workdir: Path, ledger_url: str | None = None) -> list[IntakeOutcome]:
+    """Take in every new file in the inbox; files already recorded are recognised, not duplicated."""
+    cycle = open_cycle(cycle_path)
+    workspace = Workspace(workdir)
+    ledger = workspace.open_ledger(ledger_url, create=Create.FOLDER_AND_LEDGER)  # the first thing the cycle writes
+    outcomes = take_in(inbox, cycle, ledger, workspace)
+    show_status(cycle, workspace, ledger)
+    return outcomes
 
 
-def guarded(file: str, step: str, work: Callable[[], T]) -> T:
-    """Run one step for one file; anything unforeseen becomes Unexpected, logged for the controller."""
-    try:
-        return work()
-    except Exception as error:  # noqa: BLE001 - one file's failure is reported, never the run's
-        problem = Unexpected(file, step, error)
-        get_run_logger().error(problem.line, exc_info=error)
-        raise problem from error
+def take_in(inbox: Path, cycle: Cycle, ledger: Ledger, workspace: Workspace) -> list[IntakeOutcome]:
+    """Every file in the order it arrived; a file the ledger already has is recognised, not recorded twice.
 
-
-def internal_error(file: str) -> Finding:
-    """The finding a file gets when Tertial itself failed on it: an error, so the version is not used."""
-    return Finding("internal_error", Severity.ERROR, message("internal_error"), file=file)
-
-
-class Unrecorded(TertialError):
-    """Files the ledger could not take even with the internal error; the others are recorded (in `outcomes`)."""
-
-    def __init__(self, lines: list[str], outcomes: list[IntakeOutcome]) -> None:
-        listed = "\n".join(f"  - {line}" for line in lines)
-        super().__init__(f"{len(lines)} fil(er) kunde inte sparas i liggaren och tas emot vid nästa körning:\n{listed}")
-        self.outcomes = outcomes
-
-
-def take_in(inbox: Path, cycle: Cycle, ledger: Ledger, workdir: Path) -> list[IntakeOutcome]:
-    """Every file in the order it arrived; a file the ledger already has is recognised, not recorded twice."""
-    archived = [archive_original(path, workdir / "arkiv", dt.datetime.now(dt.UTC)) for path in find_submissions(inbox)]
-    checked = check(unknown_to(ledger, archived, cycle), cycle, workdir)
-    results = [record_guarded(item, checked, cycle, ledger, workdir) for item in archived]
-    outcomes = [r for r in results if isinstance(r, IntakeOutcome)]
-    if len(outcomes) < len(results):
+    The intake's steps in one body. A plain function rather than a sub-flow, so that run_cycle takes the inbox
+    in within its own flow run: a flow run of its own costs more than the work (bench/RESULTS.md, fix 1).
+    """
+    require_token_key(workspace.root)  # before anything is archived: without the key no file can be told apart from a forgery
+    archived = [archive_original(path, workspace.archive, dt.datetime.now(dt.UTC)) for path in find_submissions(inbox)]
+    checked = check(unknown_to(ledger, archived, cycle), cycle, workspace.root)  # read side by side, validate together
+    results = [record_guarded(item, checked, cycle, ledger, workspace.feedback) for item in archived]  # record, give feedback
+    outcomes = mail_feedback(cycle, [r for r in results if isinstance(r, IntakeOutcome)])
+    if len(outcomes) < len(results):  # the recorded versions' contributors have had their feedback all the same
         raise Unrecorded([r.line for r in results if isinstance(r, Unexpected)], outcomes)
     return outcomes
 
@@ -141,7 +106,7 @@ def validate_all(readable: list[tuple[Archived, Read]], cycle: Cycle) -> dict[st
         found = validate_submissions([r.submission for _, r in readable], quote(cycle))
         return {item.sha256: findings for (item, _), findings in zip(readable, found)}
     except Exception as error:  # noqa: BLE001 - which file caused it is found below
-        get_run_logger().warning(f"Gemensam validering misslyckades ({type(error).__name__}); filerna valideras var för sig.")
+        run_logger().warning(f"Gemensam validering misslyckades ({type(error).__name__}); filerna valideras var för sig.")
     return {item.sha256: _validate_one(item, read, cycle) for item, read in readable}
 
 
@@ -153,25 +118,25 @@ def _validate_one(item: Archived, read: Read, cycle: Cycle) -> list[Finding] | U
 
 
 def record_guarded(archived: Archived, checked: dict[str, Checked], cycle: Cycle, ledger: Ledger,
-                   workdir: Path) -> IntakeOutcome | Unexpected:
+                   feedback_dir: Path) -> IntakeOutcome | Unexpected:
     """The file's outcome; when recording its findings fails, its version with the internal error instead.
 
     Unexpected only when not even that can be recorded (the ledger is unreachable): the file is taken in
     on the next run, as nothing was recorded for its bytes.
     """
     try:
-        return guarded(archived.original_name, "registrering", lambda: record(archived, checked, cycle, ledger, workdir))
+        return guarded(archived.original_name, "registrering", lambda: record(archived, checked, cycle, ledger, feedback_dir))
     except Unexpected as problem:
         fallback = Checked(checked.get(archived.sha256, Checked(UNKNOWN_CONTRIBUTOR, [])).contributor_id,
                            [internal_error(archived.original_name)], (problem.line,))
     try:
         return guarded(archived.original_name, "registrering", lambda: record(archived, {archived.sha256: fallback}, cycle,
-                                                                           ledger, workdir))
+                                                                           ledger, feedback_dir))
     except Unexpected as problem:
         return problem
 
 
-def record(archived: Archived, checked: dict[str, Checked], cycle: Cycle, ledger: Ledger, workdir: Path) -> IntakeOutcome:
+def record(archived: Archived, checked: dict[str, Checked], cycle: Cycle, ledger: Ledger, feedback_dir: Path) -> IntakeOutcome:
     """A new version with its feedback, or the version the ledger already has for these bytes."""
     known = ledger.find(cycle.config.id, archived.sha256)
     if known is not None:
@@ -180,7 +145,7 @@ def record(archived: Archived, checked: dict[str, Checked], cycle: Cycle, ledger
     version, new = record_version(quote(ledger), quote(cycle), result.contributor_id, archived, quote(result.findings))
     feedback, problems = {}, result.problems
     if result.contributor_id != UNKNOWN_CONTRIBUTOR:
-        feedback, problems = _feedback_or_nothing(cycle, version, result.findings, workdir / "aterkoppling", problems)
+        feedback, problems = _feedback_or_nothing(cycle, version, result.findings, feedback_dir, problems)
     return IntakeOutcome(archived.original_name, version, new, result.findings, feedback, problems)
 
 
@@ -203,3 +168,40 @@ def give_feedback(cycle: Cycle, version: Version, findings: list[Finding], out_d
     if annotated is not None:
         files["xlsx"] = annotated
     return files
+
+
+def mail_feedback(cycle: Cycle, outcomes: list[IntakeOutcome]) -> list[IntakeOutcome]:
+    """With SMTP configured (TERTIAL_SMTP_*), each new version's feedback goes to its contributor,
+    and the controller is told of new files without a known sender (they get no feedback).
+
+    The mailer is made here, never passed as a parameter, so the password is not stored with the run.
+    A mail that cannot be sent is a line for the controller on that file's outcome; the others are still sent.
+    """
+    fresh = [o for o in outcomes if o.new and o.feedback]
+    notice = unknown_sender_mail(cycle, [(o.file, o.findings[0]) for o in outcomes
+                                         if o.new and o.version.contributor_id == UNKNOWN_CONTRIBUTOR and o.findings])
+    if not (fresh or notice) or not load_settings().smtp_host:
+        return outcomes
+    mailer = smtp_mailer()
+    mailed = [_mailed(cycle, outcome, mailer) if outcome.new and outcome.feedback else outcome for outcome in outcomes]
+    return _controller_told(notice, mailer, mailed) if notice is not None else mailed
+
+
+def _controller_told(notice, mailer, outcomes: list[IntakeOutcome]) -> list[IntakeOutcome]:
+    """The notice of files without a known sender; when it cannot be sent, a line on the first such file."""
+    try:
+        guarded("meddelandet till controllern", "utskick", lambda: send_mail(mailer, notice))
+    except Unexpected as problem:
+        first = next(i for i, o in enumerate(outcomes) if o.version.contributor_id == UNKNOWN_CONTRIBUTOR)
+        outcomes = [*outcomes]
+        outcomes[first] = replace(outcomes[first], problems=(*outcomes[first].problems, problem.line))
+    return outcomes
+
+
+def _mailed(cycle: Cycle, outcome: IntakeOutcome, mailer) -> IntakeOutcome:
+    try:
+        guarded(outcome.file, "utskick", lambda: send_feedback(
+            quote(cycle), outcome.version, quote(outcome.findings), list(outcome.feedback.values()), mailer))
+    except Unexpected as problem:
+        return replace(outcome, problems=(*outcome.problems, problem.line))
+    return outcome
