@@ -41,7 +41,7 @@ def collect(cycle_path: Path, inbox: Path, workdir: Path, ledger_url: str | None
     workspace = Workspace(workdir)
     ledger = workspace.open_ledger(ledger_url, create=Create.FOLDER_AND_LEDGER)  # the first thing the cycle writes
     outcomes = take_in(inbox, cycle, ledger, workspace)
-    show_status(cycle, workspace, ledger)
+    show_status(cycle, workspace, ledger)  # 7. publish where the cycle stands
     return outcomes
 
 
@@ -52,9 +52,11 @@ def take_in(inbox: Path, cycle: Cycle, ledger: Ledger, workspace: Workspace) -> 
     in within its own flow run: a flow run of its own costs more than the work (bench/RESULTS.md, fix 1).
     """
     require_token_key(workspace.root)  # before anything is archived: without the key no file can be told apart from a forgery
+    # 1. archive every original first, 2. read the new ones side by side, 3. validate them together
     archived = [archive_original(path, workspace.archive, dt.datetime.now(dt.UTC)) for path in find_submissions(inbox)]
-    checked = check(unknown_to(ledger, archived, cycle), cycle, workspace.root)  # read side by side, validate together
-    results = [record_guarded(item, checked, cycle, ledger, workspace.feedback) for item in archived]  # record, give feedback
+    checked = check(unknown_to(ledger, archived, cycle), cycle, workspace.root)
+    # 4. record a version per file, 5. with its feedback, 6. mailed to its contributor
+    results = [record_guarded(item, checked, cycle, ledger, workspace.feedback) for item in archived]
     outcomes = mail_feedback(cycle, [r for r in results if isinstance(r, IntakeOutcome)])
     if len(outcomes) < len(results):  # the recorded versions' contributors have had their feedback all the same
         raise Unrecorded([r.line for r in results if isinstance(r, Unexpected)], outcomes)
