@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from logging.config import fileConfig
 
 from alembic import context
 from sqlalchemy import create_engine
 
 from tertial.ledger import Base
+from tertial.settings import load_settings
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -18,7 +18,7 @@ target_metadata = Base.metadata
 
 def ledger_url() -> str:
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url") \
-        or os.environ.get("TERTIAL_LEDGER_URL")
+        or load_settings().ledger_url
     if not url:
         raise SystemExit("Ange liggarens databas: TERTIAL_LEDGER_URL=postgresql+psycopg://… eller -x url=…")
     return url

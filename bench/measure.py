@@ -153,7 +153,7 @@ def _start_prefect() -> float:
 
 def _cycle_runner(mode: str):
     if mode == "prefect":
-        from flows.cycle import run_cycle
+        from flows.run_cycle import run_cycle
 
         def run(namnd: Namnd, workdir: Path, ledger_url: str) -> list:
             result = run_cycle(cycle_path=namnd.cycle_path, inbox=namnd.inbox, workdir=workdir,
@@ -179,7 +179,7 @@ def _city_flow(runner: str):
     from prefect import flow, task
     from prefect.cache_policies import NO_CACHE
 
-    from flows.runners import task_runner
+    from tertial.runners import task_runner
 
     namnd_task = task(run_namnd, name="namnd", cache_policy=NO_CACHE)
 

@@ -5,29 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
+from prefect import flow
 from prefect.utilities.annotations import quote
 
-from flows.gather import open_ledger
-from flows.overview import show_status
+from flows.publish_status import show_status
 from flows.run_names import named
-from flows.runners import task_runner, workers_at_hand
 from tasks.assembly import build_report
 from tasks.configuration import open_cycle
 from tasks.ledger import accepted_submissions, record_assembly
 from tasks.rendering import write_report
-from tertial.accepted import Accepted
+from tasks.report_checks import check_narrative, require_every_contributor, write_checks
 from tertial.cycle import Cycle
-from tertial.errors import TertialError
 from tertial.findings import Finding
 from tertial.ledger import Ledger
-from tertial.report_checks import check_report
 from tertial.report import Report
-
-
-class MissingSubmissions(TertialError):
-    """Contributors without an accepted version; the report would have holes."""
+from tertial.runners import task_runner, workers_at_hand
+from tertial.workspace import Create, Workspace
 
 
 @dataclass(frozen=True)
@@ -37,26 +30,16 @@ class Assembled:
     findings: list[Finding]
 
 
-@task(cache_policy=NO_CACHE)
-def require_every_contributor(cycle: Cycle, accepted: dict[str, Accepted]) -> None:
-    missing = [c for c in cycle.config.contributors if c.id not in accepted]
-    if missing:
-        names = ", ".join(f"{c.avdelning} ({c.responsible})" for c in missing)
-        raise MissingSubmissions(
-            f"Rapporten sammanställs inte: godkänt underlag saknas från {names}. "
-            "Vänta in underlagen eller använd --allow-missing för ett utkast där luckorna markeras."
-        )
-
-
 @flow(name="sammanstall-rapport", flow_run_name=named("sammanställ"), task_runner=task_runner())
 def assemble(cycle_path: Path, workdir: Path, formats: tuple[str, ...] = ("html", "pdf", "docx", "json"),
              allow_missing: bool = False, out_dir: Path | None = None, ledger_url: str | None = None,
              controller: bool = True) -> Assembled:
     """`controller=False` gives the nämnd's version, without the appendix of submission versions."""
     cycle = open_cycle(cycle_path)
-    ledger = open_ledger(ledger_url, workdir)
-    assembled = assemble_report(cycle, ledger, out_dir or workdir / "rapport", tuple(formats), allow_missing, controller)
-    show_status(cycle, workdir, ledger)
+    workspace = Workspace(workdir)
+    ledger = workspace.open_ledger(ledger_url, create=Create.FOLDER_AND_LEDGER)
+    assembled = assemble_report(cycle, ledger, out_dir or workspace.report, tuple(formats), allow_missing, controller)
+    show_status(cycle, workspace, ledger)
     return assembled
 
 
@@ -83,17 +66,3 @@ def write_formats(report: Report, target: Path, formats: tuple[str, ...], contro
     written = {kind: path for future in futures for kind, path in future.result().items()}
     return {kind: written[kind] for kind in formats}
 
-
-@task(cache_policy=NO_CACHE)
-def check_narrative(report: Report) -> list[Finding]:
-    """Counts, assessments and amounts written in the texts, against the data they speak of."""
-    return check_report(report)
-
-
-@task(cache_policy=NO_CACHE)
-def write_checks(findings: list[Finding], out_dir: Path) -> Path:
-    """The controller's list of text-versus-data problems in the assembled report."""
-    lines = [f.line() for f in findings] or ["Inga avvikelser mellan texter och data."]
-    path = out_dir / "kontroller.txt"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path

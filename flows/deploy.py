@@ -24,8 +24,7 @@ from tertial.cycle import Cycle
 from tertial.errors import TertialError
 from tertial.ledger_location import configured_url, without_password
 from tertial.resources import ROOT
-
-TIMEZONE = "Europe/Stockholm"
+from tertial.settings import load_settings
 
 
 @dataclass(frozen=True)
@@ -55,15 +54,15 @@ def planned_deployments(cycle: Cycle, cycle_path: Path, workdir: Path, inbox: Pa
     common = {"cycle_path": str(cycle_path.resolve()), "workdir": str(workdir.resolve())}
     common |= {"ledger_url": ledger_url} if ledger_url else {}
     inboxed = {**common, "inbox": str(inbox.resolve())}
-    ident = cycle.config.id
+    ident, zone = cycle.config.id, load_settings().timezone  # Swedish time, so 07:30 stays 07:30 across summer time
     return [
-        Planned(f"samla-in-{ident}", "flows/gather.py:collect", RRule(collection_window(cycle, every_minutes), timezone=TIMEZONE),
+        Planned(f"samla-in-{ident}", "flows/collect.py:collect", RRule(collection_window(cycle, every_minutes), timezone=zone),
                 inboxed, "Tar emot nya inlämningar under insamlingen."),
-        Planned(f"paminnelser-{ident}", "flows/remind.py:remind", Cron("30 7 * * 1-5", timezone=TIMEZONE),
+        Planned(f"paminnelser-{ident}", "flows/remind.py:remind", Cron("30 7 * * 1-5", timezone=zone),
                 common, "Påminnelser och eskalering varje arbetsdagsmorgon."),
-        Planned(f"utkast-{ident}", "flows/assemble.py:assemble", Cron("0 2 * * *", timezone=TIMEZONE),
+        Planned(f"utkast-{ident}", "flows/assemble.py:assemble", Cron("0 2 * * *", timezone=zone),
                 {**common, "allow_missing": True}, "Nattligt utkast av rapporten, luckor markerade."),
-        Planned(f"cykel-{ident}", "flows/cycle.py:run_cycle", None,
+        Planned(f"cykel-{ident}", "flows/run_cycle.py:run_cycle", None,
                 inboxed, "Hela cykeln på begäran: tar emot inkorgen och sammanställer ett utkast."),
     ]
 

@@ -14,12 +14,12 @@ from tasks.followup import claim_mail, contributor_statuses, release_mail, unsen
 from tasks.mail import send_mail, smtp_mailer
 from tertial.cycle import Cycle
 from tertial.deadlines import today
-from tertial.errors import TertialError
-from tertial.ledger import LEDGER_FILE, Ledger, default_url
-from tertial.ledger_location import configured_url
-from tertial.mail import Mailer, SmtpSettings
+from tertial.ledger import Ledger
+from tertial.mail import Mailer
 from tertial.reminders import DueMail
+from tertial.settings import SmtpSettings
 from tertial.status import ContributorStatus
+from tertial.workspace import Create, Workspace
 
 
 @dataclass(frozen=True)
@@ -46,21 +46,13 @@ def remind(cycle_path: Path, workdir: Path, as_of: dt.date | None = None, ledger
     """
     cycle = open_cycle(cycle_path)
     day = as_of or today()
-    ledger = Ledger(configured_url(ledger_url) or _existing_ledger(workdir))
+    ledger = Workspace(workdir).open_ledger(ledger_url, create=Create.NOTHING)  # an empty one would remind everyone that nothing has arrived
     statuses = {s.contributor_id: s for s in contributor_statuses(cycle, ledger, day)}
     due = unsent_mails(cycle, ledger, list(statuses.values()), day)
     if not due:
         return []
     mailer = smtp_mailer(smtp)  # only now: a day with nothing due needs no SMTP settings
     return [_deliver(ledger, cycle, item, statuses[item.contributor_id], mailer) for item in due]
-
-
-def _existing_ledger(workdir: Path) -> str:
-    """The workdir's ledger, which must exist: an empty one would remind everyone that nothing has arrived."""
-    if not (workdir / LEDGER_FILE).is_file():
-        raise TertialError(f"Det finns ingen liggare i {workdir}. Ange arbetsmappen som collect och run använder "
-                           "(--workdir), eller kör collect först.")
-    return default_url(workdir)
 
 
 def _deliver(ledger: Ledger, cycle: Cycle, item: DueMail, status: ContributorStatus, mailer: Mailer) -> Delivery:

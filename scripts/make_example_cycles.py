@@ -33,7 +33,7 @@ from scripts._contributors import CONTRIBUTORS, CSV_CONTRIBUTOR, CYCLE_HEAD, con
 from scripts._seed004 import (AREA_IDS, E2_COLUMNS, E2_TABLE, E11_COLUMNS, E11_TABLE, INVESTMENT_IDS, NOTES_FILE, SEED,
                               YEAR, economy_table, numbered, read_outline, read_rows)
 from scripts._seed004 import result_unit_rows as seed_unit_rows
-from tasks.intake import content_hash
+from tertial.archive import content_hash
 from tertial.reading import read_submission
 from tasks.validation import validate_submission
 from tertial.accepted import Accepted

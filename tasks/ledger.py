@@ -10,7 +10,7 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from tasks.intake import Archived
+from tertial.inbox import Archived
 from tertial.accepted import Accepted, archived_copy
 from tertial.archive import content_hash
 from tertial.cycle import Cycle

@@ -7,38 +7,24 @@ from pathlib import Path
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from pydantic import SecretStr, ValidationError
+from pydantic import SecretStr
 
 from tertial.cycle import Cycle
-from tertial.errors import TertialError
 from tertial.feedback.mail import feedback_mail
 from tertial.findings import Finding
 from tertial.ledger import Version
-from tertial.mail import Mail, Mailer, SmtpMailer, SmtpSettings
+from tertial.mail import Mail, Mailer, SmtpMailer
+from tertial.settings import SmtpSettings, load_settings
 
 # Retrying cannot help: the server said no to the address, or to our credentials (and retrying those may lock the account).
-NOT_RETRIED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPAuthenticationError)
+_NOT_RETRIED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPAuthenticationError)
 RETRY_DELAYS = [2, 15]
 
 
-def worth_retrying(task, task_run, state) -> bool:
+def _worth_retrying(task, task_run, state) -> bool:
     """Prefect's retry condition: retry everything but a refused recipient or a failed login."""
     error = state.data if isinstance(state.data, BaseException) else None
-    return not isinstance(error, NOT_RETRIED)
-
-
-class SmtpConfigError(TertialError):
-    """SMTP settings missing or wrong; the message names variables, never their values."""
-
-
-def load_smtp_settings() -> SmtpSettings:
-    try:
-        return SmtpSettings()
-    except ValidationError as error:
-        # Only the field names: pydantic's own message would echo every input, the password included.
-        names = sorted({f"TERTIAL_SMTP_{str(e['loc'][0]).upper()}" for e in error.errors() if e["loc"]})
-        raise SmtpConfigError(f"E-postinställningarna saknas eller är felaktiga: {', '.join(names)}. "
-                              "Sätt miljövariablerna och försök igen.") from None
+    return not isinstance(error, _NOT_RETRIED)
 
 
 def _block_password(name: str) -> SecretStr:
@@ -50,21 +36,21 @@ def _block_password(name: str) -> SecretStr:
 @task(cache_policy=NO_CACHE, persist_result=False)  # it holds the password: never written to result storage
 def smtp_mailer(settings: SmtpSettings | None = None) -> SmtpMailer:
     """The SMTP mailer: settings given, or from TERTIAL_SMTP_*; the password from there or a Prefect Secret block."""
-    settings = settings or load_smtp_settings()
+    settings = settings or load_settings().smtp()
     password = settings.password
     if password is None and settings.password_block:
         password = _block_password(settings.password_block)
     return SmtpMailer(settings, password)
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=worth_retrying)
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=_worth_retrying)
 def send_mail(mailer: Mailer, mail: Mail) -> Mail:
     mailer.send(mail)
     get_run_logger().info("E-post skickad till %s: %s", ", ".join(mail.recipients), mail.subject)
     return mail
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=worth_retrying)
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=_worth_retrying)
 def send_feedback(cycle: Cycle, version: Version, findings: list[Finding], attachments: list[Path],
                   mailer: Mailer) -> Mail | None:
     """Mail a validation's feedback to the contributor (and deputy), the feedback files attached.

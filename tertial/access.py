@@ -19,9 +19,10 @@ import tempfile
 from pathlib import Path
 
 from tertial.errors import SubmissionError, TertialError
+from tertial.settings import env_name, load_settings
 
 UNKNOWN_CONTRIBUTOR = "okand"  # the id a file is recorded under when no contributor can be named as its sender
-TOKEN_KEY_ENV = "TERTIAL_TOKEN_KEY"
+TOKEN_KEY_ENV = env_name("token_key")
 KEY_FILE = Path("nyckel") / "token.key"
 # The published key the examples, the demo, the benchmark and the tests sign their submissions with.
 # Everyone can read it, so it proves nothing: an installation's own key is made by `tertial open`.
@@ -34,9 +35,9 @@ def key_file(workdir: Path) -> Path:
 
 def token_key(workdir: Path) -> bytes | None:
     """The installation's key: the environment wins over the work folder's key file; None when neither exists."""
-    key = os.environ.get(TOKEN_KEY_ENV)
-    if key:
-        return key.encode("utf-8")
+    key = load_settings().token_key
+    if key and key.get_secret_value():
+        return key.get_secret_value().encode("utf-8")
     try:
         return key_file(workdir).read_bytes().strip() or None
     except FileNotFoundError:

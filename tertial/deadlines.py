@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 import holidays
 from babel.dates import format_date
 
-SWEDEN = ZoneInfo("Europe/Stockholm")
+from tertial.settings import load_settings
+
 # Categories present in every `holidays` release we allow; `de_facto` is added when the installed one has it.
 _WANTED_CATEGORIES = ("public", "de_facto")
 
@@ -74,8 +75,8 @@ def long_date(day: dt.date) -> str:
 
 
 def today() -> dt.date:
-    """Today in Sweden, whatever the server's time zone: a day's reminders belong to the Swedish day."""
-    return dt.datetime.now(SWEDEN).date()
+    """Today in Sweden (TERTIAL_TIMEZONE), whatever the server's time zone: a day's reminders belong to the Swedish day."""
+    return dt.datetime.now(ZoneInfo(load_settings().timezone)).date()
 
 
 def days_text(days_left: int, delivered: bool = False) -> str:

@@ -51,3 +51,7 @@ class SubmissionError(TertialError):
         if self.column:
             where.append(f"kolumn '{self.column}'")
         return f"{', '.join(where)}: {self.message}"
+
+
+class MissingSubmissions(TertialError):
+    """Contributors without an accepted version; the report would have holes."""

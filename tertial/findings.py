@@ -13,9 +13,15 @@ from tertial.errors import SubmissionError
 from tertial.rules import message, registry
 
 
-# The verdict on a submission version, as the ledger stores it and feedback and mail show it.
-ACCEPTED = "godkänd"
-REJECTED = "underkänd"
+class Verdict(StrEnum):
+    """A version's result from validation, as the ledger stores it: any error makes it rejected."""
+
+    ACCEPTED = "godkänd"
+    REJECTED = "underkänd"
+
+
+# Module-level names for the callers (ledger, tests, scripts) that compare a version's status with them.
+ACCEPTED, REJECTED = Verdict.ACCEPTED, Verdict.REJECTED
 
 
 class Severity(StrEnum):
@@ -62,7 +68,7 @@ def count(findings: list[Finding], severity: Severity) -> int:
     return sum(1 for f in findings if f.severity is severity)
 
 
-def verdict(findings: list[Finding]) -> str:
+def verdict(findings: list[Finding]) -> Verdict:
     """A version with any error is rejected; warnings alone never reject it."""
     return REJECTED if count(findings, Severity.ERROR) else ACCEPTED
 

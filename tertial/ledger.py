@@ -19,7 +19,7 @@ import datetime as dt
 import random
 import time
 from dataclasses import dataclass
-from pathlib import Path
+from enum import StrEnum
 
 from sqlalchemy import (
     DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, func, select,
@@ -31,7 +31,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, rela
 from tertial.chain import GENESIS, Entry, as_utc, canonical, event_content, link_hash, version_content
 from tertial.errors import TertialError
 # The stored statuses are the verdicts; ACCEPTED and REJECTED are named here too, where the ledger's readers look.
-from tertial.findings import ACCEPTED, REJECTED, Finding, Severity, count, verdict  # noqa: F401
+from tertial.findings import ACCEPTED, REJECTED, Finding, Severity, Verdict, count, verdict  # noqa: F401
 
 
 class Base(DeclarativeBase):
@@ -173,20 +173,20 @@ class Version:
     original_name: str
     archive_path: str
     received_at: dt.datetime
-    status: str
+    status: Verdict
     errors: int
     warnings: int
 
     @property
     def accepted(self) -> bool:
-        return self.status == ACCEPTED
+        return self.status == Verdict.ACCEPTED
 
 
 def _detach(row: VersionRow) -> Version:
     return Version(
         id=row.id, cycle_id=row.cycle_id, contributor_id=row.contributor_id, number=row.number,
         sha256=row.sha256, original_name=row.original_name, archive_path=row.archive_path,
-        received_at=row.received_at, status=row.status, errors=row.errors, warnings=row.warnings,
+        received_at=row.received_at, status=Verdict(row.status), errors=row.errors, warnings=row.warnings,
     )
 
 
@@ -201,14 +201,6 @@ class Arrival:
     archive_path: str
     source: str
     received_at: dt.datetime
-
-
-LEDGER_FILE = "tertial.sqlite"
-
-
-def default_url(workdir: Path) -> str:
-    """The embedded default: SQLite in the cycle's working folder."""
-    return f"sqlite:///{(Path(workdir) / LEDGER_FILE).resolve()}"
 
 
 # Several workers may record into one ledger at once (two `tertial collect` on one inbox, a

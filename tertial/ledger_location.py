@@ -1,4 +1,5 @@
-"""Where the ledger is: the URL given (`--ledger`, `ledger_url`), else TERTIAL_LEDGER_URL, else SQLite in the work folder.
+"""Where the ledger is: the URL given (`--ledger`, `ledger_url`), else TERTIAL_LEDGER_URL, else SQLite in the work folder
+(tertial/workspace.py).
 
 A PostgreSQL password belongs in the environment of whoever connects (libpq's PGPASSWORD or
 ~/.pgpass), not in the URL: a URL is stored with a deployment's parameters and shown in
@@ -7,35 +8,16 @@ Prefect's UI. URLs are shown with the password masked.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from tertial.errors import TertialError
-from tertial.ledger import default_url
-
-
-class LedgerSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TERTIAL_")
-
-    ledger_url: str | None = Field(
-        None,
-        description="SQLAlchemy-URL till liggaren, t.ex. postgresql+psycopg://tertial@db.stad.local/tertial; utan den "
-                    "SQLite i arbetsmappen. Lösenordet ges genom PGPASSWORD eller ~/.pgpass, inte i URL:en.",
-    )
+from tertial.settings import load_settings
 
 
 def configured_url(given: str | None) -> str | None:
     """The URL given, else TERTIAL_LEDGER_URL; None when neither is set."""
-    return given or LedgerSettings().ledger_url
-
-
-def chosen_url(given: str | None, workdir: Path) -> str:
-    """The URL given, else the configured one, else the embedded default in the work folder."""
-    return configured_url(given) or default_url(workdir)
+    return given or load_settings().ledger_url
 
 
 def parsed(url: str) -> URL:

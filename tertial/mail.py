@@ -1,6 +1,6 @@
 """E-mail to people: a small `Mailer` protocol, and its SMTP implementation.
 
-SMTP settings come from the environment (`TERTIAL_SMTP_*`); the password is a `SecretStr`,
+SMTP settings come from the environment (`TERTIAL_SMTP_*`, tertial/settings.py); the password is a `SecretStr`,
 so it is never shown in a repr, a log line or Prefect's record of a flow run's parameters.
 """
 
@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Protocol
 
 from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from tertial.settings import SmtpSettings
 
 
 @dataclass(frozen=True)
@@ -37,22 +38,6 @@ class Mailer(Protocol):
     """Whatever delivers a mail; raises on failure, smtplib's exceptions for SMTP."""
 
     def send(self, mail: Mail) -> None: ...
-
-
-class SmtpSettings(BaseSettings):
-    """TERTIAL_SMTP_HOST, _PORT, _SENDER, _USER, _PASSWORD, _STARTTLS, _PASSWORD_BLOCK."""
-
-    model_config = SettingsConfigDict(env_prefix="TERTIAL_SMTP_", frozen=True)
-
-    host: str
-    port: int = 25
-    sender: str
-    user: str | None = None
-    password: SecretStr | None = None
-    # Name of a Prefect Secret block holding the password, for when it should not live in the environment.
-    password_block: str | None = None
-    starttls: bool = False
-    timeout: float = 30.0
 
 
 def build_message(mail: Mail, sender: str) -> EmailMessage:

@@ -15,13 +15,13 @@ from enum import StrEnum
 from tertial.access import UNKNOWN_CONTRIBUTOR
 from tertial.cycle import Cycle
 from tertial.deadlines import days_left
-from tertial.ledger import ACCEPTED, REJECTED, Event, Ledger, Version
+from tertial.ledger import Event, Ledger, Verdict, Version
 
 
 class Status(StrEnum):
     NOT_STARTED = "ej påbörjad"
     SUBMITTED = "inlämnad"  # a version not (yet) judged by validation
-    REJECTED = REJECTED  # the verdict itself (tertial.findings): "underkänd" is spelt once
+    REJECTED = Verdict.REJECTED.value  # the verdict itself (tertial.findings): "underkänd" is spelt once
     ACCEPTED = "godkänd av systemet"
     REVIEWED = "granskad"
     RETURNED = "återsänd"
@@ -88,9 +88,9 @@ def usable_version(versions: list[Version], reviews: dict[int, Event]) -> Versio
 def _version_status(latest: Version, review: Event | None) -> Status:
     if review is not None:
         return Status.REVIEWED if review.kind == EventKind.APPROVED else Status.RETURNED
-    if latest.status == ACCEPTED:
+    if latest.status == Verdict.ACCEPTED:
         return Status.ACCEPTED
-    return Status.REJECTED if latest.status == REJECTED else Status.SUBMITTED
+    return Status.REJECTED if latest.status == Verdict.REJECTED else Status.SUBMITTED
 
 
 def contributor_status(cycle: Cycle, contributor_id: str, versions: list[Version], events: list[Event],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from tasks.intake import content_hash
+from tertial.archive import content_hash
 from tertial.reading import read_submission
 from tertial.accepted import Accepted
 from tertial.access import EXAMPLE_TOKEN_KEY

@@ -22,7 +22,10 @@ from tests.bad_corpus import (
     CASES, generate, write_huge_csv_field, write_huge_text, write_many_rows, write_ratio_bomb, write_zip_bomb,
 )
 from tertial.checking.prepare import prepare
-from tasks.intake import UNKNOWN_CONTRIBUTOR, Archived, content_hash, read_archived
+from tertial.access import UNKNOWN_CONTRIBUTOR
+from tasks.intake import read_archived
+from tertial.inbox import Archived
+from tertial.archive import content_hash
 from tertial.reading import MAX_CELL_CHARS, MAX_ROWS, read_submission
 from tasks.validation import validate_submission
 from tertial.cycle import Cycle

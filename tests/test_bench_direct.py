@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bench import direct
-from flows.cycle import run_cycle
+from flows.run_cycle import run_cycle
 from tests.builders import filled_rows, write_filled, write_filled_csv
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]

@@ -15,7 +15,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from tasks.intake import content_hash
+from tertial.archive import content_hash
 from tertial.reading import read_submission
 from tasks.validation import validate_submission
 from tasks.workbooks import write_handout

@@ -18,7 +18,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from flows.cycle import CycleResult, run_cycle
+from flows.run_cycle import CycleResult, run_cycle
 from tertial.config import load_cycle
 from tertial.findings import Severity
 from tertial.report import EconomyTable, GoalSection

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tasks.intake import archive_original, content_hash, find_submissions, inbox_links
+from tasks.intake import archive_original, find_submissions
+from tertial.archive import content_hash
+from tertial.inbox import inbox_links
 from tertial.reading import MAX_FILE_BYTES, read_submission
 from tests.builders import write_filled, write_filled_csv
 from tertial.errors import SubmissionError

@@ -44,7 +44,7 @@ def sqlite_url(tmp_path) -> str:
 @pytest.mark.usefixtures("prefect_harness")
 def test_collect_and_assemble_against_postgresql(postgres_url, tmp_path, mini_cycle):
     from flows.assemble import assemble
-    from flows.gather import collect
+    from flows.collect import collect
 
     inbox, workdir = tmp_path / "inkorg", tmp_path / "arbete"
     write_filled(inbox, mini_cycle, "barn")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.gather import collect
+from flows.collect import collect
 from tertial.ledger import Arrival, Ledger
 from tertial.review import ReviewError, approve, return_submission
 from tertial.status import Status, contributor_status

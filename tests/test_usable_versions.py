@@ -3,7 +3,7 @@
 import datetime as dt
 from pathlib import Path
 
-from tasks.intake import content_hash
+from tertial.archive import content_hash
 from tasks.ledger import accepted_submissions
 from tertial.access import UNKNOWN_CONTRIBUTOR
 from tertial.assembly import build_report

@@ -11,13 +11,15 @@ import stat
 import openpyxl
 import pytest
 
-from flows.checking import check_file
-from flows.gather import collect, open_reporting_cycle
-from tasks.intake import UNKNOWN_CONTRIBUTOR
+from commands.checking import check_file
+from flows.collect import collect
+from flows.open_cycle import open_reporting_cycle
+from tertial.access import UNKNOWN_CONTRIBUTOR
 from tertial.access import EXAMPLE_TOKEN_KEY, KEY_FILE, TOKEN_KEY_ENV, issue_token, token_matches
 from tertial.config import load_cycle
 from tertial.errors import TertialError
-from tertial.ledger import Ledger, default_url
+from tertial.ledger import Ledger
+from tertial.workspace import Workspace
 from tertial.status import Status, cycle_status
 from tests.builders import write_filled
 from tests.conftest import MINI
@@ -86,7 +88,7 @@ def test_default_settings_refuse_a_workbook_claiming_another_contributor(no_key_
     [first] = collect(cycle_path=cycle_path, inbox=inbox, workdir=workdir)
     assert (first.version.contributor_id, first.version.status) == ("aldre", "godkänd")
     assert [m.to[0] for m in mails.take()] == ["eli@example.se"]  # äldre's own feedback
-    ledger = Ledger(default_url(workdir))
+    ledger = Ledger(Workspace(workdir).default_ledger_url)
     day = cycle.deadline("aldre")
     before = cycle_status(cycle, ledger, day)
 

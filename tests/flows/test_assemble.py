@@ -9,8 +9,9 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from flows.assemble import MissingSubmissions, assemble
-from flows.gather import collect
+from flows.assemble import assemble
+from tertial.errors import MissingSubmissions
+from flows.collect import collect
 from tests.builders import filled_rows, write_filled, write_filled_csv
 from tests.conftest import MINI
 

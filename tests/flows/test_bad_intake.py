@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from flows.gather import collect, default_ledger_url
+from flows.collect import collect
 from tests.bad_corpus import write_zip_bomb
-from tasks.intake import content_hash
+from tertial.archive import content_hash
+from tertial.workspace import Workspace
 from tests.builders import write_filled, write_filled_csv
 from tests.conftest import MINI
 from tests.test_bad_corpus import BAD, EXPECTED, Finds, NotIssued, Refused
@@ -92,13 +93,13 @@ def test_bad_files_are_archived_rejected_and_never_block_the_valid_ones(inbox, t
     assert outcomes["encrypted.xlsx"].feedback == {}
     # Files claiming äldre without äldre's token are not äldre's: only äldre's own CSV folder is in its history.
     assert outcomes["claims-another-contributor.xlsx"].feedback == {}
-    versions = Ledger(default_ledger_url(workdir)).versions(outcomes["aldre"].version.cycle_id, "aldre")
+    versions = Ledger(Workspace(workdir).default_ledger_url).versions(outcomes["aldre"].version.cycle_id, "aldre")
     assert [v.original_name for v in versions] == ["aldre"]
     _second_run_records_nothing_new(outcomes, inbox, workdir)
 
 
 def _every_bad_file_rejected_with_its_message(outcomes: dict, inbox: Path, workdir: Path) -> None:
-    ledger = Ledger(default_ledger_url(workdir))
+    ledger = Ledger(Workspace(workdir).default_ledger_url)
     for name in [*BAD_FILES, "zip-bomb.xlsx"]:
         outcome, (rule, text) = outcomes[name], _expected_text(name)
         assert (outcome.version.status, outcome.new) == (REJECTED, True), name
@@ -117,6 +118,6 @@ def _second_run_records_nothing_new(first: dict, inbox: Path, workdir: Path) -> 
     second = collect(cycle_path=MINI, inbox=inbox, workdir=workdir)
     assert all(not o.new for o in second)
     assert {o.file: o.version for o in second} == {name: o.version for name, o in first.items()}
-    versions = Ledger(default_ledger_url(workdir)).versions(first["stab.xlsx"].version.cycle_id)
+    versions = Ledger(Workspace(workdir).default_ledger_url).versions(first["stab.xlsx"].version.cycle_id)
     assert len(versions) == len(first) == len(BAD_FILES) + 1 + len(VALID)
     assert sorted(p.relative_to(workdir) for p in (workdir / "arkiv").rglob("*")) == archive

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from flows.cycle import run_cycle
+from flows.run_cycle import run_cycle
 from tests.builders import filled_rows, write_filled, write_filled_csv
 from tertial.ledger import Ledger
 

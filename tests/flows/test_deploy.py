@@ -62,7 +62,7 @@ def test_the_ledger_comes_from_tertial_ledger_url_and_is_left_out_without_one(tm
 
 def test_a_run_without_ledger_url_takes_tertial_ledger_url(tmp_path, monkeypatch, mini_cycle):
     """As a deployment without --ledger runs on a worker whose environment names the ledger."""
-    from flows.gather import collect
+    from flows.collect import collect
 
     ledger = tmp_path / "delad.sqlite"
     monkeypatch.setenv("TERTIAL_LEDGER_URL", f"sqlite:///{ledger}")

@@ -11,7 +11,8 @@ import openpyxl
 import pytest
 from icalendar import Calendar
 
-from flows.gather import collect, open_reporting_cycle
+from flows.collect import collect
+from flows.open_cycle import open_reporting_cycle
 from tertial.reading import read_submission
 from tasks.validation import validate_submission
 from tests.builders import MINI_INDICATORS
@@ -156,7 +157,7 @@ def test_versions_follow_arrival_not_file_names(handed, tmp_path):
 
 
 def test_previous_report_texts_are_the_starting_point(mini_cycle, tmp_path):
-    from flows.cycle import run_cycle
+    from flows.run_cycle import run_cycle
     from tests.builders import filled_rows, write_filled
 
     inbox = tmp_path / "inkorg"

@@ -19,10 +19,12 @@ from pathlib import Path
 import pytest
 
 from flows.assemble import assemble
-from flows.gather import collect, default_ledger_url, open_reporting_cycle
-from tasks.intake import inbox_links
+from flows.collect import collect
+from flows.open_cycle import open_reporting_cycle
+from tertial.inbox import inbox_links
 from tertial.reading import MAX_FILE_BYTES
 from tertial.workbooks import write_csv_folder
+from tertial.workspace import Workspace
 from tests.active_content import HOSTILE_TEXT, scan, strings
 from tests.builders import filled_rows, write_filled, write_filled_csv
 from tests.conftest import MINI
@@ -92,7 +94,7 @@ def test_no_output_carries_active_content_from_a_submission(inbox, tmp_path, smt
 
 def _every_refused_file_has_its_message(outcomes: dict, workdir: Path) -> None:
     """All of the corpus in one inbox: each file the reader refuses gets its own message, whatever else is there."""
-    ledger = Ledger(default_ledger_url(workdir))
+    ledger = Ledger(Workspace(workdir).default_ledger_url)
     for name, outcome in EXPECTED.items():
         if isinstance(outcome, Refused):
             version = outcomes[name].version
@@ -106,7 +108,7 @@ def _links_and_huge_files_handled(outcomes: dict, inbox: Path, workdir: Path) ->
     assert [line.split(":")[0] for line in inbox_links(inbox)] == ["aldre/mal.csv", "losenord.xlsx", "utanfor.xlsx"]
     passwd = Path("/etc/passwd").read_bytes()
     assert not any(p.is_file() and p.read_bytes() == passwd for p in (workdir / "arkiv").rglob("*"))
-    ledger = Ledger(default_ledger_url(workdir))
+    ledger = Ledger(Workspace(workdir).default_ledger_url)
     assert "filen 'mal.csv' saknas i mappen" in ledger.findings(outcomes["aldre"].version.id)[0].message
     huge = outcomes["stor.xlsx"].version
     assert huge.status == REJECTED and "filen är för stor" in ledger.findings(huge.id)[0].message

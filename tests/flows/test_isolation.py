@@ -18,9 +18,10 @@ from great_expectations.datasource.fluent.interfaces import Batch
 from openpyxl.workbook.workbook import Workbook
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.gather import collect, default_ledger_url
+from commands import app
+from flows.collect import collect
 from tertial.workbooks import write_csv_folder
+from tertial.workspace import Workspace
 from tests.builders import filled_rows, write_filled, write_filled_csv
 from tests.conftest import MINI
 from tests.test_bad_corpus import BAD
@@ -82,7 +83,7 @@ def test_one_crashing_file_among_good_ones_records_every_file(inbox, tmp_path, g
 
 def _crash_is_recorded_for_its_file(crashed, workdir: Path) -> None:
     assert (crashed.version.contributor_id, crashed.version.status, crashed.new) == ("barn", REJECTED, True)
-    recorded = Ledger(default_ledger_url(workdir)).findings(crashed.version.id)
+    recorded = Ledger(Workspace(workdir).default_ledger_url).findings(crashed.version.id)
     assert [(f.rule_id, f.severity.value) for f in recorded] == [("internal_error", "fel")]
     assert [f.file for f in crashed.findings] == ["barn-krasch.xlsx"]
     assert "kunde inte kontrolleras" in recorded[0].message and "Controllern har fått besked" in recorded[0].message
@@ -158,7 +159,7 @@ def test_a_value_accepted_under_older_rules_is_a_named_check_not_a_failed_report
     workdir = tmp_path / "arbete"
     archived = archive_original.fn(sent, workdir / "arkiv", dt.datetime(2025, 5, 2, tzinfo=dt.UTC))
     workdir.mkdir(exist_ok=True)
-    version, _ = Ledger(default_ledger_url(workdir)).record(Arrival(
+    version, _ = Ledger(Workspace(workdir).default_ledger_url).record(Arrival(
         mini_cycle.config.id, "barn", archived.sha256, archived.original_name, archived.archive_path,
         archived.source, archived.received_at), [])
     assert version.status == ACCEPTED
@@ -176,7 +177,7 @@ def test_a_file_the_ledger_refuses_ends_the_run_after_the_others_are_recorded(in
     from sqlalchemy.exc import OperationalError
     from sqlalchemy.orm import Session
 
-    from flows.intake import Unrecorded
+    from tertial.intake import Unrecorded
 
     commit = Session.commit
 
@@ -192,6 +193,6 @@ def test_a_file_the_ledger_refuses_ends_the_run_after_the_others_are_recorded(in
         collect(cycle_path=MINI, inbox=inbox, workdir=workdir)
     assert caught.value.message_sv.startswith("1 fil(er) kunde inte sparas i liggaren och tas emot vid nästa körning:\n"
                                               "  - barn-krasch.xlsx: oväntat fel vid registrering (OperationalError:")
-    recorded = {v.original_name for v in Ledger(default_ledger_url(workdir)).versions("testdal-t1-2025")}
+    recorded = {v.original_name for v in Ledger(Workspace(workdir).default_ledger_url).versions("testdal-t1-2025")}
     assert recorded == {p.name for p in inbox.iterdir()} - {"barn-krasch.xlsx"}
     assert {o.file for o in caught.value.outcomes} == recorded

@@ -2,8 +2,8 @@
 
 import pytest
 
-from flows.gather import collect
-from flows.rebuild import rebuild_ledger
+from flows.collect import collect
+from flows.rebuild_ledger import rebuild_ledger
 from tests.builders import filled_rows, write_filled
 from tests.conftest import MINI
 from tertial.errors import TertialError

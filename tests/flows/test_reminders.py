@@ -20,13 +20,14 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from prefect import flow
 
-from flows.gather import collect
+from flows.collect import collect
 from flows.remind import remind
 from tertial.feedback.text import feedback_text
 from tasks.mail import send_feedback
 from tertial.config import load_cycle
 from tertial.errors import TertialError
-from tertial.ledger import Ledger, default_url
+from tertial.ledger import Ledger
+from tertial.workspace import Workspace
 from tertial.mail import SmtpMailer, SmtpSettings
 from tests.builders import filled_rows, write_filled
 from tests.conftest import MINI
@@ -163,7 +164,7 @@ def test_reminders_late_notices_and_escalation_day_by_day(smtp_server, settings,
     assert day("2025-05-07") == set()
     assert day("2025-05-08") == {(stab, "Försenat underlag"), (aldre, "Försenat underlag")}  # escalation only once
 
-    events = Ledger(default_url(workdir)).events("testdal-t1-2025", kinds=("reminder", "late_notice", "escalation"))
+    events = Ledger(Workspace(workdir).default_ledger_url).events("testdal-t1-2025", kinds=("reminder", "late_notice", "escalation"))
     assert len(events) == 9 and len({e.key for e in events}) == 9
     assert not {e.contributor_id for e in events} & {"barn"}  # an accepted submission is never reminded
     assert "escalation:aldre:2025-05-05" in {e.key for e in events}
@@ -205,7 +206,7 @@ def test_a_refused_recipient_is_not_retried_and_is_tried_again_next_run(smtp_ser
     assert "SMTPRecipientsRefused" in deliveries[0].error
     assert [m.to[0] for m in inbox.take()] == ["eli@example.se"]
     assert inbox.rcpt_attempts.count("kim@example.se") == 1  # no retry for a refused address
-    assert Ledger(default_url(workdir)).event("testdal-t1-2025", "reminder:stab:2025-05-07:5") is None
+    assert Ledger(Workspace(workdir).default_ledger_url).event("testdal-t1-2025", "reminder:stab:2025-05-07:5") is None
 
     inbox.refuse.clear()
     again = remind(cycle_path=cycle_path, workdir=workdir, as_of=dt.date(2025, 4, 29), smtp=settings)
@@ -284,7 +285,7 @@ def mail_feedback(cycle, version, findings, files, settings):
 
 def test_feedback_mail_has_the_summary_and_the_files(smtp_server, settings, cycle_path, workdir):
     inbox, _ = smtp_server
-    cycle, ledger = load_cycle(cycle_path), Ledger(default_url(workdir))
+    cycle, ledger = load_cycle(cycle_path), Ledger(Workspace(workdir).default_ledger_url)
     version = ledger.versions(cycle.config.id, "aldre")[0]
     findings = ledger.findings(version.id)
     files = sorted((workdir / "aterkoppling").glob("aldre-v1*"))

@@ -6,7 +6,7 @@ import shutil
 import pytest
 from pypdf import PdfReader
 
-from flows.cycle import run_cycle
+from flows.run_cycle import run_cycle
 from tests.builders import write_filled
 from tests.conftest import DATA
 from tertial.config import load_cycle

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pypdf import PdfReader
 
-from flows.cycle import run_cycle
-from flows.runners import parse_runner, task_runner
+from flows.run_cycle import run_cycle
+from tertial.runners import parse_runner, task_runner
 from tests.builders import filled_rows, write_filled, write_filled_csv
 from tertial.errors import TertialError
 from tertial.ledger import Ledger

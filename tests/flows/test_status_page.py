@@ -9,8 +9,8 @@ import subprocess
 import pytest
 from prefect.artifacts import Artifact
 
-from flows.gather import collect
-from flows.overview import publish_status
+from flows.collect import collect
+from flows.publish_status import publish_status
 from tests.builders import filled_rows, write_filled
 from tests.conftest import MINI
 

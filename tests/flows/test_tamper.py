@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import text
 
 from flows.assemble import assemble
-from flows.checking import compare_versions
-from flows.gather import collect
-from flows.rebuild import rebuild_ledger
+from commands.checking import compare_versions
+from flows.collect import collect
+from flows.rebuild_ledger import rebuild_ledger
 from tests.builders import filled_rows, write_filled
 from tests.conftest import MINI
 from tertial.archive import content_hash

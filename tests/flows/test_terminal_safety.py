@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.gather import collect
+from flows.collect import collect
 from tests.builders import filled_rows, write_filled
 from tests.conftest import MINI
 from tests.test_bad_corpus import BAD

@@ -15,16 +15,16 @@ from tasks.status_page import publish_status_artifacts, write_status_page
 from tertial.cycle import Cycle
 from tertial.deadlines import today
 from tertial.ledger import Ledger
-from tertial.ledger_location import chosen_url
 from tertial.render.status_page import status_view
+from tertial.workspace import Create, Workspace
 
 
-def show_status(cycle: Cycle, workdir: Path, ledger: Ledger, as_of: dt.date | None = None) -> Path:
+def show_status(cycle: Cycle, workspace: Workspace, ledger: Ledger, as_of: dt.date | None = None) -> Path:
     """The leadership page and its artifacts, as tasks of the flow that changed the status (a flow run of its own costs more than the work)."""
     day = as_of or today()
     statuses = contributor_statuses(quote(cycle), quote(ledger), day)
-    page = workdir / "lage" / "index.html"
-    view = status_view(cycle, statuses, day, workdir, page.parent)
+    page = workspace.status_page
+    view = status_view(cycle, statuses, day, workspace.root, page.parent)
     publish_status_artifacts(quote(view), cycle.config.id)
     return write_status_page(quote(view), page)
 
@@ -32,4 +32,5 @@ def show_status(cycle: Cycle, workdir: Path, ledger: Ledger, as_of: dt.date | No
 @flow(name="publicera-lage", flow_run_name=named("läget"))
 def publish_status(cycle_path: Path, workdir: Path, as_of: dt.date | None = None, ledger_url: str | None = None) -> Path:
     """The page on its own, for a given day, without a collect or an assembly."""
-    return show_status(open_cycle(cycle_path), workdir, Ledger(chosen_url(ledger_url, workdir)), as_of)
+    workspace = Workspace(workdir)
+    return show_status(open_cycle(cycle_path), workspace, workspace.open_ledger(ledger_url, create=Create.LEDGER), as_of)

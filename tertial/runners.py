@@ -13,18 +13,11 @@ import os
 
 from prefect.context import FlowRunContext
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tertial.errors import TertialError
+from tertial.settings import load_settings
 
 KINDS = ("sequential", "threads", "processes")
-
-
-class RunnerSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TERTIAL_")
-
-    task_runner: str = Field("sequential", description="Hur oberoende steg körs: sequential, threads[:N] eller processes[:N].")
 
 
 def parse_runner(text: str) -> tuple[str, int]:
@@ -37,7 +30,7 @@ def parse_runner(text: str) -> tuple[str, int]:
 
 def task_runner(text: str | None = None) -> TaskRunner:
     """The named runner, or the configured one; 'sequential' is a pool of one thread, so one code path serves all."""
-    kind, workers = parse_runner(text or RunnerSettings().task_runner)
+    kind, workers = parse_runner(text or load_settings().task_runner)
     if kind == "processes":
         return ProcessPoolTaskRunner(max_workers=workers)
     return ThreadPoolTaskRunner(max_workers=workers)

@@ -8,14 +8,15 @@ from pathlib import Path
 from prefect import flow
 
 from flows.assemble import assemble_report
-from flows.gather import gather, open_ledger
-from flows.intake import IntakeOutcome
-from flows.overview import show_status
+from flows.collect import take_in
+from flows.publish_status import show_status
 from flows.run_names import named
-from flows.runners import task_runner
 from tasks.configuration import open_cycle
 from tertial.findings import Finding
+from tertial.intake import IntakeOutcome
 from tertial.report import Report
+from tertial.runners import task_runner
+from tertial.workspace import Create, Workspace
 
 
 @dataclass(frozen=True)
@@ -32,11 +33,15 @@ class CycleResult:
 @flow(name="tertialcykel", flow_run_name=named("cykel"), task_runner=task_runner())
 def run_cycle(cycle_path: Path, inbox: Path, workdir: Path, ledger_url: str | None = None,
               formats: tuple[str, ...] = ("json", "html")) -> CycleResult:
-    """A draft: parts still missing are marked in the report rather than stopping it. One flow run, one status page."""
+    """A draft: parts still missing are marked in the report rather than stopping it. One flow run, one status page.
+
+    The intake and the assembly run as steps of this flow, not as sub-flows (bench/RESULTS.md, fix 1).
+    """
     cycle = open_cycle(cycle_path)
-    ledger = open_ledger(ledger_url, workdir)
-    intake = gather(inbox, cycle, ledger, workdir)
-    assembled = assemble_report(cycle, ledger, workdir / "rapport", tuple(formats))
-    page = show_status(cycle, workdir, ledger)
+    workspace = Workspace(workdir)
+    ledger = workspace.open_ledger(ledger_url, create=Create.FOLDER_AND_LEDGER)
+    intake = take_in(inbox, cycle, ledger, workspace)
+    assembled = assemble_report(cycle, ledger, workspace.report, tuple(formats))
+    page = show_status(cycle, workspace, ledger)
     report = assembled.report
     return CycleResult(report.cycle_id, report.title, intake, report, assembled.files, assembled.findings, page)

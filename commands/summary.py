@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from flows.cycle import CycleResult
+from flows.run_cycle import CycleResult
 from tertial.controls import escape_controls
 
 

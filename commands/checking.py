@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tasks.intake import refusal
 from tertial.accepted import archived_copy
 from tertial.reading import read_submission
 from tertial.versions import Change, diff_submissions
@@ -12,8 +11,9 @@ from tasks.validation import validate_submission
 from tertial.access import require_token_key, verify_token
 from tertial.config import load_cycle
 from tertial.errors import SubmissionError, TertialError
-from tertial.ledger import Ledger
 from tertial.findings import Finding
+from tertial.inbox import refusal
+from tertial.ledger import Ledger
 
 
 def check_file(path: Path, cycle_path: Path, workdir: Path) -> list[Finding]:

@@ -1,0 +1,5 @@
+"""`python -m commands …`, the same as the `tertial` script."""
+
+from commands import app
+
+app()

@@ -1,0 +1,68 @@
+"""The Typer app, its consoles, and the one wrapper every command runs in.
+
+A normal run prints one Swedish line per problem and no tracebacks or Prefect server
+noise; `--debug` shows everything.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from collections.abc import Callable
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+
+from tertial.controls import escape_controls
+from tertial.errors import TertialError
+
+app = typer.Typer(help="Tertial: nämndens rapportcykel (tertialrapport och verksamhetsberättelse).", no_args_is_help=True, add_completion=False)
+# Markup off: what is printed comes from files and settings, and `[/]` in a cell must print as it is.
+console = Console(highlight=False, soft_wrap=True, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+
+F = TypeVar("F", bound=Callable[..., None])
+
+
+def quiet_prefect(debug: bool) -> None:
+    """Keep Prefect and its temporary server silent unless debugging; must run before prefect is imported."""
+    # Failures reach the user as our own Swedish line, so Prefect's loggers stay silent.
+    level = "INFO" if debug else "CRITICAL"
+    for name in ("PREFECT_LOGGING_LEVEL", "PREFECT_LOGGING_SERVER_LEVEL", "PREFECT_SERVER_LOGGING_LEVEL"):
+        os.environ.setdefault(name, level)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # On a busy two-core machine the temporary server can take longer than Prefect's 20 s to start.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    if not debug:
+        for name in ("prefect", "great_expectations"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def fail(error: Exception, debug: bool) -> None:
+    if debug:
+        raise error
+    message = error.message_sv if isinstance(error, TertialError) else f"Oväntat fel: {error}. Kör igen med --debug för detaljer."
+    err.print("\n".join(escape_controls(line) for line in message.split("\n")), style="red")
+    raise typer.Exit(code=2)
+
+
+def command(name: str | None = None) -> Callable[[F], F]:
+    """Register a command on the app: Prefect quietened before the command imports it, and any failure
+    one red Swedish line with exit code 2 (the whole traceback with `--debug`)."""
+    def register(function: F) -> F:
+        @functools.wraps(function)
+        def run(*args, **kwargs) -> None:
+            debug = bool(kwargs.get("debug"))
+            quiet_prefect(debug)
+            try:
+                function(*args, **kwargs)
+            except (typer.Exit, typer.Abort):  # the command's own exit code
+                raise
+            except Exception as error:  # noqa: BLE001 - one Swedish line, details behind --debug
+                fail(error, debug)
+        app.command(name)(run)
+        return run  # type: ignore[return-value]
+    return register

@@ -1,0 +1,102 @@
+"""`tertial status`, `approve`, `return` and `remind`: following the cycle up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from commands.app import command, console
+from commands.options import WORKDIR, AsOf, By, Contributor, Cycle, Debug, Ledger, Workdir
+from tertial.controls import escape_controls
+from tertial.wording import findings_count
+
+
+def _day(as_of: dt.datetime | None) -> dt.date:
+    from tertial.deadlines import today
+
+    return as_of.date() if as_of else today()
+
+
+def _open_ledger(workdir: Path, url: str | None):
+    """The ledger; a missing workdir is named rather than silently created as an empty one."""
+    from tertial.workspace import Create, Workspace
+
+    return Workspace(workdir).open_ledger(url, create=Create.LEDGER)
+
+
+@command()
+def status(cycle: Cycle, as_of: AsOf = None, as_json: Annotated[bool, typer.Option("--json", help="Skriv läget som JSON.")] = False,
+           workdir: Workdir = WORKDIR, ledger: Ledger = None, debug: Debug = False) -> None:
+    """Visa varje bidragsgivares läge: status, sista dag och arbetsdagar kvar."""
+    from tertial.config import load_cycle
+    from tertial.deadlines import days_text, long_date
+    from tertial.status import cycle_status
+
+    loaded = load_cycle(cycle)
+    rows = cycle_status(loaded, _open_ledger(workdir, ledger), _day(as_of))
+    if as_json:
+        sys.stdout.write(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2) + "\n")
+        return
+    console.print(escape_controls(f"{loaded.title}, läget {_day(as_of).isoformat()}:"))
+    for r in rows:
+        version = f", version {r.latest_version} ({findings_count(r.errors, r.warnings)})" if r.latest_version else ""
+        comment = f" – \"{r.comment}\" ({r.reviewed_by})" if r.comment else ""
+        console.print(escape_controls(f"{r.contributor_id} ({r.avdelning}): {r.status.value}{version}; sista dag "
+                                      f"{long_date(r.deadline)}, {days_text(r.days_left, r.usable_version is not None)}{comment}"))
+
+
+@command()
+def approve(cycle: Cycle, contributor: Contributor, by: By = None, workdir: Workdir = WORKDIR,
+            ledger: Ledger = None, debug: Debug = False) -> None:
+    """Markera bidragsgivarens senaste godkända version som granskad."""
+    from tertial.config import load_cycle
+    from tertial.review import approve as approve_version
+
+    event = approve_version(_open_ledger(workdir, ledger), load_cycle(cycle), contributor, by or getpass.getuser())
+    console.print(escape_controls(f"{contributor}: version {event.version} granskad av {event.actor} "
+                                  f"{event.at.astimezone().isoformat(timespec='minutes')}."))
+
+
+@command("return")
+def return_(cycle: Cycle, contributor: Contributor,
+            comment: Annotated[str, typer.Option(help="Vad som ska ändras; skickas med i påminnelserna.")],
+            by: By = None, workdir: Workdir = WORKDIR, ledger: Ledger = None, debug: Debug = False) -> None:
+    """Återsänd bidragsgivarens senaste version med en kommentar; nästa version öppnar den igen."""
+    from tertial.config import load_cycle
+    from tertial.review import return_submission
+
+    event = return_submission(_open_ledger(workdir, ledger), load_cycle(cycle), contributor, comment, by or getpass.getuser())
+    console.print(escape_controls(f"{contributor}: version {event.version} återsänd av {event.actor} "
+                                  f"{event.at.astimezone().isoformat(timespec='minutes')}: \"{event.comment}\""))
+
+
+@command()
+def remind(cycle: Cycle, as_of: AsOf = None, workdir: Workdir = WORKDIR, ledger: Ledger = None,
+           cron: Annotated[Optional[str], typer.Option(help="Kör enligt ett Prefect-schema (cron, svensk tid) i stället för en gång, t.ex. '0 8 * * 1-5'.")] = None,
+           debug: Debug = False) -> None:
+    """Skicka påminnelser, förseningsbesked och eskaleringar som är aktuella i dag (eller --as-of)."""
+    from flows.remind import remind as remind_flow
+
+    parameters = {"cycle_path": cycle, "workdir": workdir, "ledger_url": ledger}
+    if cron:
+        from prefect.schedules import Cron
+
+        from tertial.settings import load_settings
+
+        # Swedish time, so "08:00" stays 08:00 across summer time; each run reminds as of its own day.
+        remind_flow.serve(name=f"paminnelser-{cycle.stem}", schedule=Cron(cron, timezone=load_settings().timezone),
+                          parameters=parameters)
+        return
+    deliveries = remind_flow(**parameters, as_of=as_of.date() if as_of else None)
+    for d in deliveries:
+        verdict = "skickad" if d.sent else f"inte skickad ({d.error})"
+        console.print(escape_controls(f"{d.contributor_id}: {d.subject} → {', '.join(d.recipients)}: {verdict}"))
+    console.print(f"{sum(d.sent for d in deliveries)} e-brev skickade.")
+    if any(not d.sent for d in deliveries):
+        raise typer.Exit(code=1)

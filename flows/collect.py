@@ -1,0 +1,209 @@
+"""Collecting: take in the inbox, archive -> read -> validate -> record -> feedback -> mail -> publish the status.
+
+One file never stops the others: each step runs per file under its own guard (tertial/intake.py), and an
+unexpected error in one file becomes that file's version with an `internal_error` finding and one line for
+the controller, while every other file goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+from prefect import flow
+from prefect.utilities.annotations import quote
+
+from flows.publish_status import show_status
+from flows.run_names import named
+from tasks.configuration import open_cycle
+from tasks.feedback import write_annotated, write_feedback, write_feedback_html
+from tasks.intake import archive_original, find_submissions, read_archived
+from tasks.ledger import record_version
+from tasks.mail import send_feedback, send_mail, smtp_mailer
+from tasks.validation import validate_submissions
+from tertial.access import UNKNOWN_CONTRIBUTOR, require_token_key
+from tertial.cycle import Cycle
+from tertial.feedback.mail import unknown_sender_mail
+from tertial.findings import Finding
+from tertial.inbox import Archived, Read, run_logger
+from tertial.intake import Checked, IntakeOutcome, Unexpected, Unrecorded, guarded, internal_error
+from tertial.ledger import Ledger, Version
+from tertial.runners import task_runner
+from tertial.settings import load_settings
+from tertial.workspace import Create, Workspace
+
+
+@flow(name="samla-in", flow_run_name=named("samla in"), task_runner=task_runner())
+def collect(cycle_path: Path, inbox: Path, workdir: Path, ledger_url: str | None = None) -> list[IntakeOutcome]:
+    """Take in every new file in the inbox; files already recorded are recognised, not duplicated."""
+    cycle = open_cycle(cycle_path)
+    workspace = Workspace(workdir)
+    ledger = workspace.open_ledger(ledger_url, create=Create.FOLDER_AND_LEDGER)  # the first thing the cycle writes
+    outcomes = take_in(inbox, cycle, ledger, workspace)
+    show_status(cycle, workspace, ledger)  # 7. publish where the cycle stands
+    return outcomes
+
+
+def take_in(inbox: Path, cycle: Cycle, ledger: Ledger, workspace: Workspace) -> list[IntakeOutcome]:
+    """Every file in the order it arrived; a file the ledger already has is recognised, not recorded twice.
+
+    The intake's steps in one body. A plain function rather than a sub-flow, so that run_cycle takes the inbox
+    in within its own flow run: a flow run of its own costs more than the work (bench/RESULTS.md, fix 1).
+    """
+    require_token_key(workspace.root)  # before anything is archived: without the key no file can be told apart from a forgery
+    # 1. archive every original first, 2. read the new ones side by side, 3. validate them together
+    archived = [archive_original(path, workspace.archive, dt.datetime.now(dt.UTC)) for path in find_submissions(inbox)]
+    checked = check(unknown_to(ledger, archived, cycle), cycle, workspace.root)
+    # 4. record a version per file, 5. with its feedback, 6. mailed to its contributor
+    results = [record_guarded(item, checked, cycle, ledger, workspace.feedback) for item in archived]
+    outcomes = mail_feedback(cycle, [r for r in results if isinstance(r, IntakeOutcome)])
+    if len(outcomes) < len(results):  # the recorded versions' contributors have had their feedback all the same
+        raise Unrecorded([r.line for r in results if isinstance(r, Unexpected)], outcomes)
+    return outcomes
+
+
+def unknown_to(ledger: Ledger, archived: list[Archived], cycle: Cycle) -> list[Archived]:
+    """The first file of each content the ledger has not seen (two names for the same bytes make one version)."""
+    first: dict[str, Archived] = {}
+    for item in archived:
+        if item.sha256 not in first and ledger.find(cycle.config.id, item.sha256) is None:
+            first[item.sha256] = item
+    return list(first.values())
+
+
+def check(archived: list[Archived], cycle: Cycle, workdir: Path) -> dict[str, Checked]:
+    """Read the originals side by side (as the flow's task runner allows), then validate them all in one go.
+
+    `workdir` holds the installation's key that tells whose each file is.
+    """
+    futures = [read_archived.submit(item, quote(cycle), workdir) for item in archived]
+    reads = [_read_result(item, future) for item, future in zip(archived, futures)]
+    readable = [(item, r) for item, r in zip(archived, reads) if isinstance(r, Read) and r.submission is not None]
+    verdicts = validate_all(readable, cycle)
+    return {item.sha256: _checked(item, r, verdicts) for item, r in zip(archived, reads)}
+
+
+def _read_result(item: Archived, future) -> Read | Unexpected:
+    try:
+        return guarded(item.original_name, "läsning", future.result)
+    except Unexpected as problem:
+        return problem
+
+
+def _checked(item: Archived, read: Read | Unexpected, verdicts: dict[str, list[Finding] | Unexpected]) -> Checked:
+    if isinstance(read, Unexpected):
+        return Checked(UNKNOWN_CONTRIBUTOR, [internal_error(item.original_name)], (read.line,))
+    verdict = verdicts.get(item.sha256, read.findings)
+    if isinstance(verdict, Unexpected):
+        return Checked(read.contributor_id, [internal_error(item.original_name)], (verdict.line,))
+    return Checked(read.contributor_id, verdict)
+
+
+def validate_all(readable: list[tuple[Archived, Read]], cycle: Cycle) -> dict[str, list[Finding] | Unexpected]:
+    """One batched validation for speed; should it fail, each file on its own, so only the culprit gets the error."""
+    if not readable:
+        return {}
+    try:
+        found = validate_submissions([r.submission for _, r in readable], quote(cycle))
+        return {item.sha256: findings for (item, _), findings in zip(readable, found)}
+    except Exception as error:  # noqa: BLE001 - which file caused it is found below
+        run_logger().warning(f"Gemensam validering misslyckades ({type(error).__name__}); filerna valideras var för sig.")
+    return {item.sha256: _validate_one(item, read, cycle) for item, read in readable}
+
+
+def _validate_one(item: Archived, read: Read, cycle: Cycle) -> list[Finding] | Unexpected:
+    try:
+        return guarded(item.original_name, "validering", lambda: validate_submissions([read.submission], quote(cycle))[0])
+    except Unexpected as problem:
+        return problem
+
+
+def record_guarded(archived: Archived, checked: dict[str, Checked], cycle: Cycle, ledger: Ledger,
+                   feedback_dir: Path) -> IntakeOutcome | Unexpected:
+    """The file's outcome; when recording its findings fails, its version with the internal error instead.
+
+    Unexpected only when not even that can be recorded (the ledger is unreachable): the file is taken in
+    on the next run, as nothing was recorded for its bytes.
+    """
+    try:
+        return guarded(archived.original_name, "registrering", lambda: record(archived, checked, cycle, ledger, feedback_dir))
+    except Unexpected as problem:
+        fallback = Checked(checked.get(archived.sha256, Checked(UNKNOWN_CONTRIBUTOR, [])).contributor_id,
+                           [internal_error(archived.original_name)], (problem.line,))
+    try:
+        return guarded(archived.original_name, "registrering", lambda: record(archived, {archived.sha256: fallback}, cycle,
+                                                                           ledger, feedback_dir))
+    except Unexpected as problem:
+        return problem
+
+
+def record(archived: Archived, checked: dict[str, Checked], cycle: Cycle, ledger: Ledger, feedback_dir: Path) -> IntakeOutcome:
+    """A new version with its feedback, or the version the ledger already has for these bytes."""
+    known = ledger.find(cycle.config.id, archived.sha256)
+    if known is not None:
+        return IntakeOutcome(archived.original_name, known, False, ledger.findings(known.id), {})
+    result = checked[archived.sha256]
+    version, new = record_version(quote(ledger), quote(cycle), result.contributor_id, archived, quote(result.findings))
+    feedback, problems = {}, result.problems
+    if result.contributor_id != UNKNOWN_CONTRIBUTOR:
+        feedback, problems = _feedback_or_nothing(cycle, version, result.findings, feedback_dir, problems)
+    return IntakeOutcome(archived.original_name, version, new, result.findings, feedback, problems)
+
+
+def _feedback_or_nothing(cycle: Cycle, version: Version, findings: list[Finding], out_dir: Path,
+                         problems: tuple[str, ...]) -> tuple[dict[str, Path], tuple[str, ...]]:
+    """The version is already recorded; a feedback file that cannot be made must not stop the other submissions."""
+    try:
+        return guarded(version.original_name, "återkoppling", lambda: give_feedback(cycle, version, findings, out_dir)), problems
+    except Unexpected as problem:
+        return {}, (*problems, problem.line)
+
+
+def give_feedback(cycle: Cycle, version: Version, findings: list[Finding], out_dir: Path) -> dict[str, Path]:
+    """The summary text, the HTML page and, for a workbook, an annotated copy of it."""
+    files = {
+        "text": write_feedback(quote(cycle), version, quote(findings), out_dir),
+        "html": write_feedback_html(quote(cycle), version, quote(findings), out_dir),
+    }
+    annotated = write_annotated(version, quote(findings), out_dir)
+    if annotated is not None:
+        files["xlsx"] = annotated
+    return files
+
+
+def mail_feedback(cycle: Cycle, outcomes: list[IntakeOutcome]) -> list[IntakeOutcome]:
+    """With SMTP configured (TERTIAL_SMTP_*), each new version's feedback goes to its contributor,
+    and the controller is told of new files without a known sender (they get no feedback).
+
+    The mailer is made here, never passed as a parameter, so the password is not stored with the run.
+    A mail that cannot be sent is a line for the controller on that file's outcome; the others are still sent.
+    """
+    fresh = [o for o in outcomes if o.new and o.feedback]
+    notice = unknown_sender_mail(cycle, [(o.file, o.findings[0]) for o in outcomes
+                                         if o.new and o.version.contributor_id == UNKNOWN_CONTRIBUTOR and o.findings])
+    if not (fresh or notice) or not load_settings().smtp_host:
+        return outcomes
+    mailer = smtp_mailer()
+    mailed = [_mailed(cycle, outcome, mailer) if outcome.new and outcome.feedback else outcome for outcome in outcomes]
+    return _controller_told(notice, mailer, mailed) if notice is not None else mailed
+
+
+def _controller_told(notice, mailer, outcomes: list[IntakeOutcome]) -> list[IntakeOutcome]:
+    """The notice of files without a known sender; when it cannot be sent, a line on the first such file."""
+    try:
+        guarded("meddelandet till controllern", "utskick", lambda: send_mail(mailer, notice))
+    except Unexpected as problem:
+        first = next(i for i, o in enumerate(outcomes) if o.version.contributor_id == UNKNOWN_CONTRIBUTOR)
+        outcomes = [*outcomes]
+        outcomes[first] = replace(outcomes[first], problems=(*outcomes[first].problems, problem.line))
+    return outcomes
+
+
+def _mailed(cycle: Cycle, outcome: IntakeOutcome, mailer) -> IntakeOutcome:
+    try:
+        guarded(outcome.file, "utskick", lambda: send_feedback(
+            quote(cycle), outcome.version, quote(outcome.findings), list(outcome.feedback.values()), mailer))
+    except Unexpected as problem:
+        return replace(outcome, problems=(*outcome.problems, problem.line))
+    return outcome
