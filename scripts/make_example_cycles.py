@@ -7,8 +7,9 @@ published report are carried forward by fixed rules to an August data set (T2) a
 set (VB). Indicator statuses are proposed by the product's own rule (``tertial.targets``), every
 economy identity holds by construction, and the script runs the product's validation on each
 submission and stops on any error. The VB points at ``t2-report.json``, the T2 example assembled
-with the product's own ``build_report``, so its Jämförelse section uses the T2 forecasts. The prose
-(sections, causes, goal openings, decisions, README) is in ``scripts/data/examples-t2-vb.yaml`` and
+by the product's own ``assemble`` from the versions a throwaway ledger accepts (recorded and read
+back as a collection run does), so its Jämförelse section uses the T2 forecasts. The prose (sections,
+causes, goal openings, decisions, README) is in ``scripts/data/examples-t2-vb.yaml`` and
 ``scripts/data/readme-example.md``.
 
 Deterministic: reruns give byte-identical files (xlsx timestamps pinned, JSON with sorted keys).
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import shutil
+import tempfile
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -33,18 +35,18 @@ from scripts._contributors import CONTRIBUTORS, CSV_CONTRIBUTOR, CYCLE_HEAD, con
 from scripts._seed004 import (AREA_IDS, E2_COLUMNS, E2_TABLE, E11_COLUMNS, E11_TABLE, INVESTMENT_IDS, NOTES_FILE, SEED,
                               YEAR, economy_table, numbered, read_outline, read_rows)
 from scripts._seed004 import result_unit_rows as seed_unit_rows
-from tertial.archive import content_hash
-from tertial.reading import read_submission
-from tasks.validation import validate_submission
-from tertial.accepted import Accepted
+from tertial.accepted import accepted_versions
 from tertial.access import EXAMPLE_TOKEN_KEY
-from tertial.assembly import build_report
+from tertial.archive import content_hash
+from tertial.assembly import assemble
+from tertial.checking.suites import check_submissions
 from tertial.config import load_cycle
 from tertial.cycle import Cycle
 from tertial.findings import Finding, Severity
-from tertial.ledger import ACCEPTED, Version
+from tertial.ledger import Arrival, Ledger, default_url
 from tertial.numbers import decimals_of, format_number, parse_number
 from tertial.plan import Indicator, RowType
+from tertial.reading import read_submission
 from tertial.render.formats import render_json
 from tertial.targets import needs_analysis, propose_status
 from tertial.vocabulary import ActivityStatus, Aggregation, Direction, Frequency, IndicatorStatus, ReportKind
@@ -745,28 +747,35 @@ def write_submissions(cycle: Cycle, folder: Path, data: Dataset) -> list[Path]:
     return written
 
 
-def validate(cycle: Cycle, paths: list[Path]) -> list[Finding]:
-    """The product's own validation of every submission; any error stops the script."""
-    findings = []
-    for path in paths:
-        found = validate_submission.fn(read_submission(path, cycle), cycle)
-        errors = [f.line() for f in found if f.severity is Severity.ERROR]
+def validate(cycle: Cycle, paths: list[Path]) -> dict[Path, list[Finding]]:
+    """The product's own validation of every submission, by path; any error stops the script."""
+    found = dict(zip(paths, check_submissions([read_submission(path, cycle) for path in paths], cycle), strict=True))
+    for path, findings in found.items():
+        errors = [f.line() for f in findings if f.severity is Severity.ERROR]
         if errors:
             raise SystemExit(f"{path}: {len(errors)} fel\n" + "\n".join(errors))
-        findings += found
-    return findings
+    return found
 
 
-def t2_report_json(cycle: Cycle, paths: list[Path], received: dt.datetime) -> str:
-    """The T2 report as assembly builds it from the accepted submissions (each a version 1), as JSON."""
-    accepted = {}
-    for path in paths:
-        contributor = path.stem if path.is_file() else path.name
-        version = Version(id=1, cycle_id=cycle.config.id, contributor_id=contributor, number=1, sha256=content_hash(path),
-                          original_name=path.name, archive_path=str(path), received_at=received.replace(tzinfo=dt.UTC),
-                          status=ACCEPTED, errors=0, warnings=0)
-        accepted[contributor] = Accepted(read_submission(path, cycle), version)
-    return render_json(build_report(cycle, accepted))
+def contributor_of(path: Path) -> str:
+    return path.stem if path.is_file() else path.name
+
+
+def t2_report_json(cycle: Cycle, validated: dict[Path, list[Finding]], received: dt.datetime) -> str:
+    """The T2 report as the product assembles it, as JSON: each submission recorded with its findings in a
+    throwaway ledger, then read back as the accepted versions (each a version 1, re-hashed where it was written)."""
+    with tempfile.TemporaryDirectory() as folder:
+        ledger = Ledger(default_url(Path(folder)))
+        for path, findings in validated.items():
+            ledger.record(Arrival(cycle_id=cycle.config.id, contributor_id=contributor_of(path), sha256=content_hash(path),
+                                  original_name=path.name, archive_path=str(path), source=str(path),
+                                  received_at=received.replace(tzinfo=dt.UTC)), findings)
+        accepted = accepted_versions(ledger, cycle)
+        ledger.engine.dispose()  # let go of the SQLite file before its folder is removed
+    report, unreadable = assemble(cycle, accepted)
+    if unreadable:
+        raise SystemExit("\n".join(f.line() for f in unreadable))
+    return render_json(report)
 
 # --------------------------------------------------------------------------- README
 
@@ -799,7 +808,7 @@ def readme(cycle: Cycle, data: Dataset, findings: list[Finding]) -> str:
 # --------------------------------------------------------------------------- main
 
 
-def write_example(root: Path, kind: Kind, plan_doc: dict[str, Any], data_for) -> tuple[Cycle, list[Path]]:
+def write_example(root: Path, kind: Kind, plan_doc: dict[str, Any], data_for) -> tuple[Cycle, dict[Path, list[Finding]]]:
     """cycle.yaml, the submissions (validated) and README.md of one example cycle."""
     out = root / kind.folder
     out.mkdir(parents=True, exist_ok=True)
@@ -808,10 +817,11 @@ def write_example(root: Path, kind: Kind, plan_doc: dict[str, Any], data_for) ->
     cycle = load_cycle(out / "cycle.yaml")
     data = data_builder(cycle)
     paths = write_submissions(cycle, out / "submissions", data)
-    findings = validate(cycle, paths)
+    validated = validate(cycle, paths)
+    findings = [f for found in validated.values() for f in found]
     (out / "README.md").write_text(readme(cycle, data, findings), encoding="utf-8")
     print(f"wrote {out}: cycle.yaml, README.md, {len(paths)} submissions ({len(findings)} warnings)")
-    return cycle, paths
+    return cycle, validated
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -834,8 +844,8 @@ def main(argv: list[str] | None = None) -> None:
         return (cycle_document(kind, plan_doc, t2_economy, vb_economy),
                 lambda cycle: build_dataset(cycle, kind, readings[kind.kind], seed, economies[kind.kind], assessments, texts))
 
-    t2_cycle, t2_paths = write_example(args.examples, T2, plan_doc, data_for)
-    report = t2_report_json(t2_cycle, t2_paths, T2.submitted_at)
+    t2_cycle, t2_validated = write_example(args.examples, T2, plan_doc, data_for)
+    report = t2_report_json(t2_cycle, t2_validated, T2.submitted_at)
     (args.examples / VB.folder).mkdir(parents=True, exist_ok=True)
     (args.examples / VB.folder / T2_REPORT).write_text(report, encoding="utf-8")
     write_example(args.examples, VB, plan_doc, data_for)

@@ -11,13 +11,11 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tertial.inbox import Archived
-from tertial.accepted import Accepted, archived_copy
+from tertial.accepted import Accepted, accepted_versions
 from tertial.archive import content_hash
 from tertial.cycle import Cycle
 from tertial.findings import Finding
 from tertial.ledger import Arrival, Event, Ledger, Version
-from tertial.reading import read_submission
-from tertial.status import usable_versions
 
 
 @task(cache_policy=NO_CACHE)
@@ -33,14 +31,8 @@ def record_version(ledger: Ledger, cycle: Cycle, contributor_id: str, archived: 
 
 @task(cache_policy=NO_CACHE)
 def accepted_submissions(ledger: Ledger, cycle: Cycle) -> dict[str, Accepted]:
-    """Each contributor's usable version (newest accepted, not returned), read back from the archive (the ledger's record).
-
-    Each original is re-hashed first: one changed since it arrived stops the assembly, naming file and version.
-    """
-    return {
-        contributor: Accepted(read_submission(archived_copy(version), cycle), version)
-        for contributor, version in sorted(usable_versions(ledger, cycle.config.id).items())
-    }
+    """Each contributor's usable version, read back from its re-hashed archived original (see `accepted_versions`)."""
+    return accepted_versions(ledger, cycle)
 
 
 ASSEMBLY = "sammanstallning"

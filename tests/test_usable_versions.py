@@ -4,7 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 from tertial.archive import content_hash
-from tasks.ledger import accepted_submissions
+from tertial.accepted import accepted_versions
 from tertial.access import UNKNOWN_CONTRIBUTOR
 from tertial.assembly import build_report
 from tertial.ledger import Arrival, Ledger
@@ -21,7 +21,7 @@ def _send(ledger: Ledger, cycle, folder: Path, n: int, analysis: str) -> None:
 
 
 def _used(ledger: Ledger, cycle) -> int | None:
-    accepted = accepted_submissions.fn(ledger, cycle)
+    accepted = accepted_versions(ledger, cycle)
     return accepted["barn"].version.number if "barn" in accepted else None
 
 
@@ -31,11 +31,11 @@ def test_a_returned_version_leaves_the_report_until_a_new_one_arrives(tmp_path, 
     assert _used(ledger, mini_cycle) == 1
     return_submission(ledger, mini_cycle, "barn", "Analysen behöver utvecklas.", "Kim")
     assert _used(ledger, mini_cycle) is None
-    report = build_report(mini_cycle, accepted_submissions.fn(ledger, mini_cycle))
+    report = build_report(mini_cycle, accepted_versions(ledger, mini_cycle))
     assert "Avdelningen för barn och unga" in report.missing
     _send(ledger, mini_cycle, tmp_path, 2, "Andra versionens analys, utvecklad.")
     assert _used(ledger, mini_cycle) == 2
-    goal = next(g for g in build_report(mini_cycle, accepted_submissions.fn(ledger, mini_cycle)).goals[0].children if g.number == "1.1")
+    goal = next(g for g in build_report(mini_cycle, accepted_versions(ledger, mini_cycle)).goals[0].children if g.number == "1.1")
     assert goal.analysis.startswith("Andra versionens analys")
 
 
@@ -56,5 +56,5 @@ def test_a_file_without_a_known_sender_is_never_used(tmp_path, mini_cycle):
     ledger.record(Arrival(mini_cycle.config.id, UNKNOWN_CONTRIBUTOR, content_hash(path), path.name, str(path), "inkorg",
                           dt.datetime(2025, 5, 1, 9, tzinfo=dt.UTC)), [])
     assert [v.status for v in ledger.versions(mini_cycle.config.id, UNKNOWN_CONTRIBUTOR)] == ["godkänd"]
-    assert accepted_submissions.fn(ledger, mini_cycle) == {}
+    assert accepted_versions(ledger, mini_cycle) == {}
     assert _used(ledger, mini_cycle) is None
