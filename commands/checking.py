@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from tertial.accepted import archived_copy
-from tertial.reading import read_submission
-from tertial.versions import Change, diff_submissions
-from tasks.validation import validate_submission
-from tertial.access import require_token_key, verify_token
+from tertial.access import require_token_key
+from tertial.checking.suites import check_submissions
 from tertial.config import load_cycle
 from tertial.errors import SubmissionError, TertialError
 from tertial.findings import Finding
-from tertial.inbox import refusal
+from tertial.inbox import read_with_token
 from tertial.ledger import Ledger
+from tertial.reading import read_submission
+from tertial.versions import Change, diff_submissions
 
 
 def check_file(path: Path, cycle_path: Path, workdir: Path) -> list[Finding]:
@@ -22,12 +22,8 @@ def check_file(path: Path, cycle_path: Path, workdir: Path) -> list[Finding]:
     key = require_token_key(workdir)
     if not path.exists():
         raise SubmissionError(file=path.name, message="filen finns inte.")
-    try:
-        submission = read_submission(path, cycle)
-        verify_token(key, cycle.config.id, submission.contributor_id, submission.token, path.name)
-    except SubmissionError as error:
-        return refusal(error, key, cycle.config.id).findings
-    return validate_submission.fn(submission, cycle)
+    read = read_with_token(path, path.name, cycle, key)
+    return read.findings if read.submission is None else check_submissions([read.submission], cycle)[0]
 
 
 def compare_versions(cycle_path: Path, contributor: str, old: int | None, new: int | None, ledger: Ledger) -> list[Change]:

@@ -8,12 +8,12 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from tertial.reading import MAX_FILE_BYTES, read_submission
-from tertial.access import require_token_key, verify_token
+from tertial.access import require_token_key
 from tertial.archive import verified_original
 from tertial.cycle import Cycle
 from tertial.errors import SubmissionError
-from tertial.inbox import Archived, Originals, Read, archive, refusal, submissions_in, trusted_originals
+from tertial.inbox import Archived, Originals, Read, archive, read_with_token, submissions_in, trusted_originals, unread
+from tertial.reading import MAX_FILE_BYTES
 
 
 @task(cache_policy=NO_CACHE)
@@ -43,13 +43,9 @@ def read_archived(archived: Archived, cycle: Cycle, workdir: Path) -> Read:
     key = require_token_key(workdir)
     try:
         path = verified_original(Path(archived.archive_path), archived.sha256, archived.original_name, "ny inlämning")
-        submission = read_submission(path, cycle)
-        verify_token(key, cycle.config.id, submission.contributor_id, submission.token, archived.original_name)
     except SubmissionError as error:
-        error.file = archived.original_name
-        return refusal(error, key, cycle.config.id)
-    submission.file = archived.original_name
-    return Read(submission.contributor_id, submission, [])
+        return unread(error, key, cycle.config.id)
+    return read_with_token(path, archived.original_name, cycle, key)
 
 
 @task(cache_policy=NO_CACHE)

@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from tertial.errors import SubmissionError, TertialError
+from tertial.findings import refusal
 from tertial.settings import env_name, load_settings
 
 UNKNOWN_CONTRIBUTOR = "okand"  # the id a file is recorded under when no contributor can be named as its sender
@@ -92,8 +93,4 @@ def verify_token(key: bytes, cycle_id: str, contributor_id: str, token: str, fil
 
 def not_issued(contributor_id: str, file: str) -> SubmissionError:
     """The refusal of a workbook that claims a contributor it was not issued to; it names no one as its sender."""
-    return SubmissionError(
-        file=file, sheet="_tertial", column="nyckel", rule_id="structure",
-        message=(f"arbetsboken är inte utfärdad till bidragsgivaren '{contributor_id}' (nyckeln saknas eller stämmer inte). "
-                 "Använd arbetsboken du fick från controllern; controllern har fått besked."),
-    )
+    return refusal("structure_not_issued", file=file, sheet="_tertial", column="nyckel", contributor=contributor_id)

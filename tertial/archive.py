@@ -11,7 +11,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from tertial.errors import SubmissionError
+from tertial.findings import refusal
 
 
 def content_hash(path: Path) -> str:
@@ -52,5 +52,5 @@ def verified_original(path: Path, sha256: str, name: str, what: str) -> Path:
     """The archived original, re-hashed first; a SubmissionError naming file and version when it was changed."""
     problem = mismatch(path, sha256, what)
     if problem:
-        raise SubmissionError(file=name, message=problem)  # a structure error: nothing in the file is read
+        raise refusal("structure_archive_changed", file=name, problem=problem)  # nothing in the file is read
     return path

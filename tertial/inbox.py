@@ -21,10 +21,12 @@ from pathlib import Path
 from prefect import get_run_logger
 from prefect.exceptions import MissingContextError
 
-from tertial.access import UNKNOWN_CONTRIBUTOR, not_issued, token_matches
+from tertial.access import UNKNOWN_CONTRIBUTOR, not_issued, token_matches, verify_token
 from tertial.archive import content_hash, mismatch
+from tertial.cycle import Cycle
 from tertial.errors import SubmissionError
 from tertial.findings import Finding, Severity
+from tertial.reading import read_submission
 from tertial.submission import Submission
 
 logger = logging.getLogger(__name__)
@@ -208,7 +210,23 @@ def structure_finding(error: SubmissionError) -> Finding:
                    row=error.row, column=error.column, value=None)
 
 
-def refusal(error: SubmissionError, key: bytes, cycle_id: str) -> Read:
+def read_with_token(path: Path, name: str, cycle: Cycle, key: bytes) -> Read:
+    """Read a file and check its token: intake and `tertial validate` take the same steps.
+
+    A file without its contributor's token is UNKNOWN_CONTRIBUTOR, never whoever it names; an unreadable
+    file is a Read with the one finding that says why, so the result crosses a process boundary intact.
+    """
+    try:
+        submission = read_submission(path, cycle)
+        verify_token(key, cycle.config.id, submission.contributor_id, submission.token, name)
+    except SubmissionError as error:
+        error.file = name
+        return unread(error, key, cycle.config.id)
+    submission.file = name
+    return Read(submission.contributor_id, submission, [])
+
+
+def unread(error: SubmissionError, key: bytes, cycle_id: str) -> Read:
     """An unreadable file counts for the contributor it names only when it carries that contributor's token."""
     claimed = error.contributor_id
     if claimed and not token_matches(key, cycle_id, claimed, error.token):

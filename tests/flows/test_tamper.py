@@ -102,7 +102,7 @@ def test_an_edited_archived_original_is_named_and_never_used(tmp_path, mini_cycl
     again = {o.file: o for o in collect(cycle_path=MINI, inbox=inbox, workdir=workdir,
                                         ledger_url=f"sqlite:///{tmp_path / 'ny.sqlite'}")}
     assert (again["barn.xlsx"].version.status, again["stab.xlsx"].version.status) == ("underkänd", "godkänd")
-    assert [f.rule_id for f in again["barn.xlsx"].findings] == ["structure"]
+    assert [f.rule_id for f in again["barn.xlsx"].findings] == ["structure_archive_changed"]
     assert "(ny inlämning) stämmer inte med sin kontrollsumma" in again["barn.xlsx"].findings[0].message
 
     # rebuild-ledger does not take the receipt's word for it.
