@@ -20,11 +20,12 @@ from tertial.economy import (
 from tertial.findings import Finding
 from tertial.numbers import NumberParseError, format_signed_mnkr, parse_quantity
 from tertial.plan import Activity, EconomyRow, Goal, Indicator, RowType
+from tertial.profile import Section, SummaryStyle
 from tertial.report import (
-    ActivityRow, BudgetRequest, Economy, EconomyLine, EconomySection, EconomyTable, GoalSection, IndicatorRow, Person,
-    Report, Source, SummaryBlock, TextBlock,
+    ActivityRow, BudgetRequest, Economy, EconomyLine, EconomySection, EconomyTable, FreeSection, GoalSection, IndicatorRow,
+    Person, Report, Source, SummaryBlock, TextBlock,
 )
-from tertial.sections import BALANCE_SHEET, SPECIAL_REPORTS
+from tertial.sections import BALANCE_SHEET, SPECIAL_REPORTS, SUMMARY_TEXT
 from tertial.submission import previous_outcome_header, sheets_for
 from tertial.trend import indicator_trend
 from tertial.vocabulary import ActivityStatus, Assessment, IndicatorStatus, ReportKind, expected_period
@@ -99,17 +100,21 @@ def build_report(cycle: Cycle, accepted: dict[str, Accepted]) -> Report:
     goals = [_goal_section(cycle, goal, rows, missing) for goal in cycle.plan.children(None)]
     cfg = cycle.config
     texts = {s.key: _text_section(cycle, s.key, s.title, rows, missing) for s in cycle.sections}
+    per_goal = cycle.outline.summary_style is SummaryStyle.POSITIVE_CHALLENGES
     return Report(
         cycle_id=cfg.id, kind=cfg.kind.value, year=cfg.year, namnd=cfg.namnd, title=cycle.title,
         period_end=cfg.period_end, attest_date=cfg.attest_date, meeting_date=cfg.meeting_date,
         previous_year_header=previous_outcome_header(cfg.year),
         handlaggare=Person(**cfg.handlaggare.model_dump(exclude={"email"})),
         signer=Person(**cfg.signer.model_dump(exclude={"email"})),
-        decisions=_decisions(cycle), attachments=list(cfg.attachments), summary=texts["sammanfattning"],
+        decisions=_decisions(cycle), attachments=list(cfg.attachments),
+        summary=texts.get("sammanfattning") or _unused("sammanfattning", "Sammanfattning"),
         background=_BACKGROUND,
         preparation=f"Ärendet har beretts av {cfg.prepared_by} i samverkan med övriga avdelningar inom förvaltningen.",
-        summary_analysis=[_summary_block(g, texts) for g in goals],
-        directives=texts["direktiv"], goals=goals,
+        summary_analysis=[_summary_block(g, texts) for g in goals] if per_goal else [],
+        summary_text=None if per_goal else texts[SUMMARY_TEXT.key],
+        directives=texts.get("direktiv") or _unused("direktiv", "Arbete utifrån direktiven till alla nämnder och bolagsstyrelser"),
+        goals=goals,
         economy=_economy(cycle, rows, missing, texts, accepted),
         extra_sections=[texts[s.key] for s in (BALANCE_SHEET,) if s.key in texts],
         special_reports=[texts[s.key] for s in SPECIAL_REPORTS if s.key in texts],
@@ -117,7 +122,25 @@ def build_report(cycle: Cycle, accepted: dict[str, Accepted]) -> Report:
         sources=_sources(cycle, accepted),
         missing=sorted(cycle.contributor(c).avdelning for c in missing),
         counts=_counts(cycle, accepted),
+        outline=cycle.outline.names if cycle.profile else None,
+        sections=[_free_section(cycle, section, rows, missing) for section in cycle.outline.sections()],
     )
+
+
+def _unused(key: str, title: str) -> TextBlock:
+    """A built-in text block the outline leaves out: empty, never printed."""
+    return TextBlock(key=key, title=title, owner="", missing=False)
+
+
+def _free_section(cycle: Cycle, section: Section, rows: _Rows, missing: set[str]) -> FreeSection:
+    """The owner's text, or the profile's fixed sentence when it submitted none; then the sub-sections."""
+    children = [_free_section(cycle, child, rows, missing) for child in section.sections]
+    if section.owner is None:
+        return FreeSection(key=section.key, title=section.title, owner="", missing=False, sections=children)
+    block = _text_section(cycle, section.key, section.title, rows, missing)
+    if not (block.paragraphs or block.bullets or block.missing) and section.empty:
+        block = block.model_copy(update={"paragraphs": [section.empty]})
+    return FreeSection(**block.model_dump(), sections=children)
 
 
 _BACKGROUND = (

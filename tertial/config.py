@@ -14,6 +14,8 @@ from tertial.controls import escape_controls
 from tertial.cycle import Cycle, CycleConfig, resolve_ownership
 from tertial.errors import ConfigError
 from tertial.plan import Plan
+from tertial.profile import Profile, ProfileFile, merge, profile_problems
+from tertial.sections import reserved_keys
 
 Model = TypeVar("Model", bound=BaseModel)
 MAX_CONFIG_BYTES = 20_000_000  # a city's largest plan is well under 1 MB
@@ -179,7 +181,7 @@ def load_plan(path: Path) -> Plan:
 
 def _check_named_files(path: Path, config: CycleConfig) -> None:
     """The files the cycle names are read whole, so a device or a huge file is refused by its key first."""
-    named = {"plan": config.plan, "t2_report": config.t2_report}
+    named = {"plan": config.plan, "t2_report": config.t2_report, "profile": config.profile}
     problems = [f"{key}: '{value}' {problem}; ange sökvägen till en fil"
                 for key, value in named.items() if value is not None and (problem := unreadable(path.parent / value))]
     if problems:
@@ -197,12 +199,23 @@ def load_cycle(path: Path) -> Cycle:
         problems.append(f"year: cykeln gäller {config.year} men planen ({config.plan}) gäller {plan.year}")
     if plan.namnd != config.namnd:
         problems.append(f"namnd: '{config.namnd}' skiljer sig från planens '{plan.namnd}'")
-    maps, ownership = resolve_ownership(config, plan)
+    profile = load_profile(path.parent / config.profile, config, plan) if config.profile else None
+    maps, ownership = resolve_ownership(config, plan, profile)
     problems += [f"contributors.owns: {p}" for p in ownership]
     if problems:
         raise ConfigError(path, problems)
     return Cycle(
         config=config, plan=plan, source=path,
         goal_owner=maps["goals"], indicator_owner=maps["indikator"], activity_owner=maps["aktivitet"],
-        text_owner=maps["texts"], economy_owner=maps["economy"].get("economy"),
+        text_owner=maps["texts"], economy_owner=maps["economy"].get("economy"), profile=profile,
     )
+
+
+def load_profile(path: Path, config: CycleConfig, plan: Plan) -> Profile:
+    """A nämnd's report profile, merged with the built-in one it extends; problems name this file and the key."""
+    own = load_model(path, ProfileFile)
+    profile, problems = merge(own)
+    problems += profile_problems(own, profile, [c.id for c in config.contributors], reserved_keys(plan))
+    if problems:
+        raise ConfigError(path, problems)
+    return profile

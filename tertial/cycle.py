@@ -13,7 +13,8 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from tertial.deadlines import previous_working_day, working_days_before
 from tertial.plan import ITEM_ID, Plan, Strict
-from tertial.sections import TextSection, required_sections
+from tertial.profile import Profile, builtin_profile
+from tertial.sections import TextSection, owned_sections, required_sections
 from tertial.vocabulary import ReportKind, report_title
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -93,6 +94,8 @@ class CycleConfig(Strict):
     contributors: list[Contributor] = Field(min_length=1)
     t2_report: Path | None = Field(None, description="The T2 cycle's report.json (relative to this file), for the VB's comparison with its forecasts.")
     kolada_municipality: str | None = Field(None, description="Kolada municipality or unit id, for pre-filling outcomes.")
+    profile: Path | None = Field(None, description="The nämnd's report profile (its outline), relative to this file; "
+                                                   "none: the built-in profile of the report kind.")
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> "CycleConfig":
@@ -116,6 +119,11 @@ class Cycle:
     activity_owner: dict[str, str] = field(default_factory=dict)
     text_owner: dict[str, str] = field(default_factory=dict)
     economy_owner: str | None = None
+    profile: Profile | None = None  # the nämnd's own outline; None: the built-in one of its kind
+
+    @property
+    def outline(self) -> Profile:
+        return self.profile or builtin_profile(self.config.kind)
 
     @property
     def kind(self) -> ReportKind:
@@ -127,7 +135,7 @@ class Cycle:
 
     @property
     def sections(self) -> list[TextSection]:
-        return required_sections(self.plan, self.config.kind)
+        return required_sections(self.plan, self.config.kind, self.profile)
 
     def contributor(self, contributor_id: str) -> Contributor:
         return next(c for c in self.config.contributors if c.id == contributor_id)
@@ -151,8 +159,10 @@ class Cycle:
         return [key for key, owner in owners.items() if owner == contributor_id]
 
 
-def resolve_ownership(config: CycleConfig, plan: Plan) -> tuple[dict[str, dict[str, str]], list[str]]:
-    """Map every item to its one owner; return the maps and the problems found."""
+def resolve_ownership(config: CycleConfig, plan: Plan, profile: Profile | None = None) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """Map every item to its one owner; return the maps and the problems found.
+
+    A free section of the profile is owned by the contributor the profile names (who may list it too)."""
     problems: list[str] = []
     goals = _single_owner("mål", [g.number for g in plan.goals], config, lambda o: o.goals, problems)
     maps = {"goals": goals}
@@ -171,8 +181,9 @@ def resolve_ownership(config: CycleConfig, plan: Plan) -> tuple[dict[str, dict[s
             if not owners[item.id]:
                 problems.append(f"{kind} {item.id} ägs inte av någon bidragsgivare")
         maps[kind] = owners
-    keys = [s.key for s in required_sections(plan, config.kind)]
-    maps["texts"] = _single_owner("textavsnitt", keys, config, lambda o: o.texts, problems)
+    keys = [s.key for s in required_sections(plan, config.kind, profile)]
+    given = {s.key: s.owner for s in owned_sections(profile)} if profile else {}
+    maps["texts"] = _single_owner("textavsnitt", keys, config, lambda o: o.texts, problems, given)
     economy = [c.id for c in config.contributors if c.owns.economy]
     if (plan.economy.areas or plan.economy.investments) and len(economy) != 1:
         problems.append(f"ekonomin ska ägas av exakt en bidragsgivare, men ägs av {len(economy)}: {', '.join(economy) or 'ingen'}")
@@ -193,8 +204,12 @@ def _unknown(kind: str, claims: dict[str, list[str]], known: set[str], problems:
         problems.append(f"{kind} '{key}' (hos {', '.join(claims[key])}) finns inte i planen")
 
 
-def _single_owner(kind: str, keys: list[str], config: CycleConfig, pick, problems: list[str]) -> dict[str, str]:
+def _single_owner(kind: str, keys: list[str], config: CycleConfig, pick, problems: list[str],
+                  given: dict[str, str] | None = None) -> dict[str, str]:
     claims = _claims(config, pick)
+    for key, owner in (given or {}).items():
+        if owner not in claims[key]:
+            claims[key].append(owner)
     _unknown(kind, claims, set(keys), problems)
     owners: dict[str, str] = {}
     for key in keys:

@@ -91,6 +91,23 @@ def text_of(block: TextBlock) -> str:
     return "\n\n".join(block.paragraphs + (["\n".join(f"- {b}" for b in block.bullets)] if block.bullets else []))
 
 
+class FreeSection(TextBlock):
+    """A section of the nämnd's own outline: its owner's text (or the fixed sentence), then its sub-sections."""
+
+    sections: list["FreeSection"] = Field(default_factory=list)
+
+
+def walk_sections(sections: list[FreeSection]) -> Iterator[FreeSection]:
+    """Every free section, each before its sub-sections."""
+    for section in sections:
+        yield section
+        yield from walk_sections(section.sections)
+
+
+# The parts in the order every built-in profile prints them; a kind without a part leaves it empty.
+BUILTIN_OUTLINE = ("front_matter", "summary", "directives", "goals", "economy", "balance_sheet", "special_reports", "attest")
+
+
 class SummaryBlock(Model):
     """Sammanfattande analys for one inriktningsmål."""
 
@@ -211,3 +228,19 @@ class Report(Model):
     sources: list[Source]
     missing: list[str] = Field(default_factory=list, description="Avdelningar without an accepted submission.")
     counts: dict[str, int] = Field(default_factory=dict)
+    # The nämnd's own outline; left out of report.json when the built-in one is used, so that stays as it was.
+    outline: list[str] | None = Field(
+        None, exclude_if=lambda v: v is None,
+        description="The parts in print order ('section:<key>' for a free section); absent: the built-in outline.")
+    sections: list[FreeSection] = Field(
+        default_factory=list, exclude_if=lambda v: not v, description="The outline's free sections, top level, in order.")
+    summary_text: TextBlock | None = Field(
+        None, exclude_if=lambda v: v is None, description="Sammanfattande analys as one text, when the profile says so.")
+
+    def parts(self) -> list[str]:
+        """The parts in print order."""
+        return list(self.outline) if self.outline is not None else list(BUILTIN_OUTLINE)
+
+    def section(self, name: str) -> FreeSection:
+        """The top-level free section an outline entry 'section:<key>' names."""
+        return next(s for s in self.sections if f"section:{s.key}" == name)

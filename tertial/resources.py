@@ -6,3 +6,4 @@ ROOT = Path(__file__).resolve().parent.parent
 EXPECTATIONS = ROOT / "expectations"
 TEMPLATES = ROOT / "templates"
 EXAMPLES = ROOT / "examples"
+PROFILES = ROOT / "profiles"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tertial.plan import Plan, RowType
+from tertial.profile import PartKind, Profile, Section, SummaryStyle, builtin_profile, walk_sections
 from tertial.vocabulary import ReportKind
 
 
@@ -22,23 +23,48 @@ SPECIAL_REPORTS = (
     TextSection("kvalitetsarbete", "Systematiskt kvalitetsarbete"),
     TextSection("arbetsmiljo", "Systematiskt arbetsmiljöarbete"),
 )
-_VB_ONLY = (BALANCE_SHEET, *SPECIAL_REPORTS)
 
 
-def required_sections(plan: Plan, kind: ReportKind) -> list[TextSection]:
-    """Every text section a report of this kind must receive from some contributor."""
-    sections = [TextSection("sammanfattning", "Sammanfattning")]
-    for goal in plan.children(None):
-        sections.append(TextSection(f"positivt:{goal.number}", f"Positivt under perioden – {goal.title}"))
-        sections.append(TextSection(f"utmaningar:{goal.number}", f"Utmaningar – {goal.title}"))
-    sections.append(TextSection("direktiv", "Arbete utifrån direktiven till alla nämnder och bolagsstyrelser"))
-    if plan.economy.areas:
+def required_sections(plan: Plan, kind: ReportKind, profile: Profile | None = None) -> list[TextSection]:
+    """Every text section a report of this kind (and outline) must receive from some contributor."""
+    profile = profile or builtin_profile(kind)
+    return [*_builtin_sections(plan, profile), *(TextSection(s.key, s.title) for s in owned_sections(profile))]
+
+
+SUMMARY_TEXT = TextSection("sammanfattande_analys", "Sammanfattande analys")
+
+
+def _builtin_sections(plan: Plan, profile: Profile) -> list[TextSection]:
+    """The text sections of the built-in parts the outline has, in print order."""
+    sections = [TextSection("sammanfattning", "Sammanfattning")] if profile.part(PartKind.FRONT_MATTER) else []
+    if profile.part(PartKind.SUMMARY) and profile.summary_style is SummaryStyle.ANALYSIS:
+        sections.append(SUMMARY_TEXT)
+    elif profile.part(PartKind.SUMMARY):
+        for goal in plan.children(None):
+            sections.append(TextSection(f"positivt:{goal.number}", f"Positivt under perioden – {goal.title}"))
+            sections.append(TextSection(f"utmaningar:{goal.number}", f"Utmaningar – {goal.title}"))
+    if profile.part(PartKind.DIRECTIVES):
+        sections.append(TextSection("direktiv", "Arbete utifrån direktiven till alla nämnder och bolagsstyrelser"))
+    if plan.economy.areas and profile.part(PartKind.ECONOMY):
         sections.append(TextSection("ekonomi", "Uppföljning av driftbudget"))
         for area in plan.economy.areas:
             if area.row_type is RowType.TOP:
                 sections.append(TextSection(f"ekonomi:{area.id}", area.name))
-    if plan.economy.investments:
+    if plan.economy.investments and profile.part(PartKind.ECONOMY):
         sections.append(TextSection("investeringar", "Investeringar"))
-    if kind is ReportKind.VB:
-        sections.extend(_VB_ONLY)
+    if profile.part(PartKind.BALANCE_SHEET):
+        sections.append(BALANCE_SHEET)
+    if profile.part(PartKind.SPECIAL_REPORTS):
+        sections.extend(SPECIAL_REPORTS)
     return sections
+
+
+def reserved_keys(plan: Plan) -> set[str]:
+    """The keys the built-in parts may use, whatever the outline: a free section cannot take one."""
+    every = Profile(tuple(builtin_profile(ReportKind.VB).parts))
+    return {s.key for s in _builtin_sections(plan, every)} | {SUMMARY_TEXT.key}
+
+
+def owned_sections(profile: Profile) -> list[Section]:
+    """The outline's free sections that a contributor writes, sub-sections included, in print order."""
+    return [s for _, s in walk_sections(profile.sections(), "") if s.owner is not None]

@@ -132,11 +132,13 @@ def write_filled_csv(folder: Path, cycle: Cycle, contributor: str) -> Path:
 
 def accepted_versions(cycle: Cycle, inbox: Path) -> dict[str, Accepted]:
     """Each contributor's filled submission as an accepted version 1, as the ledger would record it."""
-    accepted = {}
-    for contributor in cycle.config.contributors:
-        path = write_filled(inbox, cycle, contributor.id, token_key=None)  # never taken in: no token, the golden files' bytes
-        version = Version(id=1, cycle_id=cycle.config.id, contributor_id=contributor.id, number=1,
-                          sha256=content_hash(path), original_name=path.name, archive_path=str(path),
-                          received_at=dt.datetime(2025, 5, 2, tzinfo=dt.UTC), status=ACCEPTED, errors=0, warnings=0)
-        accepted[contributor.id] = Accepted(read_submission(path, cycle), version)
-    return accepted
+    return {c.id: accepted_version(cycle, inbox, c.id) for c in cycle.config.contributors}
+
+
+def accepted_version(cycle: Cycle, inbox: Path, contributor: str, rows: Rows | None = None) -> Accepted:
+    """One contributor's submission (filled, or these rows) as an accepted version 1."""
+    path = write_filled(inbox, cycle, contributor, rows, token_key=None)  # never taken in: no token, the golden files' bytes
+    version = Version(id=1, cycle_id=cycle.config.id, contributor_id=contributor, number=1,
+                      sha256=content_hash(path), original_name=path.name, archive_path=str(path),
+                      received_at=dt.datetime(2025, 5, 2, tzinfo=dt.UTC), status=ACCEPTED, errors=0, warnings=0)
+    return Accepted(read_submission(path, cycle), version)

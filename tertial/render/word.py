@@ -12,7 +12,7 @@ from docx.table import Table
 
 from tertial.numbers import format_number, format_quantity
 from tertial.render.charts import Chart, Picture, ReportCharts
-from tertial.report import EconomySection, EconomyTable, GoalSection, Report, TextBlock
+from tertial.report import EconomySection, EconomyTable, FreeSection, GoalSection, Report, TextBlock
 from tertial.sections import SPECIAL_REPORTS_TITLE
 from tertial.workbooks import pin_ooxml_times
 
@@ -161,32 +161,65 @@ def build_document(report: Report, controller: bool = True, charts: ReportCharts
     doc.styles["Normal"].font.size = Pt(10)
     doc.core_properties.title = report.title
     doc.core_properties.author = "Tertial"
-    _front_matter(doc, report)
-    doc.add_heading("Sammanfattande analys", 1)
-    for block in report.summary_analysis:
-        doc.add_heading(block.title, 2)
-        doc.add_paragraph(f"{block.assessment}. {block.sentence}")
-        _text(doc, block.positive, "Positivt under perioden")
-        _text(doc, block.challenges, "Utmaningar")
-    _text(doc, report.directives, report.directives.title, 2)
-    doc.add_heading("Uppföljning av Kommunfullmäktiges inriktningsmål", 1)
-    doc.add_paragraph(_LEGEND)
-    for goal in report.goals:
-        _goal(doc, goal, report, charts.trends)
-    _economy(doc, report, charts.economy)
-    for block in report.extra_sections:
-        _text(doc, block, block.title, 1)
-    if report.special_reports:
-        doc.add_heading(SPECIAL_REPORTS_TITLE, 1)
-        for block in report.special_reports:
-            _text(doc, block, block.title, 2)
-    doc.add_heading("Attesterat av", 1)
-    _table(doc, ["Namn", "Datum"], [[f"{p.name}, {p.title}" if p.title else p.name, report.attest_date.isoformat()] for p in report.attesters])
+    parts = {
+        "front_matter": lambda: _front_matter(doc, report), "summary": lambda: _summary(doc, report),
+        "directives": lambda: _text(doc, report.directives, report.directives.title, 2),
+        "goals": lambda: _goals(doc, report, charts.trends), "economy": lambda: _economy(doc, report, charts.economy),
+        "balance_sheet": lambda: _balance_sheet(doc, report), "special_reports": lambda: _special_reports(doc, report),
+        "attest": lambda: _attest(doc, report),
+    }
+    for part in report.parts():
+        if part.startswith("section:"):
+            _free_section(doc, report.section(part), 1)
+        else:
+            parts[part]()
     if controller:
         doc.add_heading("Underlag", 1)
         _table(doc, ["Avdelning", "Version", "Fil", "SHA-256"],
                [[s.avdelning, str(s.version) if s.version is not None else "saknas", s.file or "", (s.sha256 or "")[:12]] for s in report.sources])
     return doc
+
+
+def _summary(doc: DocumentType, report: Report) -> None:
+    doc.add_heading("Sammanfattande analys", 1)
+    if report.summary_text:
+        _text(doc, report.summary_text)
+    for block in report.summary_analysis:
+        doc.add_heading(block.title, 2)
+        doc.add_paragraph(f"{block.assessment}. {block.sentence}")
+        _text(doc, block.positive, "Positivt under perioden")
+        _text(doc, block.challenges, "Utmaningar")
+
+
+def _goals(doc: DocumentType, report: Report, trends: dict[str, Picture]) -> None:
+    doc.add_heading("Uppföljning av Kommunfullmäktiges inriktningsmål", 1)
+    doc.add_paragraph(_LEGEND)
+    for goal in report.goals:
+        _goal(doc, goal, report, trends)
+
+
+def _balance_sheet(doc: DocumentType, report: Report) -> None:
+    for block in report.extra_sections:
+        _text(doc, block, block.title, 1)
+
+
+def _special_reports(doc: DocumentType, report: Report) -> None:
+    if report.special_reports:
+        doc.add_heading(SPECIAL_REPORTS_TITLE, 1)
+        for block in report.special_reports:
+            _text(doc, block, block.title, 2)
+
+
+def _attest(doc: DocumentType, report: Report) -> None:
+    doc.add_heading("Attesterat av", 1)
+    _table(doc, ["Namn", "Datum"], [[f"{p.name}, {p.title}" if p.title else p.name, report.attest_date.isoformat()] for p in report.attesters])
+
+
+def _free_section(doc: DocumentType, section: FreeSection, level: int) -> None:
+    """Its heading and text, then its sub-sections one heading level down."""
+    _text(doc, section, section.title, level)
+    for child in section.sections:
+        _free_section(doc, child, level + 1)
 
 
 def _economy(doc: DocumentType, report: Report, chart: Chart | None) -> None:

@@ -1,0 +1,218 @@
+"""The report profile: the report's parts in order and nesting, as data rather than code.
+
+The built-in profiles (`profiles/t1.yaml`, `t2.yaml`, `vb.yaml`) give each report kind the outline Tertial has
+always printed. A nämnd's own profile, named by `profile:` in cycle.yaml, either extends one of them
+(`extends: VB`; its parts replace the base's part of the same name or are added where `after`/`before` says;
+`remove` drops parts) or, without `extends`, is the whole outline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from typing import Iterator
+
+import yaml
+from pydantic import Field, model_validator
+
+from tertial.plan import ITEM_ID, Strict
+from tertial.resources import PROFILES
+from tertial.vocabulary import ReportKind
+
+
+class PartKind(StrEnum):
+    FRONT_MATTER = "front_matter"
+    SUMMARY = "summary"
+    DIRECTIVES = "directives"
+    GOALS = "goals"
+    ECONOMY = "economy"
+    BALANCE_SHEET = "balance_sheet"
+    SPECIAL_REPORTS = "special_reports"
+    SECTION = "section"
+    ATTEST = "attest"
+
+
+class SummaryStyle(StrEnum):
+    """How the nämnd writes its Sammanfattande analys."""
+
+    POSITIVE_CHALLENGES = "positivt_utmaningar"  # Positivt under perioden / Utmaningar, per inriktningsmål
+    ANALYSIS = "sammanfattande_analys"  # one text
+
+
+class Section(Strict):
+    """A free section: the controller's own heading, its owner's text, and sub-sections."""
+
+    key: str = Field(pattern=ITEM_ID, description="Its key on the Texter sheet; unique in the report.")
+    title: str = Field(min_length=1, description="The heading, as printed.")
+    owner: str | None = Field(None, description="The contributor id who writes it; none for a heading over sub-sections.")
+    empty: str = Field("", description="The fixed sentence printed when the owner submits no text.")
+    sections: list[Section] = Field(default_factory=list, description="Sub-sections, printed under it in order.")
+
+    @model_validator(mode="after")
+    def _owned_or_heading(self) -> Section:
+        if self.owner is None and not self.sections:
+            raise ValueError(f"avsnittet '{self.key}' saknar ägare (owner); ett avsnitt utan underavsnitt skrivs av en bidragsgivare")
+        return self
+
+
+_SECTION_KEYS = ("key", "title", "owner", "empty", "sections")
+
+
+class Part(Strict):
+    """One part of the outline. A free section (`part: section`) carries its own key, title and owner."""
+
+    part: PartKind
+    style: SummaryStyle | None = Field(None, description="summary: positivt_utmaningar or sammanfattande_analys.")
+    key: str | None = Field(None, pattern=ITEM_ID)
+    title: str | None = Field(None, min_length=1)
+    owner: str | None = None
+    empty: str = ""
+    sections: list[Section] = Field(default_factory=list)
+    after: str | None = Field(None, description="Extending profile: the part (name or section key) it follows.")
+    before: str | None = Field(None, description="Extending profile: the part (name or section key) it precedes.")
+
+    @model_validator(mode="after")
+    def _keys_fit_the_part(self) -> Part:
+        given = self.model_fields_set
+        if self.part is PartKind.SECTION:
+            if not self.key or not self.title:
+                raise ValueError("ett fritt avsnitt (part: section) behöver både key och title")
+            if self.owner is None and not self.sections:
+                raise ValueError(f"avsnittet '{self.key}' saknar ägare (owner); ett avsnitt utan underavsnitt skrivs av en bidragsgivare")
+        elif wrong := [k for k in _SECTION_KEYS if k in given]:
+            raise ValueError(f"{', '.join(wrong)} gäller bara fria avsnitt (part: section), inte part: {self.part.value}")
+        if self.part is not PartKind.SUMMARY and "style" in given:
+            raise ValueError("style gäller bara part: summary")
+        if self.after and self.before:
+            raise ValueError("ange antingen after eller before, inte båda")
+        return self
+
+    @property
+    def name(self) -> str:
+        """What the outline calls it: the part's kind, or a free section's key."""
+        return f"section:{self.key}" if self.part is PartKind.SECTION else self.part.value
+
+    def section(self) -> Section:
+        return Section(key=self.key, title=self.title, owner=self.owner, empty=self.empty, sections=self.sections)
+
+
+class ProfileFile(Strict):
+    """A profile as written in YAML."""
+
+    extends: ReportKind | None = Field(None, description="The built-in profile it starts from: T1, T2 or VB.")
+    parts: list[Part] = Field(default_factory=list)
+    remove: list[str] = Field(default_factory=list, description="Parts of the base left out: a part's name or a section's key.")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The outline a report is built and printed by."""
+
+    parts: tuple[Part, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [p.name for p in self.parts]
+
+    def part(self, kind: PartKind) -> Part | None:
+        return next((p for p in self.parts if p.part is kind), None)
+
+    @property
+    def summary_style(self) -> SummaryStyle:
+        summary = self.part(PartKind.SUMMARY)
+        return (summary.style if summary else None) or SummaryStyle.POSITIVE_CHALLENGES
+
+    def sections(self) -> list[Section]:
+        return [p.section() for p in self.parts if p.part is PartKind.SECTION]
+
+
+def walk_sections(sections: list[Section], path: str) -> Iterator[tuple[str, Section]]:
+    """Every section with its key path in the profile file, each before its sub-sections."""
+    for n, section in enumerate(sections):
+        here = f"{path}[{n}]"
+        yield here, section
+        yield from walk_sections(section.sections, f"{here}.sections")
+
+
+@cache
+def builtin_file(kind: ReportKind) -> ProfileFile:
+    """Tertial's own profile for a report kind; shipped with it, so it is read without the user-file guards."""
+    text = (PROFILES / f"{kind.value.lower()}.yaml").read_text(encoding="utf-8")
+    return ProfileFile.model_validate(yaml.safe_load(text))
+
+
+def builtin_profile(kind: ReportKind) -> Profile:
+    return Profile(tuple(builtin_file(kind).parts))
+
+
+def _named(names: list[str], ref: str) -> str | None:
+    """The outline name a user's reference means: a part's name, or a free section's key."""
+    return next((n for n in (ref, f"section:{ref}") if n in names), None)
+
+
+def merge(own: ProfileFile) -> tuple[Profile, list[str]]:
+    """The outline of a nämnd's profile: its base's parts with its own replacing, added and removed."""
+    problems: list[str] = []
+    parts = list(builtin_file(own.extends).parts) if own.extends else []
+    for n, ref in enumerate(own.remove):
+        name = _named([p.name for p in parts], ref)
+        if name is None:
+            problems.append(f"remove[{n}]: '{ref}' finns inte i grundprofilen {own.extends or '(ingen: extends saknas)'}")
+        parts = [p for p in parts if p.name != name]
+    for n, part in enumerate(own.parts):
+        names = [p.name for p in parts]
+        if own.extends and part.name in names:
+            parts[names.index(part.name)] = part
+            continue
+        anchor = part.after or part.before
+        if anchor is None:
+            parts.insert(_default_place(parts) if own.extends else len(parts), part)
+            continue
+        target = _named(names, anchor)
+        if target is None:
+            key = "after" if part.after else "before"
+            problems.append(f"parts[{n}].{key}: delen '{anchor}' finns inte i dispositionen; ange en del "
+                            f"({', '.join(x.removeprefix('section:') for x in names)})")
+            continue
+        parts.insert(names.index(target) + (1 if part.after else 0), part)
+    return Profile(tuple(parts)), problems
+
+
+def _default_place(parts: list[Part]) -> int:
+    """A part added without a place goes before Attesterat av (at the end when there is none)."""
+    names = [p.name for p in parts]
+    return names.index(PartKind.ATTEST.value) if PartKind.ATTEST.value in names else len(parts)
+
+
+def profile_problems(own: ProfileFile, profile: Profile, contributors: list[str], reserved: set[str]) -> list[str]:
+    """What makes an outline unusable, each named by its key in the profile file.
+
+    `reserved` are the text keys the built-in parts use (sammanfattning, direktiv, ...): a free section may not
+    take one of them.
+    """
+    problems: list[str] = []
+    counts: dict[str, int] = {}
+    for name in profile.names:
+        counts[name] = counts.get(name, 0) + 1
+    for n, part in enumerate(own.parts):
+        if part.part is not PartKind.SECTION and counts.get(part.name, 0) > 1:
+            problems.append(f"parts[{n}].part: delen '{part.name}' står mer än en gång i dispositionen")
+    seen: dict[str, str] = {}
+    own_sections = [(f"parts[{n}]", p.section()) for n, p in enumerate(own.parts) if p.part is PartKind.SECTION]
+    for top, section in own_sections:
+        for path, item in [(top, section), *walk_sections(section.sections, f"{top}.sections")]:
+            problems += _section_problems(path, item, seen, contributors, reserved)
+    return problems
+
+
+def _section_problems(path: str, section: Section, seen: dict[str, str], contributors: list[str], reserved: set[str]) -> list[str]:
+    problems = []
+    if section.key in seen:
+        problems.append(f"{path}.key: avsnittet '{section.key}' finns redan ({seen[section.key]}); varje avsnitt behöver en egen key")
+    elif section.key in reserved:
+        problems.append(f"{path}.key: '{section.key}' är redan ett av Tertials egna textavsnitt; välj en annan key")
+    seen.setdefault(section.key, path)
+    if section.owner is not None and section.owner not in contributors:
+        problems.append(f"{path}.owner: '{section.owner}' är ingen bidragsgivare i cykeln; ange en av: {', '.join(contributors)}")
+    return problems
