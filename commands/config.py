@@ -16,6 +16,10 @@ def check_config(cycle: Cycle, debug: Debug = False) -> None:
     plan = loaded.plan
     console.print(escape_controls(f"{cycle.name} är korrekt: {loaded.title}; {len(loaded.config.contributors)} bidragsgivare, "
                                   f"{len(plan.goals)} mål, {len(plan.indicators)} indikatorer, {len(plan.activities)} aktiviteter."))
+    if loaded.profile:
+        from tertial.profile import outline_text
+
+        console.print(escape_controls(f"Disposition enligt {loaded.config.profile}: {outline_text(loaded.profile)}."))
 
 
 @command("installningar")

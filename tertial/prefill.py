@@ -80,6 +80,7 @@ def _text_blocks(report: Report):
     yield from economy.area_texts
     yield from report.extra_sections
     yield from report.special_reports
+    yield from report.profile_blocks()
 
 
 def _kolada_values(rows: Rows, cycle: Cycle, kolada: dict[tuple[str, int], KoladaValue]) -> None:

@@ -127,6 +127,25 @@ class Profile:
         return [p.section() for p in self.parts if p.part is PartKind.SECTION]
 
 
+# How the parts are named to the controller (check-config lists the outline with these).
+PART_TITLES = {
+    PartKind.FRONT_MATTER: "Tjänsteutlåtande", PartKind.SUMMARY: "Sammanfattande analys",
+    PartKind.DIRECTIVES: "Arbete utifrån direktiven", PartKind.GOALS: "Uppföljning av mål",
+    PartKind.ECONOMY: "Uppföljning av ekonomi", PartKind.BALANCE_SHEET: "Analys av balansräkning",
+    PartKind.SPECIAL_REPORTS: "Särskilda redovisningar (inbyggda)", PartKind.ATTEST: "Attesterat av",
+}
+
+
+def outline_text(profile: Profile) -> str:
+    """The outline in one line: 'Tjänsteutlåtande, …, Särskilda redovisningar (Synpunkter och klagomål, …), …'."""
+    return ", ".join(_section_text(p.section()) if p.part is PartKind.SECTION else PART_TITLES[p.part] for p in profile.parts)
+
+
+def _section_text(section: Section) -> str:
+    inner = ", ".join(_section_text(child) for child in section.sections)
+    return f"{section.title} ({inner})" if inner else section.title
+
+
 def walk_sections(sections: list[Section], path: str) -> Iterator[tuple[str, Section]]:
     """Every section with its key path in the profile file, each before its sub-sections."""
     for n, section in enumerate(sections):

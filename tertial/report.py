@@ -241,6 +241,11 @@ class Report(Model):
         """The parts in print order."""
         return list(self.outline) if self.outline is not None else list(BUILTIN_OUTLINE)
 
+    def profile_blocks(self) -> list[TextBlock]:
+        """The texts contributors write for the profile's own parts: the one-text summary and the free sections."""
+        own = [s for s in walk_sections(self.sections) if s.owner]
+        return [self.summary_text, *own] if self.summary_text else own
+
     def section(self, name: str) -> FreeSection:
         """The top-level free section an outline entry 'section:<key>' names."""
         return next(s for s in self.sections if f"section:{s.key}" == name)

@@ -18,6 +18,7 @@ from tertial.accepted import Accepted
 from tertial.assembly import build_report
 from tertial.config import load_cycle
 from tertial.errors import ConfigError
+from tertial.prefill import handout_rows
 from tertial.render.formats import render_json
 from tertial.render.html import render_html
 from tertial.render.word import document_bytes
@@ -169,6 +170,16 @@ def test_check_config_command_names_the_profile_file_and_key(tmp_path):
     ]
 
 
+def test_check_config_lists_the_outline_of_a_good_profile():
+    done = subprocess.run([str(Path(sys.executable).parent / "tertial"), "check-config", "--cycle", str(OUTLINE / "cycle.yaml")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1] == (
+        "Disposition enligt profil.yaml: Tjänsteutlåtande, Sammanfattande analys, Uppföljning av mål, Uppföljning av "
+        "ekonomi, Särskilda redovisningar (Synpunkter och klagomål, Redovisning av Lex Sarah-rapporter), Analys av "
+        "balansräkning, Försäljningar av anläggningstillgångar, Medel för lokaländamål, Attesterat av.")
+
+
 def test_a_profile_without_extends_is_the_whole_outline(tmp_path):
     def replace(profile):
         profile.update(extends=None, remove=[])
@@ -183,3 +194,11 @@ def test_a_profile_without_extends_is_the_whole_outline(tmp_path):
     cycle = load_cycle(_broken(tmp_path, replace))
     assert cycle.outline.names == ["front_matter", "section:sarskilda", "section:forsaljningar", "goals", "attest"]
     assert [s.key for s in cycle.sections] == ["sammanfattning", "klagomal", "lex_sarah", "forsaljningar"]
+
+
+def test_the_previous_reports_profile_texts_are_handed_out_again(report):
+    cycle = load_cycle(OUTLINE / "cycle.yaml")
+    texts = {c: {r["key"]: r["text"] for r in handout_rows(cycle, c, report, {})["texts"]} for c in ("stab", "barn")}
+    assert texts["barn"] == {"lex_sarah": "Texten om Redovisning av Lex Sarah-rapporter."}
+    assert texts["stab"]["sammanfattande_analys"] == "Texten om Sammanfattande analys."
+    assert texts["stab"]["klagomal"] == "Texten om Synpunkter och klagomål."

@@ -38,6 +38,7 @@ def narrative_finding(rule_id: str, where: Place, value: str, **values: str) -> 
 def all_blocks(report: Report) -> list[TextBlock]:
     economy = report.economy
     blocks = [report.summary, report.directives, *report.extra_sections, *report.special_reports, *economy.area_texts]
+    blocks += report.profile_blocks()
     blocks += [b for s in report.summary_analysis for b in (s.positive, s.challenges)]
     return blocks + [b for b in (economy.overview, economy.investment_text) if b]
 
