@@ -199,9 +199,13 @@ def _claims(config: CycleConfig, pick) -> dict[str, list[str]]:
     return claims
 
 
+# Text sections come from the plan (its goals, its economy) and from the report's outline.
+_SOURCE = {"textavsnitt": "rapportens disposition (planen och rapportprofilen)"}
+
+
 def _unknown(kind: str, claims: dict[str, list[str]], known: set[str], problems: list[str]) -> None:
     for key in sorted(set(claims) - known):
-        problems.append(f"{kind} '{key}' (hos {', '.join(claims[key])}) finns inte i planen")
+        problems.append(f"{kind} '{key}' (hos {', '.join(claims[key])}) finns inte i {_SOURCE.get(kind, 'planen')}")
 
 
 def _single_owner(kind: str, keys: list[str], config: CycleConfig, pick, problems: list[str],

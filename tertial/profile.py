@@ -211,11 +211,10 @@ def profile_problems(own: ProfileFile, profile: Profile, contributors: list[str]
     take one of them.
     """
     problems: list[str] = []
-    counts: dict[str, int] = {}
-    for name in profile.names:
-        counts[name] = counts.get(name, 0) + 1
+    names = [p.name for p in own.parts]
     for n, part in enumerate(own.parts):
-        if part.part is not PartKind.SECTION and counts.get(part.name, 0) > 1:
+        twice = profile.names.count(part.name) > 1 or names.count(part.name) > 1
+        if part.part is not PartKind.SECTION and twice:
             problems.append(f"parts[{n}].part: delen '{part.name}' står mer än en gång i dispositionen")
     seen: dict[str, str] = {}
     own_sections = [(f"parts[{n}]", p.section()) for n, p in enumerate(own.parts) if p.part is PartKind.SECTION]

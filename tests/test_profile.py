@@ -12,13 +12,16 @@ import pytest
 import yaml
 from docx import Document
 
-from tests.builders import accepted_version, filled_rows
+from tasks.validation import validate_submission
+from tests.builders import accepted_version, filled_rows, write_filled
 from tests.conftest import DATA
 from tertial.accepted import Accepted
 from tertial.assembly import build_report
 from tertial.config import load_cycle
 from tertial.errors import ConfigError
+from tertial.findings import Severity
 from tertial.prefill import handout_rows
+from tertial.reading import read_submission
 from tertial.render.formats import render_json
 from tertial.render.html import render_html
 from tertial.render.word import document_bytes
@@ -151,6 +154,8 @@ def _broken(tmp_path: Path, change) -> Path:
      "parts[0]: owner gäller bara fria avsnitt (part: section), inte part: summary"),
     (lambda p: p.update(extends=None) or p["parts"].extend([{"part": "goals"}, {"part": "goals"}]),
      "parts[4].part: delen 'goals' står mer än en gång i dispositionen"),
+    (lambda p: p["parts"].extend([{"part": "goals"}, {"part": "goals"}]),
+     "parts[5].part: delen 'goals' står mer än en gång i dispositionen"),
 ])
 def test_check_config_refuses_a_broken_profile_naming_file_and_key(tmp_path, change, expected):
     with pytest.raises(ConfigError) as caught:
@@ -168,6 +173,17 @@ def test_check_config_command_names_the_profile_file_and_key(tmp_path):
         "Fel i konfigurationsfilen profil.yaml:",
         "  - parts[2].owner: 'okand' är ingen bidragsgivare i cykeln; ange en av: stab, barn, aldre",
     ]
+
+
+def test_a_text_owned_outside_the_outline_is_named_as_such(tmp_path):
+    shutil.copytree(OUTLINE, tmp_path, dirs_exist_ok=True)
+    config = yaml.safe_load((tmp_path / "cycle.yaml").read_text(encoding="utf-8"))
+    config["contributors"][0]["owns"]["texts"].append("direktiv")  # the profile removes the directives
+    (tmp_path / "cycle.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_cycle(tmp_path / "cycle.yaml")
+    assert caught.value.problems == ["contributors.owns: textavsnitt 'direktiv' (hos stab) finns inte i rapportens "
+                                     "disposition (planen och rapportprofilen)"]
 
 
 def test_check_config_lists_the_outline_of_a_good_profile():
@@ -202,3 +218,15 @@ def test_the_previous_reports_profile_texts_are_handed_out_again(report):
     assert texts["barn"] == {"lex_sarah": "Texten om Redovisning av Lex Sarah-rapporter."}
     assert texts["stab"]["sammanfattande_analys"] == "Texten om Sammanfattande analys."
     assert texts["stab"]["klagomal"] == "Texten om Synpunkter och klagomål."
+
+
+def test_a_section_with_a_fixed_sentence_may_be_left_empty_and_one_without_may_not(tmp_path):
+    cycle = load_cycle(OUTLINE / "cycle.yaml")
+    rows = {c: filled_rows(cycle, c) for c in ("stab", "barn")}
+    for contributor_rows in rows.values():
+        for row in contributor_rows["texts"]:
+            row["text"] = "" if row["key"] in ("forsaljningar", "lex_sarah") else "Text."
+    findings = {c: validate_submission.fn(read_submission(write_filled(tmp_path, cycle, c, r), cycle), cycle)
+                for c, r in rows.items()}
+    assert [f.rule_id for f in findings["stab"] if f.severity is Severity.ERROR] == []
+    assert [(f.rule_id, f.row) for f in findings["barn"] if f.severity is Severity.ERROR] == [("text_missing", 2)]

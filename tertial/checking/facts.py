@@ -14,6 +14,7 @@ import pandas as pd
 from tertial.checking.indicator_facts import add_indicator_facts
 from tertial.cycle import Cycle
 from tertial.economy import ADJUSTMENT_KINDS, REVENUE_COST_KINDS, revenue_cost_kind
+from tertial.sections import owned_sections
 from tertial.vocabulary import ActivityStatus, Assessment, IndicatorStatus
 
 Enriched = tuple[pd.DataFrame, dict[str, object]]
@@ -46,6 +47,9 @@ def _enrich_activities(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
 def _enrich_texts(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
     titles = {s.key: s.title for s in cycle.sections}
     frame["name"] = [titles.get(k, k) for k in frame["key"]]
+    # A profile section with a fixed sentence may be left empty: the report prints the sentence instead.
+    fixed = {s.key for s in owned_sections(cycle.outline) if s.empty}
+    frame["required"] = [k not in fixed for k in frame["key"]]
     return frame, {}
 
 
