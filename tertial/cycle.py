@@ -154,7 +154,7 @@ class Cycle:
 def resolve_ownership(config: CycleConfig, plan: Plan) -> tuple[dict[str, dict[str, str]], list[str]]:
     """Map every item to its one owner; return the maps and the problems found."""
     problems: list[str] = []
-    goals = _single_owner("mål", [g.number for g in plan.goals], config, lambda o: o.goals, problems)
+    goals = _single_owner("mål", [g.id for g in plan.goals], config, lambda o: o.goals, problems)
     maps = {"goals": goals}
     for kind, items, pick in (
         ("indikator", plan.indicators, lambda o: o.indicators),

@@ -29,8 +29,8 @@ def required_sections(plan: Plan, kind: ReportKind) -> list[TextSection]:
     """Every text section a report of this kind must receive from some contributor."""
     sections = [TextSection("sammanfattning", "Sammanfattning")]
     for goal in plan.children(None):
-        sections.append(TextSection(f"positivt:{goal.number}", f"Positivt under perioden – {goal.title}"))
-        sections.append(TextSection(f"utmaningar:{goal.number}", f"Utmaningar – {goal.title}"))
+        sections.append(TextSection(f"positivt:{goal.id}", f"Positivt under perioden – {goal.title}"))
+        sections.append(TextSection(f"utmaningar:{goal.id}", f"Utmaningar – {goal.title}"))
     sections.append(TextSection("direktiv", "Arbete utifrån direktiven till alla nämnder och bolagsstyrelser"))
     if plan.economy.areas:
         sections.append(TextSection("ekonomi", "Uppföljning av driftbudget"))

@@ -167,7 +167,8 @@ def _check_claims(where: Place, noun: Noun, scopes_of: Callable[[Claim], list[Sc
 
 
 def _statuses(goals: list[GoalSection], level: int) -> tuple[str, ...]:
-    return tuple(g.assessment for g in goals if g.level == level)
+    """The assessments a count sentence counts: goals without one, or outside the förvaltning, are not counted."""
+    return tuple(g.assessment for g in goals if g.level == level and g.counted)
 
 
 def _indicator_statuses(goals: list[GoalSection]) -> tuple[str, ...]:
