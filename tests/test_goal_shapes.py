@@ -22,8 +22,11 @@ from tertial.ledger import ACCEPTED, Version
 from tertial.reading import read_submission
 from tertial.render.formats import render_json
 from tertial.render.html import render_html
+from tertial.render.word import build_document
 from tertial.report import walk_goals
 from tertial.report_checks import check_report
+from tertial.vocabulary import Assessment
+from tertial.wording import goals_sentence
 from tertial.workbooks import Handout, prefilled_rows, write_workbook
 
 GOALS = Path(__file__).parent / "data" / "goals"
@@ -147,6 +150,17 @@ def test_count_checks_count_only_the_goals_that_concern_the_forvaltning(report):
     assert [f.item_id for f in check_report(wrong) if f.rule_id == "narrative_goal_count"] == ["1.1"]
 
 
+@pytest.mark.parametrize("analysis, flagged", [
+    ("Av de två nämndmål som berör förvaltningen bedöms ett uppfyllas helt och ett delvis.", False),
+    ("Av de tre nämndmål som berör förvaltningen bedöms ett uppfyllas helt och två delvis.", True),
+    ("De två nämndmål som berör förvaltningen bedöms uppfyllas helt.", True),
+])
+def test_a_count_of_the_goals_that_concern_the_forvaltning_is_checked(report, analysis, flagged):
+    changed = report.model_copy(update={"goals": [_with_analysis(report.goals[0], "1.1", analysis)] + report.goals[1:]})
+    findings = [f for f in check_report(changed) if f.rule_id == "narrative_goal_count"]
+    assert bool(findings) is flagged, [f.message for f in findings]
+
+
 def _with_analysis(goal, key, text):
     if goal.key == key:
         return goal.model_copy(update={"analysis": text})
@@ -215,3 +229,27 @@ def _problems(tmp_path, change) -> str:
 ])
 def test_check_config_names_the_key_of_an_inconsistent_goal_or_scale(tmp_path, change, expected):
     assert expected in _problems(tmp_path, change)
+
+
+HELT, DELVIS, EJ = Assessment.HELT, Assessment.DELVIS, Assessment.EJ_BEDOMD
+
+
+@pytest.mark.parametrize("assessments, outside, expected", [
+    ([HELT, HELT], 0, "De två nämndmålen bedöms uppfyllas helt."),  # no goal outside: as before
+    ([HELT, HELT], 1, "De två nämndmål som berör förvaltningen bedöms uppfyllas helt. Ett nämndmål berör inte förvaltningen."),
+    ([DELVIS], 2, "Det nämndmål som berör förvaltningen bedöms uppfyllas delvis. Två nämndmål berör inte förvaltningen."),
+    ([], 3, "Tre nämndmål berör inte förvaltningen."),
+    ([EJ, EJ], 1, "De två nämndmål som berör förvaltningen har inte bedömts. Ett nämndmål berör inte förvaltningen."),
+    ([HELT, DELVIS, EJ], 1, "Av de tre nämndmål som berör förvaltningen bedöms ett uppfyllas helt och ett delvis. "
+                            "Ett har inte bedömts. Ett nämndmål berör inte förvaltningen."),
+])
+def test_count_sentence_is_worded_for_goals_outside_the_forvaltning(assessments, outside, expected):
+    assert goals_sentence(assessments, "nämndmålet", "nämndmålen", outside=(outside, "nämndmål", "nämndmål")) == expected
+
+
+def test_word_prints_no_number_and_no_assessment_where_the_plan_has_none(report, tmp_path):
+    paragraphs = [p.text for p in build_document(report).paragraphs]
+    assert "Nämndmål: Arbetsföra personer arbetar eller studerar" in paragraphs
+    heading = paragraphs.index("KF:s inriktningsmål: 1. Bergsjö är tryggt och jämlikt")
+    assert paragraphs[heading + 1] == "Analys"  # no assessment line in between
+    assert "— Ingen" in paragraphs
