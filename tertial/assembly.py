@@ -116,7 +116,7 @@ def build_report(cycle: Cycle, accepted: dict[str, Accepted]) -> Report:
         attesters=[Person(**p.model_dump(exclude={"email"})) for p in cfg.attesters],
         sources=_sources(cycle, accepted),
         missing=sorted(cycle.contributor(c).avdelning for c in missing),
-        counts=_counts(cycle, accepted),
+        counts=_counts(cycle, accepted), legend=cycle.plan.assessments.legend(),
     )
 
 

@@ -102,6 +102,12 @@ class AssessmentScale(BaseModel):
         """The value printed for a goal whose owner gave none (or one outside the scale)."""
         return next(g for g in self.scale if g.means is Meaning.EJ_BEDOMD)
 
+    def legend(self) -> list[str]:
+        """'● Uppfylls helt', … for a scale of the plan's own; empty for the default scale, whose legend is fixed."""
+        if tuple(self.scale) == DEFAULT_GRADES:
+            return []
+        return [f"{g.symbol} {g.value}" for g in self.scale] + ["■ Ej mätbar", "✓ Aktiviteten är genomförd"]
+
     def grade(self, value: str) -> Grade:
         return next((g for g in self.scale if g.value == value), self.unassessed)
 

@@ -227,3 +227,5 @@ class Report(Model):
     sources: list[Source]
     missing: list[str] = Field(default_factory=list, description="Avdelningar without an accepted submission.")
     counts: dict[str, int] = Field(default_factory=dict)
+    legend: list[str] = Field(default_factory=list, exclude_if=lambda v: not v,
+                              description="The symbols explained above the goals when the plan has its own assessment scale.")

@@ -5,6 +5,8 @@ the förvaltning."""
 import datetime as dt
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -141,6 +143,8 @@ def test_html_prints_no_number_for_unnumbered_goals_and_no_assessment_for_prose_
     assert 'class="assessment"' not in first
     assert "Av de två nämndmål som berör förvaltningen bedöms ett uppfyllas helt och ett delvis." in html
     assert 'data-assessment="Ingen"><span class="symbol">—</span>Ingen</p>' in html
+    assert ("<p class=\"legend\">● Uppfylls helt \u00a0 ◆ Uppfylls delvis \u00a0 ▲ Uppfylls inte \u00a0 ■ Ej bedömd \u00a0 "
+            "— Ingen \u00a0 ■ Ej mätbar \u00a0 ✓ Aktiviteten är genomförd</p>") in html
 
 
 def test_count_checks_count_only_the_goals_that_concern_the_forvaltning(report):
@@ -253,3 +257,15 @@ def test_word_prints_no_number_and_no_assessment_where_the_plan_has_none(report,
     heading = paragraphs.index("KF:s inriktningsmål: 1. Bergsjö är tryggt och jämlikt")
     assert paragraphs[heading + 1] == "Analys"  # no assessment line in between
     assert "— Ingen" in paragraphs
+
+
+def test_check_config_prints_the_scale_problem_with_file_and_key(tmp_path):
+    _problems(tmp_path, lambda p: p["assessments"]["scale"][4].update(value="Ingen, berör ej"))  # writes the variant
+    done = subprocess.run([str(Path(sys.executable).parent / "tertial"), "check-config", "--cycle", str(tmp_path / "cycle.yaml")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[:2] == [
+        "Fel i konfigurationsfilen plan.yaml:",
+        "  - assessments.scale[4].value: värdet 'Ingen, berör ej' får inte innehålla kommatecken, citattecken, "
+        "radbrytning eller börja eller sluta med mellanslag (det ska stå i en rullista i Excel) (fann 'Ingen, berör ej')",
+    ]

@@ -171,7 +171,7 @@ def build_document(report: Report, controller: bool = True, charts: ReportCharts
         _text(doc, block.challenges, "Utmaningar")
     _text(doc, report.directives, report.directives.title, 2)
     doc.add_heading("Uppföljning av Kommunfullmäktiges inriktningsmål", 1)
-    doc.add_paragraph(_LEGEND)
+    doc.add_paragraph("  ".join(report.legend) if report.legend else _LEGEND)
     for goal in report.goals:
         _goal(doc, goal, report, charts.trends)
     _economy(doc, report, charts.economy)
