@@ -28,7 +28,7 @@ from tertial.report import (
 from tertial.sections import BALANCE_SHEET, SPECIAL_REPORTS, SUMMARY_TEXT
 from tertial.submission import previous_outcome_header, sheets_for
 from tertial.trend import indicator_trend
-from tertial.vocabulary import ActivityStatus, Assessment, IndicatorStatus, ReportKind, expected_period
+from tertial.vocabulary import ActivityStatus, IndicatorStatus, ReportKind, expected_period
 from tertial.wording import (
     adjustment_heading, adjustment_sentence, adjustments_total_sentence, goals_sentence, indicator_sentence,
     net_cost_sentence, no_adjustments_sentence, no_turnover_sentence, result_units_sentence, turnover_sentence,
@@ -121,7 +121,7 @@ def build_report(cycle: Cycle, accepted: dict[str, Accepted]) -> Report:
         attesters=[Person(**p.model_dump(exclude={"email"})) for p in cfg.attesters],
         sources=_sources(cycle, accepted),
         missing=sorted(cycle.contributor(c).avdelning for c in missing),
-        counts=_counts(cycle, accepted),
+        counts=_counts(cycle, accepted), legend=cycle.plan.assessments.legend(),
         outline=cycle.outline.names if cycle.profile else None,
         sections=[_free_section(cycle, section, rows, missing) for section in cycle.outline.sections()],
     )
@@ -166,40 +166,47 @@ def _text_section(cycle: Cycle, key: str, title: str, rows: _Rows, missing: set[
 
 
 def _goal_section(cycle: Cycle, goal: Goal, rows: _Rows, missing: set[str]) -> GoalSection:
-    owner = cycle.goal_owner[goal.number]
-    record = rows.get("goals", goal.number)
-    indicators = [_indicator_row(cycle, i, rows) for i in cycle.plan.indicators if i.goal == goal.number]
-    activities = [_activity_row(a, rows) for a in cycle.plan.activities if a.goal == goal.number]
-    children = [_goal_section(cycle, child, rows, missing) for child in cycle.plan.children(goal.number)]
+    owner = cycle.goal_owner[goal.id]
+    record = rows.get("goals", goal.id)
+    indicators = [_indicator_row(cycle, i, rows) for i in cycle.plan.indicators if i.goal == goal.id]
+    activities = [_activity_row(a, rows) for a in cycle.plan.activities if a.goal == goal.id]
+    children = [_goal_section(cycle, child, rows, missing) for child in cycle.plan.children(goal.id)]
     statuses = [IndicatorStatus(i.status) for i in indicators]
-    assessment = _assessment(_text(record, "assessment"))
+    assessed = cycle.plan.is_assessed(goal)
+    grade = cycle.plan.assessments.grade(_text(record, "assessment"))
     return GoalSection(
-        number=goal.number, title=goal.title, level=goal.level, label=goal.label,
+        number=goal.number or "", title=goal.title, level=goal.level, label=goal.label,
         owner=cycle.contributor(owner).avdelning, missing=owner in missing or record is None,
-        assessment=assessment.value, assessment_symbol=assessment.symbol,
+        assessment=grade.value if assessed else "", assessment_symbol=grade.symbol if assessed else "",
         analysis=_text(record, "analysis"), description=_text(record, "description"),
         expected=[line.lstrip("-•* ").strip() for line in _text(record, "expected").splitlines() if line.strip()],
-        basis_sentence=_basis(goal, statuses, children),
+        basis_sentence=_basis(cycle, goal, statuses, children) if assessed else "",
         status_counts={s.value: statuses.count(s) for s in IndicatorStatus if statuses.count(s)},
         indicators=indicators, activities=activities, children=children,
+        id="" if goal.id == goal.number else goal.id, assessed=assessed, counted=assessed and grade.counted,
     )
 
 
-def _assessment(value: str) -> Assessment:
-    try:
-        return Assessment(value)
-    except ValueError:
-        return Assessment.EJ_BEDOMD
+_GOAL_NOUNS = {  # definite singular and plural, then the indefinite forms "… som berör förvaltningen" needs
+    2: ("målet för verksamhetsområdet", "målen för verksamhetsområdena", "mål för verksamhetsområdet", "mål för verksamhetsområdena"),
+    3: ("nämndmålet", "nämndmålen", "nämndmål", "nämndmål"),
+}
 
 
-def _basis(goal: Goal, statuses: list[IndicatorStatus], children: list[GoalSection]) -> str:
-    child_assessments = [Assessment(c.assessment) for c in children]
+def _goals_sentence(cycle: Cycle, goals: list[GoalSection], level: int) -> str:
+    """The count sentence over goals that carry an assessment; those outside the förvaltning are named apart."""
+    grades = [cycle.plan.assessments.grade(g.assessment) for g in goals if g.assessed]
+    counted = [g.as_assessment for g in grades if g.as_assessment is not None]
+    singular, plural, indefinite, indefinite_plural = _GOAL_NOUNS[level]
+    return goals_sentence(counted, singular, plural, outside=(len(grades) - len(counted), indefinite, indefinite_plural))
+
+
+def _basis(cycle: Cycle, goal: Goal, statuses: list[IndicatorStatus], children: list[GoalSection]) -> str:
     if goal.level == 1:
-        namndmal = [Assessment(g.assessment) for c in children for g in c.children]
-        parts = [goals_sentence(child_assessments, "målet för verksamhetsområdet", "målen för verksamhetsområdena"),
-                 goals_sentence(namndmal, "nämndmålet", "nämndmålen")]
+        namndmal = [g for c in children for g in c.children]
+        parts = [_goals_sentence(cycle, children, 2), _goals_sentence(cycle, namndmal, 3)]
     else:
-        parts = [indicator_sentence(statuses), goals_sentence(child_assessments, "nämndmålet", "nämndmålen")]
+        parts = [indicator_sentence(statuses), _goals_sentence(cycle, children, 3)]
     return " ".join(p for p in parts if p)
 
 
@@ -236,7 +243,7 @@ def _activity_row(activity: Activity, rows: _Rows) -> ActivityRow:
 def _summary_block(goal: GoalSection, texts: dict[str, TextBlock]) -> SummaryBlock:
     return SummaryBlock(
         number=goal.number, title=goal.title, assessment=goal.assessment, sentence=goal.basis_sentence,
-        positive=texts[f"positivt:{goal.number}"], challenges=texts[f"utmaningar:{goal.number}"],
+        positive=texts[f"positivt:{goal.key}"], challenges=texts[f"utmaningar:{goal.key}"],
     )
 
 

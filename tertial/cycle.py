@@ -164,7 +164,7 @@ def resolve_ownership(config: CycleConfig, plan: Plan, profile: Profile | None =
 
     A free section of the profile is owned by the contributor the profile names (who may list it too)."""
     problems: list[str] = []
-    goals = _single_owner("mål", [g.number for g in plan.goals], config, lambda o: o.goals, problems)
+    goals = _single_owner("mål", [g.id for g in plan.goals], config, lambda o: o.goals, problems)
     maps = {"goals": goals}
     for kind, items, pick in (
         ("indikator", plan.indicators, lambda o: o.indicators),

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from tertial.assessments import AssessmentScale
 from tertial.numbers import NumberParseError, parse_quantity
 from tertial.vocabulary import (
     KF_TARGET_TEXT_EXAMPLES,
@@ -60,17 +61,43 @@ class Target(Strict):
 
 
 class Goal(Strict):
-    number: str = Field(pattern=GOAL_NUMBER, description="Goal number from the plan, e.g. '1', '1.2', '1.2.1'.")
+    """A goal of the plan. Its id is its number unless the plan prints none (seed 002's nämndmål): then the
+    plan gives an id and the goal it falls under, and its level follows from that goal's."""
+
+    id: str = Field(pattern=ITEM_ID, description="Stable internal id; the number when the goal has one.")
+    number: str | None = Field(None, pattern=GOAL_NUMBER, description="Goal number as printed, e.g. '1', '1.2', '1.2.1'; none for an unnumbered goal.")
     title: str = Field(min_length=1, description="Goal title as adopted.")
+    parent: str | None = Field(None, description="Id of the goal this one falls under; follows from the number when left out.")
+    level: int = Field(ge=1, le=3, description="1 = KF:s inriktningsmål, 2 = KF:s mål för verksamhetsområdet, 3 = nämndmål.")
+    assessed: bool | None = Field(None, description="False for a goal described in prose only; the level decides when left out.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_number(cls, data: Any) -> Any:
+        """Id, parent and level follow from the number when the plan does not state them."""
+        if not isinstance(data, dict):
+            return data
+        number, data = data.get("number"), dict(data)
+        if number is not None and not isinstance(number, str):
+            return data  # the field's own check names the wrong type
+        if number is None:
+            if data.get("id") is None:
+                raise ValueError("ett mål utan nummer behöver ett id (id:), så att det kan ägas och hänvisas till")
+            if data.get("parent") is None:
+                data.setdefault("level", 1)
+            return data
+        data.setdefault("id", number)
+        if data.get("parent") is None:
+            data["parent"] = number.rsplit(".", 1)[0] if "." in number else None
+        if data.get("level") not in (None, number.count(".") + 1):
+            raise ValueError(f"mål {number} har nivå {number.count('.') + 1} enligt sitt nummer, inte {data['level']}")
+        data["level"] = number.count(".") + 1
+        return data
 
     @property
-    def level(self) -> int:
-        """1 = KF:s inriktningsmål, 2 = KF:s mål för verksamhetsområdet, 3 = nämndmål."""
-        return self.number.count(".") + 1
-
-    @property
-    def parent(self) -> str | None:
-        return self.number.rsplit(".", 1)[0] if "." in self.number else None
+    def heading(self) -> str:
+        """'1.2 Title', or the title alone for an unnumbered goal."""
+        return f"{self.number} {self.title}" if self.number else self.title
 
     @property
     def label(self) -> str:
@@ -79,7 +106,7 @@ class Goal(Strict):
 
 class Indicator(Strict):
     id: str = Field(pattern=ITEM_ID, description="Stable identifier, unique in the plan.")
-    goal: str = Field(pattern=GOAL_NUMBER, description="Number of the goal the indicator follows up.")
+    goal: str = Field(pattern=ITEM_ID, description="Id (the number, for a numbered goal) of the goal the indicator follows up.")
     name: str = Field(min_length=1)
     unit: str = Field("", description="Unit as printed: '%', 'st', 'kr', '' for an index.")
     direction: Direction = Field(description="higher, lower or band (a target interval).")
@@ -108,7 +135,7 @@ class Indicator(Strict):
 
 class Activity(Strict):
     id: str = Field(pattern=ITEM_ID)
-    goal: str = Field(pattern=GOAL_NUMBER)
+    goal: str = Field(pattern=ITEM_ID, description="Id (the number, for a numbered goal) of the goal.")
     name: str = Field(min_length=1)
     start: dt.date
     end: dt.date
@@ -154,30 +181,69 @@ class Plan(Strict):
     indicators: list[Indicator] = Field(default_factory=list)
     activities: list[Activity] = Field(default_factory=list)
     economy: EconomyLayout = Field(default_factory=EconomyLayout)
+    assessments: AssessmentScale = Field(default_factory=AssessmentScale, description="The goals' assessment scale.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _levels_from_parents(cls, data: Any) -> Any:
+        """An unnumbered goal under another one is one level below it, wherever it stands in the list."""
+        goals = data.get("goals") if isinstance(data, dict) else None
+        if not isinstance(goals, list):
+            return data
+        goals = [dict(g) if isinstance(g, dict) else g for g in goals]
+        entries = [g for g in goals if isinstance(g, dict)]
+        levels = {str(g.get("id", g.get("number"))): _stated_level(g) for g in entries}
+        for _ in entries:  # one pass per level of nesting at most
+            for goal in entries:
+                parent = goal.get("parent")
+                if goal.get("level") is None and parent is not None and levels.get(str(parent)):
+                    goal["level"] = levels[str(goal.get("id"))] = levels[str(parent)] + 1
+        for goal in entries:  # under an unknown goal: any level will do, `_references_hold` names the missing parent
+            if goal.get("level") is None and goal.get("parent") is not None:
+                goal["level"] = 3
+        return {**data, "goals": goals}
 
     @model_validator(mode="after")
     def _references_hold(self) -> "Plan":
-        problems = _duplicates("mål", [g.number for g in self.goals])
+        problems = _duplicates("mål", [g.id for g in self.goals])
         problems += _duplicates("indikator", [i.id for i in self.indicators])
         problems += _duplicates("aktivitet", [a.id for a in self.activities])
-        numbers = {g.number for g in self.goals}
-        problems += [f"mål {g.number} saknar överordnat mål {g.parent}" for g in self.goals if g.parent and g.parent not in numbers]
+        levels = {g.id: g.level for g in self.goals}
+        problems += [f"mål {g.id} saknar överordnat mål {g.parent}" for g in self.goals if g.parent and g.parent not in levels]
+        problems += [f"mål {g.id} har nivå {g.level} men ligger under mål {g.parent} på nivå {levels[g.parent]}"
+                     for g in self.goals if g.parent in levels and levels[g.parent] != g.level - 1]
+        problems += [f"mål {g.id} ligger överst men har nivå {g.level}" for g in self.goals if g.parent is None and g.level != 1]
+        numbers = {g.id: g.number for g in self.goals}
+        problems += [f"mål {g.number} kan inte ligga under mål {numbers[g.parent]}" for g in self.goals
+                     if g.number and numbers.get(g.parent) and g.number.rsplit(".", 1)[0] != numbers[g.parent]]
         for kind, items in (("indikatorn", self.indicators), ("aktiviteten", self.activities)):
-            problems += [f"{kind} {i.id} hänvisar till okänt mål {i.goal}" for i in items if i.goal not in numbers]
+            problems += [f"{kind} {i.id} hänvisar till okänt mål {i.goal}" for i in items if i.goal not in levels]
         if problems:
             raise ValueError("; ".join(problems))
         return self
 
-    def goal(self, number: str) -> Goal:
-        return next(g for g in self.goals if g.number == number)
+    def goal(self, goal_id: str) -> Goal:
+        return next(g for g in self.goals if g.id == goal_id)
 
-    def children(self, number: str | None) -> list[Goal]:
-        return [g for g in self.goals if g.parent == number]
+    def children(self, goal_id: str | None) -> list[Goal]:
+        return [g for g in self.goals if g.parent == goal_id]
+
+    def is_assessed(self, goal: Goal) -> bool:
+        """Whether the goal is given an assessment: its own `assessed`, else its level's."""
+        if goal.assessed is not None:
+            return goal.assessed
+        return goal.level not in self.assessments.unassessed_levels
 
     def indicator_level(self, indicator: Indicator) -> Level:
         if indicator.level is not None:
             return indicator.level
         return Level.NAMND if self.goal(indicator.goal).level >= 3 else Level.KF
+
+
+def _stated_level(goal: dict) -> int | None:
+    """The level a goal's own entry gives: by its number, or stated."""
+    number = goal.get("number")
+    return number.count(".") + 1 if isinstance(number, str) else goal.get("level")
 
 
 def _duplicates(kind: str, keys: list[str]) -> list[str]:

@@ -23,7 +23,7 @@ def handout_rows(cycle: Cycle, contributor_id: str, previous: Report | None, kol
 
 
 def _previous_texts(rows: Rows, previous: Report) -> None:
-    goals = {g.number: g for g in walk_goals(previous.goals)}
+    goals = {g.key: g for g in walk_goals(previous.goals)}
     for row in rows["goals"]:
         goal = goals.get(str(row["goal"]))
         if goal:

@@ -68,6 +68,22 @@ class GoalSection(Model):
     indicators: list[IndicatorRow] = Field(default_factory=list)
     activities: list[ActivityRow] = Field(default_factory=list)
     children: list["GoalSection"] = Field(default_factory=list)
+    # Left out of the JSON at their defaults, so a report of numbered, assessed goals reads as before.
+    id: str = Field("", exclude_if=lambda v: v == "", description="The plan's id when it is not the printed number (an unnumbered goal).")
+    assessed: bool = Field(True, exclude_if=bool, description="False for a goal described in prose only: no assessment printed.")
+    counted: bool = Field(True, exclude_if=bool, description="False when left out of every count: not assessed, or outside the förvaltning.")
+
+    @property
+    def key(self) -> str:
+        """The goal's id in the plan: its number unless it has none."""
+        return self.id or self.number
+
+    @property
+    def numbered_title(self) -> str:
+        """'1. Title' (inriktningsmål), '1.2 Title', or the title alone for an unnumbered goal."""
+        if not self.number:
+            return self.title
+        return f"{self.number}{'.' if self.level == 1 else ''} {self.title}"
 
 
 def walk_goals(goals: list["GoalSection"]) -> Iterator["GoalSection"]:
@@ -249,3 +265,5 @@ class Report(Model):
     def section(self, name: str) -> FreeSection:
         """The top-level free section an outline entry 'section:<key>' names."""
         return next(s for s in self.sections if f"section:{s.key}" == name)
+    legend: list[str] = Field(default_factory=list, exclude_if=lambda v: not v,
+                              description="The symbols explained above the goals when the plan has its own assessment scale.")

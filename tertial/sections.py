@@ -41,8 +41,8 @@ def _builtin_sections(plan: Plan, profile: Profile) -> list[TextSection]:
         sections.append(SUMMARY_TEXT)
     elif profile.part(PartKind.SUMMARY):
         for goal in plan.children(None):
-            sections.append(TextSection(f"positivt:{goal.number}", f"Positivt under perioden – {goal.title}"))
-            sections.append(TextSection(f"utmaningar:{goal.number}", f"Utmaningar – {goal.title}"))
+            sections.append(TextSection(f"positivt:{goal.id}", f"Positivt under perioden – {goal.title}"))
+            sections.append(TextSection(f"utmaningar:{goal.id}", f"Utmaningar – {goal.title}"))
     if profile.part(PartKind.DIRECTIVES):
         sections.append(TextSection("direktiv", "Arbete utifrån direktiven till alla nämnder och bolagsstyrelser"))
     if plan.economy.areas and profile.part(PartKind.ECONOMY):

@@ -66,8 +66,15 @@ def indicator_sentence(statuses: list[IndicatorStatus]) -> str:
     return f"{head}{tail}.{note}"
 
 
-def goals_sentence(assessments: list[Assessment], singular: str, noun_plural: str, neuter: bool = True) -> str:
-    """'Av de fem nämndmålen bedöms fyra uppfyllas helt och ett delvis.' over child goals."""
+def goals_sentence(assessments: list[Assessment], singular: str, noun_plural: str, neuter: bool = True,
+                   outside: tuple[int, str, str] | None = None) -> str:
+    """'Av de fem nämndmålen bedöms fyra uppfyllas helt och ett delvis.' over child goals.
+
+    `outside` is (count, indefinite singular, indefinite plural) when some goals do not concern the
+    förvaltning: the sentence then counts only the others, and says so.
+    """
+    if outside and outside[0]:
+        return _concerned_sentence(assessments, neuter, *outside)
     total = len(assessments)
     if total == 0:
         return ""
@@ -86,6 +93,27 @@ def goals_sentence(assessments: list[Assessment], singular: str, noun_plural: st
     head = f"Av de {number_word(total, neuter)} {noun_plural} bedöms {number_word(counts[first], neuter)} uppfyllas {first_word}"
     note = f" {number_word(unassessed, neuter).capitalize()} har inte bedömts." if unassessed else ""
     return f"{head}{_rest(counts, first, neuter)}.{note}"
+
+
+def _concerned_sentence(assessments: list[Assessment], neuter: bool, outside: int, singular: str, plural: str) -> str:
+    """'Av de tre nämndmål som berör förvaltningen bedöms två uppfyllas helt och ett delvis. Ett nämndmål berör inte förvaltningen.'"""
+    total = len(assessments)
+    note = f"{number_word(outside, neuter).capitalize()} {singular if outside == 1 else plural} berör inte förvaltningen."
+    counts = Counter(a.value for a in assessments)
+    unassessed = counts[Assessment.EJ_BEDOMD.value]
+    if total == 0:
+        return note
+    subject = f"{'Det' if neuter else 'Den'} {singular} som berör förvaltningen" if total == 1 else f"De {number_word(total, neuter)} {plural} som berör förvaltningen"
+    if unassessed == total:
+        return f"{subject} har inte bedömts. {note}"
+    for word, label in _ORDER:
+        if counts[label] == total:
+            return f"{subject} bedöms uppfyllas {word}. {note}"
+    first_word, first = next((w, l) for w, l in _ORDER if counts[l])
+    head = (f"Av de {number_word(total, neuter)} {plural} som berör förvaltningen bedöms "
+            f"{number_word(counts[first], neuter)} uppfyllas {first_word}")
+    rest = f" {number_word(unassessed, neuter).capitalize()} har inte bedömts." if unassessed else ""
+    return f"{head}{_rest(counts, first, neuter)}.{rest} {note}"
 
 
 # --- Economy sections: computed sentences, and the fixed ones printed when a section is empty ---

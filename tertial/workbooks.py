@@ -27,7 +27,7 @@ from tertial.inert import formulas_as_text
 from tertial.numbers import NumberParseError, format_number, parse_quantity
 from tertial.economy import ADJUSTMENT_KINDS, REVENUE_COST_KINDS
 from tertial.submission import ECONOMY_SHEETS, META_SHEET, OPTIONAL_ECONOMY_SHEETS, TEMPLATE_VERSION, Sheet, sheets_for
-from tertial.vocabulary import ActivityStatus, Aggregation, Assessment, IndicatorStatus, expected_period
+from tertial.vocabulary import ActivityStatus, Aggregation, IndicatorStatus, expected_period
 
 Rows = dict[str, list[dict[str, object]]]
 INSTRUCTIONS_SHEET = "Instruktioner"
@@ -57,7 +57,6 @@ OPEN_ROWS = 40
 _CHOICES = {
     ("adjustments", "kind"): list(ADJUSTMENT_KINDS),
     ("revenue_costs", "kind"): list(REVENUE_COST_KINDS),
-    ("goals", "assessment"): [a.value for a in Assessment],
     ("indicators", "status"): [s.value for s in IndicatorStatus],
     ("activities", "status"): [s.value for s in ActivityStatus],
 }
@@ -79,7 +78,7 @@ def prefilled_rows(cycle: Cycle, contributor_id: str) -> Rows:
     activities = [a for a in plan.activities if cycle.activity_owner.get(a.id) == contributor_id]
     texts = [s for s in cycle.sections if cycle.text_owner.get(s.key) == contributor_id]
     rows: Rows = {
-        "goals": [{"goal": g.number, "title": g.title} for g in goals],
+        "goals": [{"goal": g.id, "title": g.heading if g.number != g.id else g.title} for g in goals],
         "indicators": [{
             "id": i.id, "name": i.name, "goal": i.goal, "unit": i.unit,
             "period": expected_period(i.frequency, cfg.kind, cfg.year),
@@ -168,7 +167,8 @@ def _cell(value: object) -> object:
 def _protect(ws: Worksheet, key: str, sheet: Sheet, rows: list[dict[str, object]], cycle: Cycle) -> None:
     """Lock everything but the answers; men/women only where the indicator is split by sex."""
     split = {i.id for i in cycle.plan.indicators if i.aggregation is not Aggregation.NONE}
-    levels = {g.number: g.level for g in cycle.plan.goals}
+    levels = {g.id: g.level for g in cycle.plan.goals}
+    unasked = _unassessed_rows(cycle, key, rows)
     if key in OPTIONAL_ECONOMY_SHEETS:
         rows = rows + [{}] * max(0, OPEN_ROWS - len(rows))
     for row_index, row in enumerate(rows, start=2):
@@ -179,16 +179,34 @@ def _protect(ws: Worksheet, key: str, sheet: Sheet, rows: list[dict[str, object]
                 open_ = row.get("id") in split
             if key == "goals" and column.key in ("description", "expected"):
                 open_ = levels.get(str(row.get("goal"))) == 3
+            if key == "goals" and column.key == "assessment":
+                open_ = row_index not in unasked
             cell.protection = Protection(locked=not open_)
             cell.fill = _INPUT_FILL if open_ else _LOCKED_FILL
-    _drop_downs(ws, key, sheet, len(rows))
+    _drop_downs(ws, key, sheet, len(rows), cycle, unasked)
     ws.protection.sheet = True
     ws.protection.formatColumns = ws.protection.formatRows = False  # widths and heights stay adjustable
 
 
-def _drop_downs(ws: Worksheet, key: str, sheet: Sheet, count: int) -> None:
+def _unassessed_rows(cycle: Cycle, key: str, rows: list[dict[str, object]]) -> set[int]:
+    """Worksheet rows of goals that carry no assessment (described in prose only): nothing to pick there."""
+    if key != "goals":
+        return set()
+    goals = {g.id: g for g in cycle.plan.goals}
+    return {index for index, row in enumerate(rows, start=2)
+            if (goal := goals.get(str(row.get("goal")))) and not cycle.plan.is_assessed(goal)}
+
+
+def _choices(key: str, column: str, cycle: Cycle) -> list[str] | None:
+    """A drop-down's values; the goals' assessments are the plan's own scale."""
+    if (key, column) == ("goals", "assessment"):
+        return cycle.plan.assessments.values
+    return _CHOICES.get((key, column))
+
+
+def _drop_downs(ws: Worksheet, key: str, sheet: Sheet, count: int, cycle: Cycle, unasked: set[int]) -> None:
     for index, column in enumerate(sheet.columns, start=1):
-        choices = _CHOICES.get((key, column.key))
+        choices = _choices(key, column.key, cycle)
         if not choices or not count:
             continue
         letter = ws.cell(1, index).column_letter
@@ -196,7 +214,11 @@ def _drop_downs(ws: Worksheet, key: str, sheet: Sheet, count: int) -> None:
             type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True, showErrorMessage=True,
             errorTitle="Ogiltigt värde", error=f"Välj ett av värdena i listan: {', '.join(choices)}.",
         )
-        validation.add(f"{letter}2:{letter}{count + 1}")
+        if column.key == "assessment" and unasked:
+            for row in sorted(set(range(2, count + 2)) - unasked):
+                validation.add(f"{letter}{row}")
+        else:
+            validation.add(f"{letter}2:{letter}{count + 1}")
         ws.add_data_validation(validation)
 
 

@@ -15,7 +15,7 @@ from tertial.checking.indicator_facts import add_indicator_facts
 from tertial.cycle import Cycle
 from tertial.economy import ADJUSTMENT_KINDS, REVENUE_COST_KINDS, revenue_cost_kind
 from tertial.sections import owned_sections
-from tertial.vocabulary import ActivityStatus, Assessment, IndicatorStatus
+from tertial.vocabulary import ActivityStatus, IndicatorStatus
 
 Enriched = tuple[pd.DataFrame, dict[str, object]]
 
@@ -25,10 +25,14 @@ def _enrich_indicators(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
 
 
 def _enrich_goals(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
-    titles = {g.number: g for g in cycle.plan.goals}
-    frame["name"] = [f"{g} {titles[g].title}" if g in titles else g for g in frame["goal"]]
+    titles = {g.id: g for g in cycle.plan.goals}
+    frame["name"] = [titles[g].heading if g in titles else g for g in frame["goal"]]
     frame["is_namndmal"] = [g in titles and titles[g].level == 3 for g in frame["goal"]]
-    return frame, {"assessments": [a.value for a in Assessment]}
+    scale = cycle.plan.assessments
+    # A goal in prose only is asked no assessment; one outside the förvaltning ("Ingen") needs no analysis.
+    frame["needs_assessment"] = [g not in titles or cycle.plan.is_assessed(titles[g]) for g in frame["goal"]]
+    frame["needs_analysis"] = [not isinstance(a, str) or scale.needs_analysis(a.strip()) for a in frame["assessment"]]
+    return frame, {"assessments": scale.values}
 
 
 def _enrich_activities(frame: pd.DataFrame, cycle: Cycle) -> Enriched:

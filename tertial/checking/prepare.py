@@ -87,7 +87,7 @@ def _missing_items(frame: pd.DataFrame, sheet: Sheet, owned: set[str], cycle: Cy
 def item_name(cycle: Cycle, sheet_key: str, item: str) -> str:
     plan = cycle.plan
     names = {
-        "mal": {g.number: f"{g.number} {g.title}" for g in plan.goals},
+        "mal": {g.id: g.heading for g in plan.goals},
         "indikatorer": {i.id: i.name for i in plan.indicators},
         "aktiviteter": {a.id: a.name for a in plan.activities},
         "texter": {s.key: s.title for s in cycle.sections},

@@ -58,6 +58,8 @@ _STATUS = re.compile(
     rf"{VERB}\b(?:\s+(?P<deg>helt|delvis|inte)\b)?", FLAGS)
 # A qualifier right after the noun narrows the count to a subset we cannot identify.
 _RESTRICTED = re.compile(r"\s+(?:som|om|inom|för|under|i|med|kring|avseende|rörande|utom)\b", FLAGS)
+# The one subset we can identify: the goals that concern the förvaltning, which are the ones counted anyway.
+_CONCERNED = re.compile(r"\s+som\s+berör\s+förvaltningen\b", FLAGS)
 _TAIL = re.compile(
     rf"(?:\s*,\s*|\s+och\s+)(?P<n>{_NUM})\s+(?:(?:bedöms|kommer\s+att)\s+)?(?:(?P<neg>inte)\s+)?"
     rf"(?:{VERB}\b\s*)?(?P<deg>\b(?:helt|delvis|inte)\b)?", FLAGS)
@@ -105,9 +107,10 @@ def _claim(text: str, head: re.Match, reportwide: bool) -> Claim | None:
     stated_total = bool(head["n"] or head["all"] or head["lead"])
     if head["m"] is None and not head["all"]:
         return None
-    if stated_total and _RESTRICTED.match(text, head.end()):
+    concerned = _CONCERNED.match(text, head.end())
+    if stated_total and not concerned and _RESTRICTED.match(text, head.end()):
         return None  # "de två indikatorerna som mäter trygghet": the total of a subset, not of the goal
-    first_n, parts, end = _status_parts(text, head.end())
+    first_n, parts, end = _status_parts(text, concerned.end() if concerned else head.end())
     if not stated_total and not parts:
         return None  # "två indikatorer saknar utfall": a number, but not a claim we can check
     lead_count = head["n"] if head["n"] else None if stated_total else head["m"]
@@ -167,7 +170,8 @@ def _check_claims(where: Place, noun: Noun, scopes_of: Callable[[Claim], list[Sc
 
 
 def _statuses(goals: list[GoalSection], level: int) -> tuple[str, ...]:
-    return tuple(g.assessment for g in goals if g.level == level)
+    """The assessments a count sentence counts: goals without one, or outside the förvaltning, are not counted."""
+    return tuple(g.assessment for g in goals if g.level == level and g.counted)
 
 
 def _indicator_statuses(goals: list[GoalSection]) -> tuple[str, ...]:

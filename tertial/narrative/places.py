@@ -21,7 +21,7 @@ class Place:
 
 
 def goal_place(goal: GoalSection) -> Place:
-    return Place(goal.analysis, f"Analysen för mål {goal.number}", goal.number, goal.title, "Mål", "Analys")
+    return Place(goal.analysis, f"Analysen för mål {goal.number or goal.title}", goal.key, goal.title, "Mål", "Analys")
 
 
 def text_place(block: TextBlock) -> Place:

@@ -72,8 +72,9 @@ def _indicator_table(doc: DocumentType, goal: GoalSection, report: Report, trend
 
 
 def _goal(doc: DocumentType, goal: GoalSection, report: Report, trends: dict[str, Picture]) -> None:
-    doc.add_heading(f"{goal.label}: {goal.number}{'.' if goal.level == 1 else ''} {goal.title}", goal.level + 1)
-    doc.add_paragraph(f"{goal.assessment_symbol} {goal.assessment}").runs[0].bold = True
+    doc.add_heading(f"{goal.label}: {goal.numbered_title}", goal.level + 1)
+    if goal.assessed:
+        doc.add_paragraph(f"{goal.assessment_symbol} {goal.assessment}").runs[0].bold = True
     if goal.missing:
         doc.add_paragraph(f"Underlag saknas från {goal.owner}.")
     if goal.level == 3 and goal.description:
@@ -186,14 +187,14 @@ def _summary(doc: DocumentType, report: Report) -> None:
         _text(doc, report.summary_text)
     for block in report.summary_analysis:
         doc.add_heading(block.title, 2)
-        doc.add_paragraph(f"{block.assessment}. {block.sentence}")
+        doc.add_paragraph(f"{block.assessment}. {block.sentence}" if block.assessment else block.sentence)
         _text(doc, block.positive, "Positivt under perioden")
         _text(doc, block.challenges, "Utmaningar")
 
 
 def _goals(doc: DocumentType, report: Report, trends: dict[str, Picture]) -> None:
     doc.add_heading("Uppföljning av Kommunfullmäktiges inriktningsmål", 1)
-    doc.add_paragraph(_LEGEND)
+    doc.add_paragraph("  ".join(report.legend) if report.legend else _LEGEND)
     for goal in report.goals:
         _goal(doc, goal, report, trends)
 
