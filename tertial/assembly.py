@@ -28,7 +28,7 @@ from tertial.report import (
 from tertial.sections import BALANCE_SHEET, SPECIAL_REPORTS, SUMMARY_TEXT
 from tertial.submission import previous_outcome_header, sheets_for
 from tertial.trend import indicator_trend
-from tertial.vocabulary import ActivityStatus, IndicatorStatus, ReportKind, expected_period
+from tertial.vocabulary import ActivityStatus, IndicatorStatus, ReportKind
 from tertial.wording import (
     adjustment_heading, adjustment_sentence, adjustments_total_sentence, goals_sentence, indicator_sentence,
     net_cost_sentence, no_adjustments_sentence, no_turnover_sentence, result_units_sentence, turnover_sentence,
@@ -221,13 +221,14 @@ def _indicator_row(cycle: Cycle, indicator: Indicator, rows: _Rows) -> Indicator
     points += [("Prognos helår", forecast)] if cfg.kind.is_tertial else []
     return IndicatorRow(
         id=indicator.id, name=indicator.name, unit=indicator.unit, level=cycle.plan.indicator_level(indicator).value,
-        period=_text(record, "period") or expected_period(indicator.frequency, cfg.kind, cfg.year),
+        period=_text(record, "period") or indicator.period(cfg.kind, cfg.year),
         outcome=outcome, men=_number(_text(record, "men")), women=_number(_text(record, "women")),
         previous=indicator.previous_outcome, forecast=forecast,
         annual_target=indicator.annual_target.raw if indicator.annual_target else "",
         kf_target=indicator.kf_target.raw if indicator.kf_target else "",
         status=status.value, status_symbol=status.symbol, analysis=_text(record, "analysis"),
         trend=indicator_trend(indicator.name, indicator.unit, points, target),
+        not_followed_up=indicator.not_followed_up_reason(cfg.kind), gender_equality=indicator.gender_equality,
     )
 
 

@@ -6,6 +6,7 @@ Goal sets change with the political term, so the hierarchy is configuration, nev
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -20,11 +21,14 @@ from tertial.vocabulary import (
     Direction,
     Frequency,
     Level,
+    ReportKind,
     TargetScope,
+    expected_period,
     is_closed_target_text,
 )
 
 GOAL_NUMBER = r"^\d+(\.\d+){0,2}$"
+YEAR_IN_LABEL = r"(?<!\d)\d{4}(?!\d)"
 ITEM_ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"
 
 
@@ -118,8 +122,33 @@ class Indicator(Strict):
     kf_scope: TargetScope = Field(TargetScope.NAMND, description="namnd, or stad when the KF target is city-wide.")
     previous_outcome: Decimal | None = Field(None, description="Outcome in the previous year's VB.")
     kpi: str | None = Field(None, description="Kolada KPI id, for pre-filling outcomes.")
+    period_label: str | dict[ReportKind, str] | None = Field(
+        None, description="The Period as the report prints it ('VB 2013', 'Verksamhetsberättelse 2013', 'Halvår 1 2024'), "
+                          "for every report of the year or per report kind ({T1: …, VB: …}); from the frequency when left out.")
+    not_followed_up: str | dict[ReportKind, str] | None = Field(
+        None, description="Why the indicator is not followed up this period, printed under its row as the reports do "
+                          "('Stockholmsenkäten har inte genomförts 2013. Nästa gång är 2014.'); no outcome is then required. "
+                          "For every report of the year or per report kind.")
+    gender_equality: bool = Field(False, description="A jämställdhetsindikator: printed with ♀ before its name.")
 
-    @field_validator("annual_target", "kf_target", mode="before")
+    @field_validator("period_label")
+    @classmethod
+    def _label_names_a_year(cls, value: str | dict[ReportKind, str] | None) -> Any:
+        labels = [value] if isinstance(value, str) else list((value or {}).values())
+        for label in labels:
+            if not re.search(YEAR_IN_LABEL, label):
+                raise ValueError(f"periodetiketten '{label}' saknar årtal (t.ex. 'VB 2013', 'Halvår 1 2024')")
+        return value
+
+    def period(self, kind: ReportKind, year: int) -> str:
+        """The Period label of this indicator in a report of this kind: the plan's own, else from the frequency."""
+        return _for_kind(self.period_label, kind) or expected_period(self.frequency, kind, year)
+
+    def not_followed_up_reason(self, kind: ReportKind) -> str:
+        """Why the indicator is not followed up in a report of this kind; '' when it is."""
+        return _for_kind(self.not_followed_up, kind)
+
+    @field_validator("annual_target", "kf_target", "period_label", "not_followed_up", mode="before")
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
         return None if value in ("", None) else value
@@ -218,6 +247,7 @@ class Plan(Strict):
                      if g.number and numbers.get(g.parent) and g.number.rsplit(".", 1)[0] != numbers[g.parent]]
         for kind, items in (("indikatorn", self.indicators), ("aktiviteten", self.activities)):
             problems += [f"{kind} {i.id} hänvisar till okänt mål {i.goal}" for i in items if i.goal not in levels]
+        problems += _period_labels_of_other_years(self)
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -244,6 +274,22 @@ def _stated_level(goal: dict) -> int | None:
     """The level a goal's own entry gives: by its number, or stated."""
     number = goal.get("number")
     return number.count(".") + 1 if isinstance(number, str) else goal.get("level")
+def _period_labels_of_other_years(plan: Plan) -> list[str]:
+    """A Period label that names another year than the plan's is a copy from last year's plan."""
+    problems = []
+    for indicator in plan.indicators:
+        for kind in ReportKind:
+            label = _for_kind(indicator.period_label, kind)
+            if label and str(plan.year) not in re.findall(YEAR_IN_LABEL, label):
+                problems.append(f"indikatorn {indicator.id}: period_label '{label}' gäller inte planens år {plan.year}")
+    return list(dict.fromkeys(problems))
+
+
+def _for_kind(value: str | dict[ReportKind, str] | None, kind: ReportKind) -> str:
+    """A plan text given for every report of the year, or per report kind; '' when none is given for this kind."""
+    if isinstance(value, dict):
+        return value.get(kind, "")
+    return value or ""
 
 
 def _duplicates(kind: str, keys: list[str]) -> list[str]:

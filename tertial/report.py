@@ -10,7 +10,7 @@ from decimal import Decimal
 from collections.abc import Iterator
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, SerializerFunctionWrapHandler, model_serializer
 
 from tertial.trend import Trend
 
@@ -39,6 +39,20 @@ class IndicatorRow(Model):
     status_symbol: str
     analysis: str = ""
     trend: Trend | None = None
+    not_followed_up: str = Field("", description="Why the indicator is not followed up this period; printed under its row.")
+    gender_equality: bool = Field(False, description="A jämställdhetsindikator, printed with ♀ before its name.")
+
+    @model_serializer(mode="wrap")
+    def _without_unused_fields(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        """The fields a plan may leave unused are left out while unused, so such a report's JSON stays as it was."""
+        data = handler(self)
+        for key in _UNUSED_WHEN_DEFAULT:
+            if data.get(key) == IndicatorRow.model_fields[key].default:
+                data.pop(key, None)
+        return data
+
+
+_UNUSED_WHEN_DEFAULT = ("not_followed_up", "gender_equality")
 
 
 class ActivityRow(Model):

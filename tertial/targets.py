@@ -8,7 +8,7 @@ from decimal import Decimal
 from tertial.plan import Indicator, Target
 from tertial.vocabulary import Direction, IndicatorStatus
 
-_BAND_TEXT = re.compile(r"^\+/- (\d+(?:[,.]\d+)?) ?%$")
+_BAND_TEXT = re.compile(r"^\+/- ?(\d+(?:[,.]\d+)?) ?%$")
 _MAX_TEXT = re.compile(r"^Max (\d+(?:[,.]\d+)?)")
 # A miss within this share of the target counts as partly met when proposing a status.
 PARTLY_MET_SHARE = Decimal("0.10")
@@ -16,8 +16,8 @@ PARTLY_MET_SHARE = Decimal("0.10")
 
 def target_bounds(target: Target | None, direction: Direction) -> tuple[Decimal | None, Decimal | None] | None:
     """The closed interval [low, high] of values that meet the target; None when not comparable."""
-    if target is None:
-        return None
+    if target is None or direction is Direction.UNKNOWN:
+        return None  # without a direction Tertial does not judge the target, not even a band
     if target.text:
         band, maximum = _BAND_TEXT.match(target.text), _MAX_TEXT.match(target.text)
         if band:

@@ -51,6 +51,7 @@ class Direction(StrEnum):
     HIGHER = "higher"
     LOWER = "lower"
     BAND = "band"
+    UNKNOWN = "unknown"  # the plan does not say which way is better: no status is proposed from the target
 
 
 class Aggregation(StrEnum):
@@ -85,12 +86,21 @@ _KF_TARGET_TEXTS = [
     re.compile(r"^Minskning$"),
     re.compile(r"^Max \d+(?:[,.]\d+)?(?: \S.*)?$"),
     re.compile(r"^\+/- \d+(?:[,.]\d+)? ?%$"),
+    # The spellings the city's reports use for the same closed texts, matched as written (printed as given).
+    re.compile(r"^tas fram av nämnd(?:en)?(?:/ ?styrelse(?:n)?)?$", re.IGNORECASE),
+    re.compile(r"^(?:öka|ökning|minska|minskning)$", re.IGNORECASE),
+    re.compile(r"^\+/- ?\d+(?:[,.]\d+)? ?%$"),
+    re.compile(r"^[-–]$"),  # no KF target for the nämnd, printed as a dash
 ]
 
 KF_TARGET_TEXT_EXAMPLES = (
     "Tas fram av nämnd", "Tas fram av nämnd/styrelse", "Fastställt <år>", "Ökning",
     "Minskning", "Max <n> <enhet>", "+/- <n> %",
 )
+
+
+# Printed before the name of an indicator the plan marks as a jämställdhetsindikator, as the reports do.
+GENDER_EQUALITY_MARK = "♀"
 
 
 def is_closed_target_text(text: str) -> bool:

@@ -27,7 +27,7 @@ from tertial.inert import formulas_as_text
 from tertial.numbers import NumberParseError, format_number, parse_quantity
 from tertial.economy import ADJUSTMENT_KINDS, REVENUE_COST_KINDS
 from tertial.submission import ECONOMY_SHEETS, META_SHEET, OPTIONAL_ECONOMY_SHEETS, TEMPLATE_VERSION, Sheet, sheets_for
-from tertial.vocabulary import ActivityStatus, Aggregation, IndicatorStatus, expected_period
+from tertial.vocabulary import ActivityStatus, Aggregation, IndicatorStatus
 
 Rows = dict[str, list[dict[str, object]]]
 INSTRUCTIONS_SHEET = "Instruktioner"
@@ -60,6 +60,9 @@ _CHOICES = {
     ("indicators", "status"): [s.value for s in IndicatorStatus],
     ("activities", "status"): [s.value for s in ActivityStatus],
 }
+# An indicator not followed up this period has no figures to give, and no status but Ej mätbar.
+_FIGURES = {"outcome", "men", "women", "forecast"}
+_NOT_FOLLOWED_UP_STATUSES = [IndicatorStatus.EJ_MATBAR.value]
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ def prefilled_rows(cycle: Cycle, contributor_id: str) -> Rows:
         "goals": [{"goal": g.id, "title": g.heading if g.number != g.id else g.title} for g in goals],
         "indicators": [{
             "id": i.id, "name": i.name, "goal": i.goal, "unit": i.unit,
-            "period": expected_period(i.frequency, cfg.kind, cfg.year),
+            "period": i.period(cfg.kind, cfg.year),
             "previous": _plain(i.previous_outcome),
             "annual_target": i.annual_target.raw if i.annual_target else "",
             "kf_target": i.kf_target.raw if i.kf_target else "",
@@ -167,6 +170,7 @@ def _cell(value: object) -> object:
 def _protect(ws: Worksheet, key: str, sheet: Sheet, rows: list[dict[str, object]], cycle: Cycle) -> None:
     """Lock everything but the answers; men/women only where the indicator is split by sex."""
     split = {i.id for i in cycle.plan.indicators if i.aggregation is not Aggregation.NONE}
+    resting = _not_followed_up(cycle)
     levels = {g.id: g.level for g in cycle.plan.goals}
     unasked = _unassessed_rows(cycle, key, rows)
     if key in OPTIONAL_ECONOMY_SHEETS:
@@ -177,13 +181,16 @@ def _protect(ws: Worksheet, key: str, sheet: Sheet, rows: list[dict[str, object]
             open_ = column.key in INPUT_COLUMNS[key]
             if key == "indicators" and column.key in ("men", "women"):
                 open_ = row.get("id") in split
+            if key == "indicators" and column.key in _FIGURES and row.get("id") in resting:
+                open_ = False
             if key == "goals" and column.key in ("description", "expected"):
                 open_ = levels.get(str(row.get("goal"))) == 3
             if key == "goals" and column.key == "assessment":
                 open_ = row_index not in unasked
             cell.protection = Protection(locked=not open_)
             cell.fill = _INPUT_FILL if open_ else _LOCKED_FILL
-    _drop_downs(ws, key, sheet, len(rows), cycle, unasked)
+    _drop_downs(ws, key, sheet, [_row_choices(key, row, index in unasked, cycle, resting)
+                                 for index, row in enumerate(rows, start=2)])
     ws.protection.sheet = True
     ws.protection.formatColumns = ws.protection.formatRows = False  # widths and heights stay adjustable
 
@@ -197,29 +204,51 @@ def _unassessed_rows(cycle: Cycle, key: str, rows: list[dict[str, object]]) -> s
             if (goal := goals.get(str(row.get("goal")))) and not cycle.plan.is_assessed(goal)}
 
 
-def _choices(key: str, column: str, cycle: Cycle) -> list[str] | None:
-    """A drop-down's values; the goals' assessments are the plan's own scale."""
-    if (key, column) == ("goals", "assessment"):
-        return cycle.plan.assessments.values
-    return _CHOICES.get((key, column))
+def _not_followed_up(cycle: Cycle) -> set[str]:
+    """The indicators the plan says are not followed up in this report."""
+    return {i.id for i in cycle.plan.indicators if i.not_followed_up_reason(cycle.config.kind)}
 
 
-def _drop_downs(ws: Worksheet, key: str, sheet: Sheet, count: int, cycle: Cycle, unasked: set[int]) -> None:
+def _row_choices(key: str, row: dict[str, object], unasked: bool, cycle: Cycle, resting: set[str]) -> dict[str, list[str]]:
+    """Column key → the values this row's drop-down offers: the sheet's list, narrowed where the plan allows less.
+
+    A goal's assessment offers the plan's own scale, and nothing where the goal carries no assessment.
+    """
+    choices = {column: values for (sheet_key, column), values in _CHOICES.items() if sheet_key == key}
+    if key == "goals":
+        choices["assessment"] = [] if unasked else cycle.plan.assessments.values
+    if key == "indicators" and row.get("id") in resting:
+        choices["status"] = _NOT_FOLLOWED_UP_STATUSES
+    return choices
+
+
+def _drop_downs(ws: Worksheet, key: str, sheet: Sheet, row_choices: list[dict[str, list[str]]]) -> None:
+    """One list validation per column and distinct list, over the rows that offer it (one range when all do)."""
     for index, column in enumerate(sheet.columns, start=1):
-        choices = _choices(key, column.key, cycle)
-        if not choices or not count:
-            continue
         letter = ws.cell(1, index).column_letter
-        validation = DataValidation(
-            type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True, showErrorMessage=True,
-            errorTitle="Ogiltigt värde", error=f"Välj ett av värdena i listan: {', '.join(choices)}.",
-        )
-        if column.key == "assessment" and unasked:
-            for row in sorted(set(range(2, count + 2)) - unasked):
-                validation.add(f"{letter}{row}")
+        lists: dict[tuple[str, ...], list[int]] = {}
+        for row, choices in enumerate(row_choices, start=2):
+            if choices.get(column.key):
+                lists.setdefault(tuple(choices[column.key]), []).append(row)
+        for choices, rows in lists.items():
+            validation = DataValidation(
+                type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True, showErrorMessage=True,
+                errorTitle="Ogiltigt värde", error=f"Välj ett av värdena i listan: {', '.join(choices)}.",
+            )
+            for first, last in _runs(rows):
+                validation.add(f"{letter}{first}:{letter}{last}")
+            ws.add_data_validation(validation)
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Ascending row numbers as (first, last) runs of consecutive rows."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
         else:
-            validation.add(f"{letter}2:{letter}{count + 1}")
-        ws.add_data_validation(validation)
+            runs.append((row, row))
+    return runs
 
 
 def _instructions(ws: Worksheet, cycle: Cycle, contributor_id: str, handout: Handout) -> None:

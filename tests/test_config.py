@@ -81,7 +81,7 @@ def test_cycle_mistakes_name_the_key_and_what_was_expected(tmp_path, change, exp
     "change, expected",
     [
         (lambda c, p: p["indicators"][0].update(kf_target="Fastställs 2025"), "indicators[0] (id 1.1-I1).kf_target"),
-        (lambda c, p: p["indicators"][0].update(direction="uppåt"), "förväntade ett av: 'higher', 'lower' eller 'band'"),
+        (lambda c, p: p["indicators"][0].update(direction="uppåt"), "förväntade ett av: 'higher', 'lower', 'band' eller 'unknown'"),
         (lambda c, p: p["indicators"][1].update(goal="7.7"), "indikatorn 1.1-I2 hänvisar till okänt mål 7.7"),
         (lambda c, p: p["goals"].append({"number": "3.1", "title": "Föräldralöst"}), "mål 3.1 saknar överordnat mål 3"),
         (lambda c, p: p["activities"][0].update(end="2024-12-31"), "slutdatum 2024-12-31 ligger före startdatum"),

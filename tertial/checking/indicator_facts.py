@@ -12,7 +12,7 @@ from tertial.cycle import Cycle
 from tertial.numbers import format_number, to_decimal
 from tertial.plan import Indicator
 from tertial.targets import needs_analysis, propose_status
-from tertial.vocabulary import Aggregation, Frequency, IndicatorStatus, ReportKind, expected_period
+from tertial.vocabulary import Aggregation, Frequency, IndicatorStatus, ReportKind
 
 NUMERIC = ("outcome", "men", "women", "forecast")
 # An outcome that moved more than this share from last year's is worth a second look.
@@ -26,13 +26,16 @@ def add_indicator_facts(frame: pd.DataFrame, cycle: Cycle) -> pd.DataFrame:
     plan = {i.id: i for i in cycle.plan.indicators}
     rows = [plan.get(i) for i in frame["id"]]
     frame["name"] = [i.name if i else n for i, n in zip(rows, frame["name"])]
-    frame["expected_period"] = [expected_period(i.frequency, kind, year) if i else p for i, p in zip(rows, frame["period"])]
-    frame["requires_outcome"] = [bool(i) and measured_now(i.frequency, kind) for i in rows]
-    frame["requires_forecast"] = [bool(i) and kind.is_tertial and i.frequency is not Frequency.ANNUAL for i in rows]
+    frame["expected_period"] = [i.period(kind, year) if i else p for i, p in zip(rows, frame["period"])]
+    # An indicator the plan says is not followed up this period needs no outcome, forecast, status or analysis.
+    followed = [i is not None and not i.not_followed_up_reason(kind) for i in rows]
+    frame["requires_outcome"] = [f and measured_now(i.frequency, kind) for i, f in zip(rows, followed)]
+    frame["requires_forecast"] = [f and kind.is_tertial and i.frequency is not Frequency.ANNUAL for i, f in zip(rows, followed)]
+    frame["requires_status"] = [i is None or f for i, f in zip(rows, followed)]
     frame["percent_capped"] = [bool(i) and i.unit == "%" and i.direction.value != "band" for i in rows]
     # A tertial report judges the forecast; the VB judges the year's outcome.
     judged = frame["forecast"] if kind.is_tertial else frame["outcome"]
-    frame["needs_analysis"] = [i is not None and needs_analysis(i, to_decimal(v)) for i, v in zip(rows, judged)]
+    frame["needs_analysis"] = [f and needs_analysis(i, to_decimal(v)) for i, f, v in zip(rows, followed, judged)]
     _add_status_facts(frame, rows)
     _add_sex_facts(frame, rows)
     _add_change_facts(frame, rows, kind)

@@ -14,6 +14,7 @@ from tertial.numbers import format_number, format_quantity
 from tertial.render.charts import Chart, Picture, ReportCharts
 from tertial.report import EconomySection, EconomyTable, FreeSection, GoalSection, Report, TextBlock
 from tertial.sections import SPECIAL_REPORTS_TITLE
+from tertial.vocabulary import GENDER_EQUALITY_MARK
 from tertial.workbooks import pin_ooxml_times
 
 _LEGEND = "● Uppfylls helt  ◆ Uppfylls delvis  ▲ Uppfylls inte  ■ Ej bedömd eller ej mätbar  ✓ Aktiviteten är genomförd"
@@ -50,8 +51,11 @@ def _indicator_rows(goal: GoalSection, vb: bool) -> tuple[list[list[str]], dict[
     for i in goal.indicators:
         numbers = [i.outcome, i.men, i.women, i.previous] + ([] if vb else [i.forecast])
         positions[i.id] = len(rows) + 1  # after the header row
-        rows.append([f"{i.status_symbol} {i.name}", *(format_quantity(v, i.unit) for v in numbers),
+        name = f"{GENDER_EQUALITY_MARK} {i.name}" if i.gender_equality else i.name
+        rows.append([f"{i.status_symbol} {name}", *(format_quantity(v, i.unit) for v in numbers),
                      i.annual_target, i.kf_target, i.period])
+        if i.not_followed_up:
+            rows.append([f"Analys: {i.not_followed_up}", *[""] * (width - 1)])
         if i.analysis:
             rows.append([f"Analys: {i.analysis}", *[""] * (width - 1)])
     return rows, positions
