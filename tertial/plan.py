@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from tertial.activity_statuses import ActivityVocabulary
 from tertial.numbers import NumberParseError, parse_quantity
 from tertial.vocabulary import (
     KF_TARGET_TEXT_EXAMPLES,
@@ -153,6 +154,9 @@ class Plan(Strict):
     goals: list[Goal]
     indicators: list[Indicator] = Field(default_factory=list)
     activities: list[Activity] = Field(default_factory=list)
+    activity_statuses: ActivityVocabulary | None = Field(
+        None, description="The activities' status vocabulary (value, symbol, finished); the built-in one when left out.")
+    activity_analysis: bool = Field(False, description="The workbook's Aktiviteter sheet has an Analys column, printed under the row.")
     economy: EconomyLayout = Field(default_factory=EconomyLayout)
 
     @model_validator(mode="after")

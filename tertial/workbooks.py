@@ -13,7 +13,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -22,12 +22,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tertial.access import issue_token
+from tertial.activity_statuses import activity_statuses
 from tertial.cycle import Cycle
 from tertial.inert import formulas_as_text
 from tertial.numbers import NumberParseError, format_number, parse_quantity
 from tertial.economy import ADJUSTMENT_KINDS, REVENUE_COST_KINDS
 from tertial.submission import ECONOMY_SHEETS, META_SHEET, OPTIONAL_ECONOMY_SHEETS, TEMPLATE_VERSION, Sheet, sheets_for
-from tertial.vocabulary import ActivityStatus, Aggregation, Assessment, IndicatorStatus, expected_period
+from tertial.vocabulary import Aggregation, Assessment, IndicatorStatus, expected_period
 
 Rows = dict[str, list[dict[str, object]]]
 INSTRUCTIONS_SHEET = "Instruktioner"
@@ -42,7 +43,7 @@ _WIDE = {"name", "title", "analysis", "text", "description", "expected", "deviat
 INPUT_COLUMNS = {
     "goals": {"assessment", "analysis", "description", "expected"},
     "indicators": {"outcome", "men", "women", "forecast", "status", "analysis"},
-    "activities": {"status", "deviation"},
+    "activities": {"status", "deviation", "analysis"},
     "texts": {"text"},
     "economy": {"budget", "requested", "performance", "forecast_before", "forecast_after", "deviation",
                 "previous", "outcome", "transfer", "adjusted", "comment"},
@@ -54,12 +55,13 @@ INPUT_COLUMNS = {
 }
 # The optional economy sheets have no rows from the plan: the contributor adds them, so this many are left open.
 OPEN_ROWS = 40
+# Below its sections, the Texter sheet leaves this many rows open for a text that continues past one cell.
+CONTINUATION_ROWS = 10
 _CHOICES = {
     ("adjustments", "kind"): list(ADJUSTMENT_KINDS),
     ("revenue_costs", "kind"): list(REVENUE_COST_KINDS),
     ("goals", "assessment"): [a.value for a in Assessment],
     ("indicators", "status"): [s.value for s in IndicatorStatus],
-    ("activities", "status"): [s.value for s in ActivityStatus],
 }
 
 
@@ -117,7 +119,14 @@ def meta_rows(cycle: Cycle, contributor_id: str, token_key: bytes | None = None)
 
 def _sheets_in(rows: Rows, cycle: Cycle) -> list[tuple[str, Sheet]]:
     sheets = sheets_for(cycle.config.kind, cycle.config.year)
-    return [(key, sheet) for key, sheet in sheets.items() if key not in ECONOMY_SHEETS or key in rows]
+    return [(key, _written(key, sheet, cycle)) for key, sheet in sheets.items() if key not in ECONOMY_SHEETS or key in rows]
+
+
+def _written(key: str, sheet: Sheet, cycle: Cycle) -> Sheet:
+    """The sheet as written: the activities' Analys column only when the plan asks for it (it is read whenever present)."""
+    if key == "activities" and not cycle.plan.activity_analysis:
+        return replace(sheet, columns=tuple(c for c in sheet.columns if c.key != "analysis"))
+    return sheet
 
 
 def write_workbook(path: Path, cycle: Cycle, contributor_id: str, rows: Rows, handout: Handout | None = None,
@@ -171,24 +180,29 @@ def _protect(ws: Worksheet, key: str, sheet: Sheet, rows: list[dict[str, object]
     levels = {g.number: g.level for g in cycle.plan.goals}
     if key in OPTIONAL_ECONOMY_SHEETS:
         rows = rows + [{}] * max(0, OPEN_ROWS - len(rows))
+    sections = len(rows)
+    if key == "texts" and rows:
+        rows = rows + [{}] * CONTINUATION_ROWS
     for row_index, row in enumerate(rows, start=2):
         for col_index, column in enumerate(sheet.columns, start=1):
             cell = ws.cell(row_index, col_index)
-            open_ = column.key in INPUT_COLUMNS[key]
+            open_ = column.key in INPUT_COLUMNS[key] or (key == "texts" and row_index > sections + 1 and column.key == "key")
             if key == "indicators" and column.key in ("men", "women"):
                 open_ = row.get("id") in split
             if key == "goals" and column.key in ("description", "expected"):
                 open_ = levels.get(str(row.get("goal"))) == 3
             cell.protection = Protection(locked=not open_)
             cell.fill = _INPUT_FILL if open_ else _LOCKED_FILL
-    _drop_downs(ws, key, sheet, len(rows))
+    _drop_downs(ws, key, sheet, len(rows), cycle)
+    if key == "texts" and rows:
+        _continuation_keys(ws, sheet, sections)
     ws.protection.sheet = True
     ws.protection.formatColumns = ws.protection.formatRows = False  # widths and heights stay adjustable
 
 
-def _drop_downs(ws: Worksheet, key: str, sheet: Sheet, count: int) -> None:
+def _drop_downs(ws: Worksheet, key: str, sheet: Sheet, count: int, cycle: Cycle) -> None:
     for index, column in enumerate(sheet.columns, start=1):
-        choices = _CHOICES.get((key, column.key))
+        choices = _choices(cycle).get((key, column.key))
         if not choices or not count:
             continue
         letter = ws.cell(1, index).column_letter
@@ -198,6 +212,22 @@ def _drop_downs(ws: Worksheet, key: str, sheet: Sheet, count: int) -> None:
         )
         validation.add(f"{letter}2:{letter}{count + 1}")
         ws.add_data_validation(validation)
+
+
+def _choices(cycle: Cycle) -> dict[tuple[str, str], list[str]]:
+    """The closed lists, with the activity statuses the plan offers."""
+    return _CHOICES | {("activities", "status"): [c.value for c in activity_statuses(cycle.plan.activity_statuses)]}
+
+
+def _continuation_keys(ws: Worksheet, sheet: Sheet, sections: int) -> None:
+    """The open rows below the sections choose their Avsnitt among the sections above (a continuation row)."""
+    letter = ws.cell(1, [c.key for c in sheet.columns].index("key") + 1).column_letter
+    validation = DataValidation(
+        type="list", formula1=f"${letter}$2:${letter}${sections + 1}", allow_blank=True, showErrorMessage=True,
+        errorTitle="Ogiltigt värde", error="Välj ett av avsnitten ovan: raden fortsätter det avsnittets text.",
+    )
+    validation.add(f"{letter}{sections + 2}:{letter}{sections + CONTINUATION_ROWS + 1}")
+    ws.add_data_validation(validation)
 
 
 def _instructions(ws: Worksheet, cycle: Cycle, contributor_id: str, handout: Handout) -> None:
@@ -214,6 +244,9 @@ def _instructions(ws: Worksheet, cycle: Cycle, contributor_id: str, handout: Han
         ("2. Skriv tal som vanligt: 34,5 %, 1 150 eller -0,6. Skriv inte formler.", False),
         ("3. Välj Bedömning och Status i listorna. En indikator utan årsmål, eller vars prognos inte når årsmålet, behöver en analys.", False),
         ("4. Punktlistor skrivs med ett bindestreck först på varje rad (- Första punkten).", False),
+        ("   En text får vara upp till 32 767 tecken i en cell. Räcker inte det i bladet Texter: skriv resten i en av de "
+         "gula raderna längst ned, välj samma Avsnitt i listan. Raderna med samma Avsnitt "
+         "fogas ihop uppifrån och ned, och varje fortsättningsrad börjar ett nytt stycke.", False),
         ("5. Byt inte namn på blad eller kolumner och ta inte bort rader. Spara som .xlsx.", False),
         ("6. Skicka arbetsboken till inkorgen. Du får återkoppling inom några sekunder; skicka en rättad version så ofta du vill.", False),
         *([("7. Bladen efter Investeringar fylls i bara när nämnden har något att redovisa där: skriv en rad per "
