@@ -19,6 +19,7 @@ from tertial.findings import Severity
 from tertial.long_texts import PARAGRAPH_BREAK, cell_parts, continued
 from tertial.prefill import handout_rows
 from tertial.reading import MAX_CELL_CHARS, read_submission
+from tertial.versions import diff_submissions
 from tertial.render.formats import render_json
 from tertial.render.html import render_html
 from tertial.workbooks import CONTINUATION_ROWS, write_handout
@@ -73,6 +74,18 @@ def test_a_text_continued_over_three_rows_is_assembled_in_order(tmp_path, mini_c
     assert [f.line() for f in findings if f.severity is Severity.ERROR] == []
     assert report.summary.paragraphs == ["Första delen.", "Andra delen.", "Tredje delen."]
     assert report.summary.bullets == ["med en punkt"]
+
+
+def test_a_change_in_a_continuation_row_shows_in_the_version_diff(tmp_path, mini_cycle):
+    def rows_with(third):
+        def change(rows):
+            rows["texts"] += [{"key": "sammanfattning", "text": "Andra delen."}, {"key": "sammanfattning", "text": third}]
+        return _stab_rows(mini_cycle, change)
+    old, new = (read_submission(write_filled(tmp_path, mini_cycle, "stab", rows_with(t), name=f"{n}.xlsx"), mini_cycle)
+                for n, t in (("v1", "Tredje delen."), ("v2", "Tredje delen, rättad.")))
+    (change,) = diff_submissions(old, new, mini_cycle.config.kind, mini_cycle.config.year)
+    assert (change.item_id, change.column) == ("sammanfattning", "Text")
+    assert change.before.endswith("Andra delen.\n\nTredje delen.") and change.after.endswith("Tredje delen, rättad.")
 
 
 def test_three_full_cells_make_one_text_of_three_paragraphs(tmp_path, mini_cycle):
