@@ -186,7 +186,9 @@ def _protect(ws: Worksheet, key: str, sheet: Sheet, rows: list[dict[str, object]
     for row_index, row in enumerate(rows, start=2):
         for col_index, column in enumerate(sheet.columns, start=1):
             cell = ws.cell(row_index, col_index)
-            open_ = column.key in INPUT_COLUMNS[key] or (key == "texts" and row_index > sections + 1 and column.key == "key")
+            open_ = column.key in INPUT_COLUMNS[key]
+            if key == "texts" and column.key == "key":
+                open_ = row_index > sections + 1  # a continuation row chooses its Avsnitt
             if key == "indicators" and column.key in ("men", "women"):
                 open_ = row.get("id") in split
             if key == "goals" and column.key in ("description", "expected"):
