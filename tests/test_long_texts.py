@@ -22,7 +22,7 @@ from tertial.reading import MAX_CELL_CHARS, read_submission
 from tertial.versions import diff_submissions
 from tertial.render.formats import render_json
 from tertial.render.html import render_html
-from tertial.workbooks import CONTINUATION_ROWS, write_handout
+from tertial.workbooks import CONTINUATION_ROWS, write_csv_folder, write_handout
 
 # A text as long as a cell takes: words, so it reads like prose, with one distinct end to find.
 FULL_CELL = ("Analysen fortsätter. " * 2000)[: MAX_CELL_CHARS - 5] + " SLUT"
@@ -74,6 +74,13 @@ def test_a_text_continued_over_three_rows_is_assembled_in_order(tmp_path, mini_c
     assert [f.line() for f in findings if f.severity is Severity.ERROR] == []
     assert report.summary.paragraphs == ["Första delen.", "Andra delen.", "Tredje delen."]
     assert report.summary.bullets == ["med en punkt"]
+
+
+def test_a_csv_folder_continues_a_text_the_same_way(tmp_path, mini_cycle):
+    rows = _stab_rows(mini_cycle, lambda rows: rows["texts"].append({"key": "sammanfattning", "text": FULL_CELL}))
+    folder = write_csv_folder(tmp_path / "stab", mini_cycle, "stab", rows, EXAMPLE_TOKEN_KEY)
+    texts = read_submission(folder, mini_cycle).frame("texts")
+    assert list(texts[texts["key"] == "sammanfattning"]["text"]) == [_summary(rows)["text"], FULL_CELL]
 
 
 def test_a_change_in_a_continuation_row_shows_in_the_version_diff(tmp_path, mini_cycle):
