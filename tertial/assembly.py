@@ -9,6 +9,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from tertial.accepted import Accepted
+from tertial.activity_statuses import activity_statuses
 from tertial.checking.parse import UNREADABLE
 from tertial.checking.prepare import prepare
 from tertial.cycle import Cycle
@@ -18,6 +19,7 @@ from tertial.economy import (
     revenue_cost_columns, revenue_cost_kind, t2_difference, total, with_change,
 )
 from tertial.findings import Finding
+from tertial.long_texts import continued
 from tertial.numbers import NumberParseError, format_signed_mnkr, parse_quantity
 from tertial.plan import Activity, EconomyRow, Goal, Indicator, RowType
 from tertial.profile import Section, SummaryStyle
@@ -28,7 +30,7 @@ from tertial.report import (
 from tertial.sections import BALANCE_SHEET, SPECIAL_REPORTS, SUMMARY_TEXT
 from tertial.submission import previous_outcome_header, sheets_for
 from tertial.trend import indicator_trend
-from tertial.vocabulary import ActivityStatus, IndicatorStatus, ReportKind
+from tertial.vocabulary import IndicatorStatus, ReportKind
 from tertial.wording import (
     adjustment_heading, adjustment_sentence, adjustments_total_sentence, goals_sentence, indicator_sentence,
     net_cost_sentence, no_adjustments_sentence, no_turnover_sentence, result_units_sentence, turnover_sentence,
@@ -49,8 +51,12 @@ class _Rows:
         for item in accepted.values():
             for key, frame in item.submission.frames.items():
                 id_column = sheets[key].id_column
+                found = self.by_sheet.setdefault(key, {})
                 for record in frame.to_dict("records"):
-                    self.by_sheet.setdefault(key, {})[str(record.get(id_column, ""))] = record
+                    ident = str(record.get(id_column, ""))
+                    if key == "texts" and ident in found:  # the same Avsnitt again: the text continues
+                        record = continued(found[ident], record)
+                    found[ident] = record
 
     def get(self, sheet: str, key: str) -> dict | None:
         return self.by_sheet.get(sheet, {}).get(key)
@@ -169,7 +175,7 @@ def _goal_section(cycle: Cycle, goal: Goal, rows: _Rows, missing: set[str]) -> G
     owner = cycle.goal_owner[goal.id]
     record = rows.get("goals", goal.id)
     indicators = [_indicator_row(cycle, i, rows) for i in cycle.plan.indicators if i.goal == goal.id]
-    activities = [_activity_row(a, rows) for a in cycle.plan.activities if a.goal == goal.id]
+    activities = [_activity_row(cycle, a, rows) for a in cycle.plan.activities if a.goal == goal.id]
     children = [_goal_section(cycle, child, rows, missing) for child in cycle.plan.children(goal.id)]
     statuses = [IndicatorStatus(i.status) for i in indicators]
     assessed = cycle.plan.is_assessed(goal)
@@ -232,12 +238,17 @@ def _indicator_row(cycle: Cycle, indicator: Indicator, rows: _Rows) -> Indicator
     )
 
 
-def _activity_row(activity: Activity, rows: _Rows) -> ActivityRow:
+def _activity_row(cycle: Cycle, activity: Activity, rows: _Rows) -> ActivityRow:
     record = rows.get("activities", activity.id)
-    status = _text(record, "status") or ActivityStatus.PAGAR.value
+    declared = cycle.plan.activity_statuses
+    statuses = {c.value: c for c in activity_statuses(declared)}
+    # No status (only in a version accepted under older rules): the first one that is not finished, as before.
+    status = _text(record, "status") or next((c.value for c in statuses.values() if not c.finished), "")
+    choice = statuses.get(status)
     return ActivityRow(
         id=activity.id, name=activity.name, start=activity.start, end=activity.end, status=status,
-        completed=status == ActivityStatus.GENOMFORD.value, deviation=_text(record, "deviation"),
+        completed=choice is not None and choice.finished, deviation=_text(record, "deviation"),
+        analysis=_text(record, "analysis"), symbol=(choice.symbol if choice else "") if declared else None,
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tertial.assessments import AssessmentScale
+from tertial.activity_statuses import ActivityVocabulary
 from tertial.numbers import NumberParseError, parse_quantity
 from tertial.vocabulary import (
     KF_TARGET_TEXT_EXAMPLES,
@@ -209,6 +210,9 @@ class Plan(Strict):
     goals: list[Goal]
     indicators: list[Indicator] = Field(default_factory=list)
     activities: list[Activity] = Field(default_factory=list)
+    activity_statuses: ActivityVocabulary | None = Field(
+        None, description="The activities' status vocabulary (value, symbol, finished); the built-in one when left out.")
+    activity_analysis: bool = Field(False, description="The workbook's Aktiviteter sheet has an Analys column, printed under the row.")
     economy: EconomyLayout = Field(default_factory=EconomyLayout)
     assessments: AssessmentScale = Field(default_factory=AssessmentScale, description="The goals' assessment scale.")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tertial.cycle import Cycle
 from tertial.economy import COST, REVENUE
 from tertial.kolada import KoladaValue
+from tertial.long_texts import cell_parts
 from tertial.numbers import format_number, format_quantity
 from tertial.report import Report, text_of, walk_goals
 from tertial.workbooks import Rows, prefilled_rows
@@ -30,9 +31,14 @@ def _previous_texts(rows: Rows, previous: Report) -> None:
             row.update(analysis=goal.analysis, description=goal.description,
                        expected="\n".join(f"- {e}" for e in goal.expected))
     blocks = {b.key: b for b in _text_blocks(previous)}
+    texts = []
     for row in rows["texts"]:
-        if row["key"] in blocks:
-            row["text"] = text_of(blocks[row["key"]])
+        if row["key"] not in blocks:
+            texts.append(row)
+            continue
+        first, *rest = cell_parts(text_of(blocks[row["key"]]))  # a text longer than a cell continues on rows below
+        texts += [{**row, "text": first}, *({"key": row["key"], "text": part} for part in rest)]
+    rows["texts"] = texts
 
 
 def _previous_result_units(rows: Rows, previous: Report, year: int) -> None:

@@ -63,6 +63,15 @@ class ActivityRow(Model):
     status: str
     completed: bool
     deviation: str = ""
+    # Left out of report.json when empty or built-in, so a plan that says nothing new gives the same bytes.
+    analysis: str = Field("", exclude_if=lambda text: not text)
+    symbol: str | None = Field(None, exclude_if=lambda symbol: symbol is None,
+                               description="The status's symbol from the plan's own vocabulary; None under the built-in one.")
+
+    @property
+    def printed_symbol(self) -> str:
+        """What the report prints before the name: the declared symbol, or ✓ for a completed activity."""
+        return ("✓" if self.completed else "") if self.symbol is None else self.symbol
 
 
 class GoalSection(Model):

@@ -77,6 +77,7 @@ def sheets_for(kind: ReportKind, year: int) -> dict[str, Sheet]:
             Column("end", "Slutdatum", required=True),
             Column("status", "Status", required=True),
             Column("deviation", "Avvikelse", required=True),
+            Column("analysis", "Analys"),
         ), "id"),
         "texts": Sheet("texter", "Texter", (
             Column("key", "Avsnitt", required=True),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from tertial.long_texts import continued
 from tertial.submission import Submission, sheets_for
 from tertial.vocabulary import ReportKind
 
@@ -27,18 +28,24 @@ class Change:
         return f"{where}, {self.column}: '{self.before}' → '{self.after}'"
 
 
-def _records(frame: pd.DataFrame, id_column: str) -> dict[str, dict[str, str]]:
+def _records(frame: pd.DataFrame, id_column: str, continues: bool = False) -> dict[str, dict[str, str]]:
+    """The rows by id; with `continues` (the Texter sheet), rows with the same id as one text, as the report joins them."""
     if frame.empty:
         return {}
     clean = frame.drop(columns=["_row"], errors="ignore").fillna("").astype(str)
-    return {row[id_column]: row for row in clean.to_dict("records")}
+    records: dict[str, dict[str, str]] = {}
+    for row in clean.to_dict("records"):
+        ident = row[id_column]
+        records[ident] = continued(records[ident], row) if continues and ident in records else row
+    return records
 
 
 def diff_submissions(old: Submission, new: Submission, kind: ReportKind, year: int) -> list[Change]:
     """Every value or text that differs between two versions, in sheet and row order."""
     changes = []
     for key, sheet in sheets_for(kind, year).items():
-        before, after = _records(old.frame(key), sheet.id_column), _records(new.frame(key), sheet.id_column)
+        continues = key == "texts"
+        before, after = (_records(v.frame(key), sheet.id_column, continues) for v in (old, new))
         for item in [*after, *(i for i in before if i not in after)]:
             a, b = before.get(item), after.get(item)
             name = str((b or a).get("name") or (b or a).get("title") or "")

@@ -13,7 +13,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -22,12 +22,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tertial.access import issue_token
+from tertial.activity_statuses import activity_statuses
 from tertial.cycle import Cycle
 from tertial.inert import formulas_as_text
 from tertial.numbers import NumberParseError, format_number, parse_quantity
 from tertial.economy import ADJUSTMENT_KINDS, REVENUE_COST_KINDS
 from tertial.submission import ECONOMY_SHEETS, META_SHEET, OPTIONAL_ECONOMY_SHEETS, TEMPLATE_VERSION, Sheet, sheets_for
-from tertial.vocabulary import ActivityStatus, Aggregation, IndicatorStatus
+from tertial.vocabulary import Aggregation, IndicatorStatus
 
 Rows = dict[str, list[dict[str, object]]]
 INSTRUCTIONS_SHEET = "Instruktioner"
@@ -42,7 +43,7 @@ _WIDE = {"name", "title", "analysis", "text", "description", "expected", "deviat
 INPUT_COLUMNS = {
     "goals": {"assessment", "analysis", "description", "expected"},
     "indicators": {"outcome", "men", "women", "forecast", "status", "analysis"},
-    "activities": {"status", "deviation"},
+    "activities": {"status", "deviation", "analysis"},
     "texts": {"text"},
     "economy": {"budget", "requested", "performance", "forecast_before", "forecast_after", "deviation",
                 "previous", "outcome", "transfer", "adjusted", "comment"},
@@ -54,11 +55,12 @@ INPUT_COLUMNS = {
 }
 # The optional economy sheets have no rows from the plan: the contributor adds them, so this many are left open.
 OPEN_ROWS = 40
+# Below its sections, the Texter sheet leaves this many rows open for a text that continues past one cell.
+CONTINUATION_ROWS = 10
 _CHOICES = {
     ("adjustments", "kind"): list(ADJUSTMENT_KINDS),
     ("revenue_costs", "kind"): list(REVENUE_COST_KINDS),
     ("indicators", "status"): [s.value for s in IndicatorStatus],
-    ("activities", "status"): [s.value for s in ActivityStatus],
 }
 # An indicator not followed up this period has no figures to give, and no status but Ej mätbar.
 _FIGURES = {"outcome", "men", "women", "forecast"}
@@ -119,7 +121,14 @@ def meta_rows(cycle: Cycle, contributor_id: str, token_key: bytes | None = None)
 
 def _sheets_in(rows: Rows, cycle: Cycle) -> list[tuple[str, Sheet]]:
     sheets = sheets_for(cycle.config.kind, cycle.config.year)
-    return [(key, sheet) for key, sheet in sheets.items() if key not in ECONOMY_SHEETS or key in rows]
+    return [(key, _written(key, sheet, cycle)) for key, sheet in sheets.items() if key not in ECONOMY_SHEETS or key in rows]
+
+
+def _written(key: str, sheet: Sheet, cycle: Cycle) -> Sheet:
+    """The sheet as written: the activities' Analys column only when the plan asks for it (it is read whenever present)."""
+    if key == "activities" and not cycle.plan.activity_analysis:
+        return replace(sheet, columns=tuple(c for c in sheet.columns if c.key != "analysis"))
+    return sheet
 
 
 def write_workbook(path: Path, cycle: Cycle, contributor_id: str, rows: Rows, handout: Handout | None = None,
@@ -175,10 +184,15 @@ def _protect(ws: Worksheet, key: str, sheet: Sheet, rows: list[dict[str, object]
     unasked = _unassessed_rows(cycle, key, rows)
     if key in OPTIONAL_ECONOMY_SHEETS:
         rows = rows + [{}] * max(0, OPEN_ROWS - len(rows))
+    sections = len(rows)
+    if key == "texts" and rows:
+        rows = rows + [{}] * CONTINUATION_ROWS
     for row_index, row in enumerate(rows, start=2):
         for col_index, column in enumerate(sheet.columns, start=1):
             cell = ws.cell(row_index, col_index)
             open_ = column.key in INPUT_COLUMNS[key]
+            if key == "texts" and column.key == "key":
+                open_ = row_index > sections + 1  # a continuation row chooses its Avsnitt
             if key == "indicators" and column.key in ("men", "women"):
                 open_ = row.get("id") in split
             if key == "indicators" and column.key in _FIGURES and row.get("id") in resting:
@@ -191,6 +205,8 @@ def _protect(ws: Worksheet, key: str, sheet: Sheet, rows: list[dict[str, object]
             cell.fill = _INPUT_FILL if open_ else _LOCKED_FILL
     _drop_downs(ws, key, sheet, [_row_choices(key, row, index in unasked, cycle, resting)
                                  for index, row in enumerate(rows, start=2)])
+    if key == "texts" and rows:
+        _continuation_keys(ws, sheet, sections)
     ws.protection.sheet = True
     ws.protection.formatColumns = ws.protection.formatRows = False  # widths and heights stay adjustable
 
@@ -214,7 +230,7 @@ def _row_choices(key: str, row: dict[str, object], unasked: bool, cycle: Cycle, 
 
     A goal's assessment offers the plan's own scale, and nothing where the goal carries no assessment.
     """
-    choices = {column: values for (sheet_key, column), values in _CHOICES.items() if sheet_key == key}
+    choices = {column: values for (sheet_key, column), values in _choices(cycle).items() if sheet_key == key}
     if key == "goals":
         choices["assessment"] = [] if unasked else cycle.plan.assessments.values
     if key == "indicators" and row.get("id") in resting:
@@ -251,6 +267,22 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
+def _choices(cycle: Cycle) -> dict[tuple[str, str], list[str]]:
+    """The closed lists, with the activity statuses the plan offers."""
+    return _CHOICES | {("activities", "status"): [c.value for c in activity_statuses(cycle.plan.activity_statuses)]}
+
+
+def _continuation_keys(ws: Worksheet, sheet: Sheet, sections: int) -> None:
+    """The open rows below the sections choose their Avsnitt among the sections above (a continuation row)."""
+    letter = ws.cell(1, [c.key for c in sheet.columns].index("key") + 1).column_letter
+    validation = DataValidation(
+        type="list", formula1=f"${letter}$2:${letter}${sections + 1}", allow_blank=True, showErrorMessage=True,
+        errorTitle="Ogiltigt värde", error="Välj ett av avsnitten ovan: raden fortsätter det avsnittets text.",
+    )
+    validation.add(f"{letter}{sections + 2}:{letter}{sections + CONTINUATION_ROWS + 1}")
+    ws.add_data_validation(validation)
+
+
 def _instructions(ws: Worksheet, cycle: Cycle, contributor_id: str, handout: Handout) -> None:
     from babel.dates import format_date
 
@@ -265,6 +297,9 @@ def _instructions(ws: Worksheet, cycle: Cycle, contributor_id: str, handout: Han
         ("2. Skriv tal som vanligt: 34,5 %, 1 150 eller -0,6. Skriv inte formler.", False),
         ("3. Välj Bedömning och Status i listorna. En indikator utan årsmål, eller vars prognos inte når årsmålet, behöver en analys.", False),
         ("4. Punktlistor skrivs med ett bindestreck först på varje rad (- Första punkten).", False),
+        ("   En text får vara upp till 32 767 tecken i en cell. Räcker inte det i bladet Texter: skriv resten i en av de "
+         "gula raderna längst ned, välj samma Avsnitt i listan. Raderna med samma Avsnitt "
+         "fogas ihop uppifrån och ned, och varje fortsättningsrad börjar ett nytt stycke.", False),
         ("5. Byt inte namn på blad eller kolumner och ta inte bort rader. Spara som .xlsx.", False),
         ("6. Skicka arbetsboken till inkorgen. Du får återkoppling inom några sekunder; skicka en rättad version så ofta du vill.", False),
         *([("7. Bladen efter Investeringar fylls i bara när nämnden har något att redovisa där: skriv en rad per "

@@ -298,7 +298,7 @@ def _expect_findings(findings: list[Finding], expected: tuple[Finds, ...], file:
 
 LARGE = {
     "many-rows.xlsx": (write_many_rows, Refused("innehåll ända ned till rad 100 001, men högst 5 000 rader", "Indikatorer", 100_001)),
-    "huge-text.xlsx": (write_huge_text, Refused("cellen innehåller 100 000 tecken, men högst 20 000 tas emot", "Mål", 2, "Analys", "barn")),
+    "huge-text.xlsx": (write_huge_text, Refused("cellen innehåller 100 000 tecken, men högst 32 767 tas emot", "Mål", 2, "Analys", "barn")),
     "csv-huge-cell": (write_huge_csv_field, Refused("cellen innehåller 100 000 tecken", "Texter", 2, "Text", "stab")),
     "csv-huger-cell": (lambda path, cycle: write_huge_csv_field(path, cycle, 200_000), Refused("filen 'texter.csv' kan inte läsas från rad 2: ett fält är för långt", "Texter", 2)),
     "zip-bomb.xlsx": (write_zip_bomb, Refused("filen är för stor uppackad (210 MB i 13 delar; högst 50 MB)")),
@@ -326,7 +326,7 @@ def test_limits_are_inclusive(mini_cycle, tmp_path):
     text = read_submission(write_huge_text(tmp_path / "text.xlsx", mini_cycle, MAX_CELL_CHARS), mini_cycle)
     assert len(text.frame("goals").iloc[0]["analysis"]) == MAX_CELL_CHARS
     expect_outcome(write_huge_text(tmp_path / "text+1.xlsx", mini_cycle, MAX_CELL_CHARS + 1), Refused(
-        "cellen innehåller 20 001 tecken", "Mål", 2, "Analys", "barn"), mini_cycle)
+        "cellen innehåller 32 768 tecken", "Mål", 2, "Analys", "barn"), mini_cycle)
 
 
 def submission_rows(submission: Submission) -> int:

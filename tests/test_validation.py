@@ -46,7 +46,8 @@ def test_complete_submissions_pass(tmp_path, mini_cycle, contributor):
         ("barn", _set("goals", "1.1", assessment="Uppfylls nästan"), "goal_assessment_unknown", "Mål", 2, "Bedömning", Severity.ERROR),
         ("barn", _set("goals", "1.1.1", expected=""), "goal_expected_missing", "Mål", 3, "Förväntat resultat", Severity.WARNING),
         ("barn", _set("activities", "1.1.1-A1", end="2024-12-31"), "activity_end_before_start", "Aktiviteter", 2, "Slutdatum", Severity.ERROR),
-        ("barn", _set("activities", "1.1.1-A1", end="2026-02-01"), "activity_outside_year", "Aktiviteter", 2, "Slutdatum", Severity.ERROR),
+        # Wholly after the report year (a multi-year activity that merely ends later is fine).
+        ("barn", _set("activities", "1.1.1-A1", start="2026-01-05", end="2026-02-01"), "activity_outside_year", "Aktiviteter", 2, "Startdatum", Severity.ERROR),
         ("barn", _set("activities", "1.1.1-A1", start="första januari"), "date_invalid", "Aktiviteter", 2, "Startdatum", Severity.ERROR),
         # Ended 2025-03-31, before the period end, not completed and no Avvikelse.
         ("barn", _set("activities", "1.1.2-A1", status="Pågår"), "activity_overdue", "Aktiviteter", 3, "Avvikelse", Severity.WARNING),

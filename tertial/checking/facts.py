@@ -11,11 +11,12 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from tertial.activity_statuses import activity_statuses, finished_values
 from tertial.checking.indicator_facts import add_indicator_facts
 from tertial.cycle import Cycle
 from tertial.economy import ADJUSTMENT_KINDS, REVENUE_COST_KINDS, revenue_cost_kind
 from tertial.sections import owned_sections
-from tertial.vocabulary import ActivityStatus, IndicatorStatus
+from tertial.vocabulary import IndicatorStatus
 
 Enriched = tuple[pd.DataFrame, dict[str, object]]
 
@@ -39,11 +40,12 @@ def _enrich_activities(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
     plan = {a.id: a for a in cycle.plan.activities}
     frame["name"] = [plan[i].name if i in plan else n for i, n in zip(frame["id"], frame["name"])]
     period_end = pd.Timestamp(cycle.config.period_end)
-    frame["overdue"] = [bool(e < period_end) and s != ActivityStatus.GENOMFORD.value if not pd.isna(e) else False
+    finished = finished_values(cycle.plan.activity_statuses)
+    frame["overdue"] = [bool(e < period_end) and s not in finished if not pd.isna(e) else False
                         for e, s in zip(frame["end"], frame["status"])]
     year = cycle.config.year
     return frame, {
-        "statuses": [s.value for s in ActivityStatus],
+        "statuses": [s.value for s in activity_statuses(cycle.plan.activity_statuses)],
         "year_start": dt.datetime(year, 1, 1).isoformat(), "year_end": dt.datetime(year, 12, 31).isoformat(),
     }
 

@@ -224,7 +224,9 @@ def _expected(meta: dict, kwargs: dict, row: pd.Series, params: dict) -> str:
         return ", ".join(map(str, value_set))
     if "min_value" in kwargs or "max_value" in kwargs:
         low, high = (_param(kwargs.get(k), params) for k in ("min_value", "max_value"))
-        return f"{low}–{high}"
+        if "min_value" not in kwargs:
+            return f"senast {high}"
+        return f"tidigast {low}" if "max_value" not in kwargs else f"{low}–{high}"
     return ""
 
 

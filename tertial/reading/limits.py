@@ -10,7 +10,7 @@ RATIO_FLOOR = 1024 * 1024  # the ratio is only judged for parts larger than this
 MAX_PARTS = 10_000
 MAX_ROWS = 5_000  # the last row with content, header included
 MAX_COLUMNS = 200
-MAX_CELL_CHARS = 20_000  # Excel's own limit is 32 767
+MAX_CELL_CHARS = 32_767  # Excel's own limit: whatever a contributor can type into a cell is taken in whole
 
 
 def megabytes(size: int) -> str:

@@ -96,10 +96,20 @@ def _goal(doc: DocumentType, goal: GoalSection, report: Report, trends: dict[str
     if goal.indicators:
         _indicator_table(doc, goal, report, trends)
     if goal.activities:
-        _table(doc, ["Aktivitet", "Startdatum", "Slutdatum", "Avvikelse"],
-               [[("✓ " if a.completed else "") + a.name, a.start.isoformat(), a.end.isoformat(), a.deviation] for a in goal.activities])
+        _table(doc, ["Aktivitet", "Startdatum", "Slutdatum", "Avvikelse"], _activity_rows(goal))
     for child in goal.children:
         _goal(doc, child, report, trends)
+
+
+def _activity_rows(goal: GoalSection) -> list[list[str]]:
+    """One row per activity, its symbol before the name; an analysis on a row of its own below it."""
+    rows = []
+    for a in goal.activities:
+        rows.append([(f"{a.printed_symbol} " if a.printed_symbol else "") + a.name, a.start.isoformat(), a.end.isoformat(),
+                     a.deviation])
+        if a.analysis:
+            rows.append([f"Analys: {a.analysis}", "", "", ""])
+    return rows
 
 
 def _chart(doc: DocumentType, chart: Chart | None) -> None:

@@ -40,7 +40,7 @@ def test_each_workbook_holds_exactly_what_its_contributor_owns(handed, mini_cycl
         assert sorted(_ids(wb["Mål"], "Målnummer")) == owned(mini_cycle.goal_owner)
         assert sorted(_ids(wb["Indikatorer"], "Id")) == owned(mini_cycle.indicator_owner)
         assert sorted(_ids(wb["Aktiviteter"], "Id")) == owned(mini_cycle.activity_owner)
-        assert sorted(_ids(wb["Texter"], "Avsnitt")) == owned(mini_cycle.text_owner)
+        assert sorted(i for i in _ids(wb["Texter"], "Avsnitt") if i) == owned(mini_cycle.text_owner)  # open continuation rows below
         has_economy = contributor.id == mini_cycle.economy_owner
         assert ("Ekonomi" in wb.sheetnames) is has_economy and ("Investeringar" in wb.sheetnames) is has_economy
         assert wb.sheetnames[0] == "Instruktioner"
