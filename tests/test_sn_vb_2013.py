@@ -124,6 +124,15 @@ def test_every_submission_is_accepted_and_all_four_formats_are_written(run):
     assert [f.line() for f in run.findings if f.severity is Severity.ERROR] == []
 
 
+def test_intake_warns_of_the_doubled_count_and_of_the_layout_without_expected_results(run):
+    warnings = [f for o in run.intake for f in o.findings if f.severity is Severity.WARNING]
+    names = {i.id: i.name for i in load_cycle(EXAMPLE / "cycle.yaml").plan.indicators}
+    assert [(f.rule_id, names[f.item_id]) for f in warnings if f.rule_id == "indicator_large_change"] == [
+        ("indicator_large_change", "Antal tävlande i kvalitetsutmärkelsen")]  # 3 st in 2012, 6 st in 2013
+    assert sum(f.rule_id == "goal_expected_missing" for f in warnings) == 18  # no nämndmål has Förväntat resultat
+    assert {f.rule_id for f in warnings} == {"indicator_large_change", "goal_expected_missing"}
+
+
 def test_the_outline_is_the_reports_in_order(run, data, headings):
     assert data["outline"] == OUTLINE
     assert [h for h in headings if h in HEADINGS] == HEADINGS
