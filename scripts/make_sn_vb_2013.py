@@ -3,8 +3,8 @@
 
 The plan's indicators and activities are the seed's rows (``seed002_indicators.csv``,
 ``seed002_activities.csv``) as published: names, units, outcomes, last year's outcomes, targets, Period labels,
-dates and comments. The goal tree, the assessments, the report's outline (``profil.yaml``) and the texts are in
-``scripts/data/sn-vb-2013.yaml``. Each contributor's submission is the handout the product pre-fills, filled in
+dates and comments. The goal tree, the assessments, the report's outline and table columns (``profil.yaml``) and the texts
+are in ``scripts/data/sn-vb-2013.yaml``. Each contributor's submission is the handout the product pre-fills, filled in
 with the seed's figures; the script runs the product's validation on each and stops on any error. The
 economy tables wait for the economy part of issue 15: the plan has no economy rows.
 
@@ -120,13 +120,14 @@ def section_part(section: dict[str, Any]) -> dict[str, Any]:
 
 
 def profile_document(doc: dict[str, Any]) -> dict[str, Any]:
-    """The report's outline in order: the sections before the goal tree, the goal tree, the balance sheet
-    analysis, the nil sections of the economy and the special reports."""
+    """The report's outline in order (the sections before the goal tree, the goal tree, the balance sheet
+    analysis, the nil sections of the economy and the special reports) and the columns its tables print."""
     sections = {s["key"]: s for s in doc["sections"]}
     free = lambda *keys: [{"part": "section", **section_part(sections[k])} for k in keys]  # noqa: E731
     return {"parts": [{"part": "front_matter"}, {"part": "summary", "style": "sammanfattande_analys"},
                       *free("namnden", "utskott"), {"part": "goals"}, {"part": "balance_sheet"},
-                      *free("forsaljningar", "projekt", "lokaler", "klagomal", "lex_sarah"), {"part": "attest"}]}
+                      *free("forsaljningar", "projekt", "lokaler", "klagomal", "lex_sarah"), {"part": "attest"}],
+            "columns": doc["columns"]}
 
 
 def contributor_entry(spec: dict[str, Any]) -> dict[str, Any]:

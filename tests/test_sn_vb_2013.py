@@ -44,6 +44,9 @@ HEADINGS = ["Sammanfattande analys", "Socialnämnden 2013", "Socialnämndens uts
             "Uppföljning av Kommunfullmäktiges inriktningsmål", "Analys av balansräkning",
             "Försäljningar av anläggningstillgångar", "Stora projekt som inte är investeringar", "Medel för lokaländamål",
             "Synpunkter och klagomål", "Redovisning av inkomna Lex Sarah-rapporter"]
+# The tables' headers as the 2013 report prints them (seed002 analysis §2.1, §2.2): no men/women, no forecast.
+INDICATOR_HEADERS = ["Indikator", "Periodens utfall", "Periodens utfall VB 2012", "Årsmål", "KF:s årsmål", "Period"]
+ACTIVITY_HEADERS = ["Aktivitet", "Startdatum", "Slutdatum", "Avvikelse"]
 # The rows that miss their årsmål with no Kommentar in the published report (seed002 analysis §8 V6).
 UNCOMMENTED_MISSES = {"Nöjd Kund-Index", "Andel ungdomar som ska ha fullföljt sin ungdomstjänst.", "Sjukfrånvaro",
                       "Nämndens budgetföljsamhet efter resultatöverföringar", "Nämndens budgetföljsamhet före resultatöverföringar"}
@@ -193,6 +196,24 @@ def test_every_activity_row_comes_through_with_its_dates_and_comment(data, html)
         assert (printed["status"], printed["completed"], printed["deviation"]) == ("Ingen avvikelse", False, "")
     assert sum(bool(r["kommentar"]) for r in seed) == 7
     assert all(r["kommentar"] in html for r in seed)
+
+
+def _table_headers(page: str, kind: str) -> list[list[str]]:
+    """The header cells of every indicator or activity table of the HTML report, table by table."""
+    tables = re.findall(rf'<table class="data {kind}">(.*?)</table>', page, flags=re.S)
+    return [[unescape(" ".join(h.split())) for h in re.findall(r"<th(?: [^>]*)?>(.*?)</th>", t, flags=re.S)] for t in tables]
+
+
+def test_the_tables_print_exactly_the_columns_the_profile_declares(run, data):
+    """Every indicator and activity table has the 2013 report's headers, no more, in its order."""
+    page = run.files["html"].read_text(encoding="utf-8")
+    tables = {kind: _table_headers(page, kind) for kind in ("indicators", "activities")}
+    with_rows = {kind: sum(bool(n[kind]) for n in _walk(data["goals"])) for kind in ("indicators", "activities")}
+    assert {kind: len(found) for kind, found in tables.items()} == with_rows  # one table per goal with rows
+    assert {tuple(headers) for headers in tables["indicators"]} == {tuple(INDICATOR_HEADERS)}
+    assert {tuple(headers) for headers in tables["activities"]} == {tuple(ACTIVITY_HEADERS)}
+    assert [h for _, h in data["indicator_columns"]] == INDICATOR_HEADERS
+    assert [h for _, h in data["activity_columns"]] == ACTIVITY_HEADERS
 
 
 def test_special_reports_and_nil_sections_are_free_sections(data, html):
