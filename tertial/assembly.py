@@ -128,8 +128,8 @@ def build_report(cycle: Cycle, accepted: dict[str, Accepted]) -> Report:
         sources=_sources(cycle, accepted),
         missing=sorted(cycle.contributor(c).avdelning for c in missing),
         counts=_counts(cycle, accepted), legend=cycle.plan.assessments.legend(),
-        outline=cycle.outline.names if cycle.profile else None,
-        sections=[_free_section(cycle, section, rows, missing) for section in cycle.outline.sections()],
+        outline=cycle.outline.printed_names if cycle.profile else None,
+        sections=[_free_section(cycle, section, rows, missing) for section in cycle.outline.outline_sections()],
     )
 
 
@@ -190,6 +190,7 @@ def _goal_section(cycle: Cycle, goal: Goal, rows: _Rows, missing: set[str]) -> G
         status_counts={s.value: statuses.count(s) for s in IndicatorStatus if statuses.count(s)},
         indicators=indicators, activities=activities, children=children,
         id="" if goal.id == goal.number else goal.id, assessed=assessed, counted=assessed and grade.counted,
+        sections=[_free_section(cycle, section, rows, missing) for section in cycle.outline.goal_sections(goal.id)],
     )
 
 

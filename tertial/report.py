@@ -12,6 +12,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, SerializerFunctionWrapHandler, model_serializer
 
+from tertial.analysis_headings import Block, analysis_blocks, has_headings
 from tertial.trend import Trend
 
 # Decimals travel as JSON numbers, so open-data users get numbers, not strings.
@@ -95,6 +96,18 @@ class GoalSection(Model):
     id: str = Field("", exclude_if=lambda v: v == "", description="The plan's id when it is not the printed number (an unnumbered goal).")
     assessed: bool = Field(True, exclude_if=bool, description="False for a goal described in prose only: no assessment printed.")
     counted: bool = Field(True, exclude_if=bool, description="False when left out of every count: not assessed, or outside the förvaltning.")
+    sections: list["FreeSection"] = Field(
+        default_factory=list, exclude_if=lambda v: not v,
+        description="The profile's free sections placed under this goal (`under:`), printed after its own content.")
+
+    @property
+    def analysis_headed(self) -> bool:
+        """True when the analysis has sub-headings ('## ' lines): printed as headings and paragraphs."""
+        return has_headings(self.analysis)
+
+    @property
+    def analysis_blocks(self) -> list[Block]:
+        return analysis_blocks(self.analysis)
 
     @property
     def key(self) -> str:
@@ -282,7 +295,8 @@ class Report(Model):
 
     def profile_blocks(self) -> list[TextBlock]:
         """The texts contributors write for the profile's own parts: the one-text summary and the free sections."""
-        own = [s for s in walk_sections(self.sections) if s.owner]
+        in_tree = [s for goal in walk_goals(self.goals) for s in goal.sections]
+        own = [s for s in walk_sections([*self.sections, *in_tree]) if s.owner]
         return [self.summary_text, *own] if self.summary_text else own
 
     def section(self, name: str) -> FreeSection:

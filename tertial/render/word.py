@@ -90,15 +90,30 @@ def _goal(doc: DocumentType, goal: GoalSection, report: Report, trends: dict[str
             doc.add_paragraph(item, style="List Bullet")
     if goal.analysis or goal.basis_sentence:
         doc.add_heading("Analys", 5)
-        for text in (goal.analysis, goal.basis_sentence):
-            if text:
-                doc.add_paragraph(text)
+        _analysis(doc, goal)
+        if goal.basis_sentence:
+            doc.add_paragraph(goal.basis_sentence)
     if goal.indicators:
         _indicator_table(doc, goal, report, trends)
     if goal.activities:
         _table(doc, ["Aktivitet", "Startdatum", "Slutdatum", "Avvikelse"], _activity_rows(goal))
+    for section in goal.sections:
+        _free_section(doc, section, min(goal.level + 2, 9))
     for child in goal.children:
         _goal(doc, child, report, trends)
+
+
+def _analysis(doc: DocumentType, goal: GoalSection) -> None:
+    """The goal's analysis; its '## ' and '### ' lines as sub-headings one and two levels below Analys."""
+    if not goal.analysis_headed:
+        if goal.analysis:
+            doc.add_paragraph(goal.analysis)
+        return
+    for kind, text in goal.analysis_blocks:
+        if kind == "paragraph":
+            doc.add_paragraph(text)
+        else:
+            doc.add_heading(text, 6 if kind == "heading" else 7)
 
 
 def _activity_rows(goal: GoalSection) -> list[list[str]]:
