@@ -177,7 +177,8 @@ def _goal_section(cycle: Cycle, goal: Goal, rows: _Rows, missing: set[str]) -> G
     indicators = [_indicator_row(cycle, i, rows) for i in cycle.plan.indicators if i.goal == goal.id]
     activities = [_activity_row(cycle, a, rows) for a in cycle.plan.activities if a.goal == goal.id]
     children = [_goal_section(cycle, child, rows, missing) for child in cycle.plan.children(goal.id)]
-    statuses = [IndicatorStatus(i.status) for i in indicators]
+    # An indicator the plan does not follow up this period is printed with its reason but counted nowhere.
+    statuses = [IndicatorStatus(i.status) for i in indicators if not i.not_followed_up]
     assessed = cycle.plan.is_assessed(goal)
     grade = cycle.plan.assessments.grade(_text(record, "assessment"))
     return GoalSection(

@@ -302,5 +302,10 @@ class Report(Model):
     def section(self, name: str) -> FreeSection:
         """The top-level free section an outline entry 'section:<key>' names."""
         return next(s for s in self.sections if f"section:{s.key}" == name)
+
+    @property
+    def gender_equality_marked(self) -> bool:
+        """True when some indicator carries the ♀ marker: the legend then explains it."""
+        return any(i.gender_equality for goal in walk_goals(self.goals) for i in goal.indicators)
     legend: list[str] = Field(default_factory=list, exclude_if=lambda v: not v,
                               description="The symbols explained above the goals when the plan has its own assessment scale.")

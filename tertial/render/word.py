@@ -223,7 +223,8 @@ def _summary(doc: DocumentType, report: Report) -> None:
 
 def _goals(doc: DocumentType, report: Report, trends: dict[str, Picture]) -> None:
     doc.add_heading("Uppföljning av Kommunfullmäktiges inriktningsmål", 1)
-    doc.add_paragraph("  ".join(report.legend) if report.legend else _LEGEND)
+    gender_note = f"  {GENDER_EQUALITY_MARK} Jämställdhetsindikator" if report.gender_equality_marked else ""
+    doc.add_paragraph(("  ".join(report.legend) if report.legend else _LEGEND) + gender_note)
     for goal in report.goals:
         _goal(doc, goal, report, trends)
 
