@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from commands.app import command, console, err
-from commands.options import WORKDIR, Cycle, Debug, Inbox, Ledger, Workdir
+from commands.options import WORKDIR, AsJson, Cycle, Debug, Inbox, Ledger, Workdir
 from tertial.controls import escape_controls
 from tertial.findings import Severity, count
 from tertial.resources import EXAMPLES
@@ -73,7 +73,7 @@ def _run(cycle: Path, inbox: Path, workdir: Path, ledger: str | None, formats: t
 def validate(
     file: Annotated[Path, typer.Argument(help="Arbetsboken (.xlsx) eller CSV-mappen som ska kontrolleras.")],
     cycle: Cycle,
-    as_json: Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON.")] = False,
+    as_json: AsJson = False,
     strict: Annotated[bool, typer.Option(help="Avsluta med felkod även vid varningar.")] = False,
     workdir: Annotated[Path, typer.Option(help="Arbetsmappen med installationens nyckel (som för collect).")] = WORKDIR,
     debug: Debug = False,

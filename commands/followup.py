@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from commands.app import command, console
-from commands.options import WORKDIR, AsOf, By, Contributor, Cycle, Debug, Ledger, Workdir
+from commands.options import WORKDIR, AsJson, AsOf, By, Contributor, Cycle, Debug, Ledger, Workdir
 from tertial.controls import escape_controls
 from tertial.wording import findings_count
 
@@ -31,7 +31,7 @@ def _open_ledger(workdir: Path, url: str | None):
 
 
 @command()
-def status(cycle: Cycle, as_of: AsOf = None, as_json: Annotated[bool, typer.Option("--json", help="Skriv läget som JSON.")] = False,
+def status(cycle: Cycle, as_of: AsOf = None, as_json: AsJson = False,
            workdir: Workdir = WORKDIR, ledger: Ledger = None, debug: Debug = False) -> None:
     """Visa varje bidragsgivares läge: status, sista dag och arbetsdagar kvar."""
     from tertial.config import load_cycle

@@ -19,3 +19,4 @@ Debug = Annotated[bool, typer.Option("--debug", help="Visa Prefects loggar och f
 AsOf = Annotated[Optional[dt.datetime], typer.Option(
     "--as-of", formats=["%Y-%m-%d"], help="Dag att räkna från, ÅÅÅÅ-MM-DD (standard: i dag).")]
 By = Annotated[Optional[str], typer.Option("--by", help="Vem som granskar (standard: ditt användarnamn).")]
+AsJson = Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON (för andra program).")]

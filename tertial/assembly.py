@@ -29,6 +29,7 @@ from tertial.report import (
 )
 from tertial.sections import BALANCE_SHEET, SPECIAL_REPORTS, SUMMARY_TEXT
 from tertial.submission import previous_outcome_header, sheets_for
+from tertial.table_columns import printed_columns
 from tertial.trend import indicator_trend
 from tertial.vocabulary import IndicatorStatus, ReportKind
 from tertial.wording import (
@@ -130,7 +131,16 @@ def build_report(cycle: Cycle, accepted: dict[str, Accepted]) -> Report:
         counts=_counts(cycle, accepted), legend=cycle.plan.assessments.legend(),
         outline=cycle.outline.printed_names if cycle.profile else None,
         sections=[_free_section(cycle, section, rows, missing) for section in cycle.outline.outline_sections()],
+        indicator_columns=_declared_columns(cycle, "indicators"), activity_columns=_declared_columns(cycle, "activities"),
     )
+
+
+def _declared_columns(cycle: Cycle, table: str) -> list[tuple[str, str]] | None:
+    """A table's (key, heading) when the profile declares its columns; None keeps today's, and report.json as it was."""
+    declared = getattr(cycle.outline.columns, table) if cycle.outline.columns else None
+    if declared is None:
+        return None
+    return printed_columns(declared, table, cycle.config.kind, previous_outcome_header(cycle.config.year))
 
 
 def _unused(key: str, title: str) -> TextBlock:

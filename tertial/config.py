@@ -16,6 +16,7 @@ from tertial.errors import ConfigError
 from tertial.plan import Plan
 from tertial.profile import Profile, ProfileFile, goal_tree_problems, merge, profile_problems
 from tertial.sections import reserved_keys
+from tertial.table_columns import column_problems
 
 Model = TypeVar("Model", bound=BaseModel)
 MAX_CONFIG_BYTES = 20_000_000  # a city's largest plan is well under 1 MB
@@ -217,6 +218,7 @@ def load_profile(path: Path, config: CycleConfig, plan: Plan) -> Profile:
     profile, problems = merge(own)
     problems += profile_problems(own, profile, [c.id for c in config.contributors], reserved_keys(plan))
     problems += goal_tree_problems(own, profile, [g.id for g in plan.goals])
+    problems += column_problems(profile.columns, plan.activity_analysis)
     if problems:
         raise ConfigError(path, problems)
     return profile

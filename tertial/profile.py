@@ -18,6 +18,7 @@ from pydantic import Field, model_validator
 
 from tertial.plan import ITEM_ID, Strict
 from tertial.resources import PROFILES
+from tertial.table_columns import TableColumns
 from tertial.vocabulary import ReportKind
 
 
@@ -104,6 +105,7 @@ class ProfileFile(Strict):
     extends: ReportKind | None = Field(None, description="The built-in profile it starts from: T1, T2 or VB.")
     parts: list[Part] = Field(default_factory=list)
     remove: list[str] = Field(default_factory=list, description="Parts of the base left out: a part's name or a section's key.")
+    columns: TableColumns | None = Field(None, description="The indicator and activity tables' columns; none: today's.")
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ class Profile:
     """The outline a report is built and printed by."""
 
     parts: tuple[Part, ...]
+    columns: TableColumns | None = None  # the tables' own columns; None: those Tertial prints for the report kind
 
     @property
     def names(self) -> list[str]:
@@ -215,7 +218,8 @@ def merge(own: ProfileFile) -> tuple[Profile, list[str]]:
                             f"({', '.join(x.removeprefix('section:') for x in names)})")
             continue
         parts.insert(names.index(target) + (1 if part.after else 0), part)
-    return Profile(tuple(parts)), problems
+    columns = own.columns or (builtin_file(own.extends).columns if own.extends else None)
+    return Profile(tuple(parts), columns), problems
 
 
 def _default_place(parts: list[Part]) -> int:

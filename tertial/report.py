@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, SerializerFunctionWrapHandler, model_serializer
 
 from tertial.analysis_headings import Block, analysis_blocks, has_headings
+from tertial.table_columns import printed_columns
 from tertial.trend import Trend
 
 # Decimals travel as JSON numbers, so open-data users get numbers, not strings.
@@ -309,3 +310,13 @@ class Report(Model):
         return any(i.gender_equality for goal in walk_goals(self.goals) for i in goal.indicators)
     legend: list[str] = Field(default_factory=list, exclude_if=lambda v: not v,
                               description="The symbols explained above the goals when the plan has its own assessment scale.")
+    # The tables' columns when the profile declares them; left out while it does not, so report.json stays as it was.
+    indicator_columns: list[tuple[str, str]] | None = Field(
+        None, exclude_if=lambda v: v is None, description="(key, heading) of the indicator table in print order; absent: today's.")
+    activity_columns: list[tuple[str, str]] | None = Field(
+        None, exclude_if=lambda v: v is None, description="(key, heading) of the activity table in print order; absent: today's.")
+
+    def table_columns(self, table: str) -> list[tuple[str, str]]:
+        """(key, heading) of the 'indicators' or 'activities' table: the profile's, or today's for the report kind."""
+        declared = self.indicator_columns if table == "indicators" else self.activity_columns
+        return declared or printed_columns(None, table, self.kind, self.previous_year_header)

@@ -62,6 +62,8 @@ _CHOICES = {
     ("revenue_costs", "kind"): list(REVENUE_COST_KINDS),
     ("indicators", "status"): [s.value for s in IndicatorStatus],
 }
+# Excel refuses a drop-down whose literal list is longer than this.
+MAX_LIST_CHARS = 255
 # An indicator not followed up this period has no figures to give, and no status but Ej mätbar.
 _FIGURES = {"outcome", "men", "women", "forecast"}
 _NOT_FOLLOWED_UP_STATUSES = [IndicatorStatus.EJ_MATBAR.value]
@@ -273,10 +275,19 @@ def _choices(cycle: Cycle) -> dict[tuple[str, str], list[str]]:
 
 
 def _continuation_keys(ws: Worksheet, sheet: Sheet, sections: int) -> None:
-    """The open rows below the sections choose their Avsnitt among the sections above (a continuation row)."""
-    letter = ws.cell(1, [c.key for c in sheet.columns].index("key") + 1).column_letter
+    """The open rows below the sections choose their Avsnitt among the sections above (a continuation row).
+
+    The choices are written out as a literal list, as every drop-down Tertial writes (never a range, which is
+    a formula); when they do not fit in Excel's 255 characters the Avsnitt is typed, and intake checks it.
+    """
+    column = [c.key for c in sheet.columns].index("key") + 1
+    keys = [str(ws.cell(row, column).value) for row in range(2, sections + 2)]
+    choices = ",".join(keys)
+    if len(choices) > MAX_LIST_CHARS or '"' in choices:
+        return
+    letter = ws.cell(1, column).column_letter
     validation = DataValidation(
-        type="list", formula1=f"${letter}$2:${letter}${sections + 1}", allow_blank=True, showErrorMessage=True,
+        type="list", formula1=f'"{choices}"', allow_blank=True, showErrorMessage=True,
         errorTitle="Ogiltigt värde", error="Välj ett av avsnitten ovan: raden fortsätter det avsnittets text.",
     )
     validation.add(f"{letter}{sections + 2}:{letter}{sections + CONTINUATION_ROWS + 1}")

@@ -12,8 +12,11 @@ from docx.table import Table
 
 from tertial.numbers import format_number, format_quantity
 from tertial.render.charts import Chart, Picture, ReportCharts
-from tertial.report import EconomySection, EconomyTable, FreeSection, GoalSection, Report, TextBlock
+from tertial.report import (
+    ActivityRow, EconomySection, EconomyTable, FreeSection, GoalSection, IndicatorRow, Report, TextBlock,
+)
 from tertial.sections import SPECIAL_REPORTS_TITLE
+from tertial.table_columns import ANALYSIS_COLUMN
 from tertial.vocabulary import GENDER_EQUALITY_MARK
 from tertial.workbooks import pin_ooxml_times
 
@@ -44,30 +47,34 @@ def _table(doc: DocumentType, headers: list[str], rows: list[list[str]]) -> Tabl
     return table
 
 
-def _indicator_rows(goal: GoalSection, vb: bool) -> tuple[list[list[str]], dict[str, int]]:
+def _indicator_cell(i: IndicatorRow, key: str) -> str:
+    """One cell of an indicator row; `key` is a column of tertial.table_columns.INDICATOR_COLUMNS."""
+    figures = {"utfall": i.outcome, "man": i.men, "kvinnor": i.women, "foregaende": i.previous, "prognos": i.forecast}
+    if key in figures:
+        return format_quantity(figures[key], i.unit)
+    if key == "indikator":
+        return f"{i.status_symbol} " + (f"{GENDER_EQUALITY_MARK} {i.name}" if i.gender_equality else i.name)
+    return {"arsmal": i.annual_target, "kf_arsmal": i.kf_target, "period": i.period, "enhet": i.unit}[key]
+
+
+def _indicator_rows(goal: GoalSection, keys: list[str]) -> tuple[list[list[str]], dict[str, int]]:
     """The table's rows, and the row of each indicator (analysis rows come in between)."""
-    width = 8 if vb else 9
     rows, positions = [], {}
     for i in goal.indicators:
-        numbers = [i.outcome, i.men, i.women, i.previous] + ([] if vb else [i.forecast])
         positions[i.id] = len(rows) + 1  # after the header row
-        name = f"{GENDER_EQUALITY_MARK} {i.name}" if i.gender_equality else i.name
-        rows.append([f"{i.status_symbol} {name}", *(format_quantity(v, i.unit) for v in numbers),
-                     i.annual_target, i.kf_target, i.period])
+        rows.append([_indicator_cell(i, key) for key in keys])
         if i.not_followed_up:
-            rows.append([f"Analys: {i.not_followed_up}", *[""] * (width - 1)])
+            rows.append([f"Analys: {i.not_followed_up}", *[""] * (len(keys) - 1)])
         if i.analysis:
-            rows.append([f"Analys: {i.analysis}", *[""] * (width - 1)])
+            rows.append([f"Analys: {i.analysis}", *[""] * (len(keys) - 1)])
     return rows, positions
 
 
 def _indicator_table(doc: DocumentType, goal: GoalSection, report: Report, trends: dict[str, Picture]) -> None:
     """The indicator table; each indicator with a history gets its trend picture under its name, as in HTML."""
-    vb = report.kind == "VB"
-    headers = ["Indikator", "Periodens utfall", "Utfall män/pojkar", "Utfall kvinnor/flickor", report.previous_year_header]
-    headers += ([] if vb else ["Prognos helår"]) + ["Årsmål", "KF:s årsmål", "Period"]
-    rows, positions = _indicator_rows(goal, vb)
-    table = _table(doc, headers, rows)
+    columns = report.table_columns("indicators")
+    rows, positions = _indicator_rows(goal, [key for key, _ in columns])
+    table = _table(doc, [heading for _, heading in columns], rows)
     for indicator_id, row in positions.items():
         if indicator_id in trends:
             picture = trends[indicator_id]
@@ -96,7 +103,8 @@ def _goal(doc: DocumentType, goal: GoalSection, report: Report, trends: dict[str
     if goal.indicators:
         _indicator_table(doc, goal, report, trends)
     if goal.activities:
-        _table(doc, ["Aktivitet", "Startdatum", "Slutdatum", "Avvikelse"], _activity_rows(goal))
+        columns = report.table_columns("activities")
+        _table(doc, [heading for _, heading in columns], _activity_rows(goal, [key for key, _ in columns]))
     for section in goal.sections:
         _free_section(doc, section, min(goal.level + 2, 9))
     for child in goal.children:
@@ -116,14 +124,22 @@ def _analysis(doc: DocumentType, goal: GoalSection) -> None:
             doc.add_heading(text, 6 if kind == "heading" else 7)
 
 
-def _activity_rows(goal: GoalSection) -> list[list[str]]:
-    """One row per activity, its symbol before the name; an analysis on a row of its own below it."""
+def _activity_cell(a: ActivityRow, key: str) -> str:
+    """One cell of an activity row; `key` is a column of tertial.table_columns.ACTIVITY_COLUMNS."""
+    if key == "aktivitet":
+        return (f"{a.printed_symbol} " if a.printed_symbol else "") + a.name
+    return {"startdatum": a.start.isoformat(), "slutdatum": a.end.isoformat(), "avvikelse": a.deviation,
+            "status": a.status, ANALYSIS_COLUMN: a.analysis}[key]
+
+
+def _activity_rows(goal: GoalSection, keys: list[str]) -> list[list[str]]:
+    """One row per activity, its symbol before the name; an analysis on a row of its own below it,
+    unless the table has a column for it."""
     rows = []
     for a in goal.activities:
-        rows.append([(f"{a.printed_symbol} " if a.printed_symbol else "") + a.name, a.start.isoformat(), a.end.isoformat(),
-                     a.deviation])
-        if a.analysis:
-            rows.append([f"Analys: {a.analysis}", "", "", ""])
+        rows.append([_activity_cell(a, key) for key in keys])
+        if a.analysis and ANALYSIS_COLUMN not in keys:
+            rows.append([f"Analys: {a.analysis}", *[""] * (len(keys) - 1)])
     return rows
 
 
