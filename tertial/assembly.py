@@ -129,8 +129,8 @@ def build_report(cycle: Cycle, accepted: dict[str, Accepted]) -> Report:
         sources=_sources(cycle, accepted),
         missing=sorted(cycle.contributor(c).avdelning for c in missing),
         counts=_counts(cycle, accepted), legend=cycle.plan.assessments.legend(),
-        outline=cycle.outline.names if cycle.profile else None,
-        sections=[_free_section(cycle, section, rows, missing) for section in cycle.outline.sections()],
+        outline=cycle.outline.printed_names if cycle.profile else None,
+        sections=[_free_section(cycle, section, rows, missing) for section in cycle.outline.outline_sections()],
         indicator_columns=_declared_columns(cycle, "indicators"), activity_columns=_declared_columns(cycle, "activities"),
     )
 
@@ -187,7 +187,8 @@ def _goal_section(cycle: Cycle, goal: Goal, rows: _Rows, missing: set[str]) -> G
     indicators = [_indicator_row(cycle, i, rows) for i in cycle.plan.indicators if i.goal == goal.id]
     activities = [_activity_row(cycle, a, rows) for a in cycle.plan.activities if a.goal == goal.id]
     children = [_goal_section(cycle, child, rows, missing) for child in cycle.plan.children(goal.id)]
-    statuses = [IndicatorStatus(i.status) for i in indicators]
+    # An indicator the plan does not follow up this period is printed with its reason but counted nowhere.
+    statuses = [IndicatorStatus(i.status) for i in indicators if not i.not_followed_up]
     assessed = cycle.plan.is_assessed(goal)
     grade = cycle.plan.assessments.grade(_text(record, "assessment"))
     return GoalSection(
@@ -200,6 +201,7 @@ def _goal_section(cycle: Cycle, goal: Goal, rows: _Rows, missing: set[str]) -> G
         status_counts={s.value: statuses.count(s) for s in IndicatorStatus if statuses.count(s)},
         indicators=indicators, activities=activities, children=children,
         id="" if goal.id == goal.number else goal.id, assessed=assessed, counted=assessed and grade.counted,
+        sections=[_free_section(cycle, section, rows, missing) for section in cycle.outline.goal_sections(goal.id)],
     )
 
 

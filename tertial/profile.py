@@ -57,7 +57,7 @@ class Section(Strict):
         return self
 
 
-_SECTION_KEYS = ("key", "title", "owner", "empty", "sections")
+_SECTION_KEYS = ("key", "title", "owner", "empty", "sections", "under")
 
 
 class Part(Strict):
@@ -70,6 +70,7 @@ class Part(Strict):
     owner: str | None = None
     empty: str = ""
     sections: list[Section] = Field(default_factory=list)
+    under: str | None = Field(None, description="A free section printed inside the goal tree: the id of the goal it follows.")
     after: str | None = Field(None, description="Extending profile: the part (name or section key) it follows.")
     before: str | None = Field(None, description="Extending profile: the part (name or section key) it precedes.")
 
@@ -129,6 +130,19 @@ class Profile:
     def sections(self) -> list[Section]:
         return [p.section() for p in self.parts if p.part is PartKind.SECTION]
 
+    @property
+    def printed_names(self) -> list[str]:
+        """The parts printed in the outline itself; a section placed in the goal tree is printed with its goal."""
+        return [p.name for p in self.parts if not p.under]
+
+    def outline_sections(self) -> list[Section]:
+        """The free sections printed in the outline itself, in order."""
+        return [p.section() for p in self.parts if p.part is PartKind.SECTION and not p.under]
+
+    def goal_sections(self, goal_id: str) -> list[Section]:
+        """The free sections printed inside the goal tree after this goal's own content, in order."""
+        return [p.section() for p in self.parts if p.part is PartKind.SECTION and p.under == goal_id]
+
 
 # How the parts are named to the controller (check-config lists the outline with these).
 PART_TITLES = {
@@ -141,7 +155,13 @@ PART_TITLES = {
 
 def outline_text(profile: Profile) -> str:
     """The outline in one line: 'Tjänsteutlåtande, …, Särskilda redovisningar (Synpunkter och klagomål, …), …'."""
-    return ", ".join(_section_text(p.section()) if p.part is PartKind.SECTION else PART_TITLES[p.part] for p in profile.parts)
+    return ", ".join(_part_text(p) for p in profile.parts)
+
+
+def _part_text(part: Part) -> str:
+    if part.part is not PartKind.SECTION:
+        return PART_TITLES[part.part]
+    return _section_text(part.section()) + (f" [i målträdet under mål {part.under}]" if part.under else "")
 
 
 def _section_text(section: Section) -> str:
@@ -225,6 +245,16 @@ def profile_problems(own: ProfileFile, profile: Profile, contributors: list[str]
     for top, section in own_sections:
         for path, item in [(top, section), *walk_sections(section.sections, f"{top}.sections")]:
             problems += _section_problems(path, item, seen, contributors, reserved)
+    return problems
+
+
+def goal_tree_problems(own: ProfileFile, profile: Profile, goal_ids: list[str]) -> list[str]:
+    """A section placed in the goal tree (`under:`) must name a goal of the plan by its id, in an outline with goals."""
+    placed = [(n, part.under) for n, part in enumerate(own.parts) if part.under]
+    problems = [f"parts[{n}].under: målet '{under}' finns inte i planen; ange ett måls id ({', '.join(goal_ids)})"
+                for n, under in placed if under not in goal_ids]
+    if placed and profile.part(PartKind.GOALS) is None:
+        problems.append(f"parts[{placed[0][0]}].under: dispositionen saknar part: goals, så avsnittet har inget mål att stå under")
     return problems
 
 

@@ -83,7 +83,7 @@ def what_is_missing(status: ContributorStatus) -> str:
 def scope(cycle: Cycle, contributor_id: str) -> str:
     """What the contributor's submission covers, in a short Swedish list."""
     parts = []
-    goals = cycle.owned(contributor_id, cycle.goal_owner)
+    goals = [_goal_name(cycle, goal_id) for goal_id in cycle.owned(contributor_id, cycle.goal_owner)]
     if goals:
         parts.append(f"mål {', '.join(goals)}")
     for owners, singular, plural in ((cycle.indicator_owner, "indikator", "indikatorer"),
@@ -95,6 +95,12 @@ def scope(cycle: Cycle, contributor_id: str) -> str:
     if cycle.economy_owner == contributor_id:
         parts.append("ekonomitabellerna")
     return ", ".join(parts) or "inga delar"
+
+
+def _goal_name(cycle: Cycle, goal_id: str) -> str:
+    """A goal as the contributor knows it: its number, or its title in quotes when the plan prints no number."""
+    goal = cycle.plan.goal(goal_id)
+    return goal.number or f"”{goal.title}”"
 
 
 def _body(cycle: Cycle, status: ContributorStatus, opening: str, greeting: str) -> str:

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, SerializerFunctionWrapHandler, model_serializer
 
+from tertial.analysis_headings import Block, analysis_blocks, has_headings
 from tertial.table_columns import printed_columns
 from tertial.trend import Trend
 
@@ -96,6 +97,18 @@ class GoalSection(Model):
     id: str = Field("", exclude_if=lambda v: v == "", description="The plan's id when it is not the printed number (an unnumbered goal).")
     assessed: bool = Field(True, exclude_if=bool, description="False for a goal described in prose only: no assessment printed.")
     counted: bool = Field(True, exclude_if=bool, description="False when left out of every count: not assessed, or outside the förvaltning.")
+    sections: list["FreeSection"] = Field(
+        default_factory=list, exclude_if=lambda v: not v,
+        description="The profile's free sections placed under this goal (`under:`), printed after its own content.")
+
+    @property
+    def analysis_headed(self) -> bool:
+        """True when the analysis has sub-headings ('## ' lines): printed as headings and paragraphs."""
+        return has_headings(self.analysis)
+
+    @property
+    def analysis_blocks(self) -> list[Block]:
+        return analysis_blocks(self.analysis)
 
     @property
     def key(self) -> str:
@@ -283,12 +296,18 @@ class Report(Model):
 
     def profile_blocks(self) -> list[TextBlock]:
         """The texts contributors write for the profile's own parts: the one-text summary and the free sections."""
-        own = [s for s in walk_sections(self.sections) if s.owner]
+        in_tree = [s for goal in walk_goals(self.goals) for s in goal.sections]
+        own = [s for s in walk_sections([*self.sections, *in_tree]) if s.owner]
         return [self.summary_text, *own] if self.summary_text else own
 
     def section(self, name: str) -> FreeSection:
         """The top-level free section an outline entry 'section:<key>' names."""
         return next(s for s in self.sections if f"section:{s.key}" == name)
+
+    @property
+    def gender_equality_marked(self) -> bool:
+        """True when some indicator carries the ♀ marker: the legend then explains it."""
+        return any(i.gender_equality for goal in walk_goals(self.goals) for i in goal.indicators)
     legend: list[str] = Field(default_factory=list, exclude_if=lambda v: not v,
                               description="The symbols explained above the goals when the plan has its own assessment scale.")
     # The tables' columns when the profile declares them; left out while it does not, so report.json stays as it was.

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
+
+import yaml
 
 from tertial.archive import content_hash
 from tertial.reading import read_submission
@@ -117,6 +120,16 @@ def filled_rows(cycle: Cycle, contributor: str) -> Rows:
         row.update(budget="3,2", requested="0,5", forecast="3,7", outcome="3,6", deviation="" if vb else "0,0")
     _fill_economy_sheets(rows, cycle)
     return rows
+
+
+def changed_copy(source: Path, folder: Path, name: str, change) -> Path:
+    """The invented cycle in `source` copied to `folder` (once), with the YAML file `name` changed in place by `change`."""
+    if not (folder / "cycle.yaml").exists():
+        shutil.copytree(source, folder, dirs_exist_ok=True)
+    data = yaml.safe_load((folder / name).read_text(encoding="utf-8"))
+    change(data)
+    (folder / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return folder / "cycle.yaml"
 
 
 def write_filled(folder: Path, cycle: Cycle, contributor: str, rows: Rows | None = None, name: str | None = None,

@@ -13,7 +13,7 @@ import yaml
 from docx import Document
 
 from tasks.validation import validate_submission
-from tests.builders import accepted_version, filled_rows, write_filled
+from tests.builders import accepted_version, changed_copy, filled_rows, write_filled
 from tests.conftest import DATA
 from tertial.accepted import Accepted
 from tertial.assembly import build_report
@@ -126,12 +126,7 @@ def test_free_sections_are_offered_on_their_owners_texter_sheet():
 
 
 def _broken(tmp_path: Path, change) -> Path:
-    if not (tmp_path / "cycle.yaml").exists():
-        shutil.copytree(OUTLINE, tmp_path, dirs_exist_ok=True)
-    profile = yaml.safe_load((tmp_path / "profil.yaml").read_text(encoding="utf-8"))
-    change(profile)
-    (tmp_path / "profil.yaml").write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")
-    return tmp_path / "cycle.yaml"
+    return changed_copy(OUTLINE, tmp_path, "profil.yaml", change)
 
 
 @pytest.mark.parametrize("change, expected", [

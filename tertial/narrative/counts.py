@@ -175,7 +175,8 @@ def _statuses(goals: list[GoalSection], level: int) -> tuple[str, ...]:
 
 
 def _indicator_statuses(goals: list[GoalSection]) -> tuple[str, ...]:
-    return tuple(i.status for g in goals for i in g.indicators)
+    """The statuses a count of indicators counts: one not followed up this period is not counted."""
+    return tuple(i.status for g in goals for i in g.indicators if not i.not_followed_up)
 
 
 def _reportwide(report: Report, noun: Noun) -> Scope:

@@ -97,16 +97,31 @@ def _goal(doc: DocumentType, goal: GoalSection, report: Report, trends: dict[str
             doc.add_paragraph(item, style="List Bullet")
     if goal.analysis or goal.basis_sentence:
         doc.add_heading("Analys", 5)
-        for text in (goal.analysis, goal.basis_sentence):
-            if text:
-                doc.add_paragraph(text)
+        _analysis(doc, goal)
+        if goal.basis_sentence:
+            doc.add_paragraph(goal.basis_sentence)
     if goal.indicators:
         _indicator_table(doc, goal, report, trends)
     if goal.activities:
         columns = report.table_columns("activities")
         _table(doc, [heading for _, heading in columns], _activity_rows(goal, [key for key, _ in columns]))
+    for section in goal.sections:
+        _free_section(doc, section, min(goal.level + 2, 9))
     for child in goal.children:
         _goal(doc, child, report, trends)
+
+
+def _analysis(doc: DocumentType, goal: GoalSection) -> None:
+    """The goal's analysis; its '## ' and '### ' lines as sub-headings one and two levels below Analys."""
+    if not goal.analysis_headed:
+        if goal.analysis:
+            doc.add_paragraph(goal.analysis)
+        return
+    for kind, text in goal.analysis_blocks:
+        if kind == "paragraph":
+            doc.add_paragraph(text)
+        else:
+            doc.add_heading(text, 6 if kind == "heading" else 7)
 
 
 def _activity_cell(a: ActivityRow, key: str) -> str:
@@ -224,7 +239,8 @@ def _summary(doc: DocumentType, report: Report) -> None:
 
 def _goals(doc: DocumentType, report: Report, trends: dict[str, Picture]) -> None:
     doc.add_heading("Uppföljning av Kommunfullmäktiges inriktningsmål", 1)
-    doc.add_paragraph("  ".join(report.legend) if report.legend else _LEGEND)
+    gender_note = f"  {GENDER_EQUALITY_MARK} Jämställdhetsindikator" if report.gender_equality_marked else ""
+    doc.add_paragraph(("  ".join(report.legend) if report.legend else _LEGEND) + gender_note)
     for goal in report.goals:
         _goal(doc, goal, report, trends)
 
