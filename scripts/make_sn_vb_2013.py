@@ -112,8 +112,11 @@ def plan_document(doc: dict[str, Any], indicators: list[dict[str, str]], activit
 
 
 def section_part(section: dict[str, Any]) -> dict[str, Any]:
-    """A free section of the profile: its heading, owner, fixed empty sentence and sub-sections (no texts)."""
+    """A free section of the profile: its heading, owner, fixed empty sentence, the goal it stands under and its
+    sub-sections (no texts)."""
     part = {k: section[k] for k in ("key", "title", "owner", "empty") if k in section}
+    if "under" in section:
+        part["under"] = Quoted(section["under"])
     if "sections" in section:
         part["sections"] = [section_part(s) for s in section["sections"]]
     return part
@@ -121,7 +124,8 @@ def section_part(section: dict[str, Any]) -> dict[str, Any]:
 
 def profile_document(doc: dict[str, Any]) -> dict[str, Any]:
     """The report's outline in order (the sections before the goal tree, the goal tree, the balance sheet
-    analysis, the nil sections of the economy and the special reports) and the columns its tables print."""
+    analysis, and the nil sections of the economy and the special reports, which stand under their nämndmål)
+    and the columns its tables print."""
     sections = {s["key"]: s for s in doc["sections"]}
     free = lambda *keys: [{"part": "section", **section_part(sections[k])} for k in keys]  # noqa: E731
     return {"parts": [{"part": "front_matter"}, {"part": "summary", "style": "sammanfattande_analys"},

@@ -23,6 +23,7 @@ from pypdf import PdfReader
 from flows.run_cycle import CycleResult, run_cycle
 from scripts._common import prose
 from scripts.make_sn_vb_2013 import PROSE, filled_rows, main, plan_document
+from tertial.analysis_headings import analysis_blocks
 from tertial.checking.suites import check_submissions
 from tertial.config import load_cycle
 from tertial.findings import Severity
@@ -36,14 +37,22 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sn-vb-2013"
 DATA = Path(__file__).parent / "data"
 ASSESSMENT = "Uppfylls helt"  # the report's only goal assessment, 31 times (seed002 analysis §3)
 KF_AREAS = ["1.1", "1.2", "1.3", "1.6", "1.7", "2.1", "2.3", "2.4", "3.1", "3.2"]  # with the city's gaps
-OUTLINE = ["front_matter", "summary", "section:namnden", "section:utskott", "goals", "balance_sheet",
-           "section:forsaljningar", "section:projekt", "section:lokaler", "section:klagomal", "section:lex_sarah", "attest"]
+OUTLINE = ["front_matter", "summary", "section:namnden", "section:utskott", "goals", "balance_sheet", "attest"]
 HEADINGS = ["Sammanfattande analys", "Socialnämnden 2013", "Socialnämndens utskott och råd för funktionshinderfrågor 2013",
             "Tillståndsutskottet", "Individutskottet", "Organisations- och föreningsutskottet",
             "Socialnämnden, Äldrenämnden och Överförmyndarnämndens gemensamma funktionshinderråd 2013",
-            "Uppföljning av Kommunfullmäktiges inriktningsmål", "Analys av balansräkning",
-            "Försäljningar av anläggningstillgångar", "Stora projekt som inte är investeringar", "Medel för lokaländamål",
-            "Synpunkter och klagomål", "Redovisning av inkomna Lex Sarah-rapporter"]
+            "Uppföljning av Kommunfullmäktiges inriktningsmål", "Analys av balansräkning"]
+# The free sections the report prints inside the goal tree (seed002 analysis §1), by nämndmål, in order.
+PLACED = {"kostnadseffektiva": [("forsaljningar", "Försäljningar av anläggningstillgångar"),
+                                ("projekt", "Stora projekt som inte är investeringar"),
+                                ("lokaler", "Medel för lokaländamål")],
+          "administrationen": [("klagomal", "Synpunkter och klagomål"),
+                               ("lex_sarah", "Redovisning av inkomna Lex Sarah-rapporter")]}
+# The sub-headings of nämndmål "Stockholmare är trygga och säkra i staden" as the report prints them (L1130–L1290).
+TRYGGA = [("heading", "Stadsövergripande arbete"), ("subheading", "Brottsförebyggande arbete och trygghetsmätning"),
+          ("heading", "Nämndens verksamhet"), ("subheading", "Kris- och katastrofberedskap"),
+          ("subheading", "Stöd till unga brottsoffer och medling"),
+          ("subheading", "Insatser riktade till ungdomar som begått brott")]
 # The tables' headers as the 2013 report prints them (seed002 analysis §2.1, §2.2): no men/women, no forecast.
 INDICATOR_HEADERS = ["Indikator", "Periodens utfall", "Periodens utfall VB 2012", "Årsmål", "KF:s årsmål", "Period"]
 ACTIVITY_HEADERS = ["Aktivitet", "Startdatum", "Slutdatum", "Avvikelse"]
@@ -217,7 +226,8 @@ def test_the_tables_print_exactly_the_columns_the_profile_declares(run, data):
 
 
 def test_special_reports_and_nil_sections_are_free_sections(data, html):
-    sections = {s["key"]: s for s in data["sections"]}
+    sections = {s["key"]: s for n in _walk(data["goals"]) for s in n.get("sections", [])}
+    sections |= {s["key"]: s for s in data["sections"]}
     assert "15 klagomål och synpunkter" in " ".join(sections["klagomal"]["paragraphs"])
     assert "15 Lex Sarah-rapporter" in " ".join(sections["lex_sarah"]["paragraphs"])
     assert [s["title"] for s in sections["utskott"]["sections"]] == [
@@ -228,6 +238,39 @@ def test_special_reports_and_nil_sections_are_free_sections(data, html):
                      "Nämnden har under året inte haft några medel för särskilda lokaländamål."):
         assert sentence in html
     assert data["economy"]["operations"] is None  # the economy tables wait for issue 15
+
+
+def test_the_nil_sections_and_special_reports_stand_under_their_namndmal(run, data):
+    """Placed with `under:`, the sections are in their goal's `sections` in report.json, not in the outline, and the
+    HTML prints them after the goal's own analysis and before the next goal (or Analys av balansräkning)."""
+    nodes = {n.get("id") or n["number"]: n for n in _walk(data["goals"])}
+    assert {k: [(s["key"], s["title"]) for s in n["sections"]] for k, n in nodes.items() if n.get("sections")} == PLACED
+    assert [s["key"] for s in data["sections"]] == ["namnden", "utskott"]
+    page = run.files["html"].read_text(encoding="utf-8")
+    following = {"kostnadseffektiva": 'id="mal-3.2"', "administrationen": "Analys av balansräkning</h"}
+    for goal, sections in PLACED.items():
+        analysis = page.index(f"<p>{nodes[goal]['analysis']}</p>", page.index(f'id="mal-{goal}"'))
+        placed = [page.index(f'<section id="avsnitt-{key}"><h6>{title}</h6>') for key, title in sections]
+        assert analysis < placed[0] and placed == sorted(placed) and placed[-1] < page.index(following[goal])
+    toc = page[page.index('<nav class="toc">'):page.index("</nav>")]
+    assert not any(f"avsnitt-{key}" in toc for sections in PLACED.values() for key, _ in sections)
+
+
+def test_goal_texts_print_the_reports_sub_headings(run, data):
+    """'## ' and '### ' lines of a goal's analysis print as sub-headings, in the tree's order, in HTML and Word."""
+    written = [(n["title"], block) for n in _walk(data["goals"]) for block in analysis_blocks(n["analysis"])
+               if block[0] != "paragraph"]
+    assert [b for t, b in written if t == "Stockholmare är trygga och säkra i staden"] == TRYGGA
+    assert len({t for t, _ in written}) == 5
+    page = run.files["html"].read_text(encoding="utf-8")
+    printed = re.findall(r'<h6 class="analysis-(heading|subheading)">([^<]*)</h6>', page)
+    assert [(kind, unescape(title)) for kind, title in printed] == [b for _, b in written]
+    assert ('<h6 class="analysis-subheading">Kris- och katastrofberedskap</h6><p>Socialjouren kontaktades vid sex '
+            'akuta händelser eller olyckor') in page
+    assert "##" not in re.sub(r"<script.*?</script>", "", page, flags=re.S)
+    word = [p.text for p in Document(run.files["docx"]).paragraphs if p.style.name.startswith("Heading")]
+    titles = {title for _, (_, title) in written}
+    assert [h for h in word if h in titles] == [title for _, (_, title) in written]
 
 
 def test_the_rows_as_published_are_refused_where_the_report_prints_no_comment(tmp_path):
@@ -260,4 +303,5 @@ def test_check_config_reads_the_example_and_lists_its_outline():
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert "4 bidragsgivare, 31 mål, 33 indikatorer, 35 aktiviteter" in done.stdout
-    assert "Synpunkter och klagomål, Redovisning av inkomna Lex Sarah-rapporter, Attesterat av" in done.stdout
+    assert ("Synpunkter och klagomål [i målträdet under mål administrationen], Redovisning av inkomna Lex "
+            "Sarah-rapporter [i målträdet under mål administrationen], Attesterat av") in done.stdout
