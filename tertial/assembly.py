@@ -295,7 +295,7 @@ def _area_texts(cycle: Cycle, operations: EconomyTable | None, texts: dict[str, 
     values = {line.id: line.values for line in operations.rows} if operations and not absent else {}
     decimals = operations.decimals if operations else 1
     return [texts[area.key].model_copy(update={"title": heading(area, headings, values, decimals, layout.unit)})
-            for area in area_texts(layout, headings)]
+            for area in area_texts(layout, cycle.outline.area_texts)]
 
 
 def _economy_sections(cycle: Cycle, owner: Accepted | None, absent: bool) -> dict[str, EconomySection | None]:

@@ -221,7 +221,7 @@ def load_profile(path: Path, config: CycleConfig, plan: Plan) -> Profile:
     problems += profile_problems(own, profile, [c.id for c in config.contributors], reserved_keys(plan))
     problems += goal_tree_problems(own, profile, [g.id for g in plan.goals])
     problems += column_problems(profile.columns, plan.activity_analysis)
-    problems += heading_problems(profile.deviation_headings, plan.economy, config.kind)
+    problems += heading_problems(profile.deviation_headings, profile.area_texts, plan.economy, config.kind)
     if problems:
         raise ConfigError(path, problems)
     return profile

@@ -2,10 +2,10 @@
 
 Stockholm's reports head an area's economy text with the deviation of its driftbudget row, as printed:
 "Barn och ungdom +4,5 mnkr", "Insatser för kvinnofrid -5,1 mnkr", "Nämnd och övergripande administration ±0 mnkr".
-The report profile says whether headings carry the deviation, from which column of the driftbudget table, and
-with which minus sign; and, optionally, which texts there are, in order: a heading may have a label of its own,
-print its label only, or stand for a purpose without a row in the table. A profile that says nothing keeps
-today's texts: one per top-level row, headed by the row's name.
+The report profile says whether headings carry the deviation (`deviation_headings`: from which column of the
+driftbudget table, with which minus sign) and, optionally, which area texts there are, in order (`area_texts`):
+a heading may have a label of its own, print its label only, or stand for a purpose without a row in the table.
+A profile that says nothing keeps today's texts: one per top-level row, headed by the row's name.
 """
 
 from __future__ import annotations
@@ -25,12 +25,14 @@ TEXT_PREFIX = "ekonomi:"  # an area's text key on the Texter sheet: 'ekonomi:<ro
 
 
 class AreaHeading(Strict):
-    """One area text: a driftbudget row (its deviation printed), or a purpose without a row (its label only)."""
+    """One area text: a driftbudget row (its deviation printed), or a purpose without a row (its label only).
+
+    The row's text key stays 'ekonomi:<row>', as without a list, so a profile that adds one changes no Texter key."""
 
     row: str | None = Field(None, pattern=ITEM_ID, description="The driftbudget row (plan economy.areas id) it follows.")
     key: str | None = Field(None, pattern=ITEM_ID, description="A heading without a table row: its text is 'ekonomi:<key>'.")
     label: str | None = Field(None, min_length=1, description="The printed label; none: the row's name.")
-    deviation: bool = Field(True, description="False: the label alone, without the row's deviation.")
+    deviation: bool = Field(True, description="False: the label alone, even when the profile's headings carry deviations.")
 
     @model_validator(mode="after")
     def _row_or_key(self) -> AreaHeading:
@@ -52,8 +54,6 @@ class DeviationHeadings(Strict):
                         description="The driftbudget column whose value the heading prints (deviation, adjusted, ...).")
     minus: Literal["-", "\u2212", "\u2013"] = Field("-", description="The minus sign as printed: '-', '−' (U+2212) or '–'.")
     spaced: bool = Field(False, description="A space between the sign and the figure: '+ 0,3 mnkr'.")
-    areas: list[AreaHeading] | None = Field(
-        None, description="The area texts in print order; none: one per top-level row, headed by its name.")
 
 
 @dataclass(frozen=True)
@@ -65,15 +65,13 @@ class AreaText:
     row: str | None
 
 
-def area_texts(layout: EconomyLayout, headings: DeviationHeadings | None) -> list[AreaText]:
+def area_texts(layout: EconomyLayout, declared: tuple[AreaHeading, ...] | None) -> list[AreaText]:
     """The area texts in print order: the profile's list, or one per top-level row with the row's own name."""
+    if declared is None:
+        return [AreaText(f"{TEXT_PREFIX}{row.id}", row.name, row.id) for row in layout.areas if row.row_type is RowType.TOP]
     names = {row.id: row.name for row in layout.areas}
-    if headings is None or headings.areas is None:
-        rows = [row for row in layout.areas if row.row_type is RowType.TOP]
-        deviation = headings is not None
-        return [AreaText(f"{TEXT_PREFIX}{row.id}", row.name, row.id if deviation else None) for row in rows]
     return [AreaText(area.text_key, area.label or names.get(area.row or "", area.key or ""),
-                     area.row if area.deviation else None) for area in headings.areas]
+                     area.row if area.deviation else None) for area in declared]
 
 
 def heading(text: AreaText, headings: DeviationHeadings | None, values: dict[str, dict[str, Decimal | None]],
@@ -85,24 +83,23 @@ def heading(text: AreaText, headings: DeviationHeadings | None, values: dict[str
     return f"{text.label} {format_signed(value, decimals, unit, headings.minus, headings.spaced)}"
 
 
-def heading_problems(headings: DeviationHeadings | None, layout: EconomyLayout, kind: ReportKind) -> list[str]:
-    """What check-config says about a profile's deviation headings, each named by its key in the profile file."""
-    if headings is None:
-        return []
+def heading_problems(headings: DeviationHeadings | None, declared: tuple[AreaHeading, ...] | None,
+                     layout: EconomyLayout, kind: ReportKind) -> list[str]:
+    """What check-config says about a profile's headings and area texts, each named by its key in the profile file."""
     columns = [key for key, _ in operations_columns(kind)]
     problems = []
-    if headings.column not in columns:
+    if headings is not None and headings.column not in columns:
         problems.append(f"deviation_headings.column: kolumnen '{headings.column}' finns inte i driftbudgeten i en "
                         f"{kind.value}; välj bland: {', '.join(columns)}")
     rows = [row.id for row in layout.areas]
     seen: set[str] = set()
-    for n, area in enumerate(headings.areas or []):
+    for n, area in enumerate(declared or ()):
         if area.row is not None and area.row not in rows:
-            problems.append(f"deviation_headings.areas[{n}].row: raden '{area.row}' finns inte i planens "
+            problems.append(f"area_texts[{n}].row: raden '{area.row}' finns inte i planens "
                             f"economy.areas; ange en av: {', '.join(rows) or '(planen har inga rader)'}")
         if area.key is not None and area.key in rows:
-            problems.append(f"deviation_headings.areas[{n}].key: '{area.key}' är en rad i driftbudgeten; skriv row: {area.key}")
+            problems.append(f"area_texts[{n}].key: '{area.key}' är en rad i driftbudgeten; skriv row: {area.key}")
         if area.text_key in seen:
-            problems.append(f"deviation_headings.areas[{n}]: texten '{area.text_key}' står redan i listan; varje rubrik en gång")
+            problems.append(f"area_texts[{n}]: texten '{area.text_key}' står redan i listan; varje text en gång")
         seen.add(area.text_key)
     return problems

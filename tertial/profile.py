@@ -16,7 +16,7 @@ from typing import Iterator
 import yaml
 from pydantic import Field, model_validator
 
-from tertial.deviation_headings import DeviationHeadings
+from tertial.deviation_headings import AreaHeading, DeviationHeadings
 from tertial.plan import ITEM_ID, Strict
 from tertial.resources import PROFILES
 from tertial.table_columns import TableColumns
@@ -109,6 +109,8 @@ class ProfileFile(Strict):
     columns: TableColumns | None = Field(None, description="The indicator and activity tables' columns; none: today's.")
     deviation_headings: DeviationHeadings | None = Field(
         None, description="The area texts' headings carry the driftbudget row's signed deviation; null: labels only.")
+    area_texts: list[AreaHeading] | None = Field(
+        None, description="The driftbudget's area texts in print order, with their labels; none: one per top-level row.")
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ class Profile:
     parts: tuple[Part, ...]
     columns: TableColumns | None = None  # the tables' own columns; None: those Tertial prints for the report kind
     deviation_headings: DeviationHeadings | None = None  # None: the area texts are headed by their labels alone
+    area_texts: tuple[AreaHeading, ...] | None = None  # None: one text per top-level row, headed by its name
 
     @property
     def names(self) -> list[str]:
@@ -223,7 +226,8 @@ def merge(own: ProfileFile) -> tuple[Profile, list[str]]:
             continue
         parts.insert(names.index(target) + (1 if part.after else 0), part)
     columns = own.columns or (builtin_file(own.extends).columns if own.extends else None)
-    return Profile(tuple(parts), columns, _deviation_headings(own)), problems
+    area_texts = tuple(own.area_texts) if own.area_texts is not None else None
+    return Profile(tuple(parts), columns, _deviation_headings(own), area_texts), problems
 
 
 def _deviation_headings(own: ProfileFile) -> DeviationHeadings | None:

@@ -48,7 +48,7 @@ def _builtin_sections(plan: Plan, profile: Profile) -> list[TextSection]:
         sections.append(TextSection("direktiv", "Arbete utifrån direktiven till alla nämnder och bolagsstyrelser"))
     if plan.economy.areas and profile.part(PartKind.ECONOMY):
         sections.append(TextSection("ekonomi", "Uppföljning av driftbudget"))
-        sections.extend(TextSection(area.key, area.label) for area in area_texts(plan.economy, profile.deviation_headings))
+        sections.extend(TextSection(area.key, area.label) for area in area_texts(plan.economy, profile.area_texts))
     if plan.economy.investments and profile.part(PartKind.ECONOMY):
         sections.append(TextSection("investeringar", "Investeringar"))
     if profile.part(PartKind.BALANCE_SHEET):

@@ -31,16 +31,14 @@ MINUS = "\u2212"
 # a varav row with a heading of its own, a text without a figure and a purpose without a table row.
 OWN_PROFILE = {
     "extends": "VB",
-    "deviation_headings": {
-        "column": "deviation", "minus": MINUS,
-        "areas": [
-            {"row": "aldre", "label": "Äldreomsorg inkl. hemtjänst"},
-            {"row": "iof"},
-            {"row": "iof-barn", "label": "Barn och unga"},
-            {"row": "avskr", "deviation": False},
-            {"key": "feriejobb", "label": "Feriejobb (särskilt finansierade)"},
-        ],
-    },
+    "deviation_headings": {"column": "deviation", "minus": MINUS},
+    "area_texts": [
+        {"row": "aldre", "label": "Äldreomsorg inkl. hemtjänst"},
+        {"row": "iof"},
+        {"row": "iof-barn", "label": "Barn och unga"},
+        {"row": "avskr", "deviation": False},
+        {"key": "feriejobb", "label": "Feriejobb (särskilt finansierade)"},
+    ],
 }
 OWN_TEXTS = ["ekonomi:aldre", "ekonomi:iof", "ekonomi:iof-barn", "ekonomi:avskr", "ekonomi:feriejobb"]
 
@@ -107,6 +105,21 @@ def test_t1_heads_area_texts_with_their_labels_alone(reports):
     assert _titles(reports["cycle"]) == ["Individ- och familjeomsorg", "Äldreomsorg"]
 
 
+def test_a_t1_profile_may_give_its_area_texts_their_printed_labels_without_figures(tmp_path):
+    shutil.copytree(DATA / "mini", tmp_path, dirs_exist_ok=True)
+    profile = {"extends": "T1", "area_texts": [{"row": "iof", "label": "Individ- och familjeomsorg inkl. socialpsykiatri"},
+                                               {"row": "iof-barn", "label": "Individ- och familjeomsorg för barn och ungdom"}]}
+    (tmp_path / "profil.yaml").write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")
+    config = yaml.safe_load((tmp_path / "cycle.yaml").read_text(encoding="utf-8"))
+    config["profile"] = "profil.yaml"
+    texts = config["contributors"][0]["owns"]["texts"]
+    texts[texts.index("ekonomi:aldre")] = "ekonomi:iof-barn"
+    (tmp_path / "cycle.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    cycle = load_cycle(tmp_path / "cycle.yaml")
+    report = build_report(cycle, accepted_versions(cycle, tmp_path / "inkorg"))
+    assert _titles(report) == ["Individ- och familjeomsorg inkl. socialpsykiatri", "Individ- och familjeomsorg för barn och ungdom"]
+
+
 def test_t2_heads_each_area_text_with_its_deviation_in_json_html_and_word(reports):
     report = reports["t2"]
     assert _titles(report) == ["Individ- och familjeomsorg -13,0 mnkr", "Äldreomsorg ±0 mnkr"]
@@ -143,21 +156,21 @@ def test_a_nämnd_may_turn_the_base_profiles_headings_off(tmp_path):
     assert _titles(report) == ["Individ- och familjeomsorg", "Äldreomsorg"]
 
 
-@pytest.mark.parametrize("headings, expected", [
-    ({"column": "forecast_after"},
+@pytest.mark.parametrize("change, expected", [
+    ({"deviation_headings": {"column": "forecast_after"}},
      "deviation_headings.column: kolumnen 'forecast_after' finns inte i driftbudgeten i en VB; välj bland: previous, "
      "budget, outcome, deviation, transfer, adjusted"),
-    ({"areas": [{"row": "hemtjanst"}]},
-     "deviation_headings.areas[0].row: raden 'hemtjanst' finns inte i planens economy.areas; ange en av: iof, "
+    ({"area_texts": [{"row": "hemtjanst"}]},
+     "area_texts[0].row: raden 'hemtjanst' finns inte i planens economy.areas; ange en av: iof, "
      "iof-barn, aldre, avskr"),
-    ({"areas": [{"key": "aldre", "label": "Äldre"}]},
-     "deviation_headings.areas[0].key: 'aldre' är en rad i driftbudgeten; skriv row: aldre"),
-    ({"areas": [{"row": "iof"}, {"row": "iof", "label": "IoF"}]},
-     "deviation_headings.areas[1]: texten 'ekonomi:iof' står redan i listan; varje rubrik en gång"),
+    ({"area_texts": [{"key": "aldre", "label": "Äldre"}]},
+     "area_texts[0].key: 'aldre' är en rad i driftbudgeten; skriv row: aldre"),
+    ({"area_texts": [{"row": "iof"}, {"row": "iof", "label": "IoF"}]},
+     "area_texts[1]: texten 'ekonomi:iof' står redan i listan; varje text en gång"),
 ])
-def test_check_config_names_the_profile_file_and_key_of_a_wrong_heading(tmp_path, headings, expected):
+def test_check_config_names_the_profile_file_and_key_of_a_wrong_heading(tmp_path, change, expected):
     with pytest.raises(ConfigError) as caught:
-        load_cycle(_own_cycle(tmp_path, {"extends": "VB", "deviation_headings": headings}))
+        load_cycle(_own_cycle(tmp_path, {"extends": "VB", **change}))
     assert caught.value.file.name == "profil.yaml"
     assert expected in caught.value.problems
 
@@ -174,6 +187,6 @@ def test_an_unknown_minus_sign_is_named_in_swedish(tmp_path):
 ])
 def test_a_heading_is_a_row_or_a_labelled_key(tmp_path, area, expected):
     with pytest.raises(ConfigError) as caught:
-        load_cycle(_own_cycle(tmp_path, {"extends": "VB", "deviation_headings": {"areas": [area]}}))
+        load_cycle(_own_cycle(tmp_path, {"extends": "VB", "area_texts": [area]}))
     assert caught.value.file.name == "profil.yaml"
-    assert any("deviation_headings.areas[0]" in p and expected in p for p in caught.value.problems), caught.value.problems
+    assert any("area_texts[0]" in p and expected in p for p in caught.value.problems), caught.value.problems
