@@ -13,7 +13,7 @@ from tertial.activity_statuses import activity_statuses
 from tertial.checking.parse import UNREADABLE
 from tertial.checking.prepare import prepare
 from tertial.cycle import Cycle
-from tertial.deviation_headings import area_texts, heading
+from tertial.deviation_headings import area_texts, heading, signed
 from tertial.economy import (
     COST, REVENUE, T2_COMPARISON_COLUMNS, TURNOVER_COLUMNS, budget_adherence, column_sums, complete_operations,
     complete_result_unit, investment_columns, investment_deviation, operations_columns, result_unit_columns,
@@ -21,7 +21,7 @@ from tertial.economy import (
 )
 from tertial.findings import Finding
 from tertial.long_texts import continued
-from tertial.numbers import NumberParseError, format_signed_mnkr, parse_quantity
+from tertial.numbers import NumberParseError, parse_quantity
 from tertial.plan import Activity, EconomyRow, Goal, Indicator
 from tertial.profile import Section, SummaryStyle
 from tertial.report import (
@@ -281,7 +281,8 @@ def _economy(cycle: Cycle, rows: _Rows, missing: set[str], texts: dict[str, Text
     return Economy(
         operations=operations, investments=investments,
         t2_comparison=_t2_comparison(cycle, operations) if operations and not kind.is_tertial else None,
-        deviation_heading=format_signed_mnkr(deviation) if deviation is not None and not absent else "",
+        deviation_heading=signed(deviation, cycle.outline.deviation_headings, operations.decimals, layout.unit)
+        if deviation is not None and not absent else "",
         budget_adherence=budget_adherence(operations.total.values, kind) if operations and not absent else None,
         area_texts=_area_texts(cycle, operations, texts, absent),
         overview=texts.get("ekonomi"), investment_text=texts.get("investeringar"),

@@ -78,9 +78,13 @@ def heading(text: AreaText, headings: DeviationHeadings | None, values: dict[str
             decimals: int, unit: str) -> str:
     """'<label> <signed deviation> <unit>'; the label alone when the text has no row or the row no value."""
     value = values.get(text.row or "", {}).get(headings.column) if headings else None
-    if value is None:
-        return text.label
-    return f"{text.label} {format_signed(value, decimals, unit, headings.minus, headings.spaced)}"
+    return text.label if value is None else f"{text.label} {signed(value, headings, decimals, unit)}"
+
+
+def signed(value: Decimal, headings: DeviationHeadings | None, decimals: int, unit: str) -> str:
+    """A signed figure in the profile's style (its minus, its spacing); the reports' '-' without a profile's."""
+    style = headings or DeviationHeadings()
+    return format_signed(value, decimals, unit, style.minus, style.spaced)
 
 
 def heading_problems(headings: DeviationHeadings | None, declared: tuple[AreaHeading, ...] | None,

@@ -138,6 +138,7 @@ def test_a_profile_chooses_column_minus_labels_and_headings_without_a_row(report
     html = render_html(report)
     for title in _titles(report):
         assert f"<h4>{title}</h4>" in html
+    assert report.economy.deviation_heading == f"{MINUS}9,1 mnkr"  # the total's heading in the profile's style too
     xml = _word_headings(report)
     assert ">Äldreomsorg inkl. hemtjänst +2,5 mnkr<" in xml and f">Barn och unga {MINUS}15,6 mnkr<" in xml
     assert ">Feriejobb (särskilt finansierade)<" in xml
