@@ -144,6 +144,15 @@ def test_a_profile_chooses_column_minus_labels_and_headings_without_a_row(report
     assert ">Feriejobb (särskilt finansierade)<" in xml
 
 
+def test_without_the_economy_owners_submission_the_headings_are_labels_alone(tmp_path):
+    cycle = load_cycle(_own_cycle(tmp_path, OWN_PROFILE))
+    accepted = {key: item for key, item in accepted_versions(cycle, tmp_path / "inkorg").items() if key != "stab"}
+    report = build_report(cycle, accepted)
+    assert _titles(report) == ["Äldreomsorg inkl. hemtjänst", "Individ- och familjeomsorg", "Barn och unga", "Avskrivningar",
+                               "Feriejobb (särskilt finansierade)"]
+    assert report.economy.deviation_heading == ""
+
+
 def test_the_heading_figure_is_the_tables_figure_for_its_row(reports):
     data = json.loads(render_json(reports["own"]))["economy"]
     printed = {row["id"]: format_number(Decimal(str(row["values"]["deviation"])), 1) for row in data["operations"]["rows"]}
