@@ -201,6 +201,10 @@ def _protect(ws: Worksheet, key: str, sheet: Sheet, rows: list[dict[str, object]
                 open_ = False
             if key == "goals" and column.key in ("description", "expected"):
                 open_ = levels.get(str(row.get("goal"))) == 3
+            if key == "goals" and column.key == "expected":
+                open_ = open_ and cycle.plan.layout.goal_expected
+            if column.key == "status" and key in ("indicators", "activities"):
+                open_ = _status_asked(cycle, key)
             if key == "goals" and column.key == "assessment":
                 open_ = row_index not in unasked
             cell.protection = Protection(locked=not open_)
@@ -236,8 +240,20 @@ def _row_choices(key: str, row: dict[str, object], unasked: bool, cycle: Cycle, 
     if key == "goals":
         choices["assessment"] = [] if unasked else cycle.plan.assessments.values
     if key == "indicators" and row.get("id") in resting:
-        choices["status"] = _NOT_FOLLOWED_UP_STATUSES
+        choices["status"] = _NOT_FOLLOWED_UP_STATUSES if cycle.plan.layout.indicator_status else []
+    elif key == "indicators":
+        choices["status"] = cycle.plan.layout.indicator_choices(choices["status"])
+    if key == "activities" and not cycle.plan.layout.activity_status:
+        choices["status"] = []
     return choices
+
+
+def _status_asked(cycle: Cycle, key: str) -> bool:
+    """Whether the Status column is open: the layout has the status, or (indicators) offers 'Följs inte upp'."""
+    layout = cycle.plan.layout
+    if key == "activities":
+        return layout.activity_status
+    return bool(layout.indicator_choices(["status"]))
 
 
 def _drop_downs(ws: Worksheet, key: str, sheet: Sheet, row_choices: list[dict[str, list[str]]]) -> None:
