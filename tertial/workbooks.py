@@ -25,6 +25,7 @@ from tertial.access import issue_token
 from tertial.activity_statuses import activity_statuses
 from tertial.cycle import Cycle
 from tertial.inert import formulas_as_text
+from tertial.layout import NOT_FOLLOWED_UP
 from tertial.numbers import NumberParseError, format_number, parse_quantity
 from tertial.economy import ADJUSTMENT_KINDS, REVENUE_COST_KINDS
 from tertial.submission import ECONOMY_SHEETS, META_SHEET, OPTIONAL_ECONOMY_SHEETS, TEMPLATE_VERSION, Sheet, sheets_for
@@ -323,6 +324,8 @@ def _instructions(ws: Worksheet, cycle: Cycle, contributor_id: str, handout: Han
         ("1. Fyll i de gula cellerna. Grå celler kommer från planen och är låsta.", False),
         ("2. Skriv tal som vanligt: 34,5 %, 1 150 eller -0,6. Skriv inte formler.", False),
         ("3. Välj Bedömning och Status i listorna. En indikator utan årsmål, eller vars prognos inte når årsmålet, behöver en analys.", False),
+        *([(f"   Följs en indikator inte upp perioden: välj Status '{NOT_FOLLOWED_UP}' och skriv skälet i Analys; "
+             "då behövs inget utfall.", False)] if cycle.plan.layout.not_followed_up_choice else []),
         ("4. Punktlistor skrivs med ett bindestreck först på varje rad (- Första punkten).", False),
         ("   En text får vara upp till 32 767 tecken i en cell. Räcker inte det i bladet Texter: skriv resten i en av de "
          "gula raderna längst ned, välj samma Avsnitt i listan. Raderna med samma Avsnitt "

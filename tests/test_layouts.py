@@ -110,6 +110,8 @@ def test_the_workbook_asks_for_no_part_the_layout_leaves_out(tmp_path, cycle):
     assert goals["Bedömning"] == (False, ["Uppfyllt", "Delvis uppfyllt", "Ej uppfyllt", "Ej bedömt"])
     assert indicators["Status"] == (False, [NOT_FOLLOWED_UP])  # no status to give, only the choice not to follow up
     assert activities["Status"] == (True, [])
+    lines = [row[0].value for row in load_workbook(path)["Instruktioner"].iter_rows()]
+    assert f"   Följs en indikator inte upp perioden: välj Status '{NOT_FOLLOWED_UP}' och skriv skälet i Analys; då behövs inget utfall." in lines
     # The same plan with every part: the statuses are asked, and the choice comes last.
     full = load_cycle(_variant(tmp_path, _WITH_STATUS))
     path = write_workbook(tmp_path / "full.xlsx", full, "kultur", prefilled_rows(full, "kultur"), handout)
