@@ -16,6 +16,7 @@ from tertial.deviation_headings import heading_problems
 from tertial.errors import ConfigError
 from tertial.plan import Plan
 from tertial.profile import Profile, ProfileFile, goal_tree_problems, merge, profile_problems
+from tertial.profile_headings import filled_profile, placeholder_problems
 from tertial.sections import reserved_keys
 from tertial.table_columns import column_problems
 
@@ -222,6 +223,7 @@ def load_profile(path: Path, config: CycleConfig, plan: Plan) -> Profile:
     problems += goal_tree_problems(own, profile, [g.id for g in plan.goals])
     problems += column_problems(profile.columns, plan.activity_analysis)
     problems += heading_problems(profile.deviation_headings, profile.area_texts, plan.economy, config.kind)
+    problems += placeholder_problems(own)
     if problems:
         raise ConfigError(path, problems)
-    return profile
+    return filled_profile(profile, config.year)

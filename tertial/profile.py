@@ -18,6 +18,7 @@ from pydantic import Field, model_validator
 
 from tertial.deviation_headings import AreaHeading, DeviationHeadings
 from tertial.plan import ITEM_ID, Strict
+from tertial.profile_text import Labels
 from tertial.resources import PROFILES
 from tertial.table_columns import TableColumns
 from tertial.vocabulary import ReportKind
@@ -111,6 +112,7 @@ class ProfileFile(Strict):
         None, description="The area texts' headings carry the driftbudget row's signed deviation; null: labels only.")
     area_texts: list[AreaHeading] | None = Field(
         None, description="The driftbudget's area texts in print order, with their labels; none: one per top-level row.")
+    labels: Labels | None = Field(None, description="The label of a goal's analysis and of a row's: Analys or Kommentar.")
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ class Profile:
     columns: TableColumns | None = None  # the tables' own columns; None: those Tertial prints for the report kind
     deviation_headings: DeviationHeadings | None = None  # None: the area texts are headed by their labels alone
     area_texts: tuple[AreaHeading, ...] | None = None  # None: one text per top-level row, headed by its name
+    labels: Labels = Labels()  # Analys or Kommentar, for a goal's analysis and a row's
 
     @property
     def names(self) -> list[str]:
@@ -227,7 +230,8 @@ def merge(own: ProfileFile) -> tuple[Profile, list[str]]:
         parts.insert(names.index(target) + (1 if part.after else 0), part)
     columns = own.columns or (builtin_file(own.extends).columns if own.extends else None)
     area_texts = tuple(own.area_texts) if own.area_texts is not None else None
-    return Profile(tuple(parts), columns, _deviation_headings(own), area_texts), problems
+    labels = own.labels or (builtin_file(own.extends).labels if own.extends else None) or Labels()
+    return Profile(tuple(parts), columns, _deviation_headings(own), area_texts, labels), problems
 
 
 def _deviation_headings(own: ProfileFile) -> DeviationHeadings | None:
