@@ -17,6 +17,7 @@ import yaml
 from pydantic import Field, model_validator
 
 from tertial.plan import ITEM_ID, Strict
+from tertial.economy_columns import EconomyTables
 from tertial.resources import PROFILES
 from tertial.table_columns import TableColumns
 from tertial.vocabulary import ReportKind
@@ -106,6 +107,7 @@ class ProfileFile(Strict):
     parts: list[Part] = Field(default_factory=list)
     remove: list[str] = Field(default_factory=list, description="Parts of the base left out: a part's name or a section's key.")
     columns: TableColumns | None = Field(None, description="The indicator and activity tables' columns; none: today's.")
+    economy: EconomyTables | None = Field(None, description="The economy tables' titles, units and columns; none: today's.")
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ class Profile:
 
     parts: tuple[Part, ...]
     columns: TableColumns | None = None  # the tables' own columns; None: those Tertial prints for the report kind
+    economy: EconomyTables | None = None  # the economy tables as declared; None: those Tertial prints for the kind
 
     @property
     def names(self) -> list[str]:
@@ -219,7 +222,8 @@ def merge(own: ProfileFile) -> tuple[Profile, list[str]]:
             continue
         parts.insert(names.index(target) + (1 if part.after else 0), part)
     columns = own.columns or (builtin_file(own.extends).columns if own.extends else None)
-    return Profile(tuple(parts), columns), problems
+    economy = own.economy or (builtin_file(own.extends).economy if own.extends else None)
+    return Profile(tuple(parts), columns, economy=economy), problems
 
 
 def _default_place(parts: list[Part]) -> int:
