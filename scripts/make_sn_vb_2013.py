@@ -34,7 +34,7 @@ from tertial.economy import ADJUSTMENT, COST, REVENUE
 from tertial.economy_columns import EconomyTableSpec
 from tertial.cycle import Cycle
 from tertial.findings import Finding, Severity
-from tertial.numbers import parse_quantity
+from tertial.numbers import format_number, parse_quantity
 from tertial.plan import Indicator
 from tertial.reading import read_submission
 from tertial.targets import propose_status
@@ -252,6 +252,18 @@ def fill_economy(cycle: Cycle, rows: Rows, doc: dict[str, Any], seed_rows: list[
         kinds[row["row_label"]] = ADJUSTMENT if row["row_label"] in doc["economy"]["below"] else kind
     for name, cells in economy_rows(doc, seed_rows, "revenue_costs").items():
         rows["revenue_costs"].append({"name": name, "kind": kinds[name], **entered_cells(cells, economy.revenue_costs, year)})
+    rows["result_units"] = result_units(doc["economy"]["result_units"], seed_rows)
+
+
+def result_units(spec: dict[str, Any], seed_rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Each resultatenhet's prose figures (tkr) in its columns, with the sheet's signs (an överskott is negative)."""
+    units: dict[str, dict[str, str]] = {}
+    for row in seed_rows:
+        if row["table"] == spec["seed_table"]:
+            cell = spec["cells"][row["column"]]
+            amount = parse_quantity(row["value_raw"]).value * cell["sign"]
+            units.setdefault(row["row_label"], {"name": row["row_label"]})[cell["column"]] = format_number(amount, 0)
+    return list(units.values())
 
 
 def write_submissions(cycle: Cycle, folder: Path, doc: dict[str, Any], seed: dict[str, Any]) -> list[Path]:

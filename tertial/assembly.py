@@ -322,7 +322,7 @@ def _result_units(cycle: Cycle, records: list[dict], owner: str, absent: bool) -
     for record in records:
         name = _text(record, "name")
         values = {key: _number(_text(record, key)) for key, _ in columns}
-        values = complete_result_unit(values) if spec is None else _given_first(values, [k for k, _ in columns], spec)
+        values = complete_result_unit(values) if spec is None else complete(values, [k for k, _ in columns], spec.entered)
         lines.append(EconomyLine(id=name, name=name, row_type="top", values=values))
     totals = column_sums([line.values for line in lines], [key for key, _ in columns])
     table = EconomyTable(
@@ -395,7 +395,7 @@ def _revenue_costs(year: int, records: list[dict], owner: str, absent: bool,
     if not any(posts.values()):
         return None
     if spec is not None:
-        return EconomySection(key=REVENUE_COSTS_KEY, title=REVENUE_COSTS_TITLE, owner=owner, missing=False,
+        return EconomySection(key=REVENUE_COSTS_KEY, title=_title(spec, REVENUE_COSTS_TITLE), owner=owner, missing=False,
                               **_declared_revenue_cost_table(year, posts, spec))
     return EconomySection(key=REVENUE_COSTS_KEY, title=REVENUE_COSTS_TITLE, owner=owner, missing=False,
                           **_revenue_cost_table(year, posts))
@@ -444,11 +444,6 @@ def _columns(spec: EconomyTableSpec | None, today: list[tuple[str, str]], year: 
     return spec.printed(year) if spec is not None else today
 
 
-def _given_first(values: dict, keys: list[str], spec: EconomyTableSpec) -> dict:
-    """A declared table's computed columns, except those the profile takes as entered."""
-    return complete(values, keys, spec.entered)
-
-
 def _recomputed(sums: dict, keys: list[str], spec: EconomyTableSpec | None) -> dict:
     """A sum row of a declared table: its shares (Förbrukning %) from its own sums, never a sum of shares."""
     if spec is None:
@@ -470,7 +465,7 @@ def _table(cycle: Cycle, sheet: str, title: str, layout_rows: list[EconomyRow], 
         record = rows.get(sheet, row.id)
         values = {key: _number(_text(record, key)) for key, _ in columns}
         if spec is not None:
-            values = _given_first(values, [k for k, _ in columns], spec) if record else values
+            values = complete(values, [k for k, _ in columns], spec.entered) if record else values
         elif sheet == "economy":
             values = complete_operations(values, kind) if record else values
         elif record:

@@ -97,7 +97,11 @@ def catalogue() -> dict[str, CatalogueColumn]:
 
 def heading(key: str, year: int) -> str:
     """The catalogue's heading of a column for a report of this year."""
-    return catalogue()[key].heading.format(year=year, previous_year=year - 1, next_year=year + 1)
+    return _dated(catalogue()[key].heading, year)
+
+
+def _dated(text: str, year: int) -> str:
+    return text.format(year=year, previous_year=year - 1, next_year=year + 1)
 
 
 def formula_for(key: str, keys: Iterable[str]) -> Formula | None:
@@ -127,9 +131,6 @@ def complete(values: Values, keys: list[str], entered: Iterable[str] = ()) -> Va
 
 # --- The profile's declaration ------------------------------------------------------------------------------
 
-TABLES = ("operations", "investments", "revenue_costs", "result_units")
-
-
 class EconomyColumn(Strict):
     """One printed column: its key in the catalogue, its own heading, and whether a computed one is entered."""
 
@@ -144,6 +145,16 @@ class EconomyColumn(Strict):
             raise ValueError(f"okänd kolumn '{key}'; välj bland: {', '.join(catalogue())}")
         return key
 
+    @field_validator("heading")
+    @classmethod
+    def _placeholders_known(cls, text: str | None) -> str | None:
+        try:
+            _dated(text or "", 2000)
+        except (KeyError, IndexError, ValueError) as error:
+            raise ValueError(f"rubriken '{text}' kan bara ha {{year}}, {{previous_year}} och {{next_year}} inom "
+                             f"klamrar ({error})") from None
+        return text
+
     @model_validator(mode="after")
     def _entered_is_computed(self) -> EconomyColumn:
         if self.entered and not catalogue()[self.column].derived:
@@ -151,8 +162,7 @@ class EconomyColumn(Strict):
         return self
 
     def printed_heading(self, year: int) -> str:
-        text = self.heading or catalogue()[self.column].heading
-        return text.format(year=year, previous_year=year - 1, next_year=year + 1)
+        return _dated(self.heading or catalogue()[self.column].heading, year)
 
 
 def _bare_key(value: object) -> object:
@@ -179,7 +189,7 @@ class EconomyTableSpec(Strict):
                 raise ValueError(f"columns[{n}]: kolumnen '{key}' står mer än en gång")
         for n, column in enumerate(self.columns):
             if catalogue()[column.column].derived and not column.entered and formula_for(column.column, keys) is None:
-                needs = " eller ".join(", ".join(f.inputs) for f in catalogue()[column.column].formulas)
+                needs = " eller ".join(f"({', '.join(f.inputs)})" for f in catalogue()[column.column].formulas)
                 raise ValueError(f"columns[{n}]: kolumnen '{column.column}' räknas fram ur {needs}, men tabellen saknar "
                                  "dem; lägg till kolumnerna eller ange entered: true")
         return self
