@@ -1,9 +1,11 @@
 """Economy tables declared in the report profile (issue 15, point 1): the workbook's sheets, the checks and the
 assembled tables follow the declaration, on the mini plan's T2 (tests/data/econ_tables)."""
 
+import io
 from decimal import Decimal as D
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 
 from tests.builders import accepted_version, changed_copy, filled_rows, write_filled
@@ -11,8 +13,10 @@ from tests.conftest import DATA
 from tertial.assembly import build_report
 from tertial.checking.suites import check_submissions
 from tertial.config import load_cycle
+from tertial.errors import ConfigError
 from tertial.reading import read_submission
 from tertial.render.html import render_html
+from tertial.render.word import document_bytes
 
 ECON = DATA / "econ_tables"
 # Budget, Begärda, Prestation, Prognos före, Prognos (efter): the mini T2's figures.
@@ -121,20 +125,42 @@ def test_result_units_with_their_declared_columns(report):
     assert [line.values["carried"] for line in section.table.rows] == [D("1710"), D("2584")]
 
 
-def test_html_prints_the_declared_tables(report):
+def test_html_and_word_print_the_declared_tables(report):
     html = render_html(report)
     assert "<th>Justerad budget</th><th>Prognos före resultatöverföringar</th><th>Prognos</th><th>Avvikelse</th><th>Förbrukning %</th>" in html
     assert "Intäkter och kostnader per kostnadsgruppering" in html
+    tables = [[c.text for c in t.rows[0].cells] for t in Document(io.BytesIO(document_bytes(report))).tables]
+    assert ["Mnkr", "Budget", "Prognos", "Avvikelse"] in tables
+    assert ["Mnkr", "Budget", "Begärda budgetjusteringar", "Prestationsförändringar", "Justerad budget",
+            "Prognos före resultatöverföringar", "Prognos", "Avvikelse", "Förbrukning %"] in tables
+
+
+def _broken_copy(tmp_path, change):
+    """The cycle copied with its profile changed, its plan still the mini one."""
+    changed_copy(ECON, tmp_path / "cykel", "profil.yaml", change)
+    (tmp_path / "cykel" / "cycle.yaml").write_text(
+        (ECON / "cycle.yaml").read_text(encoding="utf-8").replace("../mini/plan.yaml", str(DATA / "mini" / "plan.yaml")),
+        encoding="utf-8")
+    return tmp_path / "cykel" / "cycle.yaml"
+
+
+def test_check_config_names_the_profile_file_and_the_key(tmp_path):
+    def computed_without_inputs(profile):
+        profile["economy"]["operations"]["columns"].remove("performance")
+        profile["economy"]["operations"]["columns"].remove("requested")
+        profile["economy"]["operations"]["columns"].remove("forecast_before")
+    with pytest.raises(ConfigError) as caught:
+        load_cycle(_broken_copy(tmp_path, computed_without_inputs))
+    assert caught.value.file.name == "profil.yaml"
+    assert caught.value.problems == [
+        "economy.operations: columns[1]: kolumnen 'adjusted_budget' räknas fram ur (budget, requested, performance) eller "
+        "(budget, requested), men tabellen saknar dem; lägg till kolumnerna eller ange entered: true"]
 
 
 def test_a_resultatenhet_without_bruttobudget_can_be_entered(tmp_path):
     def without_budget(profile):
         profile["economy"]["result_units"] = {"columns": ["result"]}
-    changed_copy(ECON, tmp_path / "cykel", "profil.yaml", without_budget)
-    (tmp_path / "cykel" / "cycle.yaml").write_text(
-        (ECON / "cycle.yaml").read_text(encoding="utf-8").replace("../mini/plan.yaml", str(DATA / "mini" / "plan.yaml")),
-        encoding="utf-8")
-    cycle = load_cycle(tmp_path / "cykel" / "cycle.yaml")
+    cycle = load_cycle(_broken_copy(tmp_path, without_budget))
     rows = _rows(cycle)
     rows["result_units"] = [{"name": "Tillståndsenheten", "result": "-238"}, {"name": "Lokalplanerarna", "result": "-681"}]
     path = write_filled(tmp_path, cycle, "stab", rows)
