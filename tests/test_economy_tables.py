@@ -172,3 +172,14 @@ def test_a_resultatenhet_without_bruttobudget_can_be_entered(tmp_path):
     assert [h for _, h in section.table.columns] == ["Resultat 2025 Överskott (-) Underskott (+)"]
     assert section.sentences[0].startswith("Nämnden har två resultatenheter.")
     assert section.table.total.values["result"] == D("-919")
+
+
+def test_the_deviation_headings_take_a_column_of_the_declared_driftbudget(tmp_path):
+    def headed_by(column):
+        return lambda profile: profile.update(deviation_headings={"column": column})
+    assert load_cycle(_broken_copy(tmp_path / "a", headed_by("adjusted_budget"))).outline.deviation_headings.column == "adjusted_budget"
+    with pytest.raises(ConfigError) as caught:
+        load_cycle(_broken_copy(tmp_path / "b", headed_by("transfer")))
+    assert caught.value.problems == [
+        "deviation_headings.column: kolumnen 'transfer' finns inte i driftbudgeten i en T2; välj bland: budget, requested, "
+        "performance, adjusted_budget, forecast_before, forecast_after, deviation, consumption"]
