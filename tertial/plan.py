@@ -182,6 +182,7 @@ class RowType(StrEnum):
     TOP = "top"  # a verksamhetsområde: counts in the total
     VARAV = "varav"  # a breakdown of its parent: does not count in the total
     ADDITIVE = "additive"  # printed in italics under a parent but counts in the total (Avskrivningar)
+    BELOW = "below"  # printed after the areas' sum (Summa) and counted in the total (a resultatöverföring)
 
 
 class EconomyRow(Strict):
@@ -200,7 +201,7 @@ class EconomyLayout(Strict):
     def _parents_exist(self) -> "EconomyLayout":
         tops = {row.id for row in self.areas if row.row_type is RowType.TOP}
         for row in self.areas:
-            if row.row_type is not RowType.TOP and row.parent not in tops:
+            if row.row_type in (RowType.VARAV, RowType.ADDITIVE) and row.parent not in tops:
                 raise ValueError(f"raden '{row.id}' ({row.row_type}) måste ha en förälder bland huvudraderna")
         return self
 

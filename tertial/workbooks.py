@@ -27,7 +27,8 @@ from tertial.cycle import Cycle
 from tertial.inert import formulas_as_text
 from tertial.layout import NOT_FOLLOWED_UP
 from tertial.numbers import NumberParseError, format_number, parse_quantity
-from tertial.economy import ADJUSTMENT_KINDS, REVENUE_COST_KINDS
+from tertial.economy import ADJUSTMENT, ADJUSTMENT_KINDS, REVENUE_COST_KINDS
+from tertial.economy_columns import table_spec
 from tertial.submission import ECONOMY_SHEETS, META_SHEET, OPTIONAL_ECONOMY_SHEETS, TEMPLATE_VERSION, Sheet, sheets_for
 from tertial.vocabulary import Aggregation, IndicatorStatus
 
@@ -102,7 +103,7 @@ def prefilled_rows(cycle: Cycle, contributor_id: str) -> Rows:
     if cycle.economy_owner == contributor_id:
         rows["economy"] = [{"id": r.id, "name": r.name, "row_type": r.row_type.value} for r in plan.economy.areas]
         rows["investments"] = [{"id": r.id, "name": r.name} for r in plan.economy.investments]
-        rows |= {key: [] for key in OPTIONAL_ECONOMY_SHEETS if key in sheets_for(cfg.kind, cfg.year)}
+        rows |= {key: [] for key in OPTIONAL_ECONOMY_SHEETS if key in sheets_for(cfg.kind, cfg.year, cycle.outline.economy)}
     return rows
 
 
@@ -123,7 +124,7 @@ def meta_rows(cycle: Cycle, contributor_id: str, token_key: bytes | None = None)
 
 
 def _sheets_in(rows: Rows, cycle: Cycle) -> list[tuple[str, Sheet]]:
-    sheets = sheets_for(cycle.config.kind, cycle.config.year)
+    sheets = sheets_for(cycle.config.kind, cycle.config.year, cycle.outline.economy)
     return [(key, _written(key, sheet, cycle)) for key, sheet in sheets.items() if key not in ECONOMY_SHEETS or key in rows]
 
 
@@ -193,7 +194,7 @@ def _protect(ws: Worksheet, key: str, sheet: Sheet, rows: list[dict[str, object]
     for row_index, row in enumerate(rows, start=2):
         for col_index, column in enumerate(sheet.columns, start=1):
             cell = ws.cell(row_index, col_index)
-            open_ = column.key in INPUT_COLUMNS[key]
+            open_ = column.key in INPUT_COLUMNS[key] or (key in ECONOMY_SHEETS and column.numeric)  # declared amounts
             if key == "texts" and column.key == "key":
                 open_ = row_index > sections + 1  # a continuation row chooses its Avsnitt
             if key == "indicators" and column.key in ("men", "women"):
@@ -288,7 +289,9 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
 
 def _choices(cycle: Cycle) -> dict[tuple[str, str], list[str]]:
     """The closed lists, with the activity statuses the plan offers."""
-    return _CHOICES | {("activities", "status"): [c.value for c in activity_statuses(cycle.plan.activity_statuses)]}
+    declared = table_spec(cycle.outline.economy, "revenue_costs") is not None  # a declared table takes justering rows
+    return _CHOICES | {("activities", "status"): [c.value for c in activity_statuses(cycle.plan.activity_statuses)],
+                       ("revenue_costs", "kind"): [*REVENUE_COST_KINDS, *([ADJUSTMENT] if declared else [])]}
 
 
 def _continuation_keys(ws: Worksheet, sheet: Sheet, sections: int) -> None:
@@ -315,6 +318,7 @@ def _instructions(ws: Worksheet, cycle: Cycle, contributor_id: str, handout: Han
     from babel.dates import format_date
 
     contributor, cfg = cycle.contributor(contributor_id), cycle.config
+    declared_revenue_costs = table_spec(cycle.outline.economy, "revenue_costs") is not None
     lines = [
         (cycle.title, True),
         (f"Underlag från {contributor.avdelning} (ansvarig: {contributor.responsible})", False),
@@ -338,7 +342,11 @@ def _instructions(ws: Worksheet, cycle: Cycle, contributor_id: str, handout: Han
         *([("8. I bladet Intäkter och kostnader skrivs en rad per post (t.ex. Taxor och avgifter, Personalkostnader) "
              "med Typ intäkt eller kostnad och utfallet för båda åren i mnkr: intäkter med minus, kostnader utan. "
              "Tertial räknar ut förändring, summor och netto.", False)]
-          if cycle.economy_owner == contributor_id and not cfg.kind.is_tertial else []),
+          if cycle.economy_owner == contributor_id and not cfg.kind.is_tertial and not declared_revenue_costs else []),
+        *([("8. I bladet Intäkter och kostnader skrivs en rad per post med Typ intäkt eller kostnad, och efter Netto "
+             "eventuella rader med Typ justering (t.ex. resultatöverföring), med beloppen i kolumnernas enhet: intäkter "
+             "med minus, kostnader utan. Tertial räknar ut summor, netto och de beräknade kolumnerna.", False)]
+          if cycle.economy_owner == contributor_id and declared_revenue_costs else []),
         ("", False),
         (f"Frågor: {cfg.handlaggare.name}{', ' + cfg.handlaggare.phone if cfg.handlaggare.phone else ''}", False),
     ]

@@ -13,9 +13,10 @@ import pandas as pd
 
 from tertial.cycle import Cycle
 from tertial.economy import (
-    TKR_TOLERANCE, TOLERANCE, carried_over, investment_deviation, operations_deviation, revenue_cost_kind,
+    SIGNED_COLUMNS, TKR_TOLERANCE, TOLERANCE, carried_over, investment_deviation, operations_deviation, revenue_cost_kind,
     revenue_cost_sign_ok, within_tolerance,
 )
+from tertial.economy_columns import catalogue, formula_for, table_spec
 from tertial.findings import Finding, finding
 from tertial.numbers import format_number, to_decimal
 from tertial.plan import RowType
@@ -27,11 +28,15 @@ Deviation = Callable[[dict[str, Decimal | None], ReportKind], Decimal]
 
 def economy_identity_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
     """Ekonomi: stated Avvikelse (and the VB's Justerad avvikelse) must equal what the row gives, ±0,1 mnkr."""
+    if table_spec(cycle.outline.economy, "operations") is not None:
+        return _declared_identity_findings(frame, sheet)
     return _identity_findings(frame, sheet, cycle, operations_deviation, adjusted=not cycle.config.kind.is_tertial)
 
 
 def investment_identity_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
     """Investeringar: stated Avvikelse must equal what the row gives, ±0,1 mnkr."""
+    if table_spec(cycle.outline.economy, "investments") is not None:
+        return _declared_identity_findings(frame, sheet)
     return _identity_findings(frame, sheet, cycle, investment_deviation, adjusted=False)
 
 
@@ -52,6 +57,22 @@ def _identity_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, compute:
     return findings
 
 
+def _declared_identity_findings(frame: pd.DataFrame, sheet: Sheet) -> list[Finding]:
+    """A declared table's computed column entered together with its inputs must equal its formula, ±0,1 mnkr."""
+    keys = [c.key for c in sheet.columns if c.numeric]
+    checked = [(k, formula_for(k, keys)) for k in keys if catalogue()[k].derived]
+    findings = []
+    for _, row in frame.iterrows():
+        if _unreadable_number(row, sheet):
+            continue
+        values = {k: to_decimal(row[k]) for k in keys}
+        for key, formula in checked:
+            computed = formula.apply(values) if formula else None
+            if values[key] is not None and computed is not None and not within_tolerance(values[key], computed):
+                findings.append(_identity_finding(row, sheet, key, computed))
+    return findings
+
+
 def _unreadable_number(row: pd.Series, sheet: Sheet) -> bool:
     """A number that could not be read is reported at its cell; the row's sums are not judged on a guess."""
     return any(isinstance(row.get(f"{c.key}_raw"), str) and pd.isna(row[c.key]) for c in sheet.columns if c.numeric)
@@ -67,6 +88,8 @@ def _identity_finding(row: pd.Series, sheet: Sheet, column: str, computed: Decim
 
 def varav_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
     """`varav` rows break their parent down, so together they cannot exceed it (±0,1 mnkr)."""
+    if "budget" not in {c.key for c in sheet.columns}:
+        return []  # a declared table without Budget has nothing to break down
     layout = {r.id: r for r in cycle.plan.economy.areas}
     by_id = frame.set_index("id", drop=False)
     findings = []
@@ -88,6 +111,8 @@ def varav_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor:
 
 def result_unit_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
     """A stated 'till' must be −(från + resultat), within the rounding of whole tkr."""
+    if not {"carried", "brought", "result"} <= {c.key for c in sheet.columns}:
+        return []  # a declared table without them computes nothing to check
     findings = []
     for _, row in frame.iterrows():
         stated, brought, result = (to_decimal(row[k]) for k in ("carried", "brought", "result"))
@@ -107,7 +132,7 @@ def revenue_cost_sign_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, 
     findings = []
     for _, row in frame.iterrows():
         kind = revenue_cost_kind(row["kind"])
-        for column in ("previous", "outcome"):
+        for column in [c.key for c in sheet.columns if c.key in SIGNED_COLUMNS]:
             if revenue_cost_sign_ok(kind, to_decimal(row[column])):
                 continue
             findings.append(finding(
@@ -123,3 +148,24 @@ def not_owner_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contribu
         return []
     return [finding("economy_sheet_not_owner", sheet=sheet.name, row=int(row["_row"]), item_id=str(row[sheet.id_column] or ""))
             for _, row in frame.iterrows()]
+
+
+def result_unit_cap_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
+    """The city's cap, when the profile gives one: a resultatenhet carries over at most that share of its bruttobudget."""
+    spec = table_spec(cycle.outline.economy, "result_units")
+    if spec is None or spec.cap is None:
+        return []
+    findings = []
+    for _, row in frame.iterrows():
+        budget, brought, result = (to_decimal(row[k]) if k in row else None for k in ("budget", "brought", "result"))
+        stated = to_decimal(row["carried"]) if "carried" in row else None
+        carried = stated if stated is not None else carried_over(brought, result)
+        if budget is None or carried <= budget * spec.cap / 100:
+            continue
+        findings.append(finding(
+            "result_unit_cap", sheet=sheet.name, row=int(row["_row"]), column=sheet.column("budget").header,
+            item_id=row["name"], item_name=row["name"], value=str(row["budget_raw"]), name=row["name"],
+            carried=format_number(carried, 0), cap=format_number(spec.cap, 0),
+            expected=format_number(budget * spec.cap / 100, 0),
+        ))
+    return findings

@@ -14,7 +14,8 @@ import pandas as pd
 from tertial.activity_statuses import activity_statuses, finished_values
 from tertial.checking.indicator_facts import add_indicator_facts
 from tertial.cycle import Cycle
-from tertial.economy import ADJUSTMENT_KINDS, REVENUE_COST_KINDS, revenue_cost_kind
+from tertial.economy import ADJUSTMENT, ADJUSTMENT_KINDS, REVENUE_COST_KINDS, revenue_cost_kind
+from tertial.economy_columns import table_spec
 from tertial.sections import owned_sections
 from tertial.vocabulary import IndicatorStatus
 
@@ -85,7 +86,8 @@ def _enrich_adjustments(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
 def _enrich_revenue_costs(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
     # An unknown Typ keeps its own (lower-cased) text: the suite's in-set rule skips empty cells, not wrong ones.
     frame["kind_normalised"] = [revenue_cost_kind(k) or (k.strip().lower() if isinstance(k, str) else None) for k in frame["kind"]]
-    return frame, {"kinds": list(REVENUE_COST_KINDS)}
+    declared = table_spec(cycle.outline.economy, "revenue_costs") is not None
+    return frame, {"kinds": [*REVENUE_COST_KINDS, *([ADJUSTMENT] if declared else [])]}
 
 
 ENRICH: dict[str, Callable[[pd.DataFrame, Cycle], Enriched]] = {

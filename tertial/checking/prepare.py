@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from tertial.checking.economy_rules import (
-    economy_identity_findings, investment_identity_findings, not_owner_findings, result_unit_findings,
+    economy_identity_findings, investment_identity_findings, not_owner_findings, result_unit_cap_findings, result_unit_findings,
     revenue_cost_sign_findings, varav_findings,
 )
 from tertial.checking.facts import ENRICH
@@ -30,7 +30,7 @@ SHEET_RULES: dict[str, tuple[SheetRule, ...]] = {
     "indicators": (unit_findings,),
     "economy": (economy_identity_findings, varav_findings),
     "investments": (investment_identity_findings,),
-    "result_units": (result_unit_findings, not_owner_findings),
+    "result_units": (result_unit_findings, not_owner_findings, result_unit_cap_findings),
     "turnover": (not_owner_findings,),
     "adjustments": (not_owner_findings,),
     "revenue_costs": (revenue_cost_sign_findings, not_owner_findings),
@@ -47,7 +47,7 @@ class Prepared:
 
 
 def prepare(submission: Submission, cycle: Cycle) -> Prepared:
-    sheets = sheets_for(cycle.config.kind, cycle.config.year)
+    sheets = sheets_for(cycle.config.kind, cycle.config.year, cycle.outline.economy)
     prepared, found = Prepared(), list(submission.notes)
     for key, raw in submission.frames.items():
         sheet = sheets[key]

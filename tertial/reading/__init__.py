@@ -54,7 +54,7 @@ def _read(path: Path, cycle: Cycle) -> Submission:
     check_identity(meta, cycle, path)
     contributor = meta["bidragsgivare"]
     frames, notes = {}, []
-    for key, sheet in sheets_for(cycle.config.kind, cycle.config.year).items():
+    for key, sheet in sheets_for(cycle.config.kind, cycle.config.year, cycle.outline.economy).items():
         optional = key in OPTIONAL_ECONOMY_SHEETS or (key in ECONOMY_SHEETS and cycle.economy_owner != contributor)
         if sheet.name not in tables and optional:
             continue
