@@ -14,10 +14,11 @@ from tertial.checking.parse import UNREADABLE
 from tertial.checking.prepare import prepare
 from tertial.cycle import Cycle
 from tertial.economy import (
-    COST, REVENUE, T2_COMPARISON_COLUMNS, TURNOVER_COLUMNS, budget_adherence, column_sums, complete_operations,
-    complete_result_unit, investment_columns, investment_deviation, operations_columns, result_unit_columns,
+    COST, REVENUE, T2_COMPARISON_COLUMNS, TURNOVER_COLUMNS, budget_adherence, column_sums, complete_investment,
+    complete_operations, complete_result_unit, investment_columns, operations_columns, result_unit_columns,
     revenue_cost_columns, revenue_cost_kind, t2_difference, total, with_change,
 )
+from tertial.economy_totals import TOTAL_ID, printed_values, total_as_printed
 from tertial.findings import Finding
 from tertial.long_texts import continued
 from tertial.numbers import NumberParseError, format_signed_mnkr, parse_quantity
@@ -281,11 +282,16 @@ def _economy(cycle: Cycle, rows: _Rows, missing: set[str], texts: dict[str, Text
         operations=operations, investments=investments,
         t2_comparison=_t2_comparison(cycle, operations) if operations and not kind.is_tertial else None,
         deviation_heading=format_signed_mnkr(deviation) if deviation is not None and not absent else "",
-        budget_adherence=budget_adherence(operations.total.values, kind) if operations and not absent else None,
+        budget_adherence=_budget_adherence(operations, kind) if operations and not absent else None,
         area_texts=[texts[f"ekonomi:{r.id}"] for r in layout.areas if r.row_type is RowType.TOP],
         overview=texts.get("ekonomi"), investment_text=texts.get("investeringar"),
         **_economy_sections(cycle, accepted.get(cycle.economy_owner or ""), absent),
     )
+
+
+def _budget_adherence(operations: EconomyTable, kind: ReportKind) -> Decimal | None:
+    """Budgetföljsamhet from the total row as the table prints it: the figures a reader can check it against."""
+    return budget_adherence(printed_values(operations.total.values, operations.decimals), kind)
 
 
 def _economy_sections(cycle: Cycle, owner: Accepted | None, absent: bool) -> dict[str, EconomySection | None]:
@@ -410,14 +416,22 @@ def _table(cycle: Cycle, sheet: str, title: str, layout_rows: list[EconomyRow], 
         if sheet == "economy":
             values = complete_operations(values, kind) if record else values
         elif record:
-            values["deviation"] = investment_deviation(values, kind)
+            values = complete_investment(values, kind)
         lines.append((row, values, _text(record, "comment")))
-    totals = total([(r, v) for r, v, _ in lines], [k for k, _ in columns])
+    totals = _total_row(sheet, total([(r, v) for r, v, _ in lines], [k for k, _ in columns]), rows.get(sheet, TOTAL_ID), kind)
     return EconomyTable(
         title=title, unit=cycle.plan.economy.unit, columns=columns,
         rows=[EconomyLine(id=r.id, name=r.name, row_type=r.row_type.value, values=v, comment=c) for r, v, c in lines],
         total=EconomyLine(id="total", name="Totalt", row_type="total", values=totals), missing=absent,
     )
+
+
+def _total_row(sheet: str, sums: dict[str, Decimal | None], record: dict | None, kind: ReportKind) -> dict[str, Decimal | None]:
+    """The Totalt row: the figures the contributor gave in the sheet's sum row as given, the rest computed."""
+    submitted = {key: _number(_text(record, key)) for key in sums} if record else None
+    if sheet == "economy":
+        return total_as_printed(sums, submitted, {"deviation", "adjusted"}, lambda v: complete_operations(v, kind))
+    return total_as_printed(sums, submitted, {"deviation"}, lambda v: complete_investment(v, kind))
 
 
 def _t2_comparison(cycle: Cycle, operations: EconomyTable) -> EconomyTable | None:

@@ -50,11 +50,21 @@ def investment_deviation(values: Values, kind: ReportKind) -> Decimal:
 
 
 def complete_operations(values: Values, kind: ReportKind) -> Values:
-    """Fill the derived columns (Avvikelse, Justerad avvikelse) from the submitted ones."""
+    """Fill the derived columns (Avvikelse, Justerad avvikelse) the contributor left empty; a given one is kept as
+    given (validation holds it to its formula, within rounding), as the nämnd printed it."""
     done = dict(values)
-    done["deviation"] = operations_deviation(values, kind)
-    if not kind.is_tertial:
+    if done.get("deviation") is None:
+        done["deviation"] = operations_deviation(values, kind)
+    if not kind.is_tertial and done.get("adjusted") is None:
         done["adjusted"] = done["deviation"] + _z(values.get("transfer"))
+    return done
+
+
+def complete_investment(values: Values, kind: ReportKind) -> Values:
+    """Avvikelse computed where the contributor left it empty, kept as given otherwise."""
+    done = dict(values)
+    if done.get("deviation") is None:
+        done["deviation"] = investment_deviation(values, kind)
     return done
 
 

@@ -10,9 +10,12 @@ from decimal import Decimal
 from collections.abc import Iterator
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, SerializerFunctionWrapHandler, model_serializer
+from pydantic import (
+    BaseModel, ConfigDict, Field, PlainSerializer, SerializationInfo, SerializerFunctionWrapHandler, model_serializer,
+)
 
 from tertial.analysis_headings import Block, analysis_blocks, has_headings
+from tertial.economy_totals import printed_values
 from tertial.table_columns import printed_columns
 from tertial.trend import Trend
 
@@ -191,6 +194,20 @@ class EconomyTable(Model):
     name_header: str = Field("", description="Header of the name column; the unit when empty.")
     comment_header: str = Field("", description="Header of a printed comment column; none when empty.")
     caption: str = ""
+
+    def printed(self, line: EconomyLine) -> EconomyLine:
+        """The line with its figures as this table prints them (rounded once, half up, to its decimals)."""
+        return line.model_copy(update={"values": printed_values(line.values, self.decimals)})
+
+    @model_serializer(mode="wrap")
+    def _printed_in_json(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> dict[str, object]:
+        """JSON carries each figure as printed, so the published data and the printed table never differ; the model
+        itself keeps the figures as given, for whatever is computed from them."""
+        data = handler(self)
+        if info.mode_is_json():
+            for line, out in zip([*self.rows, self.total], [*data["rows"], data["total"]]):
+                out["values"] = {k: None if v is None else float(v) for k, v in self.printed(line).values.items()}
+        return data
 
 
 class BudgetRequest(Model):

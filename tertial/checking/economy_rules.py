@@ -14,8 +14,9 @@ import pandas as pd
 from tertial.cycle import Cycle
 from tertial.economy import (
     TKR_TOLERANCE, TOLERANCE, carried_over, investment_deviation, operations_deviation, revenue_cost_kind,
-    revenue_cost_sign_ok, within_tolerance,
+    revenue_cost_sign_ok,
 )
+from tertial.economy_totals import rounding_tolerance
 from tertial.findings import Finding, finding
 from tertial.numbers import format_number, to_decimal
 from tertial.plan import RowType
@@ -26,12 +27,12 @@ Deviation = Callable[[dict[str, Decimal | None], ReportKind], Decimal]
 
 
 def economy_identity_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
-    """Ekonomi: stated Avvikelse (and the VB's Justerad avvikelse) must equal what the row gives, ±0,1 mnkr."""
+    """Ekonomi: stated Avvikelse (and the VB's Justerad avvikelse) must equal what the row gives, within rounding."""
     return _identity_findings(frame, sheet, cycle, operations_deviation, adjusted=not cycle.config.kind.is_tertial)
 
 
 def investment_identity_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
-    """Investeringar: stated Avvikelse must equal what the row gives, ±0,1 mnkr."""
+    """Investeringar: stated Avvikelse must equal what the row gives, within rounding."""
     return _identity_findings(frame, sheet, cycle, investment_deviation, adjusted=False)
 
 
@@ -47,9 +48,23 @@ def _identity_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, compute:
             expected["adjusted"] = values["deviation"] + (values.get("transfer") or 0)
         for column, computed in expected.items():
             stated = values.get(column)
-            if stated is not None and not within_tolerance(stated, computed):
+            if stated is not None and abs(stated - computed) > _rounding(values, column, kind):
                 findings.append(_identity_finding(row, sheet, column, computed))
     return findings
+
+
+# The figures each derived cell is computed from, by report kind (tertial or not): each was rounded when written.
+_TERMS = {
+    ("deviation", True): ("budget", "requested", "performance", "forecast_after", "forecast"),
+    ("deviation", False): ("budget", "outcome"),
+    ("adjusted", False): ("deviation", "transfer"),
+}
+
+
+def _rounding(values: dict[str, Decimal | None], column: str, kind: ReportKind) -> Decimal:
+    """How far a stated derived cell may lie from its formula: the rounding of the terms given and of itself."""
+    terms = [k for k in _TERMS[(column, kind.is_tertial)] if values.get(k) is not None]
+    return rounding_tolerance(len(terms))
 
 
 def _unreadable_number(row: pd.Series, sheet: Sheet) -> bool:

@@ -15,6 +15,7 @@ from tertial.activity_statuses import activity_statuses, finished_values
 from tertial.checking.indicator_facts import add_indicator_facts
 from tertial.cycle import Cycle
 from tertial.economy import ADJUSTMENT_KINDS, REVENUE_COST_KINDS, revenue_cost_kind
+from tertial.economy_totals import TOTAL_ID
 from tertial.sections import owned_sections
 from tertial.vocabulary import IndicatorStatus
 
@@ -62,6 +63,7 @@ def _enrich_texts(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
 def _enrich_economy(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
     names = {r.id: r.name for r in [*cycle.plan.economy.areas, *cycle.plan.economy.investments]}
     frame["name"] = [names.get(i, n) for i, n in zip(frame["id"], frame["name"])]
+    frame["is_item"] = frame["id"] != TOTAL_ID  # the sum row may be left empty
     return frame, {}
 
 
