@@ -16,7 +16,7 @@ from tertial.economy import (
     TKR_TOLERANCE, TOLERANCE, carried_over, investment_deviation, operations_deviation, revenue_cost_kind,
     revenue_cost_sign_ok,
 )
-from tertial.economy_totals import rounding_tolerance
+from tertial.economy_totals import TOTAL_ID, rounding_tolerance
 from tertial.findings import Finding, finding
 from tertial.numbers import format_number, to_decimal
 from tertial.plan import RowType
@@ -40,7 +40,7 @@ def _identity_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, compute:
     kind = cycle.config.kind
     findings = []
     for _, row in frame.iterrows():
-        if _unreadable_number(row, sheet):
+        if _unreadable_number(row, sheet) or row["id"] == TOTAL_ID:  # the sum row's own rules: checking/total_rules
             continue
         values = {c.key: to_decimal(row[c.key]) for c in sheet.columns if c.numeric}
         expected = {"deviation": compute(values, kind)}

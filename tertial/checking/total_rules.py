@@ -6,29 +6,45 @@ rounding of its terms (`tertial.economy_totals`), never by more.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
+
 import pandas as pd
 
 from tertial.cycle import Cycle
-from tertial.economy_totals import TOTAL_ID, SumGap, sum_gap
+from tertial.economy import complete_investment, complete_operations
+from tertial.economy_totals import TOTAL_ID, SumGap, Values, rounding_tolerance, sum_gap
 from tertial.findings import Finding, finding
 from tertial.numbers import format_number, to_decimal
 from tertial.plan import EconomyRow, RowType
 from tertial.submission import Column, Sheet
 
 DECIMALS = 1  # the driftbudget and investment tables print mnkr with one decimal
+Derive = Callable[[Values], Values]
+# The figures a derived cell of the sum row is computed from (either report kind); each was rounded when written.
+FORMULA_TERMS = {
+    "deviation": {"budget", "requested", "performance", "forecast_after", "forecast", "outcome"},
+    "adjusted": {"deviation", "transfer"},
+}
 
 
 def economy_total_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
-    """Ekonomi: each figure of the Totalt row against Σ of the rows that count (top-level and additive, not varav)."""
-    return _total_findings(frame, sheet, cycle.plan.economy.areas, cycle.plan.economy.unit)
+    """Ekonomi: each figure of the Totalt row against Σ of the rows that count (top-level and additive, not varav),
+    and its Avvikelse (Justerad avvikelse) against the formula on the row's own figures."""
+    kind = cycle.config.kind
+    return _total_findings(frame, sheet, cycle.plan.economy.areas, cycle.plan.economy.unit,
+                           lambda values: complete_operations(values, kind), ("deviation", "adjusted"))
 
 
 def investment_total_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
-    """Investeringar: each figure of the Totalt row against Σ of the investments."""
-    return _total_findings(frame, sheet, cycle.plan.economy.investments, cycle.plan.economy.unit)
+    """Investeringar: each figure of the Totalt row against Σ of the investments, and its Avvikelse against the formula."""
+    kind = cycle.config.kind
+    return _total_findings(frame, sheet, cycle.plan.economy.investments, cycle.plan.economy.unit,
+                           lambda values: complete_investment(values, kind), ("deviation",))
 
 
-def _total_findings(frame: pd.DataFrame, sheet: Sheet, layout: list[EconomyRow], unit: str) -> list[Finding]:
+def _total_findings(frame: pd.DataFrame, sheet: Sheet, layout: list[EconomyRow], unit: str, derive: Derive,
+                    derived: tuple[str, ...]) -> list[Finding]:
     if frame.empty or "id" not in frame:
         return []
     by_id = {str(row["id"]): row for _, row in frame.iterrows()}
@@ -36,13 +52,37 @@ def _total_findings(frame: pd.DataFrame, sheet: Sheet, layout: list[EconomyRow],
     if total is None:
         return []
     parts = [by_id[r.id] for r in layout if r.row_type is not RowType.VARAV and r.id in by_id]
+    numeric = [c for c in sheet.columns if c.numeric]
+    if any(_unreadable(row, column) for row in [total, *parts] for column in numeric):
+        return []  # the unreadable cell is reported where it is; a sum with a guess in it is not judged
+    stated = {c.key: to_decimal(total[c.key]) for c in numeric}
+    # A row's Avvikelse left empty is what Tertial computes for it, and counts as such.
+    rows = [derive({c.key: to_decimal(row[c.key]) for c in numeric}) for row in parts]
+    sums = {c.key: [values.get(c.key) for values in rows] for c in numeric}
     findings = []
-    for column in (c for c in sheet.columns if c.numeric):
-        if any(_unreadable(row, column) for row in [total, *parts]):
-            continue  # the unreadable cell is reported where it is; a sum with a guess in it is not judged
-        gap = sum_gap(to_decimal(total[column.key]), [to_decimal(row[column.key]) for row in parts], DECIMALS)
+    for column in numeric:
+        gap = sum_gap(stated[column.key], sums[column.key], DECIMALS)
         if gap is not None and not gap.within:
             findings.append(_total_finding(total, sheet, column, gap, [str(row["name"]) for row in parts], unit))
+    return findings + _derived_findings(total, sheet, stated, sums, derive, derived)
+
+
+def _derived_findings(total: pd.Series, sheet: Sheet, stated: Values, sums: dict[str, list[Decimal | None]], derive: Derive,
+                      derived: tuple[str, ...]) -> list[Finding]:
+    """A stated Avvikelse of the sum row against its formula, on the sum row's figures (Σ of the rows where left empty)."""
+    figures = {key: stated[key] if stated[key] is not None else sum((v for v in values if v is not None), Decimal(0))
+               for key, values in sums.items() if key not in derived}
+    findings = []
+    for key in (k for k in derived if k in stated and stated[k] is not None):
+        inputs = figures | {k: stated[k] for k in derived if k != key and k in stated}  # Justerad avvikelse: on the stated Avvikelse
+        computed = derive(inputs)
+        terms = len([v for k, v in inputs.items() if v is not None and k in FORMULA_TERMS[key]])
+        if abs(stated[key] - computed[key]) > rounding_tolerance(terms, DECIMALS):
+            findings.append(finding(
+                "economy_row_identity", sheet=sheet.name, row=int(total["_row"]), column=sheet.column(key).header,
+                item_id=TOTAL_ID, item_name=str(total["name"]), value=str(total[f"{key}_raw"]),
+                expected=format_number(computed[key], DECIMALS), name=str(total["name"]),
+            ))
     return findings
 
 
