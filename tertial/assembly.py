@@ -18,7 +18,7 @@ from tertial.economy import (
     complete_operations, complete_result_unit, investment_columns, operations_columns, result_unit_columns,
     revenue_cost_columns, revenue_cost_kind, t2_difference, total, with_change,
 )
-from tertial.economy_totals import TOTAL_ID, printed_values, total_as_printed
+from tertial.economy_totals import TOTAL_ID, is_sum_name, printed, printed_values, total_as_printed, with_submitted
 from tertial.findings import Finding
 from tertial.long_texts import continued
 from tertial.numbers import NumberParseError, format_signed_mnkr, parse_quantity
@@ -315,26 +315,39 @@ def _economy_sections(cycle: Cycle, owner: Accepted | None, absent: bool) -> dic
 def _result_units(cycle: Cycle, records: list[dict], owner: str, absent: bool) -> EconomySection:
     kind, year = cycle.config.kind, cycle.config.year
     columns = result_unit_columns(kind, year)
+    records, stated = _sum_record(records)
     lines = []
     for record in records:
         name = _text(record, "name")
         values = complete_result_unit({key: _number(_text(record, key)) for key, _ in columns})
         lines.append(EconomyLine(id=name, name=name, row_type="top", values=values))
     totals = column_sums([line.values for line in lines], [key for key, _ in columns])
+    if stated:
+        totals = total_as_printed(totals, {key: _number(_text(stated, key)) for key in totals}, {"carried"}, complete_result_unit)
     table = EconomyTable(
         title="Resultatenheter", unit="tkr", columns=columns, rows=lines,
         total=EconomyLine(id="total", name="Summa resultatenheter", row_type="total", values=totals),
         decimals=0, name_header="Resultatenhetens namn", caption="Belopp i tkr.",
     ) if lines else None
-    sentences = [] if absent else [result_units_sentence(len(lines), totals["result"], kind)]
+    sentences = [] if absent else [result_units_sentence(len(lines), printed(totals["result"], 0), kind)]
     return EconomySection(key="resultatenheter", title="Resultatenheter", owner=owner, missing=absent,
                           sentences=sentences, table=table)
 
 
+def _sum_record(records: list[dict]) -> tuple[list[dict], dict | None]:
+    """The items of a sheet of the contributor's own rows, and the row it wrote as their sum ('Summa …', 'Totalt'),
+    printed as the table's sum row rather than as an item."""
+    sums = [r for r in records if is_sum_name(_text(r, "name"))]
+    return [r for r in records if not is_sum_name(_text(r, "name"))], (sums[-1] if sums else None)
+
+
 def _turnover(cycle: Cycle, records: list[dict], owner: str, absent: bool) -> EconomySection:
+    records, stated = _sum_record(records)
     lines = [EconomyLine(id=_text(r, "name"), name=_text(r, "name"), row_type="top",
                          values={"amount": _number(_text(r, "amount"))}, comment=_text(r, "comment")) for r in records]
     totals = column_sums([line.values for line in lines], ["amount"])
+    if stated:
+        totals = with_submitted(totals, {"amount": _number(_text(stated, "amount"))})
     table = EconomyTable(
         title="Omslutningsförändringar", unit="mnkr", columns=TURNOVER_COLUMNS, rows=lines,
         total=EconomyLine(id="total", name="Totalt", row_type="total", values=totals),

@@ -86,3 +86,13 @@ def total_as_printed(sums: Values, submitted: Values | None, derived: set[str], 
     merged = with_submitted(sums, submitted)
     merged |= {key: (submitted or {}).get(key) for key in derived if key in merged}
     return complete(merged)
+
+
+SUM_WORDS = ("summa", "totalt", "total")
+
+
+def is_sum_name(name: str) -> bool:
+    """A row the contributor wrote as the sheet's own sum ('Summa resultatenheter', 'Totalt', 'Nämnden totalt'),
+    not an item of it: its first or last word says so."""
+    words = name.strip().lower().split()
+    return bool(words) and (words[0] in SUM_WORDS or words[-1] in SUM_WORDS)

@@ -264,3 +264,42 @@ def test_a_vb_sum_row_adjusted_deviation_follows_its_stated_deviation(tmp_path):
         ("economy_row_identity", 6, "Justerad avvikelse"), ("economy_total_mismatch", 6, "Justerad avvikelse")]
     assert all("-9,1" in f.message for f in hit)
     assert _report(tmp_path, vb, _rows(vb, total={**given, "adjusted": "-9,1"})).economy.deviation_heading == "-9,1 mnkr"
+
+
+# --- the sheets of the contributor's own rows: a row named as the sum ------------------------------------------------
+
+def _with_sum_rows(cycle, units_sum=None, turnover_sum=None):
+    rows = filled_rows(cycle, OWNER)
+    if units_sum:
+        rows["result_units"].append(dict(zip(("name", "budget", "brought", "result", "carried"), units_sum)))
+    if turnover_sum:
+        rows["turnover"].append(dict(zip(("name", "amount", "comment"), turnover_sum)))
+    return rows
+
+
+def test_a_summa_row_of_resultatenheter_is_their_sum_row_not_a_unit(tmp_path, mini_cycle):
+    # The units: bruttobudget 41 164 + 29 114,0 = 70 278; från −3 994; resultat 600 + 1 900,0 = 2 500.
+    rows = _with_sum_rows(mini_cycle, units_sum=("Summa resultatenheter", "70 278", "-3 994", "2 500,4", ""))
+    assert not [f.line() for f in _prepared(tmp_path, mini_cycle, rows) if f.severity is Severity.ERROR]
+    section = _report(tmp_path, mini_cycle, rows).economy.result_units
+    assert [line.name for line in section.table.rows] == ["Förskolan Solen", "Hemtjänsten Norr"]
+    assert section.table.total.values["result"] == D("2500.4")  # as given; printed 2 500
+    assert section.table.total.values["carried"] == D("1493.6")  # −(från + resultat) of the sum row's own figures
+    assert section.sentences[0].startswith("Nämnden har två resultatenheter.") and "2,5 mnkr" in section.sentences[0]
+
+
+def test_a_summa_row_of_resultatenheter_off_by_more_than_rounding_names_the_units(tmp_path, mini_cycle):
+    rows = _with_sum_rows(mini_cycle, units_sum=("Summa resultatenheter", "70 280", "-3 994", "2 500", ""))
+    found = [f for f in _prepared(tmp_path, mini_cycle, rows) if f.rule_id == "economy_total_mismatch"]
+    assert [(f.sheet, f.row, f.column) for f in found] == [("Resultatenheter", 4, "Bruttobudget 2025 (tkr)")]
+    assert "'Förskolan Solen', 'Hemtjänsten Norr'" in found[0].message and "högst 1,5 tkr" in found[0].message
+
+
+def test_a_totalt_row_of_omslutningsforandringar(tmp_path, mini_cycle):
+    right = _with_sum_rows(mini_cycle, turnover_sum=("Totalt", "3,5", ""))
+    section = _report(tmp_path, mini_cycle, right).economy.turnover
+    assert [line.name for line in section.table.rows] == ["Äldreomsorg", "Individ- och familjeomsorg"]
+    assert section.table.total.values["amount"] == D("3.5")
+    wrong = _with_sum_rows(mini_cycle, turnover_sum=("Totalt", "3,7", ""))  # 2 rows: ±0,15
+    found = [f for f in _prepared(tmp_path, mini_cycle, wrong) if f.rule_id == "economy_total_mismatch"]
+    assert [(f.sheet, f.row, f.value) for f in found] == [("Omslutningsförändringar", 4, "3,7")]

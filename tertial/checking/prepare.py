@@ -18,7 +18,9 @@ from tertial.checking.economy_rules import (
 from tertial.checking.facts import ENRICH
 from tertial.checking.indicator_rules import unit_findings
 from tertial.checking.parse import parse_columns
-from tertial.checking.total_rules import economy_total_findings, investment_total_findings
+from tertial.checking.total_rules import (
+    economy_total_findings, investment_total_findings, result_unit_total_findings, turnover_total_findings,
+)
 from tertial.cycle import Cycle
 from tertial.economy_totals import TOTAL_ID
 from tertial.findings import Finding, finding
@@ -32,8 +34,8 @@ SHEET_RULES: dict[str, tuple[SheetRule, ...]] = {
     "indicators": (unit_findings,),
     "economy": (economy_identity_findings, varav_findings, economy_total_findings),
     "investments": (investment_identity_findings, investment_total_findings),
-    "result_units": (result_unit_findings, not_owner_findings),
-    "turnover": (not_owner_findings,),
+    "result_units": (result_unit_findings, not_owner_findings, result_unit_total_findings),
+    "turnover": (not_owner_findings, turnover_total_findings),
     "adjustments": (not_owner_findings,),
     "revenue_costs": (revenue_cost_sign_findings, not_owner_findings),
 }

@@ -1,4 +1,7 @@
-"""The sum row of the Ekonomi and Investeringar sheets against the rows it sums, within rounding.
+"""The sum rows of the economy sheets against the rows they sum, within rounding.
+
+Ekonomi and Investeringar end with the row `totalt` the handout offers; in Resultatenheter and
+Omslutningsförändringar, whose rows are the contributor's own, the sum row is the one named as a sum.
 
 A sum the contributor gives is printed as given (the nämnd's own figure); it may differ from Σ of the rows by the
 rounding of its terms (`tertial.economy_totals`), never by more.
@@ -12,8 +15,8 @@ from decimal import Decimal
 import pandas as pd
 
 from tertial.cycle import Cycle
-from tertial.economy import complete_investment, complete_operations
-from tertial.economy_totals import TOTAL_ID, SumGap, Values, rounding_tolerance, sum_gap
+from tertial.economy import complete_investment, complete_operations, complete_result_unit
+from tertial.economy_totals import TOTAL_ID, SumGap, Values, is_sum_name, rounding_tolerance, sum_gap
 from tertial.findings import Finding, finding
 from tertial.numbers import format_number, to_decimal
 from tertial.plan import EconomyRow, RowType
@@ -55,16 +58,47 @@ def _total_findings(frame: pd.DataFrame, sheet: Sheet, layout: list[EconomyRow],
     numeric = [c for c in sheet.columns if c.numeric]
     if any(_unreadable(row, column) for row in [total, *parts] for column in numeric):
         return []  # the unreadable cell is reported where it is; a sum with a guess in it is not judged
+    findings, stated, sums = _sum_findings(total, parts, sheet, derive, unit, DECIMALS)
+    return findings + _derived_findings(total, sheet, stated, sums, derive, derived)
+
+
+def result_unit_total_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
+    """Resultatenheter: a row the contributor adds as 'Summa resultatenheter' against Σ of the units, in whole tkr."""
+    return _named_total_findings(frame, sheet, complete_result_unit, "tkr", 0)
+
+
+def turnover_total_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
+    """Omslutningsförändringar: a 'Totalt' or 'Summa' row against Σ of the areas' amounts."""
+    return _named_total_findings(frame, sheet, dict, "mnkr", DECIMALS)
+
+
+def _named_total_findings(frame: pd.DataFrame, sheet: Sheet, derive: Derive, unit: str, decimals: int) -> list[Finding]:
+    """In a sheet of the contributor's own rows, its sum row is the one named as a sum (`is_sum_name`)."""
+    if frame.empty or "name" not in frame:
+        return []
+    rows = [row for _, row in frame.iterrows()]
+    sums = [row for row in rows if isinstance(row["name"], str) and is_sum_name(row["name"])]
+    parts = [row for row in rows if not (isinstance(row["name"], str) and is_sum_name(row["name"]))]
+    numeric = [c for c in sheet.columns if c.numeric]
+    if len(sums) != 1 or any(_unreadable(row, column) for row in rows for column in numeric):
+        return []  # several sum rows: the duplicate rule, or the reader, says what is wrong
+    return _sum_findings(sums[0], parts, sheet, derive, unit, decimals)[0]
+
+
+def _sum_findings(total: pd.Series, parts: list[pd.Series], sheet: Sheet, derive: Derive, unit: str,
+                  decimals: int) -> tuple[list[Finding], Values, dict[str, list[Decimal | None]]]:
+    """Each figure of the sum row against Σ of the parts; with the figures stated and the parts' figures."""
+    numeric = [c for c in sheet.columns if c.numeric]
     stated = {c.key: to_decimal(total[c.key]) for c in numeric}
-    # A row's Avvikelse left empty is what Tertial computes for it, and counts as such.
+    # A row's derived cell (Avvikelse, till) left empty is what Tertial computes for it, and counts as such.
     rows = [derive({c.key: to_decimal(row[c.key]) for c in numeric}) for row in parts]
     sums = {c.key: [values.get(c.key) for values in rows] for c in numeric}
     findings = []
     for column in numeric:
-        gap = sum_gap(stated[column.key], sums[column.key], DECIMALS)
+        gap = sum_gap(stated[column.key], sums[column.key], decimals)
         if gap is not None and not gap.within:
             findings.append(_total_finding(total, sheet, column, gap, [str(row["name"]) for row in parts], unit))
-    return findings + _derived_findings(total, sheet, stated, sums, derive, derived)
+    return findings, stated, sums
 
 
 def _derived_findings(total: pd.Series, sheet: Sheet, stated: Values, sums: dict[str, list[Decimal | None]], derive: Derive,
@@ -91,10 +125,11 @@ def _unreadable(row: pd.Series, column: Column) -> bool:
 
 
 def _total_finding(total: pd.Series, sheet: Sheet, column: Column, gap: SumGap, names: list[str], unit: str) -> Finding:
+    name = str(total["name"] or TOTAL_ID)
     return finding(
         "economy_total_mismatch", sheet=sheet.name, row=int(total["_row"]), column=column.header,
-        item_id=TOTAL_ID, item_name=str(total["name"] or TOTAL_ID), value=str(total[f"{column.key}_raw"]),
-        expected=format_number(gap.computed, DECIMALS), name=str(total["name"] or TOTAL_ID), unit=unit,
+        item_id=str(total.get(sheet.id_column) or TOTAL_ID), item_name=name, value=str(total[f"{column.key}_raw"]),
+        expected=format_number(gap.computed, gap.decimals), name=name, unit=unit,
         rows=", ".join(f"'{name}'" for name in names) or "(inga rader)", terms=gap.terms,
         tolerance=format_number(gap.tolerance),
     )
