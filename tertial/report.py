@@ -15,12 +15,14 @@ from pydantic import (
 )
 
 from tertial.analysis_headings import Block, analysis_blocks, has_headings
-from tertial.economy_totals import printed_values
+from tertial.economy_totals import printed, printed_values
 from tertial.table_columns import printed_columns
 from tertial.trend import Trend
 
 # Decimals travel as JSON numbers, so open-data users get numbers, not strings.
 Amount = Annotated[Decimal, PlainSerializer(lambda v: float(v), return_type=float, when_used="json")]
+# An amount printed in mnkr with one decimal: JSON carries it as printed (see tertial.economy_totals).
+PrintedMnkr = Annotated[Decimal, PlainSerializer(lambda v: float(printed(v, 1)), return_type=float, when_used="json")]
 
 
 class Model(BaseModel):
@@ -215,7 +217,7 @@ class BudgetRequest(Model):
 
     title: str
     kind: str = Field(description="'drift' or 'investering'.")
-    amount: Amount
+    amount: PrintedMnkr
     heading: str
     sentence: str = Field(description="Computed: the amount and kind of money asked for.")
     paragraphs: list[str] = Field(default_factory=list)

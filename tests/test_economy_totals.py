@@ -105,6 +105,25 @@ def test_amounts_with_more_decimals_are_summed_unrounded_and_printed_rounded(tmp
     assert render_json(report) == render_json(_report(tmp_path / "again", mini_cycle, _rows(mini_cycle, UNROUNDED)))
 
 
+def test_html_word_and_json_print_the_same_figures(tmp_path, mini_cycle):
+    from docx import Document
+
+    from tertial.render.word import _economy_table
+
+    report = _report(tmp_path, mini_cycle, _rows(mini_cycle, UNROUNDED))
+    table = report.economy.operations
+    doc = Document()
+    _economy_table(doc, table)
+    word = [[cell.text for cell in row.cells[1:]] for row in doc.tables[0].rows[1:]]
+    data = json.loads(render_json(report))["economy"]["operations"]
+    published = [[format_number(D(str(line["values"][k])), 1) if line["values"][k] is not None else "" for k, _ in table.columns]
+                 for line in [*data["rows"], data["total"]]]
+    html = render_html(report)
+    assert word == published
+    assert all(f'<td class="num">{cell}</td>' in html for row in published for cell in row if cell)
+    assert word[0][0] == "356,7" and word[-1][-1] == "16,7"
+
+
 def test_a_submitted_total_within_rounding_is_printed_as_given(tmp_path, mini_cycle):
     # Σ of the counted rows (iof, aldre, avskr): Prognos efter 348,57 + 806,68 + 20,3 = 1 175,55; the nämnd printed 1 175,6.
     total = {"budget": "1 192,1", "forecast_after": "1 175,6", "deviation": "16,7"}
@@ -303,3 +322,13 @@ def test_a_totalt_row_of_omslutningsforandringar(tmp_path, mini_cycle):
     wrong = _with_sum_rows(mini_cycle, turnover_sum=("Totalt", "3,7", ""))  # 2 rows: ±0,15
     found = [f for f in _prepared(tmp_path, mini_cycle, wrong) if f.rule_id == "economy_total_mismatch"]
     assert [(f.sheet, f.row, f.value) for f in found] == [("Omslutningsförändringar", 4, "3,7")]
+
+
+def test_no_plan_row_may_take_the_sum_rows_id(tmp_path):
+    from tertial.errors import ConfigError
+
+    def change(plan):
+        plan["economy"]["investments"].append({"id": TOTAL_ID, "name": "Totalt investeringar"})
+
+    with pytest.raises(ConfigError, match="reserverat för arbetsbokens totalrad"):
+        load_cycle(changed_copy(DATA / "mini", tmp_path, "plan.yaml", change))
