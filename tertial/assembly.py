@@ -18,7 +18,9 @@ from tertial.economy import (
     complete_operations, complete_result_unit, investment_columns, operations_columns, result_unit_columns,
     revenue_cost_columns, revenue_cost_kind, t2_difference, total, with_change,
 )
-from tertial.economy_totals import TOTAL_ID, is_sum_name, printed, printed_values, total_as_printed, with_submitted
+from tertial.economy_totals import (
+    NET, TOTAL_ID, is_sum_name, printed, printed_values, revenue_cost_sum_side, total_as_printed, with_submitted,
+)
 from tertial.findings import Finding
 from tertial.long_texts import continued
 from tertial.numbers import NumberParseError, format_signed_mnkr, parse_quantity
@@ -389,8 +391,13 @@ def _revenue_costs(year: int, records: list[dict], owner: str, absent: bool) -> 
     if absent:
         return EconomySection(key=REVENUE_COSTS_KEY, title=REVENUE_COSTS_TITLE, owner=owner, missing=True)
     posts: dict[str, list[EconomyLine]] = {REVENUE: [], COST: []}
+    stated: dict[str, dict] = {}  # the contributor's own Summa intäkter, Summa kostnader and Netto rows
     for record in records:
         kind = revenue_cost_kind(record.get("kind"))
+        side = revenue_cost_sum_side(_text(record, "name"), kind)
+        if side:
+            stated[side] = {key: _number(_text(record, key)) for key in ("previous", "outcome", "change")}
+            continue
         if kind is None:  # validation rejects the row; it has no side to be counted on
             continue
         values = with_change({key: _number(_text(record, key)) for key in ("previous", "outcome")})
@@ -399,15 +406,18 @@ def _revenue_costs(year: int, records: list[dict], owner: str, absent: bool) -> 
     if not any(posts.values()):
         return None
     return EconomySection(key=REVENUE_COSTS_KEY, title=REVENUE_COSTS_TITLE, owner=owner, missing=False,
-                          **_revenue_cost_table(year, posts))
+                          **_revenue_cost_table(year, posts, stated))
 
 
-def _revenue_cost_table(year: int, posts: dict[str, list[EconomyLine]]) -> dict:
-    """The table (Summa intäkter, Summa kostnader, Netto computed) and the sentence on the net cost."""
+def _revenue_cost_table(year: int, posts: dict[str, list[EconomyLine]], stated: dict[str, dict] | None = None) -> dict:
+    """The table (Summa intäkter, Summa kostnader, Netto: as the contributor gave them, else computed) and the
+    sentence on the net cost."""
     columns = revenue_cost_columns(year)
     keys = [key for key, _ in columns]
+    stated = stated or {}
     sums = {kind: column_sums([line.values for line in lines], keys) for kind, lines in posts.items()}
-    net = column_sums(list(sums.values()), keys)
+    sums = {kind: total_as_printed(values, stated.get(kind), {"change"}, with_change) for kind, values in sums.items()}
+    net = total_as_printed(column_sums(list(sums.values()), keys), stated.get(NET), {"change"}, with_change)
     rows = [*posts[REVENUE], EconomyLine(id="summa-intakter", name="Summa intäkter", row_type="sum", values=sums[REVENUE]),
             *posts[COST], EconomyLine(id="summa-kostnader", name="Summa kostnader", row_type="sum", values=sums[COST])]
     commented = any(line.comment for lines in posts.values() for line in lines)

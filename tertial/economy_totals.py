@@ -96,3 +96,18 @@ def is_sum_name(name: str) -> bool:
     not an item of it: its first or last word says so."""
     words = name.strip().lower().split()
     return bool(words) and (words[0] in SUM_WORDS or words[-1] in SUM_WORDS)
+
+
+NET = "netto"
+
+
+def revenue_cost_sum_side(name: str, kind: str | None) -> str | None:
+    """Which sum of Intäkter och kostnader a row the contributor wrote is: 'intäkt' (Summa intäkter), 'kostnad'
+    (Summa kostnader) or 'netto'; None for a post. The side is read from the name, else from its Typ."""
+    lowered = name.strip().lower()
+    if lowered == NET:
+        return NET
+    if not is_sum_name(name):
+        return None
+    named = "intäkt" if "intäkt" in lowered else "kostnad" if "kostnad" in lowered else None
+    return named or kind

@@ -332,3 +332,35 @@ def test_no_plan_row_may_take_the_sum_rows_id(tmp_path):
 
     with pytest.raises(ConfigError, match="reserverat för arbetsbokens totalrad"):
         load_cycle(changed_copy(DATA / "mini", tmp_path, "plan.yaml", change))
+
+
+# --- the VB's Intäkter och kostnader: Summa intäkter, Summa kostnader, Netto as the contributor gives them -----------
+
+REVENUE_COST_SUMS = (("Summa intäkter", "", "-165,5", "-165,5", ""), ("Summa kostnader", "", "1 337,1", "1 364,3", ""),
+                     ("Netto", "", "1 171,6", "1 198,8", ""))
+
+
+def _vb_with_sums(tmp_path, sums):
+    vb = load_cycle(changed_copy(DATA / "mini", tmp_path / "cycle", "vb.yaml", lambda data: data.pop("t2_report")).with_name("vb.yaml"))
+    rows = filled_rows(vb, OWNER)
+    rows["revenue_costs"] += [dict(zip(("name", "kind", "previous", "outcome", "comment"), s)) for s in sums]
+    return vb, rows
+
+
+def test_revenue_and_cost_sum_rows_are_the_tables_sums_and_need_no_typ(tmp_path):
+    from tasks.validation import validate_submission
+
+    vb, rows = _vb_with_sums(tmp_path, REVENUE_COST_SUMS)
+    found = validate_submission.fn(read_submission(write_filled(tmp_path, vb, OWNER, rows), vb), vb)
+    assert [f.line() for f in found if f.severity is Severity.ERROR] == []
+    table = _report(tmp_path, vb, rows).economy.revenue_costs.table
+    assert [line.name for line in table.rows] == ["Taxor och avgifter", "Bidrag", "Summa intäkter", "Personalkostnader",
+                                                  "Lokalkostnader", "Köp av verksamhet", "Summa kostnader"]
+    assert table.total.values == {"previous": D("1171.6"), "outcome": D("1198.8"), "change": D("27.2")}
+
+
+def test_a_netto_row_off_by_more_than_its_posts_can_explain_names_them(tmp_path):
+    vb, rows = _vb_with_sums(tmp_path, (("Netto", "", "1 171,6", "1 199,5", ""),))  # 5 posts: ±0,30
+    found = [f for f in _prepared(tmp_path, vb, rows) if f.rule_id == "economy_total_mismatch"]
+    assert [(f.sheet, f.row, f.value) for f in found] == [("Intäkter och kostnader", 7, "1 199,5")]
+    assert "'Taxor och avgifter', 'Bidrag', 'Personalkostnader', 'Lokalkostnader', 'Köp av verksamhet'" in found[0].message

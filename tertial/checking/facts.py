@@ -15,7 +15,7 @@ from tertial.activity_statuses import activity_statuses, finished_values
 from tertial.checking.indicator_facts import add_indicator_facts
 from tertial.cycle import Cycle
 from tertial.economy import ADJUSTMENT_KINDS, REVENUE_COST_KINDS, revenue_cost_kind
-from tertial.economy_totals import TOTAL_ID
+from tertial.economy_totals import TOTAL_ID, revenue_cost_sum_side
 from tertial.sections import owned_sections
 from tertial.vocabulary import IndicatorStatus
 
@@ -81,6 +81,9 @@ def _enrich_adjustments(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
 def _enrich_revenue_costs(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
     # An unknown Typ keeps its own (lower-cased) text: the suite's in-set rule skips empty cells, not wrong ones.
     frame["kind_normalised"] = [revenue_cost_kind(k) or (k.strip().lower() if isinstance(k, str) else None) for k in frame["kind"]]
+    # Summa intäkter, Summa kostnader, Netto: the contributor's own sums, checked against the posts, not posts.
+    frame["is_item"] = [not (isinstance(n, str) and revenue_cost_sum_side(n, revenue_cost_kind(k)))
+                        for n, k in zip(frame["name"], frame["kind"])]
     return frame, {"kinds": list(REVENUE_COST_KINDS)}
 
 

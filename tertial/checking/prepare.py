@@ -19,7 +19,8 @@ from tertial.checking.facts import ENRICH
 from tertial.checking.indicator_rules import unit_findings
 from tertial.checking.parse import parse_columns
 from tertial.checking.total_rules import (
-    economy_total_findings, investment_total_findings, result_unit_total_findings, turnover_total_findings,
+    economy_total_findings, investment_total_findings, result_unit_total_findings, revenue_cost_total_findings,
+    turnover_total_findings,
 )
 from tertial.cycle import Cycle
 from tertial.economy_totals import TOTAL_ID
@@ -37,7 +38,7 @@ SHEET_RULES: dict[str, tuple[SheetRule, ...]] = {
     "result_units": (result_unit_findings, not_owner_findings, result_unit_total_findings),
     "turnover": (not_owner_findings, turnover_total_findings),
     "adjustments": (not_owner_findings,),
-    "revenue_costs": (revenue_cost_sign_findings, not_owner_findings),
+    "revenue_costs": (revenue_cost_sign_findings, not_owner_findings, revenue_cost_total_findings),
 }
 
 

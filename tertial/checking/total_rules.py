@@ -15,8 +15,8 @@ from decimal import Decimal
 import pandas as pd
 
 from tertial.cycle import Cycle
-from tertial.economy import complete_investment, complete_operations, complete_result_unit
-from tertial.economy_totals import TOTAL_ID, SumGap, Values, is_sum_name, rounding_tolerance, sum_gap
+from tertial.economy import complete_investment, complete_operations, complete_result_unit, revenue_cost_kind, with_change
+from tertial.economy_totals import NET, TOTAL_ID, SumGap, Values, is_sum_name, revenue_cost_sum_side, rounding_tolerance, sum_gap
 from tertial.findings import Finding, finding
 from tertial.numbers import format_number, to_decimal
 from tertial.plan import EconomyRow, RowType
@@ -70,6 +70,25 @@ def result_unit_total_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, 
 def turnover_total_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
     """Omslutningsförändringar: a 'Totalt' or 'Summa' row against Σ of the areas' amounts."""
     return _named_total_findings(frame, sheet, dict, "mnkr", DECIMALS)
+
+
+def revenue_cost_total_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
+    """Intäkter och kostnader: Summa intäkter against the revenue posts, Summa kostnader against the cost posts,
+    Netto against all posts."""
+    if frame.empty or "name" not in frame:
+        return []
+    rows = [row for _, row in frame.iterrows()]
+    numeric = [c for c in sheet.columns if c.numeric]
+    if any(_unreadable(row, column) for row in rows for column in numeric):
+        return []
+    kinds = [revenue_cost_kind(row["kind"]) for row in rows]
+    sides = [revenue_cost_sum_side(row["name"], kind) if isinstance(row["name"], str) else None for row, kind in zip(rows, kinds)]
+    posts = [(row, kind) for row, kind, side in zip(rows, kinds, sides) if side is None and kind is not None]
+    findings = []
+    for row, side in ((row, side) for row, side in zip(rows, sides) if side):
+        parts = [post for post, kind in posts if side in (kind, NET)]
+        findings += _sum_findings(row, parts, sheet, with_change, "mnkr", DECIMALS)[0]
+    return findings
 
 
 def _named_total_findings(frame: pd.DataFrame, sheet: Sheet, derive: Derive, unit: str, decimals: int) -> list[Finding]:
