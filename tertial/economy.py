@@ -46,8 +46,18 @@ def investment_deviation(values: Values, kind: ReportKind) -> Decimal:
 
 
 def complete_operations(values: Values, kind: ReportKind) -> Values:
-    """Fill the derived columns (Avvikelse, Justerad avvikelse) from the submitted ones."""
-    return complete(values, [k for k, _ in operations_columns(kind)])
+    """Fill the derived columns (Avvikelse, Justerad avvikelse) the contributor left empty; a given one is kept as
+    given (validation holds it to its formula, within rounding), as the nämnd printed it."""
+    keys = [k for k, _ in operations_columns(kind)]
+    return complete(values, keys, [k for k in keys if values.get(k) is not None])
+
+
+def complete_investment(values: Values, kind: ReportKind) -> Values:
+    """Avvikelse computed where the contributor left it empty, kept as given otherwise."""
+    done = dict(values)
+    if done.get("deviation") is None:
+        done["deviation"] = investment_deviation(values, kind)
+    return done
 
 
 def total(rows: list[tuple[EconomyRow, Values]], columns: list[str]) -> Values:

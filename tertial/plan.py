@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tertial.assessments import AssessmentScale
+from tertial.economy_totals import TOTAL_ID
 from tertial.activity_statuses import ActivityVocabulary
 from tertial.layout import Layout
 from tertial.numbers import NumberParseError, parse_quantity
@@ -203,6 +204,13 @@ class EconomyLayout(Strict):
         for row in self.areas:
             if row.row_type in (RowType.VARAV, RowType.ADDITIVE) and row.parent not in tops:
                 raise ValueError(f"raden '{row.id}' ({row.row_type}) måste ha en förälder bland huvudraderna")
+        return self
+
+    @model_validator(mode="after")
+    def _sum_row_id_free(self) -> "EconomyLayout":
+        """The workbook's sum row has the id 'totalt' in both sheets: no row of the plan may take it."""
+        if any(row.id == TOTAL_ID for row in [*self.areas, *self.investments]):
+            raise ValueError(f"id '{TOTAL_ID}' är reserverat för arbetsbokens totalrad; ge raden ett annat id")
         return self
 
 

@@ -29,6 +29,7 @@ from tertial.layout import NOT_FOLLOWED_UP
 from tertial.numbers import NumberParseError, format_number, parse_quantity
 from tertial.economy import ADJUSTMENT, ADJUSTMENT_KINDS, REVENUE_COST_KINDS
 from tertial.economy_columns import table_spec
+from tertial.economy_totals import TOTAL_ID, TOTAL_NAME
 from tertial.submission import ECONOMY_SHEETS, META_SHEET, OPTIONAL_ECONOMY_SHEETS, TEMPLATE_VERSION, Sheet, sheets_for
 from tertial.vocabulary import Aggregation, IndicatorStatus
 
@@ -107,6 +108,15 @@ def prefilled_rows(cycle: Cycle, contributor_id: str) -> Rows:
     return rows
 
 
+def offered_rows(key: str, rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """A sheet's rows as handed out: the Ekonomi and Investeringar sheets end with the sum row (Totalt), which the
+    contributor may fill with the nämnd's own totals or leave empty for Tertial to compute. A canonical file written
+    from given rows holds those rows only."""
+    if key not in ("economy", "investments") or not rows or any(row.get("id") == TOTAL_ID for row in rows):
+        return rows
+    return [*rows, {"id": TOTAL_ID, "name": TOTAL_NAME, "row_type": "total"}]
+
+
 def _plain(value: object) -> str:
     return "" if value is None else format_number(value).replace("\u00a0", " ")
 
@@ -144,9 +154,10 @@ def write_workbook(path: Path, cycle: Cycle, contributor_id: str, rows: Rows, ha
         _instructions(workbook.create_sheet(INSTRUCTIONS_SHEET), cycle, contributor_id, handout)
     for key, sheet in _sheets_in(rows, cycle):
         ws = workbook.create_sheet(sheet.name)
-        _fill_sheet(ws, sheet, rows.get(key, []))
+        sheet_rows = offered_rows(key, rows.get(key, [])) if handout else rows.get(key, [])
+        _fill_sheet(ws, sheet, sheet_rows)
         if handout:
-            _protect(ws, key, sheet, rows.get(key, []), cycle)
+            _protect(ws, key, sheet, sheet_rows, cycle)
     meta = workbook.create_sheet(META_SHEET)
     for pair in meta_rows(cycle, contributor_id, token_key):
         meta.append(list(pair))

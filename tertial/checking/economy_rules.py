@@ -14,9 +14,10 @@ import pandas as pd
 from tertial.cycle import Cycle
 from tertial.economy import (
     SIGNED_COLUMNS, TKR_TOLERANCE, TOLERANCE, carried_over, investment_deviation, operations_deviation, revenue_cost_kind,
-    revenue_cost_sign_ok, within_tolerance,
+    revenue_cost_sign_ok,
 )
 from tertial.economy_columns import catalogue, formula_for, table_spec
+from tertial.economy_totals import TOTAL_ID, rounding_tolerance
 from tertial.findings import Finding, finding
 from tertial.numbers import format_number, to_decimal
 from tertial.plan import RowType
@@ -27,14 +28,14 @@ Deviation = Callable[[dict[str, Decimal | None], ReportKind], Decimal]
 
 
 def economy_identity_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
-    """Ekonomi: stated Avvikelse (and the VB's Justerad avvikelse) must equal what the row gives, ±0,1 mnkr."""
+    """Ekonomi: stated Avvikelse (and the VB's Justerad avvikelse) must equal what the row gives, within rounding."""
     if table_spec(cycle.outline.economy, "operations") is not None:
         return _declared_identity_findings(frame, sheet)
     return _identity_findings(frame, sheet, cycle, operations_deviation, adjusted=not cycle.config.kind.is_tertial)
 
 
 def investment_identity_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
-    """Investeringar: stated Avvikelse must equal what the row gives, ±0,1 mnkr."""
+    """Investeringar: stated Avvikelse must equal what the row gives, within rounding."""
     if table_spec(cycle.outline.economy, "investments") is not None:
         return _declared_identity_findings(frame, sheet)
     return _identity_findings(frame, sheet, cycle, investment_deviation, adjusted=False)
@@ -44,7 +45,7 @@ def _identity_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, compute:
     kind = cycle.config.kind
     findings = []
     for _, row in frame.iterrows():
-        if _unreadable_number(row, sheet):
+        if _unreadable_number(row, sheet) or row["id"] == TOTAL_ID:  # the sum row's own rules: checking/total_rules
             continue
         values = {c.key: to_decimal(row[c.key]) for c in sheet.columns if c.numeric}
         expected = {"deviation": compute(values, kind)}
@@ -52,13 +53,13 @@ def _identity_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, compute:
             expected["adjusted"] = values["deviation"] + (values.get("transfer") or 0)
         for column, computed in expected.items():
             stated = values.get(column)
-            if stated is not None and not within_tolerance(stated, computed):
+            if stated is not None and abs(stated - computed) > _rounding(values, column, kind):
                 findings.append(_identity_finding(row, sheet, column, computed))
     return findings
 
 
 def _declared_identity_findings(frame: pd.DataFrame, sheet: Sheet) -> list[Finding]:
-    """A declared table's computed column entered together with its inputs must equal its formula, ±0,1 mnkr."""
+    """A declared table's computed column entered together with its inputs must equal its formula, within rounding."""
     keys = [c.key for c in sheet.columns if c.numeric]
     checked = [(k, formula_for(k, keys)) for k in keys if catalogue()[k].derived]
     findings = []
@@ -68,9 +69,24 @@ def _declared_identity_findings(frame: pd.DataFrame, sheet: Sheet) -> list[Findi
         values = {k: to_decimal(row[k]) for k in keys}
         for key, formula in checked:
             computed = formula.apply(values) if formula else None
-            if values[key] is not None and computed is not None and not within_tolerance(values[key], computed):
+            off = None if values[key] is None or computed is None else abs(values[key] - computed)
+            if off is not None and off > rounding_tolerance(len(formula.inputs)):
                 findings.append(_identity_finding(row, sheet, key, computed))
     return findings
+
+
+# The figures each derived cell is computed from, by report kind (tertial or not): each was rounded when written.
+_TERMS = {
+    ("deviation", True): ("budget", "requested", "performance", "forecast_after", "forecast"),
+    ("deviation", False): ("budget", "outcome"),
+    ("adjusted", False): ("deviation", "transfer"),
+}
+
+
+def _rounding(values: dict[str, Decimal | None], column: str, kind: ReportKind) -> Decimal:
+    """How far a stated derived cell may lie from its formula: the rounding of the terms given and of itself."""
+    terms = [k for k in _TERMS[(column, kind.is_tertial)] if values.get(k) is not None]
+    return rounding_tolerance(len(terms))
 
 
 def _unreadable_number(row: pd.Series, sheet: Sheet) -> bool:

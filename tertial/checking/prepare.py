@@ -18,7 +18,12 @@ from tertial.checking.economy_rules import (
 from tertial.checking.facts import ENRICH
 from tertial.checking.indicator_rules import unit_findings
 from tertial.checking.parse import parse_columns
+from tertial.checking.total_rules import (
+    economy_total_findings, investment_total_findings, result_unit_total_findings, revenue_cost_total_findings,
+    turnover_total_findings,
+)
 from tertial.cycle import Cycle
+from tertial.economy_totals import TOTAL_ID
 from tertial.findings import Finding, finding
 from tertial.submission import OPTIONAL_ECONOMY_SHEETS, Sheet, Submission, sheets_for
 
@@ -28,12 +33,12 @@ SheetRule = Callable[[pd.DataFrame, Sheet, Cycle, str], list[Finding]]
 # The Python rules of each sheet, by sheet key; the expectation suites hold the rest.
 SHEET_RULES: dict[str, tuple[SheetRule, ...]] = {
     "indicators": (unit_findings,),
-    "economy": (economy_identity_findings, varav_findings),
-    "investments": (investment_identity_findings,),
-    "result_units": (result_unit_findings, not_owner_findings, result_unit_cap_findings),
-    "turnover": (not_owner_findings,),
+    "economy": (economy_identity_findings, varav_findings, economy_total_findings),
+    "investments": (investment_identity_findings, investment_total_findings),
+    "result_units": (result_unit_findings, not_owner_findings, result_unit_cap_findings, result_unit_total_findings),
+    "turnover": (not_owner_findings, turnover_total_findings),
     "adjustments": (not_owner_findings,),
-    "revenue_costs": (revenue_cost_sign_findings, not_owner_findings),
+    "revenue_costs": (revenue_cost_sign_findings, not_owner_findings, revenue_cost_total_findings),
 }
 
 
@@ -59,7 +64,7 @@ def prepare(submission: Submission, cycle: Cycle) -> Prepared:
         for rule in SHEET_RULES.get(key, ()):
             found += rule(frame, sheet, cycle, submission.contributor_id)
         prepared.frames[key] = frame
-        prepared.parameters[key] = {"owned_ids": sorted(owned) or ["-"], **params}
+        prepared.parameters[key] = {"owned_ids": sorted(owned | offered_ids(key, owned)) or ["-"], **params}
     prepared.findings = [replace(f, file=submission.file) for f in found]  # the rules locate within the file
     return prepared
 
@@ -76,6 +81,11 @@ def owned_ids(key: str, cycle: Cycle, contributor: str) -> set[str]:
         return set()  # the optional sheets' rows are the contributor's own (resultatenheter, requests)
     rows = plan.economy.areas if key == "economy" else plan.economy.investments
     return {r.id for r in rows}
+
+
+def offered_ids(key: str, owned: set[str]) -> set[str]:
+    """Rows the workbook offers beside the owned items, which may be left empty: the sum row of a plan's economy table."""
+    return {TOTAL_ID} if key in ("economy", "investments") and owned else set()
 
 
 def _missing_items(frame: pd.DataFrame, sheet: Sheet, owned: set[str], cycle: Cycle) -> list[Finding]:
