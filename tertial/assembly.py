@@ -19,6 +19,7 @@ from tertial.economy import (
     revenue_cost_columns, revenue_cost_kind, t2_difference, total, with_change,
 )
 from tertial.findings import Finding
+from tertial.key_figures import key_figure_tables, total_budget_table
 from tertial.long_texts import continued
 from tertial.numbers import NumberParseError, format_signed_mnkr, parse_quantity
 from tertial.plan import Activity, EconomyRow, Goal, Indicator, RowType
@@ -284,6 +285,9 @@ def _economy(cycle: Cycle, rows: _Rows, missing: set[str], texts: dict[str, Text
         budget_adherence=budget_adherence(operations.total.values, kind) if operations and not absent else None,
         area_texts=[texts[f"ekonomi:{r.id}"] for r in layout.areas if r.row_type is RowType.TOP],
         overview=texts.get("ekonomi"), investment_text=texts.get("investeringar"),
+        key_figures=key_figure_tables([a.submission for _, a in sorted(accepted.items())], layout.areas),
+        total_budget=total_budget_table(accepted[cycle.economy_owner].submission if cycle.economy_owner in accepted else None,
+                                        layout.unit),
         **_economy_sections(cycle, accepted.get(cycle.economy_owner or ""), absent),
     )
 

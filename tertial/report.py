@@ -193,6 +193,24 @@ class EconomyTable(Model):
     caption: str = ""
 
 
+class KeyFigureRow(Model):
+    label: str
+    cells: list[str] = Field(description="The values as printed, one per column: a number, a mark (i.u., -) or ''.")
+    group: bool = Field(False, description="A group heading: a label without values (e.g. 'Missbruk').")
+
+
+class KeyFigureTable(Model):
+    """A nyckeltal table from a contributor's Nyckeltal sheet, printed after its verksamhetsområde's text."""
+
+    sheet: str = Field(description="The workbook sheet it came from.")
+    area: str = Field(description="The top-level verksamhetsområde (plan id) whose text it follows.")
+    title: str = ""
+    name_header: str = ""
+    columns: list[str]
+    rows: list[KeyFigureRow]
+    notes: list[str] = Field(default_factory=list, description="Footnotes, printed below the table in order.")
+
+
 class BudgetRequest(Model):
     """One budgetjustering (T1/T2) or ombudgetering (VB) the nämnd asks for."""
 
@@ -231,6 +249,16 @@ class Economy(Model):
     adjustments: EconomySection | None = Field(None, description="Budgetjusteringar (T1/T2) or ombudgeteringar (VB).")
     revenue_costs: EconomySection | None = Field(
         None, description="VB: Intäkts- och kostnadsutveckling, first under Uppföljning av ekonomi; None when the sheet is empty.")
+
+    # Left out of report.json while unused, so a report without them reads as before.
+    key_figures: list[KeyFigureTable] = Field(
+        default_factory=list, exclude_if=lambda v: not v, description="Nyckeltal tables, each under its area's text.")
+    total_budget: EconomyTable | None = Field(
+        None, exclude_if=lambda v: v is None, description="The nämnd's total driftbudget (Kostnader, Intäkter, netto).")
+
+    def key_figures_for(self, text_key: str) -> list[KeyFigureTable]:
+        """The nyckeltal tables printed after the area text with this key ('ekonomi:<area id>')."""
+        return [t for t in self.key_figures if f"ekonomi:{t.area}" == text_key]
 
     def sections_before_investments(self) -> list[EconomySection]:
         return [s for s in (self.result_units,) if s is not None]

@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.reader.excel import load_workbook
 
 from tertial.access import issue_token
 from tertial.activity_statuses import activity_statuses
@@ -389,3 +390,20 @@ def write_handout(cycle: Cycle, contributor_id: str, rows: Rows, out_dir: Path, 
     handout = Handout(deadline=cycle.deadline(contributor_id), stamp=stamp)
     return write_workbook(out_dir / f"{cycle.config.id}-{contributor_id}.xlsx", cycle, contributor_id, rows, handout,
                           token_key)
+
+
+def append_free_tables(path: Path, tables: dict[str, list[list[object]]], moment: dt.datetime) -> Path:
+    """Add sheets read as free tables (Nyckeltal sheets, Total driftbudget; see tertial.key_figures) to a written
+    workbook, before its hidden sheet, each as rows of cells from A1; the file's times pinned to `moment`."""
+    workbook = load_workbook(path)
+    for name, rows in tables.items():
+        ws = workbook.create_sheet(name, index=workbook.sheetnames.index(META_SHEET))
+        for row in rows:
+            ws.append([_cell(value) for value in row])
+        for cell in ws[1]:
+            cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        ws.column_dimensions["A"].width = 45
+    formulas_as_text(workbook)
+    workbook.save(path)
+    pin_xlsx_timestamps(path, moment)
+    return path
