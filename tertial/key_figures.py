@@ -31,7 +31,7 @@ from tertial.numbers import NumberParseError, format_number, parse_quantity, sho
 from tertial.plan import EconomyRow, RowType
 from tertial.reading.cells import FORMULA, Merged, Table, as_text
 from tertial.report import EconomyLine, EconomyTable, KeyFigureRow, KeyFigureTable
-from tertial.submission import KEY_FIGURE_PREFIX, TOTAL_BUDGET_SHEET, Submission
+from tertial.submission import TOTAL_BUDGET_SHEET, Submission, is_key_figure_sheet
 
 AREA_LABEL, TITLE_LABEL, NOTE_LABEL = "Verksamhetsområde", "Rubrik", "Fotnot"
 _META_LABELS = {AREA_LABEL, TITLE_LABEL, NOTE_LABEL}
@@ -218,7 +218,7 @@ def _identity(sheet: str, r: int, label: str, values: dict[str, Decimal | None])
 
 def key_figure_tables(submissions: list[Submission], areas: list[EconomyRow]) -> list[KeyFigureTable]:
     """Every placeable Nyckeltal table, in the plan's area order, then the submissions' and sheets' order."""
-    tables = [table for s in submissions for sheet, cells in s.free_tables.items() if sheet.startswith(KEY_FIGURE_PREFIX)
+    tables = [table for s in submissions for sheet, cells in s.free_tables.items() if is_key_figure_sheet(sheet)
               if (table := read_key_figures(sheet, cells, areas)[0]) is not None]
     order = {a.id: index for index, a in enumerate(areas)}
     return sorted(tables, key=lambda t: order.get(t.area, len(order)))

@@ -199,4 +199,9 @@ TOTAL_BUDGET_SHEET = "Total driftbudget"
 
 
 def is_free_table(sheet: str) -> bool:
-    return sheet.startswith(KEY_FIGURE_PREFIX) or sheet == TOTAL_BUDGET_SHEET
+    return is_key_figure_sheet(sheet) or sheet == TOTAL_BUDGET_SHEET
+
+
+def is_key_figure_sheet(sheet: str) -> bool:
+    """'Nyckeltal förskola', also as 'nyckeltal förskola' or 'NYCKELTAL …': a contributor need not match the case."""
+    return sheet.casefold().startswith(KEY_FIGURE_PREFIX.casefold())

@@ -321,6 +321,11 @@ def _instructions(ws: Worksheet, cycle: Cycle, contributor_id: str, handout: Han
              "med Typ intäkt eller kostnad och utfallet för båda åren i mnkr: intäkter med minus, kostnader utan. "
              "Tertial räknar ut förändring, summor och netto.", False)]
           if cycle.economy_owner == contributor_id and not cfg.kind.is_tertial else []),
+        *([(f"{8 if cfg.kind.is_tertial else 9}. En tabell med nyckeltal (t.ex. antal barn eller vårddygn per år) "
+             "läggs till som ett eget blad vars namn börjar med Nyckeltal: rubrikerna på rad 1, ett nyckeltal per rad, "
+             "i.u. där uppgiften saknas, en rad Verksamhetsområde (områdets id) och eventuella Fotnot-rader. Nämndens "
+             "totala driftbudget skrivs i ett blad Total driftbudget. Se inlämningsformatet, avsnitt 3.11–3.12.", False)]
+          if cycle.economy_owner == contributor_id else []),
         ("", False),
         (f"Frågor: {cfg.handlaggare.name}{', ' + cfg.handlaggare.phone if cfg.handlaggare.phone else ''}", False),
     ]

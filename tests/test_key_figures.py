@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from openpyxl import Workbook
 
 from tertial.accepted import Accepted
 from tertial.archive import content_hash
@@ -26,6 +27,7 @@ from tertial.key_figures import read_key_figures, read_total_budget
 from tertial.ledger import ACCEPTED, Version
 from tertial.plan import EconomyRow, RowType
 from tertial.reading import FORMULA, read_submission
+from tertial.reading.xlsx import workbook_tables
 from tertial.render.formats import render_json
 from tertial.render.html import render_html
 from tertial.render.word import document_bytes
@@ -114,6 +116,20 @@ def test_total_budget_rows_are_checked_against_their_avvikelse():
     assert table.total.name.startswith("Prognos/avvikelse efter") and table.total.values["budget"] is None
     _, missing = read_total_budget("Total driftbudget", _table(header[:-1], ["Kostnader", "1", "0", "0", "1"]), "mnkr")
     assert [(f.rule_id, f.column) for f in missing] == [("total_budget_header", "Avvikelse")]
+
+
+def test_numbers_typed_in_excel_keep_the_decimals_the_cell_shows(tmp_path):
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "nyckeltal förskola"  # the prefix in any case
+    ws.append(["Nyckeltal", "Snitt 2023", "T1 2024", "Andel"])
+    ws.append(["Snitt barngrupp", 16.0, 1074, 0.355])
+    ws["B2"].number_format, ws["D2"].number_format = "0.0", "0.0%"
+    ws.append(["Verksamhetsområde", "forskola"])
+    workbook.save(tmp_path / "n.xlsx")
+    tables = workbook_tables(tmp_path / "n.xlsx")
+    table, found = read_key_figures("nyckeltal förskola", tables["nyckeltal förskola"], AREAS)
+    assert found == [] and table.rows[0].cells == ["16,0", f"1{NBSP}074", f"35,5{NBSP}%"]
 
 
 # --------------------------------------------------------------------------- the demo, against the published tables
