@@ -17,13 +17,14 @@ import pytest
 from docx import Document
 from openpyxl import Workbook
 
+from tests.builders import write_filled_csv
 from tertial.accepted import Accepted
 from tertial.archive import content_hash
 from tertial.assembly import build_report
 from tertial.checking.free_tables import free_table_findings
 from tertial.config import load_cycle
 from tertial.findings import Severity
-from tertial.key_figures import read_key_figures, read_total_budget
+from tertial.key_figures import key_figure_tables, read_key_figures, read_total_budget
 from tertial.ledger import ACCEPTED, Version
 from tertial.plan import EconomyRow, RowType
 from tertial.reading import FORMULA, read_submission
@@ -130,6 +131,18 @@ def test_numbers_typed_in_excel_keep_the_decimals_the_cell_shows(tmp_path):
     tables = workbook_tables(tmp_path / "n.xlsx")
     table, found = read_key_figures("nyckeltal förskola", tables["nyckeltal förskola"], AREAS)
     assert found == [] and table.rows[0].cells == ["16,0", f"1{NBSP}074", f"35,5{NBSP}%"]
+
+
+def test_a_csv_folder_carries_key_figures_from_any_contributor_but_the_total_only_from_the_economy_owner(tmp_path, mini_cycle):
+    folder = write_filled_csv(tmp_path, mini_cycle, "barn")
+    (folder / "Nyckeltal barn.csv").write_text("Nyckeltal;2023;T1 2024\nPlaceringar;1 010;i.u.\nVerksamhetsområde;iof-barn\n",
+                                               encoding="utf-8")
+    (folder / "Total driftbudget.csv").write_text("Mnkr;Avvikelse\nNetto;0,0\n", encoding="utf-8")
+    submission = read_submission(folder, mini_cycle)
+    assert [(f.rule_id, f.sheet) for f in free_table_findings(submission, mini_cycle)] == [
+        ("economy_sheet_not_owner", "Total driftbudget")]
+    (table,) = key_figure_tables([submission], mini_cycle.plan.economy.areas)
+    assert (table.area, table.rows[0].cells) == ("iof", [f"1{NBSP}010", "i.u."])
 
 
 # --------------------------------------------------------------------------- the demo, against the published tables
