@@ -57,10 +57,9 @@ def _cells(sheet: str, table: Table) -> list[list[_Cell]]:
         for c, value in enumerate(line, start=1):
             where = {"sheet": sheet, "row": r, "column": _header(table, c)}
             if value == FORMULA:
-                row.append(_Cell("", finding("formula", **where, value=cell_name(r, c))))
+                row.append(_Cell("", finding("formula", **where)))
             elif isinstance(value, Merged):
-                row.append(_Cell("", finding("free_table_merged", **where, value=cell_name(r, c), cell=cell_name(r, c),
-                                             range=value.range)))
+                row.append(_Cell("", finding("free_table_merged", **where, cell=cell_name(r, c), range=value.range)))
             else:
                 row.append(_Cell(as_text(value)))
         out.append(row)

@@ -145,6 +145,21 @@ def test_a_csv_folder_carries_key_figures_from_any_contributor_but_the_total_onl
     assert (table.area, table.rows[0].cells) == ("iof", [f"1{NBSP}010", "i.u."])
 
 
+def test_a_merged_cell_is_an_error_at_the_cell_it_covers(tmp_path):
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "Nyckeltal äldre"
+    ws.append(["Nyckeltal", "Snitt 2023", "Budget 2024"])
+    ws.append(["Servicehus", "118", "100"])
+    ws.append(["Verksamhetsområde", "aldre"])
+    ws.merge_cells("B2:C2")
+    workbook.save(tmp_path / "m.xlsx")
+    _, found = read_key_figures("Nyckeltal äldre", workbook_tables(tmp_path / "m.xlsx")["Nyckeltal äldre"],
+                                [EconomyRow(id="aldre", name="Äldreomsorg")])
+    assert [(f.rule_id, f.row, f.column) for f in found] == [("free_table_merged", 2, "Budget 2024")]
+    assert "Cell C2" in found[0].message and "B2:C2" in found[0].message
+
+
 # --------------------------------------------------------------------------- the demo, against the published tables
 
 
