@@ -13,6 +13,7 @@ from tertial.activity_statuses import activity_statuses
 from tertial.checking.parse import UNREADABLE
 from tertial.checking.prepare import prepare
 from tertial.cycle import Cycle
+from tertial.deviation_headings import area_texts, heading, signed
 from tertial.economy import (
     COST, REVENUE, T2_COMPARISON_COLUMNS, TURNOVER_COLUMNS, budget_adherence, column_sums, complete_operations,
     complete_result_unit, investment_columns, investment_deviation, operations_columns, result_unit_columns,
@@ -21,8 +22,8 @@ from tertial.economy import (
 from tertial.findings import Finding
 from tertial.key_figures import key_figure_tables, total_budget_table
 from tertial.long_texts import continued
-from tertial.numbers import NumberParseError, format_signed_mnkr, parse_quantity
-from tertial.plan import Activity, EconomyRow, Goal, Indicator, RowType
+from tertial.numbers import NumberParseError, parse_quantity
+from tertial.plan import Activity, EconomyRow, Goal, Indicator
 from tertial.profile import Section, SummaryStyle
 from tertial.report import (
     ActivityRow, BudgetRequest, Economy, EconomyLine, EconomySection, EconomyTable, FreeSection, GoalSection, IndicatorRow,
@@ -281,15 +282,25 @@ def _economy(cycle: Cycle, rows: _Rows, missing: set[str], texts: dict[str, Text
     return Economy(
         operations=operations, investments=investments,
         t2_comparison=_t2_comparison(cycle, operations) if operations and not kind.is_tertial else None,
-        deviation_heading=format_signed_mnkr(deviation) if deviation is not None and not absent else "",
+        deviation_heading=signed(deviation, cycle.outline.deviation_headings, operations.decimals, layout.unit)
+        if deviation is not None and not absent else "",
         budget_adherence=budget_adherence(operations.total.values, kind) if operations and not absent else None,
-        area_texts=[texts[f"ekonomi:{r.id}"] for r in layout.areas if r.row_type is RowType.TOP],
+        area_texts=_area_texts(cycle, operations, texts, absent),
         overview=texts.get("ekonomi"), investment_text=texts.get("investeringar"),
         key_figures=key_figure_tables([a.submission for _, a in sorted(accepted.items())], layout.areas),
         total_budget=total_budget_table(accepted[cycle.economy_owner].submission if cycle.economy_owner in accepted else None,
                                         layout.unit),
         **_economy_sections(cycle, accepted.get(cycle.economy_owner or ""), absent),
     )
+
+
+def _area_texts(cycle: Cycle, operations: EconomyTable | None, texts: dict[str, TextBlock], absent: bool) -> list[TextBlock]:
+    """Each area's text under its heading: its label, and its row's signed deviation when the profile says so."""
+    headings, layout = cycle.outline.deviation_headings, cycle.plan.economy
+    values = {line.id: line.values for line in operations.rows} if operations and not absent else {}
+    decimals = operations.decimals if operations else 1
+    return [texts[area.key].model_copy(update={"title": heading(area, headings, values, decimals, layout.unit)})
+            for area in area_texts(layout, cycle.outline.area_texts)]
 
 
 def _economy_sections(cycle: Cycle, owner: Accepted | None, absent: bool) -> dict[str, EconomySection | None]:

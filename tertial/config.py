@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from tertial.controls import escape_controls
 from tertial.cycle import Cycle, CycleConfig, resolve_ownership
+from tertial.deviation_headings import heading_problems
 from tertial.errors import ConfigError
 from tertial.plan import Plan
 from tertial.profile import Profile, ProfileFile, goal_tree_problems, merge, profile_problems
@@ -42,6 +43,7 @@ _MESSAGES = {
     "less_than_equal": "får vara högst {le}",
     "decimal_parsing": "förväntade ett tal",
     "enum": "förväntade ett av: {expected}",
+    "literal_error": "förväntade ett av: {expected}",
 }
 
 
@@ -219,6 +221,7 @@ def load_profile(path: Path, config: CycleConfig, plan: Plan) -> Profile:
     problems += profile_problems(own, profile, [c.id for c in config.contributors], reserved_keys(plan))
     problems += goal_tree_problems(own, profile, [g.id for g in plan.goals])
     problems += column_problems(profile.columns, plan.activity_analysis)
+    problems += heading_problems(profile.deviation_headings, profile.area_texts, plan.economy, config.kind)
     if problems:
         raise ConfigError(path, problems)
     return profile
