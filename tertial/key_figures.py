@@ -120,7 +120,8 @@ def read_key_figures(sheet: str, table: Table, areas: list[EconomyRow]) -> tuple
     if area is None:
         return None, found
     return KeyFigureTable(
-        sheet=sheet, area=area, title=next((t for _, t in meta[TITLE_LABEL] if t), ""), name_header=headers[0] if headers else "",
+        sheet=sheet, area=area.id, parent=area.parent if area.row_type is not RowType.TOP and area.parent else "",
+        title=next((t for _, t in meta[TITLE_LABEL] if t), ""), name_header=headers[0] if headers else "",
         columns=columns, rows=[r.model_copy(update={"cells": r.cells[:len(columns)]}) for r in rows],
         notes=[note for _, note in meta[NOTE_LABEL] if note],
     ), found
@@ -147,8 +148,8 @@ def _values(sheet: str, r: int, line: list[_Cell], headers: list[str]) -> tuple[
     return values, found
 
 
-def _area(sheet: str, given: list[tuple[int, str]], areas: list[EconomyRow]) -> tuple[str | None, list[Finding]]:
-    """The top-level area the table is printed under: the one named, or its parent for a varav row."""
+def _area(sheet: str, given: list[tuple[int, str]], areas: list[EconomyRow]) -> tuple[EconomyRow | None, list[Finding]]:
+    """The area the sheet names, by id or name."""
     known = ", ".join(a.id for a in areas)
     row, text = next(((r, t) for r, t in given if t), (None, ""))
     if row is None:
@@ -158,7 +159,7 @@ def _area(sheet: str, given: list[tuple[int, str]], areas: list[EconomyRow]) -> 
     if match is None:
         return None, [finding("key_figure_area_unknown", sheet=sheet, row=row, column=None, value=shortened(text),
                               cell=cell_name(row, 2), expected=known or "-")]
-    return (match.parent if match.row_type is not RowType.TOP and match.parent else match.id), []
+    return match, []
 
 
 def read_total_budget(sheet: str, table: Table, unit: str) -> tuple[EconomyTable | None, list[Finding]]:
@@ -220,7 +221,7 @@ def key_figure_tables(submissions: list[Submission], areas: list[EconomyRow]) ->
     tables = [table for s in submissions for sheet, cells in s.free_tables.items() if is_key_figure_sheet(sheet)
               if (table := read_key_figures(sheet, cells, areas)[0]) is not None]
     order = {a.id: index for index, a in enumerate(areas)}
-    return sorted(tables, key=lambda t: order.get(t.area, len(order)))
+    return sorted(tables, key=lambda t: order.get(t.parent or t.area, len(order)))
 
 
 def total_budget_table(submission: Submission | None, unit: str) -> EconomyTable | None:

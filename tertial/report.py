@@ -203,7 +203,9 @@ class KeyFigureTable(Model):
     """A nyckeltal table from a contributor's Nyckeltal sheet, printed after its verksamhetsområde's text."""
 
     sheet: str = Field(description="The workbook sheet it came from.")
-    area: str = Field(description="The top-level verksamhetsområde (plan id) whose text it follows.")
+    area: str = Field(description="The verksamhetsområde (plan id) the sheet names.")
+    parent: str = Field("", description="Its top-level area when it is a varav or additive row: whose text it follows "
+                                        "when it has none of its own.")
     title: str = ""
     name_header: str = ""
     columns: list[str]
@@ -257,8 +259,14 @@ class Economy(Model):
         None, exclude_if=lambda v: v is None, description="The nämnd's total driftbudget (Kostnader, Intäkter, netto).")
 
     def key_figures_for(self, text_key: str) -> list[KeyFigureTable]:
-        """The nyckeltal tables printed after the area text with this key ('ekonomi:<area id>')."""
-        return [t for t in self.key_figures if f"ekonomi:{t.area}" == text_key]
+        """The nyckeltal tables printed after the area text with this key ('ekonomi:<area id>'): each follows its
+        area's own text, else its parent's, else the last area text, so no table is lost."""
+        keys = [block.key for block in self.area_texts]
+
+        def placed(table: KeyFigureTable) -> str:
+            own = [key for key in (f"ekonomi:{table.area}", f"ekonomi:{table.parent}") if key in keys]
+            return own[0] if own else keys[-1] if keys else ""
+        return [t for t in self.key_figures if placed(t) == text_key]
 
     def sections_before_investments(self) -> list[EconomySection]:
         return [s for s in (self.result_units,) if s is not None]

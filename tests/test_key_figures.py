@@ -28,6 +28,7 @@ from tertial.key_figures import key_figure_tables, read_key_figures, read_total_
 from tertial.ledger import ACCEPTED, Version
 from tertial.plan import EconomyRow, RowType
 from tertial.reading import FORMULA, read_submission
+from tertial.report import Economy, TextBlock
 from tertial.reading.xlsx import workbook_tables
 from tertial.render.formats import render_json
 from tertial.render.html import render_html
@@ -67,10 +68,17 @@ def test_values_keep_their_printed_form_and_marks():
     assert table.notes == ["* Genomsnitt per månad", "Statistik för april saknas"]
 
 
-def test_a_varav_area_is_printed_under_its_parent_and_may_be_named():
-    table, found = read_key_figures("Nyckeltal vuxna", _table(["Nyckeltal", "2024"], ["Ärenden", "5"],
-                                                              ["Verksamhetsområde", "varav vuxna"]), AREAS)
-    assert found == [] and table.area == "iof"
+def test_a_table_follows_its_areas_own_text_else_its_parents_else_the_last():
+    tables = [read_key_figures(f"Nyckeltal {n}", _table(["Nyckeltal", "2024"], ["Ärenden", "5"], ["Verksamhetsområde", area]),
+                               AREAS)[0] for n, area in (("a", "varav vuxna"), ("b", "forskola"), ("c", "iof"))]
+    assert [(t.area, t.parent) for t in tables] == [("iof-vuxna", "iof"), ("forskola", ""), ("iof", "")]  # named by name or id
+
+    def placed(*keys: str) -> list[list[str]]:
+        economy = Economy(area_texts=[TextBlock(key=k, title=k, owner="", missing=False) for k in keys], key_figures=tables)
+        return [[t.sheet for t in economy.key_figures_for(k)] for k in keys]
+    assert placed("ekonomi:iof", "ekonomi:forskola") == [["Nyckeltal a", "Nyckeltal c"], ["Nyckeltal b"]]
+    assert placed("ekonomi:iof", "ekonomi:iof-vuxna", "ekonomi:forskola") == [["Nyckeltal c"], ["Nyckeltal a"], ["Nyckeltal b"]]
+    assert placed("ekonomi:iof", "ekonomi:aldre") == [["Nyckeltal a", "Nyckeltal c"], ["Nyckeltal b"]]  # no text of its own
 
 
 def test_text_where_a_number_belongs_is_an_error_naming_sheet_cell_and_value():
@@ -142,7 +150,7 @@ def test_a_csv_folder_carries_key_figures_from_any_contributor_but_the_total_onl
     assert [(f.rule_id, f.sheet) for f in free_table_findings(submission, mini_cycle)] == [
         ("economy_sheet_not_owner", "Total driftbudget")]
     (table,) = key_figure_tables([submission], mini_cycle.plan.economy.areas)
-    assert (table.area, table.rows[0].cells) == ("iof", [f"1{NBSP}010", "i.u."])
+    assert (table.area, table.parent, table.rows[0].cells) == ("iof-barn", "iof", [f"1{NBSP}010", "i.u."])
 
 
 def test_a_merged_cell_is_an_error_at_the_cell_it_covers(tmp_path):
@@ -237,7 +245,8 @@ def test_every_key_figure_cell_of_seed_004_reaches_report_json_as_printed(demo):
     assert compare_key_figures(produced) == 267
     tables = produced["economy"]["key_figures"]
     places = [(t["sheet"], t["area"]) for t in tables]
-    assert places[:3] == [("Nyckeltal IoF barn och unga", "iof"), ("Nyckeltal IoF vuxna", "iof"), ("Nyckeltal socialpsykiatri", "iof")]
+    assert places[:3] == [("Nyckeltal IoF barn och unga", "iof-barn"), ("Nyckeltal IoF vuxna", "iof-vuxna"),
+                          ("Nyckeltal socialpsykiatri", "iof-socialpsykiatri")]
     assert [t["notes"] for t in tables][-1] == ["Siffror hämtas från Sweco"]
 
 
