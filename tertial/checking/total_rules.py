@@ -15,8 +15,8 @@ from decimal import Decimal
 import pandas as pd
 
 from tertial.cycle import Cycle
-from tertial.economy import complete_investment, complete_operations, complete_result_unit, revenue_cost_kind, with_change
-from tertial.economy_totals import NET, TOTAL_ID, SumGap, Values, is_sum_name, revenue_cost_sum_side, rounding_tolerance, sum_gap
+from tertial.economy import ADJUSTMENT, complete_investment, complete_operations, complete_result_unit, revenue_cost_kind, with_change
+from tertial.economy_totals import GRAND_TOTAL, NET, TOTAL_ID, SumGap, Values, is_sum_name, revenue_cost_sum_side, rounding_tolerance, sum_gap
 from tertial.findings import Finding, finding
 from tertial.numbers import format_number, to_decimal
 from tertial.plan import EconomyRow, RowType
@@ -86,9 +86,17 @@ def revenue_cost_total_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle,
     posts = [(row, kind) for row, kind, side in zip(rows, kinds, sides) if side is None and kind is not None]
     findings = []
     for row, side in ((row, side) for row, side in zip(rows, sides) if side):
-        parts = [post for post, kind in posts if side in (kind, NET)]
+        parts = [post for post, kind in posts if _counts_in(side, kind)]
         findings += _sum_findings(row, parts, sheet, with_change, "mnkr", DECIMALS)[0]
     return findings
+
+
+def _counts_in(side: str, kind: str) -> bool:
+    """Whether a post of Typ `kind` is a term of the sum row `side`: Summa intäkter the intäkter, Summa kostnader the
+    kostnader, Netto both (not the justering rows after it), the nämnd's total (Nämnden totalt) every post."""
+    if side == GRAND_TOTAL:
+        return True
+    return kind == side or (side == NET and kind != ADJUSTMENT)
 
 
 def _named_total_findings(frame: pd.DataFrame, sheet: Sheet, derive: Derive, unit: str, decimals: int) -> list[Finding]:
