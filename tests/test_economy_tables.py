@@ -218,3 +218,29 @@ def test_a_nämndens_total_off_by_more_than_rounding_names_every_row(cycle, tmp_
     (gap,) = [f for f in found if f.rule_id == "economy_total_mismatch"]
     assert (gap.item_name, gap.value) == ("Nämnden totalt", "807,0")
     assert "'Taxor och avgifter', 'Bidrag', 'Personalkostnader', 'Lokalkostnader', 'Resultatöverföring'" in gap.message
+
+
+def test_a_typed_avvikelse_is_kept_as_typed_and_held_to_its_formula_within_rounding(tmp_path):
+    """With `entered: true` on Avvikelse the owner types it as printed: 2,1 for 2,0 (= -45,0 − -47,0) passes (two
+    terms: ±0,15) and is printed as typed; 2,2 is an error at its cell; a row without its Budget is not judged."""
+    def typed(profile):
+        profile["economy"]["revenue_costs"]["columns"] = ["budget", "forecast", {"column": "deviation", "entered": True}]
+    cycle = load_cycle(_broken_copy(tmp_path, typed))
+
+    def found(deviations):
+        rows = _rows(cycle)
+        rows["revenue_costs"].append(dict(zip(("name", "kind", "budget", "forecast"), JUSTERING)))
+        for row, deviation in zip(rows["revenue_costs"], deviations):
+            row["deviation"] = deviation
+        path = write_filled(tmp_path, cycle, "stab", rows, name=f"stab-{deviations[0]}.xlsx")
+        return rows, [f for f in check_submissions([read_submission(path, cycle)], cycle)[0] if f.rule_id == "economy_row_identity"]
+
+    rows, none = found(("2,1", "-1,5", "-11,0", "0,2", "-6,0"))
+    assert none == []
+    accepted = {c: accepted_version(cycle, tmp_path / "inkorg", c) for c in ("barn", "aldre")}
+    accepted["stab"] = accepted_version(cycle, tmp_path / "inkorg", "stab", rows)
+    table = build_report(cycle, accepted).economy.revenue_costs.table
+    assert table.rows[0].values["deviation"] == D("2.1")
+    _, (off,) = found(("2,2", "-1,5", "-11,0", "0,2", "-9,9"))
+    assert (off.item_id, off.column, off.value) == ("Taxor och avgifter", "Avvikelse (mnkr)", "2,2")
+    assert "stämmer inte med beräkningen (2,0 mnkr)" in off.message

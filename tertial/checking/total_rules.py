@@ -15,6 +15,7 @@ from decimal import Decimal
 import pandas as pd
 
 from tertial.cycle import Cycle
+from tertial.economy_columns import catalogue, formula_for, table_spec
 from tertial.economy import ADJUSTMENT, complete_investment, complete_operations, complete_result_unit, revenue_cost_kind, with_change
 from tertial.economy_totals import GRAND_TOTAL, NET, TOTAL_ID, SumGap, Values, is_sum_name, revenue_cost_sum_side, rounding_tolerance, sum_gap
 from tertial.findings import Finding, finding
@@ -97,6 +98,31 @@ def _counts_in(side: str, kind: str) -> bool:
     if side == GRAND_TOTAL:
         return True
     return kind == side or (side == NET and kind != ADJUSTMENT)
+
+
+def declared_row_identity_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
+    """A declared Intäkter och kostnader whose Avvikelse is typed (`entered`, as the nämnd printed it) while its inputs
+    are columns of the table too: each row's typed Avvikelse against its formula on the row's own figures, within
+    0,05 × (terms + 1); a row without all its inputs (a resultatöverföring with no Budget) is not judged."""
+    spec = table_spec(cycle.outline.economy, "revenue_costs")
+    if spec is None or frame.empty or "name" not in frame:
+        return []
+    checked = [(key, formula) for key in spec.entered if catalogue()[key].derived
+               and (formula := formula_for(key, spec.keys)) is not None and not formula.over]
+    findings = []
+    for _, row in frame.iterrows():
+        values = {key: to_decimal(row[key]) for key in spec.keys if key in row}
+        for key, formula in checked:
+            if values.get(key) is None or any(values.get(k) is None for k in formula.inputs):
+                continue
+            expected = formula.apply(values)
+            if expected is not None and abs(values[key] - expected) > rounding_tolerance(len(formula.inputs), DECIMALS):
+                findings.append(finding(
+                    "economy_row_identity", sheet=sheet.name, row=int(row["_row"]), column=sheet.column(key).header,
+                    item_id=str(row["name"]), item_name=str(row["name"]), value=str(row[f"{key}_raw"]),
+                    expected=format_number(expected, DECIMALS), name=str(row["name"]),
+                ))
+    return findings
 
 
 def _named_total_findings(frame: pd.DataFrame, sheet: Sheet, derive: Derive, unit: str, decimals: int) -> list[Finding]:
