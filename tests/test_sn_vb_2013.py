@@ -370,6 +370,17 @@ def test_every_deviation_heading_is_printed_with_its_sign_and_figure(run, data, 
     assert "nettokostnaderna ökat med 29 mnkr" in html
 
 
+def test_the_economy_checks_find_the_unit_amounts_in_the_area_texts_alone(run):
+    """The sums and typed Avvikelse pass intake within rounding (analysis §4 E1–E3, E5); the report's check warns
+    only where an area text names a unit's over- or underskott (the example README lists them as false; issue 16)."""
+    assert not [f for o in run.intake for f in o.findings if f.rule_id.startswith(("economy_", "revenue_cost"))]
+    found = [(f.rule_id, f.severity, f.item_name or f.message.split("'")[1]) for f in run.findings]
+    assert [(rule, severity) for rule, severity, _ in found] == [("narrative_amount", Severity.WARNING)] * 7
+    assert {where.rsplit(" ", 3)[0] for _, _, where in found} == {
+        "Verksamhet för personer med funktionsnedsättning", "Hemlöshet och missbruk", "Jour- och rådgivande verksamheter",
+        "Övrig verksamhet", "Nämnd och övergripande administration"}
+
+
 def test_the_resultatenheter_without_bruttobudget_come_through(data):
     """The report prints no bruttobudget for its four resultatenheter (analysis §2.5); declared without one, each is
     entered with its överskott (negative), what goes into the fund and the fund's total, in tkr."""
