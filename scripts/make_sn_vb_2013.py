@@ -267,6 +267,7 @@ def fill_economy(cycle: Cycle, rows: Rows, doc: dict[str, Any], seed_rows: list[
     for name, cells in economy_rows(doc, seed_rows, "revenue_costs", with_sums=True).items():
         rows["revenue_costs"].append({"name": name, "kind": kinds[name], **entered_cells(cells, economy.revenue_costs, year)})
     rows["result_units"] = result_units(doc["economy"]["result_units"], seed_rows)
+    rows["adjustments"] = [dict(request) for request in doc["economy"]["adjustments"]]
 
 
 def result_units(spec: dict[str, Any], seed_rows: list[dict[str, str]]) -> list[dict[str, str]]:

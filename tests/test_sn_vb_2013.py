@@ -381,6 +381,14 @@ def test_the_economy_checks_find_the_unit_amounts_in_the_area_texts_alone(run):
         "Övrig verksamhet", "Nämnd och övergripande administration"}
 
 
+def test_the_ombudgetering_is_the_reports(data, html):
+    """The report's one ombudgetering (5 mnkr drift to 2014, analysis §2.5), with its text; never 'inga'."""
+    section = data["economy"]["adjustments"]
+    assert [(r["title"], r["kind"], float(r["amount"])) for r in section["requests"]] == [
+        ("Samverkan med utbildningsnämnden och stadsdelsnämnderna", "drift", 5.0)]
+    assert "begär därför ombudgetering med 5 mnkr till 2014" in html and "inga ombudgeteringar" not in html
+
+
 def test_the_resultatenheter_without_bruttobudget_come_through(data):
     """The report prints no bruttobudget for its four resultatenheter (analysis §2.5); declared without one, each is
     entered with its överskott (negative), what goes into the fund and the fund's total, in tkr."""
