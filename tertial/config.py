@@ -14,7 +14,7 @@ from tertial.controls import escape_controls
 from tertial.cycle import Cycle, CycleConfig, resolve_ownership
 from tertial.errors import ConfigError
 from tertial.plan import Plan
-from tertial.profile import Profile, ProfileFile, goal_tree_problems, merge, profile_problems
+from tertial.profile import Profile, ProfileFile, goal_part_problems, goal_tree_problems, merge, profile_problems
 from tertial.sections import reserved_keys
 from tertial.table_columns import column_problems
 
@@ -219,6 +219,7 @@ def load_profile(path: Path, config: CycleConfig, plan: Plan) -> Profile:
     problems += profile_problems(own, profile, [c.id for c in config.contributors], reserved_keys(plan))
     problems += goal_tree_problems(own, profile, [g.id for g in plan.goals])
     problems += column_problems(profile.columns, plan.activity_analysis)
+    problems += goal_part_problems(own, [g.id for g in plan.goals], [c.id for c in config.contributors], reserved_keys(plan))
     if problems:
         raise ConfigError(path, problems)
     return profile
