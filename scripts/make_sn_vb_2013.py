@@ -32,6 +32,7 @@ from tertial.findings import Finding, Severity
 from tertial.numbers import parse_quantity
 from tertial.plan import Indicator
 from tertial.reading import read_submission
+from tertial.section_tables import value_keys
 from tertial.targets import propose_status
 from tertial.workbooks import Rows, pin_xlsx_timestamps, prefilled_rows, write_csv_folder, write_workbook
 
@@ -114,7 +115,7 @@ def plan_document(doc: dict[str, Any], indicators: list[dict[str, str]], activit
 def section_part(section: dict[str, Any]) -> dict[str, Any]:
     """A free section of the profile: its heading, owner, fixed empty sentence, the goal it stands under and its
     sub-sections (no texts)."""
-    part = {k: section[k] for k in ("key", "title", "owner", "empty") if k in section}
+    part = {k: section[k] for k in ("key", "title", "owner", "empty", "table") if k in section}
     if "under" in section:
         part["under"] = Quoted(section["under"])
     if "sections" in section:
@@ -123,15 +124,16 @@ def section_part(section: dict[str, Any]) -> dict[str, Any]:
 
 
 def profile_document(doc: dict[str, Any]) -> dict[str, Any]:
-    """The report's outline in order (the sections before the goal tree, the goal tree, the balance sheet
-    analysis, and the nil sections of the economy and the special reports, which stand under their nämndmål)
-    and the columns its tables print."""
+    """The report's outline in order (the sections before the goal tree, the goal tree, and the nil sections of the
+    economy, the balance sheet analysis and the special reports, which stand under their nämndmål), the columns its
+    tables print and the nämndmål written in parts by two avdelningar."""
     sections = {s["key"]: s for s in doc["sections"]}
     free = lambda *keys: [{"part": "section", **section_part(sections[k])} for k in keys]  # noqa: E731
     return {"parts": [{"part": "front_matter"}, {"part": "summary", "style": "sammanfattande_analys"},
-                      *free("namnden", "utskott"), {"part": "goals"}, {"part": "balance_sheet"},
-                      *free("forsaljningar", "projekt", "lokaler", "klagomal", "lex_sarah"), {"part": "attest"}],
-            "columns": doc["columns"]}
+                      *free("namnden", "utskott"), {"part": "goals"}, *free("forsaljningar", "projekt", "lokaler"),
+                      {"part": "balance_sheet", "under": Quoted("kostnadseffektiva")},  # last under the nämndmål
+                      *free("klagomal", "lex_sarah"), {"part": "attest"}],
+            "columns": doc["columns"], "goal_parts": doc["goal_parts"]}
 
 
 def contributor_entry(spec: dict[str, Any]) -> dict[str, Any]:
@@ -193,7 +195,18 @@ def filled_rows(cycle: Cycle, contributor_id: str, doc: dict[str, Any], seed: di
     texts = section_texts(doc)
     for out in rows["texts"]:
         out["text"] = texts[str(out["key"])]
+    fill_tables(cycle, rows, doc)
     return rows
+
+
+def fill_tables(cycle: Cycle, rows: Rows, doc: dict[str, Any]) -> None:
+    """The free sections' tables (the Tabeller sheet) as the report prints them: `table_values` per row."""
+    sections = {s["key"]: s for s in doc["sections"]}
+    keys = value_keys(cycle.outline)
+    for out in rows.get("tables", []):
+        section = sections[str(out["key"])]
+        headings = [keys[c["heading"]] for c in section["table"]["columns"]]
+        out.update(zip(headings, section["table_values"][str(out["row"])], strict=True))
 
 
 def write_submissions(cycle: Cycle, folder: Path, doc: dict[str, Any], seed: dict[str, Any]) -> list[Path]:
