@@ -23,12 +23,12 @@ from tertial.findings import Finding
 from tertial.long_texts import continued
 from tertial.numbers import NumberParseError, format_signed_mnkr, parse_quantity
 from tertial.plan import Activity, EconomyRow, Goal, Indicator, RowType
-from tertial.profile import PartKind, Section, SummaryStyle
+from tertial.profile import GoalPart, PartKind, Section, SummaryStyle
 from tertial.report import (
-    ActivityRow, BudgetRequest, Economy, EconomyLine, EconomySection, EconomyTable, FreeSection, GoalPartText, GoalSection, IndicatorRow,
-    Person, Report, SectionTableData, Source, SummaryBlock, TableRow, TextBlock,
+    ActivityRow, BudgetRequest, Economy, EconomyLine, EconomySection, EconomyTable, FreeSection, GoalPartText, GoalSection,
+    IndicatorRow, Person, Report, SectionTableData, Source, SummaryBlock, TableRow, TextBlock,
 )
-from tertial.sections import BALANCE_SHEET, SPECIAL_REPORTS, SPECIAL_REPORTS_TITLE, SUMMARY_TEXT, goal_part_key
+from tertial.sections import BALANCE_SHEET, SPECIAL_REPORTS, SPECIAL_REPORTS_TITLE, SUMMARY_TEXT, TextSection, goal_part_key
 from tertial.section_tables import TABLES, cell_value, value_keys
 from tertial.submission import previous_outcome_header
 from tertial.table_columns import printed_columns
@@ -130,8 +130,9 @@ def build_report(cycle: Cycle, accepted: dict[str, Accepted]) -> Report:
         directives=texts.get("direktiv") or _unused("direktiv", "Arbete utifrån direktiven till alla nämnder och bolagsstyrelser"),
         goals=goals,
         economy=_economy(cycle, rows, missing, texts, accepted),
-        extra_sections=[] if cycle.outline.placed_in_tree(PartKind.BALANCE_SHEET) else [texts[s.key] for s in (BALANCE_SHEET,) if s.key in texts],
-        special_reports=[] if cycle.outline.placed_in_tree(PartKind.SPECIAL_REPORTS) else [texts[s.key] for s in SPECIAL_REPORTS if s.key in texts],
+        # Placed inside the goal tree (`under:`), the balance sheet analysis and the special reports print with their goal.
+        extra_sections=_in_outline(cycle, PartKind.BALANCE_SHEET, [texts[s.key] for s in (BALANCE_SHEET,) if s.key in texts]),
+        special_reports=_in_outline(cycle, PartKind.SPECIAL_REPORTS, [texts[s.key] for s in SPECIAL_REPORTS if s.key in texts]),
         attesters=[Person(**p.model_dump(exclude={"email"})) for p in cfg.attesters],
         sources=_sources(cycle, accepted),
         missing=sorted(cycle.contributor(c).avdelning for c in missing),
@@ -140,6 +141,10 @@ def build_report(cycle: Cycle, accepted: dict[str, Accepted]) -> Report:
         sections=[_free_section(cycle, section, rows, missing) for section in cycle.outline.outline_sections()],
         indicator_columns=_declared_columns(cycle, "indicators"), activity_columns=_declared_columns(cycle, "activities"),
     )
+
+
+def _in_outline(cycle: Cycle, kind: PartKind, blocks: list[TextBlock]) -> list[TextBlock]:
+    return [] if cycle.outline.placed_in_tree(kind) else blocks
 
 
 def _declared_columns(cycle: Cycle, table: str) -> list[tuple[str, str]] | None:
@@ -226,7 +231,7 @@ def _goal_section(cycle: Cycle, goal: Goal, rows: _Rows, missing: set[str]) -> G
     )
 
 
-def _goal_part(cycle: Cycle, goal: Goal, part, rows: _Rows, missing: set[str]) -> GoalPartText:
+def _goal_part(cycle: Cycle, goal: Goal, part: GoalPart, rows: _Rows, missing: set[str]) -> GoalPartText:
     """One contributor's part of the goal's analysis: its text, or the profile's fixed sentence when it left it empty."""
     key = goal_part_key(part.key, goal.id)
     owner = cycle.text_owner[key]
@@ -250,7 +255,7 @@ def _sections_under(cycle: Cycle, goal: Goal, rows: _Rows, missing: set[str]) ->
     return out
 
 
-def _builtin_free_section(cycle: Cycle, section, rows: _Rows, missing: set[str]) -> FreeSection:
+def _builtin_free_section(cycle: Cycle, section: TextSection, rows: _Rows, missing: set[str]) -> FreeSection:
     return FreeSection(**_text_section(cycle, section.key, section.title, rows, missing).model_dump())
 
 

@@ -325,6 +325,8 @@ def _instructions(ws: Worksheet, cycle: Cycle, contributor_id: str, handout: Han
              "med Typ intäkt eller kostnad och utfallet för båda åren i mnkr: intäkter med minus, kostnader utan. "
              "Tertial räknar ut förändring, summor och netto.", False)]
           if cycle.economy_owner == contributor_id and not cfg.kind.is_tertial else []),
+        *([("I bladet Tabeller fyller du i tabellerna i dina avsnitt: en rad per tabellrad, och i varje gul cell ett tal, "
+            "ett av tabellens ord (till exempel Flera) eller inget.", False)] if owned_tables(cycle, contributor_id) else []),
         ("", False),
         (f"Frågor: {cfg.handlaggare.name}{', ' + cfg.handlaggare.phone if cfg.handlaggare.phone else ''}", False),
     ]

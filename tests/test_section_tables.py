@@ -37,6 +37,7 @@ def test_only_the_owner_gets_the_tabeller_sheet_with_its_rows_and_open_cells(cyc
     handout = Handout(deadline=dt.date(2026, 1, 26), stamp=dt.datetime(2025, 12, 31))
     path = write_workbook(tmp_path / "iof.xlsx", cycle, "iof", prefilled_rows(cycle, "iof"), handout)
     sheet = load_workbook(path)["Tabeller"]
+    assert any(str(r[0].value).startswith("I bladet Tabeller") for r in load_workbook(path)["Instruktioner"].iter_rows())
     assert [c.value for c in sheet[1]] == ["Avsnitt", "Rad", "Klagomål/synpunkter", "Beröm", "Antal"]
     assert [(r[0].value, r[1].value) for r in sheet.iter_rows(min_row=2, max_row=5)] == [
         ("klagomal", "Handläggning"), ("klagomal", "Bemötande"), ("klagomal", "Övrigt"), ("ideer", None)]
