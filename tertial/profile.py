@@ -230,8 +230,10 @@ PART_TITLES = {
 
 
 def outline_text(profile: Profile) -> str:
-    """The outline in one line: 'Tjänsteutlåtande, …, Särskilda redovisningar (Synpunkter och klagomål, …), …'."""
-    return ", ".join(_part_text(p) for p in profile.parts)
+    """The outline in one line: 'Tjänsteutlåtande, …, Särskilda redovisningar (Synpunkter och klagomål, …), …', and
+    the goals written in parts: '; mål i delar: trygga, hemlosa (Stadsövergripande arbete av stad, …)'."""
+    groups = [f"{', '.join(g.goals)} ({', '.join(f'{p.title} av {p.owner}' for p in g.parts)})" for g in profile.goal_parts]
+    return ", ".join(_part_text(p) for p in profile.parts) + (f"; mål i delar: {'; '.join(groups)}" if groups else "")
 
 
 def _part_text(part: Part) -> str:

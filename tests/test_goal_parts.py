@@ -181,7 +181,8 @@ def test_check_config_lists_the_built_in_parts_placed_in_the_goal_tree(cycle):
     assert outline_text(cycle.outline) == (
         "Tjänsteutlåtande, Sammanfattande analys, Uppföljning av mål, Uppföljning av ekonomi, Analys av balansräkning "
         "[i målträdet under mål kostnad], Särskilda redovisningar (inbyggda) [i målträdet under mål 3], Synpunkter och "
-        "klagomål [i målträdet under mål kostnad], Idéer från brukarna, Attesterat av")
+        "klagomål [i målträdet under mål kostnad], Idéer från brukarna, Attesterat av; mål i delar: arbete, trygga "
+        "(Stadsövergripande arbete av stad, Nämndens verksamhet av iof)")
 
 
 @pytest.mark.parametrize("change, expected", [
