@@ -14,15 +14,17 @@ from tertial.asked_sheets import asked_sheets
 from tertial.checking.parse import UNREADABLE
 from tertial.checking.prepare import prepare
 from tertial.cycle import Cycle
+from tertial.deviation_headings import area_texts, heading, signed
 from tertial.economy import (
     COST, REVENUE, T2_COMPARISON_COLUMNS, TURNOVER_COLUMNS, budget_adherence, column_sums, complete_operations,
     complete_result_unit, investment_columns, investment_deviation, operations_columns, result_unit_columns,
     revenue_cost_columns, revenue_cost_kind, t2_difference, total, with_change,
 )
 from tertial.findings import Finding
+from tertial.layout import legend
 from tertial.long_texts import continued
-from tertial.numbers import NumberParseError, format_signed_mnkr, parse_quantity
-from tertial.plan import Activity, EconomyRow, Goal, Indicator, RowType
+from tertial.numbers import NumberParseError, parse_quantity
+from tertial.plan import Activity, EconomyRow, Goal, Indicator
 from tertial.profile import GoalPart, PartKind, Section, SummaryStyle
 from tertial.report import (
     ActivityRow, BudgetRequest, Economy, EconomyLine, EconomySection, EconomyTable, FreeSection, GoalPartText, GoalSection,
@@ -35,7 +37,7 @@ from tertial.table_columns import printed_columns
 from tertial.trend import indicator_trend
 from tertial.vocabulary import IndicatorStatus, ReportKind
 from tertial.wording import (
-    adjustment_heading, adjustment_sentence, adjustments_total_sentence, goals_sentence, indicator_sentence,
+    adjustment_heading, adjustment_sentence, adjustments_total_sentence, assessment_phrases, goals_sentence, indicator_sentence,
     net_cost_sentence, no_adjustments_sentence, no_turnover_sentence, result_units_sentence, turnover_sentence,
 )
 
@@ -136,10 +138,12 @@ def build_report(cycle: Cycle, accepted: dict[str, Accepted]) -> Report:
         attesters=[Person(**p.model_dump(exclude={"email"})) for p in cfg.attesters],
         sources=_sources(cycle, accepted),
         missing=sorted(cycle.contributor(c).avdelning for c in missing),
-        counts=_counts(cycle, accepted), legend=cycle.plan.assessments.legend(),
+        counts=_counts(cycle, accepted), legend=legend(cycle.plan.assessments, cycle.plan.layout),
         outline=cycle.outline.printed_names if cycle.profile else None,
         sections=[_free_section(cycle, section, rows, missing) for section in cycle.outline.outline_sections()],
         indicator_columns=_declared_columns(cycle, "indicators"), activity_columns=_declared_columns(cycle, "activities"),
+        assessment_words=cycle.plan.assessments.own_words(),
+        goal_analysis_label=cycle.outline.labels.goal_analysis.value, row_analysis_label=cycle.outline.labels.row_analysis.value,
     )
 
 
@@ -213,7 +217,7 @@ def _goal_section(cycle: Cycle, goal: Goal, rows: _Rows, missing: set[str]) -> G
     activities = [_activity_row(cycle, a, rows) for a in cycle.plan.activities if a.goal == goal.id]
     children = [_goal_section(cycle, child, rows, missing) for child in cycle.plan.children(goal.id)]
     # An indicator the plan does not follow up this period is printed with its reason but counted nowhere.
-    statuses = [IndicatorStatus(i.status) for i in indicators if not i.not_followed_up]
+    statuses = [IndicatorStatus(i.status) for i in indicators if not i.not_followed_up and i.status]
     assessed = cycle.plan.is_assessed(goal)
     grade = cycle.plan.assessments.grade(_text(record, "assessment"))
     return GoalSection(
@@ -221,7 +225,8 @@ def _goal_section(cycle: Cycle, goal: Goal, rows: _Rows, missing: set[str]) -> G
         owner=cycle.contributor(owner).avdelning, missing=owner in missing or record is None,
         assessment=grade.value if assessed else "", assessment_symbol=grade.symbol if assessed else "",
         analysis=_text(record, "analysis"), description=_text(record, "description"),
-        expected=[line.lstrip("-•* ").strip() for line in _text(record, "expected").splitlines() if line.strip()],
+        expected=[line.lstrip("-•* ").strip() for line in _text(record, "expected").splitlines()
+                  if line.strip() and cycle.plan.layout.goal_expected],
         basis_sentence=_basis(cycle, goal, statuses, children) if assessed else "",
         status_counts={s.value: statuses.count(s) for s in IndicatorStatus if statuses.count(s)},
         indicators=indicators, activities=activities, children=children,
@@ -270,7 +275,8 @@ def _goals_sentence(cycle: Cycle, goals: list[GoalSection], level: int) -> str:
     grades = [cycle.plan.assessments.grade(g.assessment) for g in goals if g.assessed]
     counted = [g.as_assessment for g in grades if g.as_assessment is not None]
     singular, plural, indefinite, indefinite_plural = _GOAL_NOUNS[level]
-    return goals_sentence(counted, singular, plural, outside=(len(grades) - len(counted), indefinite, indefinite_plural))
+    return goals_sentence(counted, singular, plural, outside=(len(grades) - len(counted), indefinite, indefinite_plural),
+                          phrases=assessment_phrases(cycle.plan.assessments.own_words()))
 
 
 def _basis(cycle: Cycle, goal: Goal, statuses: list[IndicatorStatus], children: list[GoalSection]) -> str:
@@ -291,7 +297,7 @@ def _indicator_row(cycle: Cycle, indicator: Indicator, rows: _Rows) -> Indicator
     target = indicator.annual_target.value if indicator.annual_target else None
     points = [(f"Utfall VB {cfg.year - 1}", indicator.previous_outcome), ("Periodens utfall", outcome)]
     points += [("Prognos helår", forecast)] if cfg.kind.is_tertial else []
-    return IndicatorRow(
+    row = IndicatorRow(
         id=indicator.id, name=indicator.name, unit=indicator.unit, level=cycle.plan.indicator_level(indicator).value,
         period=_text(record, "period") or indicator.period(cfg.kind, cfg.year),
         outcome=outcome, men=_number(_text(record, "men")), women=_number(_text(record, "women")),
@@ -302,6 +308,18 @@ def _indicator_row(cycle: Cycle, indicator: Indicator, rows: _Rows) -> Indicator
         trend=indicator_trend(indicator.name, indicator.unit, points, target),
         not_followed_up=indicator.not_followed_up_reason(cfg.kind), gender_equality=indicator.gender_equality,
     )
+    return _as_laid_out(cycle, row, record)
+
+
+def _as_laid_out(cycle: Cycle, row: IndicatorRow, record: dict | None) -> IndicatorRow:
+    """Not followed up by the contributor's choice: printed as one the plan marks, its Analys as the reason; no status
+    at all in a layout without one."""
+    layout = cycle.plan.layout
+    if layout.chose_not_followed_up(_text(record, "status")) and not row.not_followed_up:
+        row = row.model_copy(update={"not_followed_up": row.analysis, "analysis": ""})
+    if not layout.indicator_status:
+        row = row.model_copy(update={"status": "", "status_symbol": ""})
+    return row
 
 
 def _activity_row(cycle: Cycle, activity: Activity, rows: _Rows) -> ActivityRow:
@@ -310,6 +328,8 @@ def _activity_row(cycle: Cycle, activity: Activity, rows: _Rows) -> ActivityRow:
     statuses = {c.value: c for c in activity_statuses(declared)}
     # No status (only in a version accepted under older rules): the first one that is not finished, as before.
     status = _text(record, "status") or next((c.value for c in statuses.values() if not c.finished), "")
+    if not cycle.plan.layout.activity_status:  # a layout without activity status prints none, nor a symbol
+        status = ""
     choice = statuses.get(status)
     return ActivityRow(
         id=activity.id, name=activity.name, start=activity.start, end=activity.end, status=status,
@@ -334,12 +354,22 @@ def _economy(cycle: Cycle, rows: _Rows, missing: set[str], texts: dict[str, Text
     return Economy(
         operations=operations, investments=investments,
         t2_comparison=_t2_comparison(cycle, operations) if operations and not kind.is_tertial else None,
-        deviation_heading=format_signed_mnkr(deviation) if deviation is not None and not absent else "",
+        deviation_heading=signed(deviation, cycle.outline.deviation_headings, operations.decimals, layout.unit)
+        if deviation is not None and not absent else "",
         budget_adherence=budget_adherence(operations.total.values, kind) if operations and not absent else None,
-        area_texts=[texts[f"ekonomi:{r.id}"] for r in layout.areas if r.row_type is RowType.TOP],
+        area_texts=_area_texts(cycle, operations, texts, absent),
         overview=texts.get("ekonomi"), investment_text=texts.get("investeringar"),
         **_economy_sections(cycle, accepted.get(cycle.economy_owner or ""), absent),
     )
+
+
+def _area_texts(cycle: Cycle, operations: EconomyTable | None, texts: dict[str, TextBlock], absent: bool) -> list[TextBlock]:
+    """Each area's text under its heading: its label, and its row's signed deviation when the profile says so."""
+    headings, layout = cycle.outline.deviation_headings, cycle.plan.economy
+    values = {line.id: line.values for line in operations.rows} if operations and not absent else {}
+    decimals = operations.decimals if operations else 1
+    return [texts[area.key].model_copy(update={"title": heading(area, headings, values, decimals, layout.unit)})
+            for area in area_texts(layout, cycle.outline.area_texts)]
 
 
 def _economy_sections(cycle: Cycle, owner: Accepted | None, absent: bool) -> dict[str, EconomySection | None]:

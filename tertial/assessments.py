@@ -111,6 +111,11 @@ class AssessmentScale(BaseModel):
     def grade(self, value: str) -> Grade:
         return next((g for g in self.scale if g.value == value), self.unassessed)
 
+    def own_words(self) -> dict[str, str]:
+        """Value → meaning (helt, delvis, inte) of the values worded otherwise than the built-in ones ('Uppfyllt')."""
+        return {g.value: g.means.value for g in self.scale
+                if g.means in (Meaning.HELT, Meaning.DELVIS, Meaning.INTE) and g.value != g.as_assessment.value}
+
     def needs_analysis(self, value: str) -> bool:
         """A goal outside the förvaltning needs no analysis; every other one does."""
         return self.grade(value).counted if value in self.values else True

@@ -12,9 +12,11 @@ from pydantic import BaseModel, ValidationError
 
 from tertial.controls import escape_controls
 from tertial.cycle import Cycle, CycleConfig, resolve_ownership
+from tertial.deviation_headings import heading_problems
 from tertial.errors import ConfigError
 from tertial.plan import Plan
 from tertial.profile import Profile, ProfileFile, goal_part_problems, goal_tree_problems, merge, profile_problems
+from tertial.profile_headings import filled_profile, placeholder_problems
 from tertial.sections import reserved_keys
 from tertial.table_columns import column_problems
 
@@ -42,6 +44,7 @@ _MESSAGES = {
     "less_than_equal": "får vara högst {le}",
     "decimal_parsing": "förväntade ett tal",
     "enum": "förväntade ett av: {expected}",
+    "literal_error": "förväntade ett av: {expected}",
 }
 
 
@@ -220,6 +223,8 @@ def load_profile(path: Path, config: CycleConfig, plan: Plan) -> Profile:
     problems += goal_tree_problems(own, profile, [g.id for g in plan.goals])
     problems += column_problems(profile.columns, plan.activity_analysis)
     problems += goal_part_problems(own, [g.id for g in plan.goals], [c.id for c in config.contributors], reserved_keys(plan))
+    problems += heading_problems(profile.deviation_headings, profile.area_texts, plan.economy, config.kind)
+    problems += placeholder_problems(own)
     if problems:
         raise ConfigError(path, problems)
-    return profile
+    return filled_profile(profile, config.year)

@@ -162,11 +162,20 @@ def format_quantity(value: Decimal | None, unit: str = "", decimals: int | None 
 
 def format_signed_mnkr(value: Decimal) -> str:
     """Deviation headings as printed in the reports: ``+15,0 mnkr``, ``-9,6 mnkr``, ``±0 mnkr``."""
-    rounded = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    if rounded == 0:
-        return "±0 mnkr"
-    sign = "+" if rounded > 0 else "-"
-    return f"{sign}{format_number(abs(rounded), 1)} mnkr"
+    return format_signed(value, 1, "mnkr")
+
+
+def format_signed(value: Decimal, decimals: int, unit: str, minus: str = "-", spaced: bool = False) -> str:
+    """A signed amount as a heading prints it: ``+3,2 mnkr``, ``−1,4 mnkr`` (the minus the profile uses), ``±0 mnkr``.
+
+    The figure is `format_number`'s, so a heading shows exactly what the table prints for the row; a value that
+    prints as zero is ``±0`` whatever its sign. `spaced` puts a space after the sign (``+ 0,3 mnkr``).
+    """
+    figure = format_number(abs(value), decimals)
+    gap = " " if spaced else ""
+    if not any(c in "123456789" for c in figure):
+        return f"±{gap}0 {unit}"
+    return f"{'+' if value > 0 else minus}{gap}{figure} {unit}"
 
 
 def to_decimal(value: object) -> Decimal | None:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from tertial.assessments import AssessmentScale
 from tertial.activity_statuses import ActivityVocabulary
+from tertial.layout import Layout
 from tertial.numbers import NumberParseError, parse_quantity
 from tertial.vocabulary import (
     KF_TARGET_TEXT_EXAMPLES,
@@ -215,6 +216,7 @@ class Plan(Strict):
     activity_analysis: bool = Field(False, description="The workbook's Aktiviteter sheet has an Analys column, printed under the row.")
     economy: EconomyLayout = Field(default_factory=EconomyLayout)
     assessments: AssessmentScale = Field(default_factory=AssessmentScale, description="The goals' assessment scale.")
+    layout: Layout = Field(default_factory=Layout, description="The parts of goals, indicators and activities the report has.")
 
     @model_validator(mode="before")
     @classmethod

@@ -16,7 +16,9 @@ from typing import Iterator
 import yaml
 from pydantic import Field, model_validator
 
+from tertial.deviation_headings import AreaHeading, DeviationHeadings
 from tertial.plan import ITEM_ID, Strict
+from tertial.profile_text import Labels
 from tertial.resources import PROFILES
 from tertial.table_columns import TableColumns
 from tertial.vocabulary import ReportKind
@@ -165,6 +167,11 @@ class ProfileFile(Strict):
     parts: list[Part] = Field(default_factory=list)
     remove: list[str] = Field(default_factory=list, description="Parts of the base left out: a part's name or a section's key.")
     columns: TableColumns | None = Field(None, description="The indicator and activity tables' columns; none: today's.")
+    deviation_headings: DeviationHeadings | None = Field(
+        None, description="The area texts' headings carry the driftbudget row's signed deviation; null: labels only.")
+    area_texts: list[AreaHeading] | None = Field(
+        None, description="The driftbudget's area texts in print order, with their labels; none: one per top-level row.")
+    labels: Labels | None = Field(None, description="The label of a goal's analysis and of a row's: Analys or Kommentar.")
     goal_parts: list[GoalParts] = Field(
         default_factory=list, description="Goals whose analysis several contributors write, each its own part.")
 
@@ -175,6 +182,9 @@ class Profile:
 
     parts: tuple[Part, ...]
     columns: TableColumns | None = None  # the tables' own columns; None: those Tertial prints for the report kind
+    deviation_headings: DeviationHeadings | None = None  # None: the area texts are headed by their labels alone
+    area_texts: tuple[AreaHeading, ...] | None = None  # None: one text per top-level row, headed by its name
+    labels: Labels = Labels()  # Analys or Kommentar, for a goal's analysis and a row's
     goal_parts: tuple[GoalParts, ...] = ()  # goals whose analysis several contributors write, part by part
 
     @property
@@ -263,7 +273,7 @@ def builtin_file(kind: ReportKind) -> ProfileFile:
 
 
 def builtin_profile(kind: ReportKind) -> Profile:
-    return Profile(tuple(builtin_file(kind).parts))
+    return Profile(tuple(builtin_file(kind).parts), deviation_headings=builtin_file(kind).deviation_headings)
 
 
 def _named(names: list[str], ref: str) -> str | None:
@@ -297,7 +307,17 @@ def merge(own: ProfileFile) -> tuple[Profile, list[str]]:
             continue
         parts.insert(names.index(target) + (1 if part.after else 0), part)
     columns = own.columns or (builtin_file(own.extends).columns if own.extends else None)
-    return Profile(tuple(parts), columns, tuple(own.goal_parts)), problems
+    area_texts = tuple(own.area_texts) if own.area_texts is not None else None
+    labels = own.labels or (builtin_file(own.extends).labels if own.extends else None) or Labels()
+    return Profile(tuple(parts), columns, _deviation_headings(own), area_texts, labels,
+                   goal_parts=tuple(own.goal_parts)), problems
+
+
+def _deviation_headings(own: ProfileFile) -> DeviationHeadings | None:
+    """The profile's own (`deviation_headings: null` turns its base's off), else its base's."""
+    if "deviation_headings" in own.model_fields_set or not own.extends:
+        return own.deviation_headings
+    return builtin_file(own.extends).deviation_headings
 
 
 def _default_place(parts: list[Part]) -> int:

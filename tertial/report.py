@@ -350,6 +350,13 @@ class Report(Model):
         None, exclude_if=lambda v: v is None, description="(key, heading) of the indicator table in print order; absent: today's.")
     activity_columns: list[tuple[str, str]] | None = Field(
         None, exclude_if=lambda v: v is None, description="(key, heading) of the activity table in print order; absent: today's.")
+    assessment_words: dict[str, str] = Field(
+        default_factory=dict, exclude_if=lambda v: not v,
+        description="The plan's own assessment words and what each means (helt, delvis, inte); absent: the built-in words.")
+    goal_analysis_label: str = Field("Analys", exclude_if=lambda v: v == "Analys",
+                                     description="The heading over a goal's analysis, as the profile labels it.")
+    row_analysis_label: str = Field("Analys", exclude_if=lambda v: v == "Analys",
+                                    description="The label of the analysis under an indicator or activity row, as the profile has it.")
 
     def table_columns(self, table: str) -> list[tuple[str, str]]:
         """(key, heading) of the 'indicators' or 'activities' table: the profile's, or today's for the report kind."""

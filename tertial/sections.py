@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tertial.plan import Plan, RowType
+from tertial.deviation_headings import area_texts
+from tertial.plan import Plan
 from tertial.profile import GoalPart, PartKind, Profile, Section, SummaryStyle, builtin_profile, walk_sections
 from tertial.vocabulary import ReportKind
 
@@ -48,9 +49,7 @@ def _builtin_sections(plan: Plan, profile: Profile) -> list[TextSection]:
         sections.append(TextSection("direktiv", "Arbete utifrån direktiven till alla nämnder och bolagsstyrelser"))
     if plan.economy.areas and profile.part(PartKind.ECONOMY):
         sections.append(TextSection("ekonomi", "Uppföljning av driftbudget"))
-        for area in plan.economy.areas:
-            if area.row_type is RowType.TOP:
-                sections.append(TextSection(f"ekonomi:{area.id}", area.name))
+        sections.extend(TextSection(area.key, area.label) for area in area_texts(plan.economy, profile.area_texts))
     if plan.economy.investments and profile.part(PartKind.ECONOMY):
         sections.append(TextSection("investeringar", "Investeringar"))
     if profile.part(PartKind.BALANCE_SHEET):

@@ -34,11 +34,25 @@ def findings_count(errors: int, warnings: int, joined: str = ", ") -> str:
 
 
 _ORDER = [("helt", "Uppfylls helt"), ("delvis", "Uppfylls delvis"), ("inte", "Uppfylls inte")]
+# How a count sentence says each assessment: (after "bedöms", in a list after the first): 'uppfyllas helt', 'helt'.
+Phrases = dict[str, tuple[str, str]]
+_BUILT_IN_PHRASES: Phrases = {label: (f"uppfyllas {word}", word) for word, label in _ORDER}
 
 
-def _rest(counts: Counter, first: str, neuter: bool) -> str:
+def assessment_phrases(own_words: dict[str, str]) -> Phrases:
+    """The phrases for a plan's own assessment words (value → meaning): 'bedöms tre som uppfyllt, ett som delvis
+    uppfyllt'; the built-in phrase for a meaning the plan words as Tertial does."""
+    phrases = dict(_BUILT_IN_PHRASES)
+    for word, label in _ORDER:
+        value = next((v for v, means in own_words.items() if means == word), None)
+        if value is not None:
+            phrases[label] = (f"som {value.lower()}", f"som {value.lower()}")
+    return phrases
+
+
+def _rest(counts: Counter, first: str, neuter: bool, phrases: Phrases = _BUILT_IN_PHRASES) -> str:
     """' och två delvis och en inte' for the statuses after the first one with a count."""
-    parts = [f"{number_word(counts[label], neuter)} {word}" for word, label in _ORDER if label != first and counts[label]]
+    parts = [f"{number_word(counts[label], neuter)} {phrases[label][1]}" for word, label in _ORDER if label != first and counts[label]]
     return "".join(f" och {p}" if i == len(parts) - 1 else f", {p}" for i, p in enumerate(parts))
 
 
@@ -67,14 +81,15 @@ def indicator_sentence(statuses: list[IndicatorStatus]) -> str:
 
 
 def goals_sentence(assessments: list[Assessment], singular: str, noun_plural: str, neuter: bool = True,
-                   outside: tuple[int, str, str] | None = None) -> str:
+                   outside: tuple[int, str, str] | None = None, phrases: Phrases = _BUILT_IN_PHRASES) -> str:
     """'Av de fem nämndmålen bedöms fyra uppfyllas helt och ett delvis.' over child goals.
 
     `outside` is (count, indefinite singular, indefinite plural) when some goals do not concern the
-    förvaltning: the sentence then counts only the others, and says so.
+    förvaltning: the sentence then counts only the others, and says so. `phrases` words the assessments (see
+    `assessment_phrases`).
     """
     if outside and outside[0]:
-        return _concerned_sentence(assessments, neuter, *outside)
+        return _concerned_sentence(assessments, neuter, *outside, phrases=phrases)
     total = len(assessments)
     if total == 0:
         return ""
@@ -82,20 +97,21 @@ def goals_sentence(assessments: list[Assessment], singular: str, noun_plural: st
     if total == 1:
         if assessments[0] is Assessment.EJ_BEDOMD:
             return f"{singular.capitalize()} har inte bedömts."
-        return f"{singular.capitalize()} bedöms uppfyllas {assessments[0].value.removeprefix('Uppfylls ')}."
+        return f"{singular.capitalize()} bedöms {phrases[assessments[0].value][0]}."
     for word, label in _ORDER:
         if counts[label] == total:
-            return f"De {number_word(total, neuter)} {noun_plural} bedöms uppfyllas {word}."
+            return f"De {number_word(total, neuter)} {noun_plural} bedöms {phrases[label][0]}."
     unassessed = counts[Assessment.EJ_BEDOMD.value]
     if unassessed == total:  # e.g. their owner has not submitted yet
         return f"De {number_word(total, neuter)} {noun_plural} har inte bedömts."
-    first_word, first = next((w, l) for w, l in _ORDER if counts[l])
-    head = f"Av de {number_word(total, neuter)} {noun_plural} bedöms {number_word(counts[first], neuter)} uppfyllas {first_word}"
+    _, first = next((w, l) for w, l in _ORDER if counts[l])
+    head = f"Av de {number_word(total, neuter)} {noun_plural} bedöms {number_word(counts[first], neuter)} {phrases[first][0]}"
     note = f" {number_word(unassessed, neuter).capitalize()} har inte bedömts." if unassessed else ""
-    return f"{head}{_rest(counts, first, neuter)}.{note}"
+    return f"{head}{_rest(counts, first, neuter, phrases)}.{note}"
 
 
-def _concerned_sentence(assessments: list[Assessment], neuter: bool, outside: int, singular: str, plural: str) -> str:
+def _concerned_sentence(assessments: list[Assessment], neuter: bool, outside: int, singular: str, plural: str,
+                        phrases: Phrases = _BUILT_IN_PHRASES) -> str:
     """'Av de tre nämndmål som berör förvaltningen bedöms två uppfyllas helt och ett delvis. Ett nämndmål berör inte förvaltningen.'"""
     total = len(assessments)
     note = f"{number_word(outside, neuter).capitalize()} {singular if outside == 1 else plural} berör inte förvaltningen."
@@ -108,12 +124,12 @@ def _concerned_sentence(assessments: list[Assessment], neuter: bool, outside: in
         return f"{subject} har inte bedömts. {note}"
     for word, label in _ORDER:
         if counts[label] == total:
-            return f"{subject} bedöms uppfyllas {word}. {note}"
-    first_word, first = next((w, l) for w, l in _ORDER if counts[l])
+            return f"{subject} bedöms {phrases[label][0]}. {note}"
+    _, first = next((w, l) for w, l in _ORDER if counts[l])
     head = (f"Av de {number_word(total, neuter)} {plural} som berör förvaltningen bedöms "
-            f"{number_word(counts[first], neuter)} uppfyllas {first_word}")
+            f"{number_word(counts[first], neuter)} {phrases[first][0]}")
     rest = f" {number_word(unassessed, neuter).capitalize()} har inte bedömts." if unassessed else ""
-    return f"{head}{_rest(counts, first, neuter)}.{rest} {note}"
+    return f"{head}{_rest(counts, first, neuter, phrases)}.{rest} {note}"
 
 
 # --- Economy sections: computed sentences, and the fixed ones printed when a section is empty ---

@@ -26,6 +26,7 @@ from tertial.asked_sheets import asked_sheets
 from tertial.activity_statuses import activity_statuses
 from tertial.cycle import Cycle
 from tertial.inert import formulas_as_text
+from tertial.layout import NOT_FOLLOWED_UP
 from tertial.numbers import NumberParseError, format_number, parse_quantity
 from tertial.section_tables import TABLES, open_cell, owned_tables, prefilled_table_rows
 from tertial.economy import ADJUSTMENT_KINDS, REVENUE_COST_KINDS
@@ -206,6 +207,10 @@ def _protect(ws: Worksheet, key: str, sheet: Sheet, rows: list[dict[str, object]
                 open_ = False
             if key == "goals" and column.key in ("description", "expected"):
                 open_ = levels.get(str(row.get("goal"))) == 3
+            if key == "goals" and column.key == "expected":
+                open_ = open_ and cycle.plan.layout.goal_expected
+            if column.key == "status" and key in ("indicators", "activities"):
+                open_ = _status_asked(cycle, key)
             if key == "goals" and column.key == "assessment":
                 open_ = row_index not in unasked
             cell.protection = Protection(locked=not open_)
@@ -241,8 +246,20 @@ def _row_choices(key: str, row: dict[str, object], unasked: bool, cycle: Cycle, 
     if key == "goals":
         choices["assessment"] = [] if unasked else cycle.plan.assessments.values
     if key == "indicators" and row.get("id") in resting:
-        choices["status"] = _NOT_FOLLOWED_UP_STATUSES
+        choices["status"] = _NOT_FOLLOWED_UP_STATUSES if cycle.plan.layout.indicator_status else []
+    elif key == "indicators":
+        choices["status"] = cycle.plan.layout.indicator_choices(choices["status"])
+    if key == "activities" and not cycle.plan.layout.activity_status:
+        choices["status"] = []
     return choices
+
+
+def _status_asked(cycle: Cycle, key: str) -> bool:
+    """Whether the Status column is open: the layout has the status, or (indicators) offers 'Följs inte upp'."""
+    layout = cycle.plan.layout
+    if key == "activities":
+        return layout.activity_status
+    return bool(layout.indicator_choices(["status"]))
 
 
 def _drop_downs(ws: Worksheet, key: str, sheet: Sheet, row_choices: list[dict[str, list[str]]]) -> None:
@@ -312,6 +329,8 @@ def _instructions(ws: Worksheet, cycle: Cycle, contributor_id: str, handout: Han
         ("1. Fyll i de gula cellerna. Grå celler kommer från planen och är låsta.", False),
         ("2. Skriv tal som vanligt: 34,5 %, 1 150 eller -0,6. Skriv inte formler.", False),
         ("3. Välj Bedömning och Status i listorna. En indikator utan årsmål, eller vars prognos inte når årsmålet, behöver en analys.", False),
+        *([(f"   Följs en indikator inte upp perioden: välj Status '{NOT_FOLLOWED_UP}' och skriv skälet i Analys; "
+             "då behövs inget utfall.", False)] if cycle.plan.layout.not_followed_up_choice else []),
         ("4. Punktlistor skrivs med ett bindestreck först på varje rad (- Första punkten).", False),
         ("   En text får vara upp till 32 767 tecken i en cell. Räcker inte det i bladet Texter: skriv resten i en av de "
          "gula raderna längst ned, välj samma Avsnitt i listan. Raderna med samma Avsnitt "

@@ -218,6 +218,31 @@ def test_word_has_the_vb_headings_as_real_headings(runs):
     assert texts[texts.index(SPECIAL) + 1:texts.index("Attesterat av")] == list(SPECIAL_SECTIONS)
 
 
+def test_t2_area_texts_are_headed_by_their_signed_deviation_everywhere(runs):
+    result = runs["T2"]
+    titles = [block.title for block in result.report.economy.area_texts]
+    expected = ["Nämnd och administration +3,9 mnkr", "Individ- och familjeomsorg -7,6 mnkr", "Övrig verksamhet ±0 mnkr"]
+    assert set(expected) <= set(titles)
+    html = _html(result)
+    headings = [(p.style.name, p.text) for p in Document(result.files["docx"]).paragraphs]
+    for title in expected:
+        assert f"<h4>{title}</h4>" in html and ("Heading 3", title) in headings, title
+    assert set(expected) <= {block["title"] for block in json.loads(result.files["json"].read_text(encoding="utf-8"))["economy"]["area_texts"]}
+
+
+@pytest.mark.parametrize("kind, column", [("T2", "deviation"), ("VB", "adjusted")])
+def test_each_area_heading_shows_the_figure_its_table_row_prints(runs, kind, column):
+    html, economy = _html(runs[kind]), runs[kind].report.economy
+    place = [key for key, _ in economy.operations.columns].index(column)
+    for line in (line for line in economy.operations.rows if line.row_type == "top"):
+        row = re.search(rf'<tr class="top" data-id="{re.escape(line.id)}">(.*?)</tr>', html, re.S).group(1)
+        printed = re.findall(r'<td class="num">(.*?)</td>', row)[place]
+        title = next(b.title for b in economy.area_texts if b.key == f"ekonomi:{line.id}").replace("\u00a0", " ")
+        figure = "±0" if printed.strip("-").replace("0", "").replace(",", "") == "" else \
+            (printed if printed.startswith("-") else f"+{printed}")
+        assert title == f"{line.name} {figure} mnkr", (title, printed)
+
+
 # --- the economy owner's optional sheets: Resultatenheter, Omslutningsförändringar, requests ------
 
 

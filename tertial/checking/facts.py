@@ -22,13 +22,17 @@ Enriched = tuple[pd.DataFrame, dict[str, object]]
 
 
 def _enrich_indicators(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
-    return add_indicator_facts(frame, cycle), {"statuses": [s.value for s in IndicatorStatus]}
+    # A layout without statuses ignores a status written anyway (its cell is locked in the workbook).
+    statuses = [s.value for s in IndicatorStatus] + cycle.plan.layout.indicator_choices([])
+    return add_indicator_facts(frame, cycle), {"statuses": statuses}
 
 
 def _enrich_goals(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
     titles = {g.id: g for g in cycle.plan.goals}
     frame["name"] = [titles[g].heading if g in titles else g for g in frame["goal"]]
     frame["is_namndmal"] = [g in titles and titles[g].level == 3 for g in frame["goal"]]
+    # A layout without Förväntat resultat (the 2013 VB) never misses it.
+    frame["needs_expected"] = [n and cycle.plan.layout.goal_expected for n in frame["is_namndmal"]]
     scale = cycle.plan.assessments
     # A goal in prose only is asked no assessment; one outside the förvaltning ("Ingen") needs no analysis.
     frame["needs_assessment"] = [g not in titles or cycle.plan.is_assessed(titles[g]) for g in frame["goal"]]
@@ -44,8 +48,10 @@ def _enrich_activities(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
     frame["name"] = [plan[i].name if i in plan else n for i, n in zip(frame["id"], frame["name"])]
     period_end = pd.Timestamp(cycle.config.period_end)
     finished = finished_values(cycle.plan.activity_statuses)
-    frame["overdue"] = [bool(e < period_end) and s not in finished if not pd.isna(e) else False
+    with_status = cycle.plan.layout.activity_status  # without a status nothing says an activity is unfinished
+    frame["overdue"] = [with_status and bool(e < period_end) and s not in finished if not pd.isna(e) else False
                         for e, s in zip(frame["end"], frame["status"])]
+    frame["requires_status"] = with_status
     year = cycle.config.year
     return frame, {
         "statuses": [s.value for s in activity_statuses(cycle.plan.activity_statuses)],

@@ -29,16 +29,20 @@ def add_indicator_facts(frame: pd.DataFrame, cycle: Cycle) -> pd.DataFrame:
     frame["name"] = [i.name if i else n for i, n in zip(rows, frame["name"])]
     frame["expected_period"] = [i.period(kind, year) if i else p for i, p in zip(rows, frame["period"])]
     # An indicator the plan says is not followed up this period needs no outcome, forecast, status or analysis.
-    followed = [i is not None and not i.not_followed_up_reason(kind) for i in rows]
+    layout = cycle.plan.layout
+    chosen = [layout.chose_not_followed_up(s) for s in frame["status"]]
+    # The contributor may choose it too (when the plan offers that): then the reason in Analys is what is required.
+    frame["needs_reason"] = chosen
+    followed = [i is not None and not i.not_followed_up_reason(kind) and not c for i, c in zip(rows, chosen)]
     frame["requires_outcome"] = [f and measured_now(i.frequency, kind) for i, f in zip(rows, followed)]
     asked = forecast_asked(cycle)  # a profile whose report prints no forecast does not ask for one
     frame["requires_forecast"] = [f and asked and i.frequency is not Frequency.ANNUAL for i, f in zip(rows, followed)]
-    frame["requires_status"] = [i is None or f for i, f in zip(rows, followed)]
+    frame["requires_status"] = [(i is None or f) and layout.indicator_status for i, f in zip(rows, followed)]
     frame["percent_capped"] = [bool(i) and i.unit == "%" and i.direction.value != "band" for i in rows]
     # A tertial report judges the forecast; the VB judges the year's outcome.
     judged = frame["forecast"] if asked else frame["outcome"]
     frame["needs_analysis"] = [f and needs_analysis(i, to_decimal(v)) for i, f, v in zip(rows, followed, judged)]
-    _add_status_facts(frame, rows)
+    _add_status_facts(frame, rows if layout.indicator_status else [None] * len(rows))  # no status: none proposed
     _add_sex_facts(frame, rows)
     _add_change_facts(frame, rows, kind)
     return frame

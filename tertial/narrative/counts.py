@@ -11,7 +11,7 @@ from tertial.findings import Finding
 from tertial.narrative.phrases import DEGREES, FLAGS, VERB
 from tertial.narrative.places import Place, goal_place, narrative_finding, text_place
 from tertial.report import GoalSection, Report, walk_goals
-from tertial.wording import NUMBER_WORDS, number_word
+from tertial.wording import NUMBER_WORDS, assessment_phrases, number_word
 
 _NUMBER_WORDS = {word: n for n, word in enumerate(NUMBER_WORDS)} | {"ett": 1}
 # Longest first so "tretton" is not read as "tre"; \b on both sides keeps "en" from matching inside words.
@@ -92,18 +92,36 @@ def _status_parts(text: str, pos: int) -> tuple[str | None, list[tuple[str | Non
     return first["n"], parts, end
 
 
-def claims(text: str, noun: Noun) -> Iterator[Claim]:
-    """Every count claim about `noun` in the text, in the shapes the reports use."""
+def _word_parts(text: str, pos: int, words: dict[str, str]) -> tuple[str | None, list[tuple[str | None, str]], int]:
+    """Like `_status_parts`, in the plan's own assessment words: 'är tre uppfyllt, ett delvis uppfyllt och ett ej uppfyllt',
+    'bedöms tre som uppfyllt och två som ej uppfyllt'. Longest word first, so 'delvis uppfyllt' is not read as 'uppfyllt'."""
+    said = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    first = re.compile(rf"\s+(?:(?:bedöms|är|har\s+bedömts)\s+)?(?:(?P<n>{_NUM}|{_ALL})\s+)?(?:som\s+)?(?P<w>{said})\b", FLAGS)
+    tail = re.compile(rf"(?:\s*,\s*|\s+och\s+)(?P<n>{_NUM})\s+(?:som\s+)?(?P<w>{said})\b", FLAGS)
+    meaning = {w.lower(): m for w, m in words.items()}
+    match = first.match(text, pos)
+    if not match:
+        return None, [], pos
+    parts, end = [(match["n"], meaning[match["w"].lower()])], match.end()
+    while more := tail.match(text, end):
+        parts.append((more["n"], meaning[more["w"].lower()]))
+        end = more.end()
+    return match["n"], parts, end
+
+
+def claims(text: str, noun: Noun, words: dict[str, str] | None = None) -> Iterator[Claim]:
+    """Every count claim about `noun` in the text, in the shapes the reports use; with `words` (the plan's own
+    assessment words and their meanings) also in those words."""
     for head in re.finditer(_HEAD.format(noun=noun.pattern), text, FLAGS):
         reportwide = "nämnden" in head[0].lower()  # "nämndens 27 mål", "nämnden har 25 nämndmål"
         if noun is NAMNDMAL and not head["noun"].lower().startswith("nämnd") and "nämndens" not in head[0].lower():
             continue  # a bare "mål" is a nämndmål only as "nämndens N mål"
-        claim = _claim(text, head, reportwide)
+        claim = _claim(text, head, reportwide, words)
         if claim is not None:
             yield claim
 
 
-def _claim(text: str, head: re.Match, reportwide: bool) -> Claim | None:
+def _claim(text: str, head: re.Match, reportwide: bool, words: dict[str, str] | None = None) -> Claim | None:
     stated_total = bool(head["n"] or head["all"] or head["lead"])
     if head["m"] is None and not head["all"]:
         return None
@@ -111,6 +129,8 @@ def _claim(text: str, head: re.Match, reportwide: bool) -> Claim | None:
     if stated_total and not concerned and _RESTRICTED.match(text, head.end()):
         return None  # "de två indikatorerna som mäter trygghet": the total of a subset, not of the goal
     first_n, parts, end = _status_parts(text, concerned.end() if concerned else head.end())
+    if not parts and words:
+        first_n, parts, end = _word_parts(text, concerned.end() if concerned else head.end(), words)
     if not stated_total and not parts:
         return None  # "två indikatorer saknar utfall": a number, but not a claim we can check
     lead_count = head["n"] if head["n"] else None if stated_total else head["m"]
@@ -131,14 +151,18 @@ class Scope:
 
 
 def _holds(claim: Claim, scope: Scope) -> bool:
+    if claim.parts and "" in scope.statuses:
+        return True  # a layout without indicator status: how many are met cannot be checked
     total = len(scope.statuses)
     if claim.total is not None and claim.total != total:
         return False
     return all(scope.statuses.count(DEGREES[p.degree]) == (total if p.count is None else p.count) for p in claim.parts)
 
 
-def _actual(claim: Claim, scope: Scope, noun: Noun) -> str:
-    """'tio indikatorer och tre av dem bedöms uppfyllas helt och sex delvis' from the data."""
+def _actual(claim: Claim, scope: Scope, noun: Noun, words: dict[str, str] | None = None) -> str:
+    """'tio indikatorer och tre av dem bedöms uppfyllas helt och sex delvis' from the data; in the plan's own
+    assessment words when it has them ('fem nämndmål och tre av dem bedöms som uppfyllt och två som ej uppfyllt')."""
+    phrases = {degree: assessment_phrases(words or {})[DEGREES[degree]] for degree in DEGREES}
     total = len(scope.statuses)
     head = f"{number_word(total, noun.neuter)} {noun.singular if total == 1 else noun.plural}"
     degrees = list(dict.fromkeys(p.degree for p in claim.parts))
@@ -146,9 +170,10 @@ def _actual(claim: Claim, scope: Scope, noun: Noun) -> str:
         return head
     counts = [scope.statuses.count(DEGREES[d]) for d in degrees]
     said = [_how_many(n, noun) for n in counts]
-    rest = [f"{n} {d}" for n, d in zip(said[1:], degrees[1:])]
+    rest = [f"{n} {phrases[d][1]}" for n, d in zip(said[1:], degrees[1:])]
     tail = "".join(f" och {r}" if i == len(rest) - 1 else f", {r}" for i, r in enumerate(rest))
     verb = "inte uppfyllas" if degrees[0] == "inte" else f"uppfyllas {degrees[0]}"
+    verb = verb if phrases[degrees[0]][1] == degrees[0] else phrases[degrees[0]][0]
     first = "samtliga" if counts[0] == total > 1 else f"{said[0]} av dem"
     return f"{head} och {first} bedöms {verb}{tail}"
 
@@ -158,14 +183,18 @@ def _how_many(n: int, noun: Noun) -> str:
     return ("inget" if noun.neuter else "ingen") if n == 0 else number_word(n, noun.neuter)
 
 
-def _check_claims(where: Place, noun: Noun, scopes_of: Callable[[Claim], list[Scope]]) -> list[Finding]:
-    """One finding per claim that no scope bears out; the first scope is the one we name."""
+def _check_claims(where: Place, noun: Noun, scopes_of: Callable[[Claim], list[Scope]],
+                  words: dict[str, str] | None = None) -> list[Finding]:
+    """One finding per claim that no scope bears out; the first scope is the one we name. `words`: the plan's own
+    assessment words, for a count of goals."""
     out = []
-    for claim in claims(where.text, noun):
+    words = None if noun is INDICATORS else words
+    for claim in claims(where.text, noun, words):
         scopes = scopes_of(claim)
         if not scopes or any(_holds(claim, s) for s in scopes):
             continue
-        out.append(narrative_finding(noun.rule_id, where, claim.phrase, scope=scopes[0].owner, expected=_actual(claim, scopes[0], noun)))
+        out.append(narrative_finding(noun.rule_id, where, claim.phrase, scope=scopes[0].owner,
+                                     expected=_actual(claim, scopes[0], noun, words)))
     return out
 
 
@@ -215,19 +244,33 @@ def _block_scopes(report: Report, goal: GoalSection | None, noun: Noun, claim: C
 _NOUNS = (INDICATORS, NAMNDMAL, AREA_GOALS, DIRECTION_GOALS)
 
 
+def _canonical(report: Report) -> Report:
+    """The report with each goal's assessment in the built-in words of what it means, so the plan's own words count."""
+    values = {word: DEGREES[means] for word, means in report.assessment_words.items()}
+    if not values:
+        return report
+
+    def canonical(goal: GoalSection) -> GoalSection:
+        return goal.model_copy(update={"assessment": values.get(goal.assessment, goal.assessment),
+                                       "children": [canonical(child) for child in goal.children]})
+
+    return report.model_copy(update={"goals": [canonical(goal) for goal in report.goals]})
+
+
 def check_goal_counts(report: Report) -> list[Finding]:
-    out = []
+    out, report = [], _canonical(report)
     for goal in walk_goals(report.goals):
         for noun in _NOUNS:
-            out += _check_claims(goal_place(goal), noun, partial(_goal_scopes, report, goal, noun))
+            out += _check_claims(goal_place(goal), noun, partial(_goal_scopes, report, goal, noun), report.assessment_words)
     return out
 
 
 def check_text_counts(report: Report) -> list[Finding]:
+    report = _canonical(report)
     by_number = {g.number: g for g in report.goals}
     blocks = [(report.summary, None)] + [(b, by_number.get(s.number)) for s in report.summary_analysis for b in (s.positive, s.challenges)]
     out = []
     for block, goal in blocks:
         for noun in _NOUNS:
-            out += _check_claims(text_place(block), noun, partial(_block_scopes, report, goal, noun))
+            out += _check_claims(text_place(block), noun, partial(_block_scopes, report, goal, noun), report.assessment_words)
     return out

@@ -54,27 +54,27 @@ def _indicator_cell(i: IndicatorRow, key: str) -> str:
     if key in figures:
         return format_quantity(figures[key], i.unit)
     if key == "indikator":
-        return f"{i.status_symbol} " + (f"{GENDER_EQUALITY_MARK} {i.name}" if i.gender_equality else i.name)
+        return (f"{i.status_symbol} " if i.status_symbol else "") + (f"{GENDER_EQUALITY_MARK} {i.name}" if i.gender_equality else i.name)
     return {"arsmal": i.annual_target, "kf_arsmal": i.kf_target, "period": i.period, "enhet": i.unit}[key]
 
 
-def _indicator_rows(goal: GoalSection, keys: list[str]) -> tuple[list[list[str]], dict[str, int]]:
+def _indicator_rows(goal: GoalSection, keys: list[str], label: str = "Analys") -> tuple[list[list[str]], dict[str, int]]:
     """The table's rows, and the row of each indicator (analysis rows come in between)."""
     rows, positions = [], {}
     for i in goal.indicators:
         positions[i.id] = len(rows) + 1  # after the header row
         rows.append([_indicator_cell(i, key) for key in keys])
         if i.not_followed_up:
-            rows.append([f"Analys: {i.not_followed_up}", *[""] * (len(keys) - 1)])
+            rows.append([f"{label}: {i.not_followed_up}", *[""] * (len(keys) - 1)])
         if i.analysis:
-            rows.append([f"Analys: {i.analysis}", *[""] * (len(keys) - 1)])
+            rows.append([f"{label}: {i.analysis}", *[""] * (len(keys) - 1)])
     return rows, positions
 
 
 def _indicator_table(doc: DocumentType, goal: GoalSection, report: Report, trends: dict[str, Picture]) -> None:
     """The indicator table; each indicator with a history gets its trend picture under its name, as in HTML."""
     columns = report.table_columns("indicators")
-    rows, positions = _indicator_rows(goal, [key for key, _ in columns])
+    rows, positions = _indicator_rows(goal, [key for key, _ in columns], report.row_analysis_label)
     table = _table(doc, [heading for _, heading in columns], rows)
     for indicator_id, row in positions.items():
         if indicator_id in trends:
@@ -97,7 +97,7 @@ def _goal(doc: DocumentType, goal: GoalSection, report: Report, trends: dict[str
         for item in goal.expected:
             doc.add_paragraph(item, style="List Bullet")
     if goal.analysis or goal.basis_sentence or goal.parts:
-        doc.add_heading("Analys", 5)
+        doc.add_heading(report.goal_analysis_label, 5)
         _analysis(doc, goal)
         _goal_parts(doc, goal)
         if goal.basis_sentence:
@@ -106,7 +106,7 @@ def _goal(doc: DocumentType, goal: GoalSection, report: Report, trends: dict[str
         _indicator_table(doc, goal, report, trends)
     if goal.activities:
         columns = report.table_columns("activities")
-        _table(doc, [heading for _, heading in columns], _activity_rows(goal, [key for key, _ in columns]))
+        _table(doc, [heading for _, heading in columns], _activity_rows(goal, [key for key, _ in columns], report.row_analysis_label))
     for section in goal.sections:
         _free_section(doc, section, min(goal.level + 2, 9))
     for child in goal.children:
@@ -147,14 +147,14 @@ def _activity_cell(a: ActivityRow, key: str) -> str:
             "status": a.status, ANALYSIS_COLUMN: a.analysis}[key]
 
 
-def _activity_rows(goal: GoalSection, keys: list[str]) -> list[list[str]]:
+def _activity_rows(goal: GoalSection, keys: list[str], label: str = "Analys") -> list[list[str]]:
     """One row per activity, its symbol before the name; an analysis on a row of its own below it,
     unless the table has a column for it."""
     rows = []
     for a in goal.activities:
         rows.append([_activity_cell(a, key) for key in keys])
         if a.analysis and ANALYSIS_COLUMN not in keys:
-            rows.append([f"Analys: {a.analysis}", *[""] * (len(keys) - 1)])
+            rows.append([f"{label}: {a.analysis}", *[""] * (len(keys) - 1)])
     return rows
 
 

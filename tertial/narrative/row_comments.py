@@ -1,0 +1,57 @@
+"""A row's comment against its row: "har ökat med 4,2 mnkr" on a post of Intäkts- och kostnadsutveckling must be the
+row's Förändring read through the sign convention (revenue written negative, so a Förändring of −4,2 is an ökning)."""
+
+from __future__ import annotations
+
+import re
+
+from tertial.economy import COST, REVENUE, TOLERANCE
+from tertial.findings import Finding, finding
+from tertial.narrative.phrases import FLAGS, MNKR, stated_amount
+from tertial.numbers import format_number
+from tertial.report import EconomyLine, EconomyTable, Report
+from tertial.signs import change_phrase, growth
+
+# "har ökat med 4,2 mnkr", "en minskning om 1,0 mnkr", "ökade på 3 mnkr"
+_CHANGE = re.compile(rf"\b(?P<verb>ök(?:at|ade|ar|ning(?:en)?)|minsk(?:at|ade|ar|ning(?:en)?))\s+(?:med|om|på)\s+{MNKR}", FLAGS)
+_SUMS = {"summa-intakter": COST, "summa-kostnader": None}  # after Summa intäkter come the costs; Summa kostnader ends them
+
+
+def _posts(table: EconomyTable) -> list[tuple[EconomyLine, str]]:
+    """Each post with its kind, read from where it stands: revenues before Summa intäkter, costs after it."""
+    kind: str | None = REVENUE
+    posts = []
+    for line in table.rows:
+        if line.id in _SUMS:
+            kind = _SUMS[line.id]
+        elif kind is not None:
+            posts.append((line, kind))
+    return posts
+
+
+def _comment_findings(line: EconomyLine, kind: str) -> list[Finding]:
+    change = line.values.get("change")
+    if change is None or not line.comment:
+        return []
+    out = []
+    for match in _CHANGE.finditer(line.comment):
+        amount = stated_amount(match)
+        if amount is None:
+            continue
+        claimed = abs(amount) if match["verb"].lower().startswith("ök") else -abs(amount)
+        if abs(claimed - growth(kind, change)) <= TOLERANCE:
+            continue
+        out.append(finding(
+            "narrative_row_comment", sheet="Intäkter och kostnader", column="Kommentar", item_id=line.id,
+            item_name=line.name, value=match[0], place=f"Kommentaren till raden '{line.name}'",
+            basis=format_number(change, 1), expected=change_phrase(kind, change),
+        ))
+    return out
+
+
+def check_row_comments(report: Report) -> list[Finding]:
+    """Every change a comment states on the VB's revenue and cost posts, against the post's Förändring (±0,1 mnkr)."""
+    section = report.economy.revenue_costs
+    if section is None or section.missing or section.table is None:
+        return []
+    return [f for line, kind in _posts(section.table) for f in _comment_findings(line, kind)]
