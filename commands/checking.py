@@ -38,4 +38,4 @@ def compare_versions(cycle_path: Path, contributor: str, old: int | None, new: i
         if number not in versions:
             raise TertialError(f"Version {number} finns inte för {contributor}; det finns {', '.join(map(str, numbers))}.")
     read = [read_submission(archived_copy(versions[n]), cycle) for n in (old, new)]  # each re-hashed first
-    return diff_submissions(read[0], read[1], cycle.config.kind, cycle.config.year)
+    return diff_submissions(read[0], read[1], cycle.config.kind, cycle.config.year, cycle.outline.economy)

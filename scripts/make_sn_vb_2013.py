@@ -5,8 +5,10 @@ The plan's indicators and activities are the seed's rows (``seed002_indicators.c
 ``seed002_activities.csv``) as published: names, units, outcomes, last year's outcomes, targets, Period labels,
 dates and comments. The goal tree, the assessments, the report's outline and table columns (``profil.yaml``) and the texts
 are in ``scripts/data/sn-vb-2013.yaml``. Each contributor's submission is the handout the product pre-fills, filled in
-with the seed's figures; the script runs the product's validation on each and stops on any error. The
-economy tables wait for the economy part of issue 15: the plan has no economy rows.
+with the seed's figures; the script runs the product's validation on each and stops on any error. The two
+economy tables (``seed002_economy.csv``) are declared in the profile (``economy:``), their rows are the plan's (the
+verksamhetsområden) or the economy owner's (the posts of the resultaträkning), and the owner submits their entered
+columns; sums, totals and computed columns are Tertial's.
 
 Deterministic: reruns give byte-identical files (xlsx timestamps pinned).
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -27,8 +30,11 @@ from scripts._common import REPO, SEED_DATA, Flow, Quoted, prose, render, write_
 from tertial.access import EXAMPLE_TOKEN_KEY
 from tertial.checking.suites import check_submissions
 from tertial.config import load_cycle
+from tertial.economy import ADJUSTMENT, COST, REVENUE
+from tertial.economy_columns import EconomyTableSpec
 from tertial.cycle import Cycle
 from tertial.findings import Finding, Severity
+from tertial.numbers import format_number, parse_quantity
 from tertial.plan import Indicator
 from tertial.reading import read_submission
 from tertial.section_tables import value_keys
@@ -91,7 +97,30 @@ def indicator_entry(ident: str, goal: str, row: dict[str, str], extra: dict[str,
     return entry
 
 
-def plan_document(doc: dict[str, Any], indicators: list[dict[str, str]], activities: list[dict[str, str]]) -> dict[str, Any]:
+def economy_rows(doc: dict[str, Any], rows: list[dict[str, str]], table: str) -> dict[str, dict[str, str]]:
+    """A seed table's submitted rows in order, by label: each with its cells by column heading (sums left out)."""
+    wanted, sums = doc["economy"]["seed_tables"][table], set(doc["economy"]["sums"])
+    found: dict[str, dict[str, str]] = {}
+    for row in rows:
+        if row["table"] == wanted and row["row_label"] not in sums:
+            found.setdefault(row["row_label"], {})[row["column"]] = row["value_raw"]
+    return found
+
+
+def area_id(name: str) -> str:
+    """'Barn och ungdom' → 'barn-och-ungdom'."""
+    return "-".join(re.findall(r"[a-z0-9]+", name.lower().translate(str.maketrans("åäöé", "aaoe"))))
+
+
+def economy_layout(doc: dict[str, Any], seed_rows: list[dict[str, str]]) -> dict[str, Any]:
+    """The verksamhetsområden of the result table, the resultatöverföring after their sum."""
+    below = set(doc["economy"]["below"])
+    return {"areas": [Flow(id=area_id(name), name=name, **({"row_type": "below"} if name in below else {}))
+                      for name in economy_rows(doc, seed_rows, "operations")]}
+
+
+def plan_document(doc: dict[str, Any], indicators: list[dict[str, str]], activities: list[dict[str, str]],
+                  economy: list[dict[str, str]] | None = None) -> dict[str, Any]:
     keys = goal_keys(doc)
     indicator_goals = [goal_of(r, keys) for r in indicators]
     activity_goals = [goal_of(r, keys) for r in activities]
@@ -105,6 +134,7 @@ def plan_document(doc: dict[str, Any], indicators: list[dict[str, str]], activit
                        for i, g, r in zip(numbered_ids(activity_goals, "A"), activity_goals, activities, strict=True)],
         "layout": LAYOUT,
         "activity_analysis": True,
+        **({"economy": economy_layout(doc, economy)} if economy else {}),
     }
 
 
@@ -130,7 +160,7 @@ def profile_document(doc: dict[str, Any]) -> dict[str, Any]:
                       {"part": "balance_sheet", "under": Quoted("kostnadseffektiva")},  # last under the nämndmål
                       *free("klagomal", "lex_sarah"), {"part": "attest"}],
             "columns": doc["columns"], "labels": {"row_analysis": "Kommentar"},  # 'Kommentar' under a row, analysis §2
-            "goal_parts": doc["goal_parts"]}
+            "economy": doc["economy"]["tables"], "goal_parts": doc["goal_parts"]}
 
 
 def contributor_entry(spec: dict[str, Any]) -> dict[str, Any]:
@@ -138,6 +168,8 @@ def contributor_entry(spec: dict[str, Any]) -> dict[str, Any]:
     owns: dict[str, Any] = {"goals": [Quoted(g) for g in spec["goals"]]}
     if spec.get("texts"):
         owns["texts"] = spec["texts"]
+    if spec.get("economy"):
+        owns["economy"] = True
     return {"id": ident, "avdelning": spec["avdelning"], "responsible": f"Ansvarig, {spec['avdelning'].lower()}",
             "email": f"{ident}@example.se", "owns": owns}
 
@@ -149,7 +181,8 @@ def cycle_document(doc: dict[str, Any]) -> dict[str, Any]:
         "handlaggare": {"name": "Handläggare på administrativa avdelningen"},
         "signer": {"name": "Socialdirektören", "title": "socialdirektör"},
         "prepared_by": "förvaltningsledningen",
-        "contributors": [contributor_entry(spec) for spec in doc["contributors"]],
+        "contributors": [contributor_entry({**spec, "economy": spec["id"] == doc["economy"]["owner"]})
+                         for spec in doc["contributors"]],
     }
 
 # --------------------------------------------------------------------------- the submissions
@@ -191,6 +224,8 @@ def filled_rows(cycle: Cycle, contributor_id: str, doc: dict[str, Any], seed: di
     texts = section_texts(doc)
     for out in rows["texts"]:
         out["text"] = texts[str(out["key"])]
+    if "economy" in seed and cycle.economy_owner == contributor_id:
+        fill_economy(cycle, rows, doc, seed["economy"])
     fill_tables(cycle, rows, doc)
     return rows
 
@@ -203,6 +238,42 @@ def fill_tables(cycle: Cycle, rows: Rows, doc: dict[str, Any]) -> None:
         section = sections[str(out["key"])]
         headings = [keys[c["heading"]] for c in section["table"]["columns"]]
         out.update(zip(headings, section["table_values"][str(out["row"])], strict=True))
+
+
+def entered_cells(cells: dict[str, str], spec: EconomyTableSpec, year: int) -> dict[str, str]:
+    """The entered columns' cells: the seed's under each column's printed heading."""
+    headings = dict(spec.printed(year))
+    return {key: cells.get(headings[key], "") for key in spec.entered}
+
+
+def fill_economy(cycle: Cycle, rows: Rows, doc: dict[str, Any], seed_rows: list[dict[str, str]]) -> None:
+    """The economy owner's sheets: the result per verksamhetsområde on its rows, the resultaträkning's posts as
+    rows of their own (intäkter before Summa intäkter, then kostnader, then the resultatöverföring)."""
+    economy, year = cycle.outline.economy, cycle.config.year
+    areas = economy_rows(doc, seed_rows, "operations")
+    for out in rows["economy"]:
+        out.update(entered_cells(areas[str(out["name"])], economy.operations, year))
+    kinds, kind = {}, REVENUE
+    for row in seed_rows:
+        if row["table"] != doc["economy"]["seed_tables"]["revenue_costs"]:
+            continue
+        if row["row_label"] == "Summa intäkter":
+            kind = COST
+        kinds[row["row_label"]] = ADJUSTMENT if row["row_label"] in doc["economy"]["below"] else kind
+    for name, cells in economy_rows(doc, seed_rows, "revenue_costs").items():
+        rows["revenue_costs"].append({"name": name, "kind": kinds[name], **entered_cells(cells, economy.revenue_costs, year)})
+    rows["result_units"] = result_units(doc["economy"]["result_units"], seed_rows)
+
+
+def result_units(spec: dict[str, Any], seed_rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Each resultatenhet's prose figures (tkr) in its columns, with the sheet's signs (an överskott is negative)."""
+    units: dict[str, dict[str, str]] = {}
+    for row in seed_rows:
+        if row["table"] == spec["seed_table"]:
+            cell = spec["cells"][row["column"]]
+            amount = parse_quantity(row["value_raw"]).value * cell["sign"]
+            units.setdefault(row["row_label"], {"name": row["row_label"]})[cell["column"]] = format_number(amount, 0)
+    return list(units.values())
 
 
 def write_submissions(cycle: Cycle, folder: Path, doc: dict[str, Any], seed: dict[str, Any]) -> list[Path]:
@@ -245,15 +316,16 @@ def main(argv: list[str] | None = None) -> None:
     doc = prose(PROSE)
     indicators = read_rows(args.data / f"{SEED}_indicators.csv")
     activities = read_rows(args.data / f"{SEED}_activities.csv")
+    economy = read_rows(args.data / f"{SEED}_economy.csv")
     out = args.examples / FOLDER
     out.mkdir(parents=True, exist_ok=True)
-    plan_doc = plan_document(doc, indicators, activities)
+    plan_doc = plan_document(doc, indicators, activities, economy)
     write_yaml(out / "plan.yaml", plan_doc, GENERATED)
     write_yaml(out / "profil.yaml", profile_document(doc), GENERATED)
     write_yaml(out / "cycle.yaml", cycle_document(doc), GENERATED)
     cycle = load_cycle(out / "cycle.yaml")
     seed = {"indicators": dict(zip((i["id"] for i in plan_doc["indicators"]), indicators, strict=True)),
-            "activities": dict(zip((a["id"] for a in plan_doc["activities"]), activities, strict=True))}
+            "activities": dict(zip((a["id"] for a in plan_doc["activities"]), activities, strict=True)), "economy": economy}
     paths = write_submissions(cycle, out / "submissions", doc, seed)
     findings = validate(cycle, paths)
     (out / "README.md").write_text(readme(cycle, findings), encoding="utf-8")

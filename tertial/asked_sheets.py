@@ -18,7 +18,7 @@ from tertial.table_columns import unasked_indicator_inputs
 
 def asked_sheets(cycle: Cycle) -> dict[str, Sheet]:
     """sheets_for() of the cycle's report, with the unprinted indicator inputs left out."""
-    sheets = sheets_for(cycle.config.kind, cycle.config.year)
+    sheets = sheets_for(cycle.config.kind, cycle.config.year, cycle.outline.economy)
     unasked = unasked_indicator_inputs(cycle.outline.columns)
     if unasked:
         indicators = sheets["indicators"]

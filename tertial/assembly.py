@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 
@@ -16,15 +17,19 @@ from tertial.checking.prepare import prepare
 from tertial.cycle import Cycle
 from tertial.deviation_headings import area_texts, heading, signed
 from tertial.economy import (
-    COST, REVENUE, T2_COMPARISON_COLUMNS, TURNOVER_COLUMNS, budget_adherence, column_sums, complete_operations,
-    complete_result_unit, investment_columns, investment_deviation, operations_columns, result_unit_columns,
+    ADJUSTMENT, COST, REVENUE, T2_COMPARISON_COLUMNS, TURNOVER_COLUMNS, budget_adherence, column_sums, complete_investment,
+    complete_operations, complete_result_unit, investment_columns, operations_columns, result_unit_columns,
     revenue_cost_columns, revenue_cost_kind, t2_difference, total, with_change,
+)
+from tertial.economy_columns import EconomyTableSpec, complete, formula_for, table_spec
+from tertial.economy_totals import (
+    NET, TOTAL_ID, is_sum_name, printed, printed_values, revenue_cost_sum_side, total_as_printed, with_submitted,
 )
 from tertial.findings import Finding
 from tertial.layout import legend
 from tertial.long_texts import continued
 from tertial.numbers import NumberParseError, parse_quantity
-from tertial.plan import Activity, EconomyRow, Goal, Indicator
+from tertial.plan import Activity, EconomyRow, Goal, Indicator, RowType
 from tertial.profile import GoalPart, PartKind, Section, SummaryStyle
 from tertial.report import (
     ActivityRow, BudgetRequest, Economy, EconomyLine, EconomySection, EconomyTable, FreeSection, GoalPartText, GoalSection,
@@ -51,7 +56,7 @@ class _Rows:
     """Submitted rows by sheet and id, across all accepted submissions."""
 
     def __init__(self, cycle: Cycle, accepted: dict[str, Accepted]) -> None:
-        sheets = asked_sheets(cycle)
+        sheets = asked_sheets(cycle)  # the economy's as the profile declares them, and Tabeller
         self.by_sheet: dict[str, dict[str, dict]] = {}
         self.tables: dict[str, list[dict]] = {}  # a section's table rows, in sheet order
         for item in accepted.values():
@@ -348,15 +353,19 @@ def _summary_block(goal: GoalSection, texts: dict[str, TextBlock]) -> SummaryBlo
 def _economy(cycle: Cycle, rows: _Rows, missing: set[str], texts: dict[str, TextBlock], accepted: dict[str, Accepted]) -> Economy:
     kind, layout = cycle.config.kind, cycle.plan.economy
     absent = cycle.economy_owner in missing
-    operations = _table(cycle, "economy", "Driftbudget per verksamhetsområde", layout.areas, operations_columns(kind), rows, absent) if layout.areas else None
-    investments = _table(cycle, "investments", "Investeringar", layout.investments, investment_columns(kind), rows, absent) if layout.investments else None
+    ops, inv = (table_spec(cycle.outline.economy, key) for key in ("operations", "investments"))
+    year = cycle.config.year
+    operations = _table(cycle, "economy", _title(ops, "Driftbudget per verksamhetsområde"), layout.areas,
+                        _columns(ops, operations_columns(kind), year), rows, absent, ops) if layout.areas else None
+    investments = _table(cycle, "investments", _title(inv, "Investeringar"), layout.investments,
+                         _columns(inv, investment_columns(kind), year), rows, absent, inv) if layout.investments else None
     deviation = operations.total.values.get("adjusted" if not kind.is_tertial else "deviation") if operations else None
     return Economy(
         operations=operations, investments=investments,
         t2_comparison=_t2_comparison(cycle, operations) if operations and not kind.is_tertial else None,
         deviation_heading=signed(deviation, cycle.outline.deviation_headings, operations.decimals, layout.unit)
         if deviation is not None and not absent else "",
-        budget_adherence=budget_adherence(operations.total.values, kind) if operations and not absent else None,
+        budget_adherence=_budget_adherence(operations, kind) if operations and not absent else None,
         area_texts=_area_texts(cycle, operations, texts, absent),
         overview=texts.get("ekonomi"), investment_text=texts.get("investeringar"),
         **_economy_sections(cycle, accepted.get(cycle.economy_owner or ""), absent),
@@ -368,8 +377,14 @@ def _area_texts(cycle: Cycle, operations: EconomyTable | None, texts: dict[str, 
     headings, layout = cycle.outline.deviation_headings, cycle.plan.economy
     values = {line.id: line.values for line in operations.rows} if operations and not absent else {}
     decimals = operations.decimals if operations else 1
+    # an outline without the economy part asks for no area texts (its tables still reach report.json)
     return [texts[area.key].model_copy(update={"title": heading(area, headings, values, decimals, layout.unit)})
-            for area in area_texts(layout, cycle.outline.area_texts)]
+            for area in area_texts(layout, cycle.outline.area_texts) if area.key in texts]
+
+
+def _budget_adherence(operations: EconomyTable, kind: ReportKind) -> Decimal | None:
+    """Budgetföljsamhet from the total row as the table prints it: the figures a reader can check it against."""
+    return budget_adherence(printed_values(operations.total.values, operations.decimals), kind)
 
 
 def _economy_sections(cycle: Cycle, owner: Accepted | None, absent: bool) -> dict[str, EconomySection | None]:
@@ -382,37 +397,56 @@ def _economy_sections(cycle: Cycle, owner: Accepted | None, absent: bool) -> dic
         return owner.submission.frame(key).to_dict("records") if owner else []
 
     tertial = cycle.config.kind.is_tertial
+    declared = table_spec(cycle.outline.economy, "revenue_costs")
     return {
         "result_units": _result_units(cycle, records("result_units"), avdelning, absent),
         "turnover": _turnover(cycle, records("turnover"), avdelning, absent) if tertial else None,
         "adjustments": _adjustments(cycle, records("adjustments"), avdelning, absent),
-        "revenue_costs": None if tertial else _revenue_costs(cycle.config.year, records("revenue_costs"), avdelning, absent),
+        "revenue_costs": None if tertial and declared is None else _revenue_costs(
+            cycle.config.year, records("revenue_costs"), avdelning, absent, declared),
     }
 
 
 def _result_units(cycle: Cycle, records: list[dict], owner: str, absent: bool) -> EconomySection:
     kind, year = cycle.config.kind, cycle.config.year
-    columns = result_unit_columns(kind, year)
+    spec = table_spec(cycle.outline.economy, "result_units")
+    columns = _columns(spec, result_unit_columns(kind, year), year)
+    records, stated = _sum_record(records)
     lines = []
     for record in records:
         name = _text(record, "name")
-        values = complete_result_unit({key: _number(_text(record, key)) for key, _ in columns})
+        values = {key: _number(_text(record, key)) for key, _ in columns}
+        values = complete_result_unit(values) if spec is None else complete(values, [k for k, _ in columns], spec.entered)
         lines.append(EconomyLine(id=name, name=name, row_type="top", values=values))
     totals = column_sums([line.values for line in lines], [key for key, _ in columns])
+    if stated:
+        keys = [key for key, _ in columns]
+        totals = total_as_printed(totals, {key: _number(_text(stated, key)) for key in totals},
+                                  *_derived(keys, spec, {"carried"}, complete_result_unit))
     table = EconomyTable(
-        title="Resultatenheter", unit="tkr", columns=columns, rows=lines,
+        title=_title(spec, "Resultatenheter"), unit=(spec.unit if spec else None) or "tkr", columns=columns, rows=lines,
         total=EconomyLine(id="total", name="Summa resultatenheter", row_type="total", values=totals),
         decimals=0, name_header="Resultatenhetens namn", caption="Belopp i tkr.",
     ) if lines else None
-    sentences = [] if absent else [result_units_sentence(len(lines), totals["result"], kind)]
+    sentences = [] if absent else [result_units_sentence(len(lines), printed(totals["result"], 0), kind)]
     return EconomySection(key="resultatenheter", title="Resultatenheter", owner=owner, missing=absent,
                           sentences=sentences, table=table)
 
 
+def _sum_record(records: list[dict]) -> tuple[list[dict], dict | None]:
+    """The items of a sheet of the contributor's own rows, and the row it wrote as their sum ('Summa …', 'Totalt'),
+    printed as the table's sum row rather than as an item."""
+    sums = [r for r in records if is_sum_name(_text(r, "name"))]
+    return [r for r in records if not is_sum_name(_text(r, "name"))], (sums[-1] if sums else None)
+
+
 def _turnover(cycle: Cycle, records: list[dict], owner: str, absent: bool) -> EconomySection:
+    records, stated = _sum_record(records)
     lines = [EconomyLine(id=_text(r, "name"), name=_text(r, "name"), row_type="top",
                          values={"amount": _number(_text(r, "amount"))}, comment=_text(r, "comment")) for r in records]
     totals = column_sums([line.values for line in lines], ["amount"])
+    if stated:
+        totals = with_submitted(totals, {"amount": _number(_text(stated, "amount"))})
     table = EconomyTable(
         title="Omslutningsförändringar", unit="mnkr", columns=TURNOVER_COLUMNS, rows=lines,
         total=EconomyLine(id="total", name="Totalt", row_type="total", values=totals),
@@ -446,33 +480,67 @@ def _adjustments(cycle: Cycle, records: list[dict], owner: str, absent: bool) ->
 REVENUE_COSTS_KEY, REVENUE_COSTS_TITLE = "intakts-och-kostnadsutveckling", "Intäkts- och kostnadsutveckling"
 
 
-def _revenue_costs(year: int, records: list[dict], owner: str, absent: bool) -> EconomySection | None:
+def _revenue_costs(year: int, records: list[dict], owner: str, absent: bool,
+                   spec: EconomyTableSpec | None = None) -> EconomySection | None:
     """The VB's posts, intäkter then kostnader (each in sheet order) with their sums, Netto last.
 
     An empty sheet leaves the section out: the published VBs have no fixed sentence for it.
     """
     if absent:
         return EconomySection(key=REVENUE_COSTS_KEY, title=REVENUE_COSTS_TITLE, owner=owner, missing=True)
-    posts: dict[str, list[EconomyLine]] = {REVENUE: [], COST: []}
+    posts: dict[str, list[EconomyLine]] = {REVENUE: [], COST: [], ADJUSTMENT: []}
+    stated: dict[str, dict] = {}  # the contributor's own Summa intäkter, Summa kostnader and Netto rows
     for record in records:
         kind = revenue_cost_kind(record.get("kind"))
+        side = revenue_cost_sum_side(_text(record, "name"), kind)
+        if side:
+            stated[side] = {key: _number(_text(record, key)) for key in ("previous", "outcome", "change")}
+            continue
         if kind is None:  # validation rejects the row; it has no side to be counted on
             continue
-        values = with_change({key: _number(_text(record, key)) for key in ("previous", "outcome")})
+        if spec is None:
+            values = with_change({key: _number(_text(record, key)) for key in ("previous", "outcome")})
+        else:
+            values = complete({key: _number(_text(record, key)) for key in spec.keys}, spec.keys, spec.entered)
         name = _text(record, "name")
-        posts[kind].append(EconomyLine(id=name, name=name, row_type="top", values=values, comment=_text(record, "comment")))
+        posts[kind].append(EconomyLine(id=name, name=name, row_type="below" if kind == ADJUSTMENT else "top", values=values,
+                                       comment=_text(record, "comment")))
     if not any(posts.values()):
         return None
+    if spec is not None:
+        return EconomySection(key=REVENUE_COSTS_KEY, title=_title(spec, REVENUE_COSTS_TITLE), owner=owner, missing=False,
+                              **_declared_revenue_cost_table(year, posts, spec, stated))
     return EconomySection(key=REVENUE_COSTS_KEY, title=REVENUE_COSTS_TITLE, owner=owner, missing=False,
-                          **_revenue_cost_table(year, posts))
+                          **_revenue_cost_table(year, posts, stated))
 
 
-def _revenue_cost_table(year: int, posts: dict[str, list[EconomyLine]]) -> dict:
-    """The table (Summa intäkter, Summa kostnader, Netto computed) and the sentence on the net cost."""
-    columns = revenue_cost_columns(year)
+def _declared_revenue_cost_table(year: int, posts: dict[str, list[EconomyLine]], spec: EconomyTableSpec,
+                                 stated: dict[str, dict]) -> dict:
+    """The profile's Intäkter och kostnader: its columns and title; rows of Typ justering (a resultatöverföring)
+    after Netto, with the nämnd's total last. The sentence on the net cost needs both years' outcome."""
+    found = _revenue_cost_table(year, posts, stated, spec.printed(year), spec)
+    table = found["table"].model_copy(update={"title": _title(spec, REVENUE_COSTS_TITLE), "unit": spec.unit or "mnkr"})
+    if posts[ADJUSTMENT]:
+        keys = spec.keys
+        net = table.total.model_copy(update={"row_type": "sum"})
+        final = _recomputed(column_sums([net.values, *(line.values for line in posts[ADJUSTMENT])], keys), keys, spec)
+        table = table.model_copy(update={
+            "rows": [*table.rows, net, *posts[ADJUSTMENT]],
+            "total": EconomyLine(id="totalt", name=spec.total or "Nämnden totalt", row_type="total", values=final)})
+    return {"table": table, "sentences": found["sentences"]}
+
+
+def _revenue_cost_table(year: int, posts: dict[str, list[EconomyLine]], stated: dict[str, dict] | None = None,
+                        columns: list[tuple[str, str]] | None = None, spec: EconomyTableSpec | None = None) -> dict:
+    """The table (Summa intäkter, Summa kostnader, Netto: as the contributor gave them, else computed) and the
+    sentence on the net cost."""
+    columns = columns or revenue_cost_columns(year)
     keys = [key for key, _ in columns]
-    sums = {kind: column_sums([line.values for line in lines], keys) for kind, lines in posts.items()}
-    net = column_sums(list(sums.values()), keys)
+    stated = stated or {}
+    derived, finish = _derived(keys, spec, {"change"}, with_change)
+    sums = {kind: total_as_printed(column_sums([line.values for line in posts[kind]], keys), stated.get(kind), derived, finish)
+            for kind in (REVENUE, COST)}
+    net = total_as_printed(column_sums(list(sums.values()), keys), stated.get(NET), derived, finish)
     rows = [*posts[REVENUE], EconomyLine(id="summa-intakter", name="Summa intäkter", row_type="sum", values=sums[REVENUE]),
             *posts[COST], EconomyLine(id="summa-kostnader", name="Summa kostnader", row_type="sum", values=sums[COST])]
     commented = any(line.comment for lines in posts.values() for line in lines)
@@ -481,27 +549,86 @@ def _revenue_cost_table(year: int, posts: dict[str, list[EconomyLine]]) -> dict:
         total=EconomyLine(id="netto", name="Netto", row_type="total", values=net),
         comment_header="Kommentar" if commented else "",
     )
-    return {"table": table, "sentences": [net_cost_sentence(net["outcome"], net["previous"])]}
+    sentences = [net_cost_sentence(net["outcome"], net["previous"])] if {"previous", "outcome"} <= set(keys) else []
+    return {"table": table, "sentences": sentences}
+
+
+def _title(spec: EconomyTableSpec | None, title: str) -> str:
+    return (spec.title if spec else None) or title
+
+
+def _columns(spec: EconomyTableSpec | None, today: list[tuple[str, str]], year: int) -> list[tuple[str, str]]:
+    """(key, heading) in print order: the profile's declaration, or the columns Tertial prints for the kind."""
+    return spec.printed(year) if spec is not None else today
+
+
+def _recomputed(sums: dict, keys: list[str], spec: EconomyTableSpec | None) -> dict:
+    """A sum row of a declared table: its shares (Förbrukning %) from its own sums, never a sum of shares."""
+    if spec is None:
+        return sums
+    shares = [k for k in keys if k not in spec.entered and _is_share(k, keys)]
+    return {**sums, **{k: v for k, v in complete(sums, keys, [k for k in keys if k not in shares]).items() if k in shares}}
+
+
+def _is_share(key: str, keys: list[str]) -> bool:
+    formula = formula_for(key, keys)
+    return formula is not None and bool(formula.over)
 
 
 def _table(cycle: Cycle, sheet: str, title: str, layout_rows: list[EconomyRow], columns: list[tuple[str, str]], rows: _Rows,
-           absent: bool) -> EconomyTable:
+           absent: bool, spec: EconomyTableSpec | None = None) -> EconomyTable:
     kind = cycle.config.kind
     lines = []
     for row in layout_rows:
         record = rows.get(sheet, row.id)
         values = {key: _number(_text(record, key)) for key, _ in columns}
-        if sheet == "economy":
+        if spec is not None:
+            values = complete(values, [k for k, _ in columns], spec.entered) if record else values
+        elif sheet == "economy":
             values = complete_operations(values, kind) if record else values
         elif record:
-            values["deviation"] = investment_deviation(values, kind)
+            values = complete_investment(values, kind)
         lines.append((row, values, _text(record, "comment")))
-    totals = total([(r, v) for r, v, _ in lines], [k for k, _ in columns])
+    keys = [k for k, _ in columns]
+    totals = _total_row(sheet, total([(r, v) for r, v, _ in lines], keys), rows.get(sheet, TOTAL_ID), kind, spec, keys)
+    shown = [EconomyLine(id=r.id, name=r.name, row_type=r.row_type.value, values=v, comment=c)
+             for r, v, c in lines if r.row_type is not RowType.BELOW]
     return EconomyTable(
-        title=title, unit=cycle.plan.economy.unit, columns=columns,
-        rows=[EconomyLine(id=r.id, name=r.name, row_type=r.row_type.value, values=v, comment=c) for r, v, c in lines],
-        total=EconomyLine(id="total", name="Totalt", row_type="total", values=totals), missing=absent,
+        title=title, unit=(spec.unit if spec else None) or cycle.plan.economy.unit, columns=columns,
+        rows=shown + _below_total(lines, keys, spec),
+        total=EconomyLine(id="total", name=(spec.total if spec else None) or "Totalt", row_type="total", values=totals),
+        missing=absent,
     )
+
+
+def _below_total(lines: list[tuple[EconomyRow, dict, str]], keys: list[str], spec: EconomyTableSpec | None) -> list[EconomyLine]:
+    """Rows printed between the areas' sum and the total (a resultatöverföring), after that sum; none: no sum row."""
+    below = [(r, v, c) for r, v, c in lines if r.row_type is RowType.BELOW]
+    if not below:
+        return []
+    sums = _recomputed(total([(r, v) for r, v, _ in lines if r.row_type is not RowType.BELOW], keys), keys, spec)
+    subtotal = EconomyLine(id="summa", name=(spec.subtotal if spec else None) or "Summa", row_type="sum", values=sums)
+    return [subtotal, *(EconomyLine(id=r.id, name=r.name, row_type=r.row_type.value, values=v, comment=c) for r, v, c in below)]
+
+
+def _total_row(sheet: str, sums: dict[str, Decimal | None], record: dict | None, kind: ReportKind,
+               spec: EconomyTableSpec | None, keys: list[str]) -> dict[str, Decimal | None]:
+    """The Totalt row: the figures the contributor gave in the sheet's sum row as given, the rest computed."""
+    submitted = {key: _number(_text(record, key)) for key in sums} if record else None
+    if spec is not None:
+        return total_as_printed(sums, submitted, *_derived(keys, spec, set(), dict))
+    if sheet == "economy":
+        return total_as_printed(sums, submitted, {"deviation", "adjusted"}, lambda v: complete_operations(v, kind))
+    return total_as_printed(sums, submitted, {"deviation"}, lambda v: complete_investment(v, kind))
+
+
+def _derived(keys: list[str], spec: EconomyTableSpec | None, builtin: set[str],
+             builtin_finish: Callable[[dict], dict]) -> tuple[set[str], Callable[[dict], dict]]:
+    """A sum row's computed columns, and how to fill them from its own figures (never a sum of the rows' values)."""
+    if spec is None:
+        return builtin, builtin_finish
+    derived = {k for k in keys if k not in spec.entered and formula_for(k, keys) is not None}
+    return derived, lambda values: complete(values, keys, [k for k in keys if values.get(k) is not None])
 
 
 def _t2_comparison(cycle: Cycle, operations: EconomyTable) -> EconomyTable | None:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from tertial.controls import escape_controls
 from tertial.cycle import Cycle, CycleConfig, resolve_ownership
 from tertial.deviation_headings import heading_problems
+from tertial.economy_columns import table_spec
 from tertial.errors import ConfigError
 from tertial.plan import Plan
 from tertial.profile import Profile, ProfileFile, goal_part_problems, goal_tree_problems, merge, profile_problems
@@ -223,7 +224,9 @@ def load_profile(path: Path, config: CycleConfig, plan: Plan) -> Profile:
     problems += goal_tree_problems(own, profile, [g.id for g in plan.goals])
     problems += column_problems(profile.columns, plan.activity_analysis)
     problems += goal_part_problems(own, [g.id for g in plan.goals], [c.id for c in config.contributors], reserved_keys(plan))
-    problems += heading_problems(profile.deviation_headings, profile.area_texts, plan.economy, config.kind)
+    declared = table_spec(profile.economy, "operations")
+    problems += heading_problems(profile.deviation_headings, profile.area_texts, plan.economy, config.kind,
+                                 declared.keys if declared else None)
     problems += placeholder_problems(own)
     if problems:
         raise ConfigError(path, problems)

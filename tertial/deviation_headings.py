@@ -88,9 +88,10 @@ def signed(value: Decimal, headings: DeviationHeadings | None, decimals: int, un
 
 
 def heading_problems(headings: DeviationHeadings | None, declared: tuple[AreaHeading, ...] | None,
-                     layout: EconomyLayout, kind: ReportKind) -> list[str]:
-    """What check-config says about a profile's headings and area texts, each named by its key in the profile file."""
-    columns = [key for key, _ in operations_columns(kind)]
+                     layout: EconomyLayout, kind: ReportKind, table: list[str] | None = None) -> list[str]:
+    """What check-config says about a profile's headings and area texts, each named by its key in the profile file;
+    `table`: the driftbudget's columns as the profile declares them (none: the kind's own)."""
+    columns = table or [key for key, _ in operations_columns(kind)]
     problems = []
     if headings is not None and headings.column not in columns:
         problems.append(f"deviation_headings.column: kolumnen '{headings.column}' finns inte i driftbudgeten i en "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tertial.numbers import quantized
+from tertial.economy_columns import complete, compute
 from tertial.plan import EconomyRow, RowType
 from tertial.vocabulary import ReportKind
 
@@ -38,23 +38,25 @@ def _z(value: Decimal | None) -> Decimal:
 
 def operations_deviation(values: Values, kind: ReportKind) -> Decimal:
     """Avvikelse = Budget + Begärda + Prestation − Prognos (efter) in a tertial report; Budget − Utfall in the VB."""
-    if kind.is_tertial:
-        available = _z(values.get("budget")) + _z(values.get("requested")) + _z(values.get("performance"))
-        return available - _z(values.get("forecast_after"))
-    return _z(values.get("budget")) - _z(values.get("outcome"))
+    return compute("deviation", values, [k for k, _ in operations_columns(kind)])
 
 
 def investment_deviation(values: Values, kind: ReportKind) -> Decimal:
-    spent = values.get("forecast") if kind.is_tertial else values.get("outcome")
-    return _z(values.get("budget")) + _z(values.get("requested")) - _z(spent)
+    return compute("deviation", values, [k for k, _ in investment_columns(kind)])
 
 
 def complete_operations(values: Values, kind: ReportKind) -> Values:
-    """Fill the derived columns (Avvikelse, Justerad avvikelse) from the submitted ones."""
+    """Fill the derived columns (Avvikelse, Justerad avvikelse) the contributor left empty; a given one is kept as
+    given (validation holds it to its formula, within rounding), as the nämnd printed it."""
+    keys = [k for k, _ in operations_columns(kind)]
+    return complete(values, keys, [k for k in keys if values.get(k) is not None])
+
+
+def complete_investment(values: Values, kind: ReportKind) -> Values:
+    """Avvikelse computed where the contributor left it empty, kept as given otherwise."""
     done = dict(values)
-    done["deviation"] = operations_deviation(values, kind)
-    if not kind.is_tertial:
-        done["adjusted"] = done["deviation"] + _z(values.get("transfer"))
+    if done.get("deviation") is None:
+        done["deviation"] = investment_deviation(values, kind)
     return done
 
 
@@ -65,14 +67,7 @@ def total(rows: list[tuple[EconomyRow, Values]], columns: list[str]) -> Values:
 
 def budget_adherence(totals: Values, kind: ReportKind) -> Decimal | None:
     """Budgetföljsamhet in per cent: Prognos (före) / available budget, or Utfall / Budget in the VB."""
-    if kind.is_tertial:
-        available = _z(totals.get("budget")) + _z(totals.get("requested")) + _z(totals.get("performance"))
-        spent = totals.get("forecast_before")
-    else:
-        available, spent = _z(totals.get("budget")), totals.get("outcome")
-    if not available or spent is None:
-        return None
-    return quantized(spent / available * 100, 1)  # 1 000 000 mnkr of 0,00001 mnkr is absurd, but printable
+    return compute("consumption", totals, [k for k, _ in operations_columns(kind)])
 
 
 def within_tolerance(a: Decimal, b: Decimal) -> bool:
@@ -86,7 +81,7 @@ def t2_difference(outcome: Decimal | None, forecast: Decimal | None) -> Decimal 
     """How far the year's outcome landed from the forecast given in T2 (positive: spent more)."""
     if outcome is None or forecast is None:
         return None
-    return outcome - forecast
+    return compute("difference", {"outcome": outcome, "t2_forecast": forecast}, ["outcome", "t2_forecast", "difference"])
 
 
 # --- Resultatenheter (tkr) ---------------------------------------------------------------------
@@ -106,7 +101,7 @@ def result_unit_columns(kind: ReportKind, year: int) -> list[tuple[str, str]]:
 
 def carried_over(brought: Decimal | None, result: Decimal | None) -> Decimal:
     """Resultatöverföring till nästa år = −(från + resultat): what the fund holds, with the sign turned."""
-    return -(_z(brought) + _z(result))
+    return compute("carried", {"brought": brought, "result": result}, ["brought", "result", "carried"])
 
 
 def complete_result_unit(values: Values) -> Values:
@@ -121,6 +116,10 @@ def column_sums(rows: list[Values], columns: list[str]) -> Values:
     return {c: sum((_z(v.get(c)) for v in rows), Decimal(0)) for c in columns}
 
 
+# Amounts written with the reports' signs (revenue negative, cost positive); differences and changes are not.
+SIGNED_COLUMNS = ("previous", "previous_budget", "budget", "adjusted_budget", "outcome", "forecast", "forecast_before",
+                  "forecast_after", "previous_forecast", "t2_forecast")
+
 TURNOVER_COLUMNS = [("amount", "Omslutningsförändring (mnkr)")]
 
 
@@ -128,8 +127,11 @@ TURNOVER_COLUMNS = [("amount", "Omslutningsförändring (mnkr)")]
 
 REVENUE, COST = "intäkt", "kostnad"
 REVENUE_COST_KINDS = (REVENUE, COST)
+# In a table the profile declares, a row after Netto that adjusts it (Resultatöverföring/ombudgetering).
+ADJUSTMENT = "justering"
 # Typ is read leniently: any case, and the plural a contributor is as likely to write ("Intäkter").
-_REVENUE_COST_SPELLINGS = {REVENUE: REVENUE, "intäkter": REVENUE, COST: COST, "kostnader": COST}
+_REVENUE_COST_SPELLINGS = {REVENUE: REVENUE, "intäkter": REVENUE, COST: COST, "kostnader": COST,
+                           ADJUSTMENT: ADJUSTMENT, "justeringar": ADJUSTMENT}
 
 
 def revenue_cost_kind(raw: object) -> str | None:
@@ -143,9 +145,7 @@ def revenue_cost_columns(year: int) -> list[tuple[str, str]]:
 
 def with_change(values: Values) -> Values:
     """Förändring = Utfall − Utfall föregående år; in the reports' signs, so a larger revenue is a negative change."""
-    done = dict(values)
-    done["change"] = _z(values.get("outcome")) - _z(values.get("previous"))
-    return done
+    return complete(values, ["previous", "outcome", "change"])
 
 
 def revenue_cost_sign_ok(kind: str | None, value: Decimal | None) -> bool:

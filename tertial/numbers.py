@@ -140,9 +140,16 @@ def format_number(value: Decimal | float | int | None, decimals: int | None = No
     places = decimals_of(value) if decimals is None else decimals
     # The reports round half up (1,25 → 1,3); Babel alone would round half to even.
     pattern = "#,##0" + ("." + "0" * places if places else "")
-    value = quantized(value, places, ROUND_HALF_UP)
+    value = rounded_half_up(value, places)
     with localcontext(prec=_PRECISION):
         return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def rounded_half_up(value: Decimal, places: int) -> Decimal:
+    """`value` as printed: half up (away from zero, as the reports and Excel round: 16,75 → 16,8, −0,05 → −0,1),
+    and a figure that rounds to zero is zero, never −0,0."""
+    rounded = quantized(value, places, ROUND_HALF_UP)
+    return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
 def quantized(value: Decimal, places: int, rounding: str | None = None) -> Decimal:

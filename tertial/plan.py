@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tertial.assessments import AssessmentScale
+from tertial.economy_totals import TOTAL_ID
 from tertial.activity_statuses import ActivityVocabulary
 from tertial.layout import Layout
 from tertial.numbers import NumberParseError, parse_quantity
@@ -182,6 +183,7 @@ class RowType(StrEnum):
     TOP = "top"  # a verksamhetsområde: counts in the total
     VARAV = "varav"  # a breakdown of its parent: does not count in the total
     ADDITIVE = "additive"  # printed in italics under a parent but counts in the total (Avskrivningar)
+    BELOW = "below"  # printed after the areas' sum (Summa) and counted in the total (a resultatöverföring)
 
 
 class EconomyRow(Strict):
@@ -200,8 +202,15 @@ class EconomyLayout(Strict):
     def _parents_exist(self) -> "EconomyLayout":
         tops = {row.id for row in self.areas if row.row_type is RowType.TOP}
         for row in self.areas:
-            if row.row_type is not RowType.TOP and row.parent not in tops:
+            if row.row_type in (RowType.VARAV, RowType.ADDITIVE) and row.parent not in tops:
                 raise ValueError(f"raden '{row.id}' ({row.row_type}) måste ha en förälder bland huvudraderna")
+        return self
+
+    @model_validator(mode="after")
+    def _sum_row_id_free(self) -> "EconomyLayout":
+        """The workbook's sum row has the id 'totalt' in both sheets: no row of the plan may take it."""
+        if any(row.id == TOTAL_ID for row in [*self.areas, *self.investments]):
+            raise ValueError(f"id '{TOTAL_ID}' är reserverat för arbetsbokens totalrad; ge raden ett annat id")
         return self
 
 

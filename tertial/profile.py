@@ -19,6 +19,7 @@ from pydantic import Field, model_validator
 from tertial.deviation_headings import AreaHeading, DeviationHeadings
 from tertial.plan import ITEM_ID, Strict
 from tertial.profile_text import Labels
+from tertial.economy_columns import EconomyTables
 from tertial.resources import PROFILES
 from tertial.table_columns import TableColumns
 from tertial.vocabulary import ReportKind
@@ -167,6 +168,7 @@ class ProfileFile(Strict):
     parts: list[Part] = Field(default_factory=list)
     remove: list[str] = Field(default_factory=list, description="Parts of the base left out: a part's name or a section's key.")
     columns: TableColumns | None = Field(None, description="The indicator and activity tables' columns; none: today's.")
+    economy: EconomyTables | None = Field(None, description="The economy tables' titles, units and columns; none: today's.")
     deviation_headings: DeviationHeadings | None = Field(
         None, description="The area texts' headings carry the driftbudget row's signed deviation; null: labels only.")
     area_texts: list[AreaHeading] | None = Field(
@@ -185,6 +187,7 @@ class Profile:
     deviation_headings: DeviationHeadings | None = None  # None: the area texts are headed by their labels alone
     area_texts: tuple[AreaHeading, ...] | None = None  # None: one text per top-level row, headed by its name
     labels: Labels = Labels()  # Analys or Kommentar, for a goal's analysis and a row's
+    economy: EconomyTables | None = None  # the economy tables as declared; None: those Tertial prints for the kind
     goal_parts: tuple[GoalParts, ...] = ()  # goals whose analysis several contributors write, part by part
 
     @property
@@ -309,7 +312,8 @@ def merge(own: ProfileFile) -> tuple[Profile, list[str]]:
     columns = own.columns or (builtin_file(own.extends).columns if own.extends else None)
     area_texts = tuple(own.area_texts) if own.area_texts is not None else None
     labels = own.labels or (builtin_file(own.extends).labels if own.extends else None) or Labels()
-    return Profile(tuple(parts), columns, _deviation_headings(own), area_texts, labels,
+    economy = own.economy or (builtin_file(own.extends).economy if own.extends else None)
+    return Profile(tuple(parts), columns, _deviation_headings(own), area_texts, labels, economy,
                    goal_parts=tuple(own.goal_parts)), problems
 
 

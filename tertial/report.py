@@ -10,14 +10,19 @@ from decimal import Decimal
 from collections.abc import Iterator
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, SerializerFunctionWrapHandler, model_serializer
+from pydantic import (
+    BaseModel, ConfigDict, Field, PlainSerializer, SerializationInfo, SerializerFunctionWrapHandler, model_serializer,
+)
 
 from tertial.analysis_headings import Block, analysis_blocks, has_headings
+from tertial.economy_totals import printed, printed_values
 from tertial.table_columns import printed_columns
 from tertial.trend import Trend
 
 # Decimals travel as JSON numbers, so open-data users get numbers, not strings.
 Amount = Annotated[Decimal, PlainSerializer(lambda v: float(v), return_type=float, when_used="json")]
+# An amount printed in mnkr with one decimal: JSON carries it as printed (see tertial.economy_totals).
+PrintedMnkr = Annotated[Decimal, PlainSerializer(lambda v: float(printed(v, 1)), return_type=float, when_used="json")]
 
 
 class Model(BaseModel):
@@ -227,13 +232,27 @@ class EconomyTable(Model):
     comment_header: str = Field("", description="Header of a printed comment column; none when empty.")
     caption: str = ""
 
+    def printed(self, line: EconomyLine) -> EconomyLine:
+        """The line with its figures as this table prints them (rounded once, half up, to its decimals)."""
+        return line.model_copy(update={"values": printed_values(line.values, self.decimals)})
+
+    @model_serializer(mode="wrap")
+    def _printed_in_json(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> dict[str, object]:
+        """JSON carries each figure as printed, so the published data and the printed table never differ; the model
+        itself keeps the figures as given, for whatever is computed from them."""
+        data = handler(self)
+        if info.mode_is_json():
+            for line, out in zip([*self.rows, self.total], [*data["rows"], data["total"]]):
+                out["values"] = {k: None if v is None else float(v) for k, v in self.printed(line).values.items()}
+        return data
+
 
 class BudgetRequest(Model):
     """One budgetjustering (T1/T2) or ombudgetering (VB) the nämnd asks for."""
 
     title: str
     kind: str = Field(description="'drift' or 'investering'.")
-    amount: Amount
+    amount: PrintedMnkr
     heading: str
     sentence: str = Field(description="Computed: the amount and kind of money asked for.")
     paragraphs: list[str] = Field(default_factory=list)

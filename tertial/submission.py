@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from tertial.economy_columns import EconomyTables, EconomyTableSpec, table_spec
 from tertial.findings import Finding
 from tertial.vocabulary import ReportKind
 
@@ -41,8 +42,8 @@ def previous_outcome_header(year: int) -> str:
     return f"Utfall VB {year - 1}"
 
 
-def sheets_for(kind: ReportKind, year: int) -> dict[str, Sheet]:
-    """The sheets of a submission for a report of this kind and year."""
+def sheets_for(kind: ReportKind, year: int, economy: EconomyTables | None = None) -> dict[str, Sheet]:
+    """The sheets of a submission for a report of this kind and year (the economy's as the profile declares them)."""
     tertial = kind.is_tertial
     return {
         "goals": Sheet("mal", "Mål", (
@@ -84,7 +85,7 @@ def sheets_for(kind: ReportKind, year: int) -> dict[str, Sheet]:
             Column("title", "Rubrik"),
             Column("text", "Text", required=True),
         ), "key"),
-        **_economy_sheets(kind, year),
+        **_declared_sheets(_economy_sheets(kind, year), economy, year),
     }
 
 
@@ -108,6 +109,37 @@ def _economy_sheets(kind: ReportKind, year: int) -> dict[str, Sheet]:
 # Sheets the economy owner may leave out: a nämnd without resultatenheter or requests simply has none.
 OPTIONAL_ECONOMY_SHEETS = ("result_units", "turnover", "adjustments", "revenue_costs")
 ECONOMY_SHEETS = ("economy", "investments", *OPTIONAL_ECONOMY_SHEETS)
+
+
+# The columns each economy sheet has before its amounts, and after them, when a profile declares the table.
+_DECLARED_SHEETS = {
+    "operations": ("economy", "ekonomi", "Ekonomi", (Column("id", "Id", required=True), Column("name", "Verksamhetsområde"),
+                                                     Column("row_type", "Radtyp")), (Column("comment", "Kommentar"),), "id"),
+    "investments": ("investments", "investeringar", "Investeringar", (Column("id", "Id", required=True),
+                                                                     Column("name", "Investering")), (), "id"),
+    "result_units": ("result_units", "resultatenheter", "Resultatenheter", (Column("name", "Resultatenhet", required=True),),
+                     (), "name"),
+    "revenue_costs": ("revenue_costs", "intakter_kostnader", "Intäkter och kostnader",
+                      (Column("name", "Post", required=True), Column("kind", "Typ", required=True)),
+                      (Column("comment", "Kommentar"),), "name"),
+}
+
+
+def _declared_sheets(sheets: dict[str, Sheet], economy: EconomyTables | None, year: int) -> dict[str, Sheet]:
+    """Each economy table the profile declares gets a sheet of its entered columns, in print order, under its
+    headings (with the unit); a declared Intäkter och kostnader is collected in T1 and T2 too."""
+    out = dict(sheets)
+    for table, (key, stem, name, head, tail, id_column) in _DECLARED_SHEETS.items():
+        spec = table_spec(economy, table)
+        if spec is not None:
+            out[key] = Sheet(stem, name, head + _amount_columns(spec, table, year) + tail, id_column)
+    return out
+
+
+def _amount_columns(spec: EconomyTableSpec, table: str, year: int) -> tuple[Column, ...]:
+    unit = spec.unit or ("tkr" if table == "result_units" else "mnkr")
+    headings = dict(spec.printed(year))
+    return tuple(Column(k, f"{headings[k]} ({unit})", numeric=True, required=True) for k in spec.entered)
 
 
 def _result_unit_columns(kind: ReportKind, year: int) -> tuple[Column, ...]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from tertial.economy_columns import EconomyTables
 from tertial.long_texts import continued
 from tertial.submission import Submission, sheets_for
 from tertial.vocabulary import ReportKind
@@ -40,10 +41,11 @@ def _records(frame: pd.DataFrame, id_column: str, continues: bool = False) -> di
     return records
 
 
-def diff_submissions(old: Submission, new: Submission, kind: ReportKind, year: int) -> list[Change]:
+def diff_submissions(old: Submission, new: Submission, kind: ReportKind, year: int,
+                     economy: EconomyTables | None = None) -> list[Change]:
     """Every value or text that differs between two versions, in sheet and row order."""
     changes = []
-    for key, sheet in sheets_for(kind, year).items():
+    for key, sheet in sheets_for(kind, year, economy).items():
         continues = key == "texts"
         before, after = (_records(v.frame(key), sheet.id_column, continues) for v in (old, new))
         for item in [*after, *(i for i in before if i not in after)]:

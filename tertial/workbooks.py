@@ -28,8 +28,10 @@ from tertial.cycle import Cycle
 from tertial.inert import formulas_as_text
 from tertial.layout import NOT_FOLLOWED_UP
 from tertial.numbers import NumberParseError, format_number, parse_quantity
+from tertial.economy import ADJUSTMENT, ADJUSTMENT_KINDS, REVENUE_COST_KINDS
+from tertial.economy_columns import table_spec
+from tertial.economy_totals import TOTAL_ID, TOTAL_NAME
 from tertial.section_tables import TABLES, open_cell, owned_tables, prefilled_table_rows
-from tertial.economy import ADJUSTMENT_KINDS, REVENUE_COST_KINDS
 from tertial.submission import ECONOMY_SHEETS, META_SHEET, OPTIONAL_ECONOMY_SHEETS, TEMPLATE_VERSION, Sheet, sheets_for
 from tertial.vocabulary import Aggregation, IndicatorStatus
 
@@ -106,8 +108,17 @@ def prefilled_rows(cycle: Cycle, contributor_id: str) -> Rows:
     if cycle.economy_owner == contributor_id:
         rows["economy"] = [{"id": r.id, "name": r.name, "row_type": r.row_type.value} for r in plan.economy.areas]
         rows["investments"] = [{"id": r.id, "name": r.name} for r in plan.economy.investments]
-        rows |= {key: [] for key in OPTIONAL_ECONOMY_SHEETS if key in sheets_for(cfg.kind, cfg.year)}
+        rows |= {key: [] for key in OPTIONAL_ECONOMY_SHEETS if key in sheets_for(cfg.kind, cfg.year, cycle.outline.economy)}
     return rows
+
+
+def offered_rows(key: str, rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """A sheet's rows as handed out: the Ekonomi and Investeringar sheets end with the sum row (Totalt), which the
+    contributor may fill with the nämnd's own totals or leave empty for Tertial to compute. A canonical file written
+    from given rows holds those rows only."""
+    if key not in ("economy", "investments") or not rows or any(row.get("id") == TOTAL_ID for row in rows):
+        return rows
+    return [*rows, {"id": TOTAL_ID, "name": TOTAL_NAME, "row_type": "total"}]
 
 
 def _plain(value: object) -> str:
@@ -148,9 +159,10 @@ def write_workbook(path: Path, cycle: Cycle, contributor_id: str, rows: Rows, ha
         _instructions(workbook.create_sheet(INSTRUCTIONS_SHEET), cycle, contributor_id, handout)
     for key, sheet in _sheets_in(rows, cycle):
         ws = workbook.create_sheet(sheet.name)
-        _fill_sheet(ws, sheet, rows.get(key, []))
+        sheet_rows = offered_rows(key, rows.get(key, [])) if handout else rows.get(key, [])
+        _fill_sheet(ws, sheet, sheet_rows)
         if handout:
-            _protect(ws, key, sheet, rows.get(key, []), cycle)
+            _protect(ws, key, sheet, sheet_rows, cycle)
     meta = workbook.create_sheet(META_SHEET)
     for pair in meta_rows(cycle, contributor_id, token_key):
         meta.append(list(pair))
@@ -198,7 +210,8 @@ def _protect(ws: Worksheet, key: str, sheet: Sheet, rows: list[dict[str, object]
     for row_index, row in enumerate(rows, start=2):
         for col_index, column in enumerate(sheet.columns, start=1):
             cell = ws.cell(row_index, col_index)
-            open_ = open_cell(cycle, row, column.key) if key == TABLES else column.key in INPUT_COLUMNS[key]
+            open_ = open_cell(cycle, row, column.key) if key == TABLES else (
+                column.key in INPUT_COLUMNS[key] or (key in ECONOMY_SHEETS and column.numeric))  # declared amounts
             if key == "texts" and column.key == "key":
                 open_ = row_index > sections + 1  # a continuation row chooses its Avsnitt
             if key == "indicators" and column.key in ("men", "women"):
@@ -293,7 +306,9 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
 
 def _choices(cycle: Cycle) -> dict[tuple[str, str], list[str]]:
     """The closed lists, with the activity statuses the plan offers."""
-    return _CHOICES | {("activities", "status"): [c.value for c in activity_statuses(cycle.plan.activity_statuses)]}
+    declared = table_spec(cycle.outline.economy, "revenue_costs") is not None  # a declared table takes justering rows
+    return _CHOICES | {("activities", "status"): [c.value for c in activity_statuses(cycle.plan.activity_statuses)],
+                       ("revenue_costs", "kind"): [*REVENUE_COST_KINDS, *([ADJUSTMENT] if declared else [])]}
 
 
 def _continuation_keys(ws: Worksheet, sheet: Sheet, sections: int) -> None:
@@ -320,6 +335,7 @@ def _instructions(ws: Worksheet, cycle: Cycle, contributor_id: str, handout: Han
     from babel.dates import format_date
 
     contributor, cfg = cycle.contributor(contributor_id), cycle.config
+    declared_revenue_costs = table_spec(cycle.outline.economy, "revenue_costs") is not None
     lines = [
         (cycle.title, True),
         (f"Underlag från {contributor.avdelning} (ansvarig: {contributor.responsible})", False),
@@ -343,7 +359,11 @@ def _instructions(ws: Worksheet, cycle: Cycle, contributor_id: str, handout: Han
         *([("8. I bladet Intäkter och kostnader skrivs en rad per post (t.ex. Taxor och avgifter, Personalkostnader) "
              "med Typ intäkt eller kostnad och utfallet för båda åren i mnkr: intäkter med minus, kostnader utan. "
              "Tertial räknar ut förändring, summor och netto.", False)]
-          if cycle.economy_owner == contributor_id and not cfg.kind.is_tertial else []),
+          if cycle.economy_owner == contributor_id and not cfg.kind.is_tertial and not declared_revenue_costs else []),
+        *([("8. I bladet Intäkter och kostnader skrivs en rad per post med Typ intäkt eller kostnad, och efter Netto "
+             "eventuella rader med Typ justering (t.ex. resultatöverföring), med beloppen i kolumnernas enhet: intäkter "
+             "med minus, kostnader utan. Tertial räknar ut summor, netto och de beräknade kolumnerna.", False)]
+          if cycle.economy_owner == contributor_id and declared_revenue_costs else []),
         *([("I bladet Tabeller fyller du i tabellerna i dina avsnitt: en rad per tabellrad, och i varje gul cell ett tal, "
             "ett av tabellens ord (till exempel Flera) eller inget.", False)] if owned_tables(cycle, contributor_id) else []),
         ("", False),

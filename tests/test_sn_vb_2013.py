@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from html import unescape
 from pathlib import Path
 
@@ -60,6 +61,36 @@ ACTIVITY_HEADERS = ["Aktivitet", "Startdatum", "Slutdatum", "Avvikelse"]
 # The rows that miss their årsmål with no Kommentar in the published report (seed002 analysis §8 V6).
 UNCOMMENTED_MISSES = {"Nöjd Kund-Index", "Andel ungdomar som ska ha fullföljt sin ungdomstjänst.", "Sjukfrånvaro",
                       "Nämndens budgetföljsamhet efter resultatöverföringar", "Nämndens budgetföljsamhet före resultatöverföringar"}
+
+
+# The cells of seed 002's resultaträkning that Tertial, computing from the rounded rows, gets 0,1–0,2 away from the
+# report, whose sums and Avvikelse come from unrounded figures: (row, column) → (Tertial's, as printed). They match
+# once totals and computed cells are taken as submitted within a tolerance (issue 15, point 2, not built here);
+# listed, so that a change in them shows.
+ROUNDING_GAPS = {
+    ("Bidrag,ersättningar", "Bokslut 2013 Avvikelse"): ("-33.1", "-33.2"),
+    ("Övriga externa intäkter", "Bokslut 2012 Avvikelse"): ("5.7", "5.6"),
+    ("Summa intäkter", "Bokslut 2012 Budget"): ("-579.1", "-579.2"),
+    ("Summa intäkter", "Bokslut 2012 Avvikelse"): ("22.2", "22.1"),
+    ("Summa intäkter", "Bokslut 2013 Utfall"): ("-621.9", "-621.8"),
+    ("Summa intäkter", "Bokslut 2013 Avvikelse"): ("-35.1", "-35.2"),
+    ("Entreprenad, köp av verks, konsulter", "Bokslut 2012 Avvikelse"): ("26.5", "26.4"),
+    ("Övriga kostnader", "Bokslut 2013 Avvikelse"): ("41.1", "41.0"),
+    ("Summa kostnader", "Bokslut 2012 Utfall"): ("1291.5", "1291.6"),
+    ("Summa kostnader", "Bokslut 2012 Avvikelse"): ("-9.6", "-9.7"),
+    ("Summa kostnader", "Bokslut 2013 Utfall"): ("1341.1", "1341.2"),
+    ("Summa kostnader", "Bokslut 2013 Avvikelse"): ("49.1", "49.0"),
+    ("Netto", "Bokslut 2012 Budget"): ("702.8", "702.7"),
+    ("Netto", "Bokslut 2012 Utfall"): ("690.2", "690.3"),
+    ("Netto", "Bokslut 2012 Avvikelse"): ("12.6", "12.4"),
+    ("Netto", "Bokslut 2013 Utfall"): ("719.2", "719.4"),
+    ("Netto", "Bokslut 2013 Avvikelse"): ("14.0", "13.8"),
+    ("Nämnden totalt", "Bokslut 2012 Budget"): ("702.8", "702.7"),
+    ("Nämnden totalt", "Bokslut 2012 Utfall"): ("697.9", "698.0"),
+    ("Nämnden totalt", "Bokslut 2012 Avvikelse"): ("4.9", "4.7"),
+    ("Nämnden totalt", "Bokslut 2013 Utfall"): ("725.2", "725.4"),
+    ("Nämnden totalt", "Bokslut 2013 Avvikelse"): ("8.0", "7.8"),
+}
 
 
 def _seed(kind: str) -> list[dict[str, str]]:
@@ -238,7 +269,7 @@ def test_special_reports_and_nil_sections_are_free_sections(data, html):
                      "Nämnden har inga projekt som faller inom ramen för betydande projekt.",
                      "Nämnden har under året inte haft några medel för särskilda lokaländamål."):
         assert sentence in html
-    assert data["economy"]["operations"] is None  # the economy tables wait for issue 15
+    assert data["economy"]["operations"]["title"] == "Resultat (avvikelse mot budget) per verksamhetsområde"  # issue 15
 
 
 def test_the_nil_sections_and_special_reports_stand_under_their_namndmal(run, data):
@@ -343,3 +374,48 @@ def test_check_config_reads_the_example_and_lists_its_outline():
     assert "4 bidragsgivare, 31 mål, 33 indikatorer, 35 aktiviteter" in done.stdout
     assert ("Synpunkter och klagomål [i målträdet under mål administrationen], Redovisning av inkomna Lex "
             "Sarah-rapporter [i målträdet under mål administrationen], Attesterat av") in done.stdout
+
+
+def _economy_cells(data: dict, table: str) -> dict[tuple[str, str], Decimal | None]:
+    """Every cell of an economy table in report.json, rows and total, by (row label, printed heading)."""
+    found = data["economy"]["operations"] if table == "operations" else data["economy"][table]["table"]
+    return {(line["name"], heading): None if line["values"].get(key) is None else Decimal(str(line["values"][key]))
+            for line in [*found["rows"], found["total"]] for key, heading in found["columns"]}
+
+
+def _printed(table: str) -> dict[tuple[str, str], Decimal | None]:
+    name = prose(PROSE)["economy"]["seed_tables"][table]
+    return {(r["row_label"], r["column"]): parse_quantity(r["value_raw"]).value if r["value_raw"] else None
+            for r in _seed("economy") if r["table"] == name}
+
+
+def test_the_result_per_verksamhetsomrade_is_the_reports_cell_for_cell(data):
+    """Seed 002's table 2: ten areas, Summa, the resultatöverföring after it, Nämnden totalt; Justerad bokslut and
+    every total computed (52 cells)."""
+    printed, cells = _printed("operations"), _economy_cells(data, "operations")
+    assert len(printed) == 52
+    assert cells == printed
+    assert data["economy"]["deviation_heading"] == "+7,8 mnkr"
+
+
+def test_the_resultatrakning_per_kostnadsgruppering_is_the_reports_but_for_the_rounding_gaps(data):
+    """Seed 002's table 1: the posts as submitted, every Avvikelse, sum and total computed (102 cells); the cells
+    that differ are exactly the listed rounding gaps."""
+    printed, cells = _printed("revenue_costs"), _economy_cells(data, "revenue_costs")
+    assert len(printed) == 102 and cells.keys() == printed.keys()
+    differ = {cell: (str(cells[cell]), str(printed[cell])) for cell in printed if cells[cell] != printed[cell]}
+    assert differ == ROUNDING_GAPS
+    assert all(abs(Decimal(a) - Decimal(b)) <= Decimal("0.2") for a, b in differ.values())
+    assert data["economy"]["revenue_costs"]["title"] == "Analys av resultaträkning - uppföljning av driftbudget"
+
+
+def test_the_resultatenheter_without_bruttobudget_come_through(data):
+    """The report prints no bruttobudget for its four resultatenheter (analysis §2.5); declared without one, each is
+    entered with its överskott (negative), what goes into the fund and the fund's total, in tkr."""
+    section = data["economy"]["result_units"]
+    assert section["sentences"][0].startswith("Nämnden har under året haft fyra resultatenheter.")
+    rows = {line["name"]: {k: line["values"].get(k) for k in ("result", "carried", "fund")} for line in section["table"]["rows"]}
+    assert rows == {"Tillståndsenheten": {"result": -238, "carried": None, "fund": 305},
+                    "Lokalplanerarna": {"result": -681, "carried": 218, "fund": 433},
+                    "Intraprenaden Duvnäs föräldrastöd": {"result": -8, "carried": None, "fund": 142},
+                    "Intraprenaden Lönnen": {"result": -550, "carried": None, "fund": 550}}

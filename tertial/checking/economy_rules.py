@@ -13,9 +13,11 @@ import pandas as pd
 
 from tertial.cycle import Cycle
 from tertial.economy import (
-    TKR_TOLERANCE, TOLERANCE, carried_over, investment_deviation, operations_deviation, revenue_cost_kind,
-    revenue_cost_sign_ok, within_tolerance,
+    SIGNED_COLUMNS, TKR_TOLERANCE, TOLERANCE, carried_over, investment_deviation, operations_deviation, revenue_cost_kind,
+    revenue_cost_sign_ok,
 )
+from tertial.economy_columns import catalogue, formula_for, table_spec
+from tertial.economy_totals import TOTAL_ID, rounding_tolerance
 from tertial.findings import Finding, finding
 from tertial.numbers import format_number, to_decimal
 from tertial.plan import RowType
@@ -26,12 +28,16 @@ Deviation = Callable[[dict[str, Decimal | None], ReportKind], Decimal]
 
 
 def economy_identity_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
-    """Ekonomi: stated Avvikelse (and the VB's Justerad avvikelse) must equal what the row gives, ±0,1 mnkr."""
+    """Ekonomi: stated Avvikelse (and the VB's Justerad avvikelse) must equal what the row gives, within rounding."""
+    if table_spec(cycle.outline.economy, "operations") is not None:
+        return _declared_identity_findings(frame, sheet)
     return _identity_findings(frame, sheet, cycle, operations_deviation, adjusted=not cycle.config.kind.is_tertial)
 
 
 def investment_identity_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
-    """Investeringar: stated Avvikelse must equal what the row gives, ±0,1 mnkr."""
+    """Investeringar: stated Avvikelse must equal what the row gives, within rounding."""
+    if table_spec(cycle.outline.economy, "investments") is not None:
+        return _declared_identity_findings(frame, sheet)
     return _identity_findings(frame, sheet, cycle, investment_deviation, adjusted=False)
 
 
@@ -39,7 +45,7 @@ def _identity_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, compute:
     kind = cycle.config.kind
     findings = []
     for _, row in frame.iterrows():
-        if _unreadable_number(row, sheet):
+        if _unreadable_number(row, sheet) or row["id"] == TOTAL_ID:  # the sum row's own rules: checking/total_rules
             continue
         values = {c.key: to_decimal(row[c.key]) for c in sheet.columns if c.numeric}
         expected = {"deviation": compute(values, kind)}
@@ -47,9 +53,40 @@ def _identity_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, compute:
             expected["adjusted"] = values["deviation"] + (values.get("transfer") or 0)
         for column, computed in expected.items():
             stated = values.get(column)
-            if stated is not None and not within_tolerance(stated, computed):
+            if stated is not None and abs(stated - computed) > _rounding(values, column, kind):
                 findings.append(_identity_finding(row, sheet, column, computed))
     return findings
+
+
+def _declared_identity_findings(frame: pd.DataFrame, sheet: Sheet) -> list[Finding]:
+    """A declared table's computed column entered together with its inputs must equal its formula, within rounding."""
+    keys = [c.key for c in sheet.columns if c.numeric]
+    checked = [(k, formula_for(k, keys)) for k in keys if catalogue()[k].derived]
+    findings = []
+    for _, row in frame.iterrows():
+        if _unreadable_number(row, sheet):
+            continue
+        values = {k: to_decimal(row[k]) for k in keys}
+        for key, formula in checked:
+            computed = formula.apply(values) if formula else None
+            off = None if values[key] is None or computed is None else abs(values[key] - computed)
+            if off is not None and off > rounding_tolerance(len(formula.inputs)):
+                findings.append(_identity_finding(row, sheet, key, computed))
+    return findings
+
+
+# The figures each derived cell is computed from, by report kind (tertial or not): each was rounded when written.
+_TERMS = {
+    ("deviation", True): ("budget", "requested", "performance", "forecast_after", "forecast"),
+    ("deviation", False): ("budget", "outcome"),
+    ("adjusted", False): ("deviation", "transfer"),
+}
+
+
+def _rounding(values: dict[str, Decimal | None], column: str, kind: ReportKind) -> Decimal:
+    """How far a stated derived cell may lie from its formula: the rounding of the terms given and of itself."""
+    terms = [k for k in _TERMS[(column, kind.is_tertial)] if values.get(k) is not None]
+    return rounding_tolerance(len(terms))
 
 
 def _unreadable_number(row: pd.Series, sheet: Sheet) -> bool:
@@ -67,6 +104,8 @@ def _identity_finding(row: pd.Series, sheet: Sheet, column: str, computed: Decim
 
 def varav_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
     """`varav` rows break their parent down, so together they cannot exceed it (±0,1 mnkr)."""
+    if "budget" not in {c.key for c in sheet.columns}:
+        return []  # a declared table without Budget has nothing to break down
     layout = {r.id: r for r in cycle.plan.economy.areas}
     by_id = frame.set_index("id", drop=False)
     findings = []
@@ -88,6 +127,8 @@ def varav_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor:
 
 def result_unit_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
     """A stated 'till' must be −(från + resultat), within the rounding of whole tkr."""
+    if not {"carried", "brought", "result"} <= {c.key for c in sheet.columns}:
+        return []  # a declared table without them computes nothing to check
     findings = []
     for _, row in frame.iterrows():
         stated, brought, result = (to_decimal(row[k]) for k in ("carried", "brought", "result"))
@@ -107,7 +148,7 @@ def revenue_cost_sign_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, 
     findings = []
     for _, row in frame.iterrows():
         kind = revenue_cost_kind(row["kind"])
-        for column in ("previous", "outcome"):
+        for column in [c.key for c in sheet.columns if c.key in SIGNED_COLUMNS]:
             if revenue_cost_sign_ok(kind, to_decimal(row[column])):
                 continue
             findings.append(finding(
@@ -123,3 +164,24 @@ def not_owner_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contribu
         return []
     return [finding("economy_sheet_not_owner", sheet=sheet.name, row=int(row["_row"]), item_id=str(row[sheet.id_column] or ""))
             for _, row in frame.iterrows()]
+
+
+def result_unit_cap_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
+    """The city's cap, when the profile gives one: a resultatenhet carries over at most that share of its bruttobudget."""
+    spec = table_spec(cycle.outline.economy, "result_units")
+    if spec is None or spec.cap is None:
+        return []
+    findings = []
+    for _, row in frame.iterrows():
+        budget, brought, result = (to_decimal(row[k]) if k in row else None for k in ("budget", "brought", "result"))
+        stated = to_decimal(row["carried"]) if "carried" in row else None
+        carried = stated if stated is not None else carried_over(brought, result)
+        if budget is None or carried <= budget * spec.cap / 100:
+            continue
+        findings.append(finding(
+            "result_unit_cap", sheet=sheet.name, row=int(row["_row"]), column=sheet.column("budget").header,
+            item_id=row["name"], item_name=row["name"], value=str(row["budget_raw"]), name=row["name"],
+            carried=format_number(carried, 0), cap=format_number(spec.cap, 0),
+            expected=format_number(budget * spec.cap / 100, 0),
+        ))
+    return findings

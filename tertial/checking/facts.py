@@ -14,7 +14,9 @@ import pandas as pd
 from tertial.activity_statuses import activity_statuses, finished_values
 from tertial.checking.indicator_facts import add_indicator_facts
 from tertial.cycle import Cycle
-from tertial.economy import ADJUSTMENT_KINDS, REVENUE_COST_KINDS, revenue_cost_kind
+from tertial.economy import ADJUSTMENT, ADJUSTMENT_KINDS, REVENUE_COST_KINDS, revenue_cost_kind
+from tertial.economy_columns import table_spec
+from tertial.economy_totals import TOTAL_ID, revenue_cost_sum_side
 from tertial.sections import goal_part_sections, owned_sections
 from tertial.vocabulary import IndicatorStatus
 
@@ -72,6 +74,7 @@ def _enrich_texts(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
 def _enrich_economy(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
     names = {r.id: r.name for r in [*cycle.plan.economy.areas, *cycle.plan.economy.investments]}
     frame["name"] = [names.get(i, n) for i, n in zip(frame["id"], frame["name"])]
+    frame["is_item"] = frame["id"] != TOTAL_ID  # the sum row may be left empty
     return frame, {}
 
 
@@ -89,7 +92,11 @@ def _enrich_adjustments(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
 def _enrich_revenue_costs(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
     # An unknown Typ keeps its own (lower-cased) text: the suite's in-set rule skips empty cells, not wrong ones.
     frame["kind_normalised"] = [revenue_cost_kind(k) or (k.strip().lower() if isinstance(k, str) else None) for k in frame["kind"]]
-    return frame, {"kinds": list(REVENUE_COST_KINDS)}
+    # Summa intäkter, Summa kostnader, Netto: the contributor's own sums, checked against the posts, not posts.
+    frame["is_item"] = [not (isinstance(n, str) and revenue_cost_sum_side(n, revenue_cost_kind(k)))
+                        for n, k in zip(frame["name"], frame["kind"])]
+    declared = table_spec(cycle.outline.economy, "revenue_costs") is not None
+    return frame, {"kinds": [*REVENUE_COST_KINDS, *([ADJUSTMENT] if declared else [])]}
 
 
 ENRICH: dict[str, Callable[[pd.DataFrame, Cycle], Enriched]] = {

@@ -12,14 +12,19 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from tertial.checking.economy_rules import (
-    economy_identity_findings, investment_identity_findings, not_owner_findings, result_unit_findings,
+    economy_identity_findings, investment_identity_findings, not_owner_findings, result_unit_cap_findings, result_unit_findings,
     revenue_cost_sign_findings, varav_findings,
 )
 from tertial.checking.facts import ENRICH
 from tertial.checking.indicator_rules import unit_findings
 from tertial.checking.parse import parse_columns
 from tertial.asked_sheets import asked_sheets
+from tertial.checking.total_rules import (
+    economy_total_findings, investment_total_findings, result_unit_total_findings, revenue_cost_total_findings,
+    turnover_total_findings,
+)
 from tertial.cycle import Cycle
+from tertial.economy_totals import TOTAL_ID
 from tertial.findings import Finding, finding
 from tertial.section_tables import TABLES, owned_tables, table_findings
 from tertial.submission import OPTIONAL_ECONOMY_SHEETS, Sheet, Submission, sheets_for
@@ -30,12 +35,12 @@ SheetRule = Callable[[pd.DataFrame, Sheet, Cycle, str], list[Finding]]
 # The Python rules of each sheet, by sheet key; the expectation suites hold the rest.
 SHEET_RULES: dict[str, tuple[SheetRule, ...]] = {
     "indicators": (unit_findings,),
-    "economy": (economy_identity_findings, varav_findings),
-    "investments": (investment_identity_findings,),
-    "result_units": (result_unit_findings, not_owner_findings),
-    "turnover": (not_owner_findings,),
+    "economy": (economy_identity_findings, varav_findings, economy_total_findings),
+    "investments": (investment_identity_findings, investment_total_findings),
+    "result_units": (result_unit_findings, not_owner_findings, result_unit_cap_findings, result_unit_total_findings),
+    "turnover": (not_owner_findings, turnover_total_findings),
     "adjustments": (not_owner_findings,),
-    "revenue_costs": (revenue_cost_sign_findings, not_owner_findings),
+    "revenue_costs": (revenue_cost_sign_findings, not_owner_findings, revenue_cost_total_findings),
     TABLES: (table_findings,),
 }
 
@@ -51,7 +56,7 @@ class Prepared:
 
 def prepare(submission: Submission, cycle: Cycle) -> Prepared:
     # Every canonical column (one the cycle does not ask for is read as empty), and Tabeller when the profile has tables.
-    sheets = {**asked_sheets(cycle), **sheets_for(cycle.config.kind, cycle.config.year)}
+    sheets = {**asked_sheets(cycle), **sheets_for(cycle.config.kind, cycle.config.year, cycle.outline.economy)}
     prepared, found = Prepared(), list(submission.notes)
     for key, raw in submission.frames.items():
         sheet = sheets[key]
@@ -63,7 +68,7 @@ def prepare(submission: Submission, cycle: Cycle) -> Prepared:
         for rule in SHEET_RULES.get(key, ()):
             found += rule(frame, sheet, cycle, submission.contributor_id)
         prepared.frames[key] = frame
-        prepared.parameters[key] = {"owned_ids": sorted(owned) or ["-"], **params}
+        prepared.parameters[key] = {"owned_ids": sorted(owned | offered_ids(key, owned)) or ["-"], **params}
     prepared.findings = [replace(f, file=submission.file) for f in found]  # the rules locate within the file
     return prepared
 
@@ -82,6 +87,11 @@ def owned_ids(key: str, cycle: Cycle, contributor: str) -> set[str]:
         return set()  # the optional sheets' rows are the contributor's own (resultatenheter, requests)
     rows = plan.economy.areas if key == "economy" else plan.economy.investments
     return {r.id for r in rows}
+
+
+def offered_ids(key: str, owned: set[str]) -> set[str]:
+    """Rows the workbook offers beside the owned items, which may be left empty: the sum row of a plan's economy table."""
+    return {TOTAL_ID} if key in ("economy", "investments") and owned else set()
 
 
 def _missing_items(frame: pd.DataFrame, sheet: Sheet, owned: set[str], cycle: Cycle) -> list[Finding]:

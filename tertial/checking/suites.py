@@ -17,6 +17,7 @@ import pandas as pd
 from tertial.checking.parse import UNREADABLE
 from tertial.checking.prepare import Prepared, prepare
 from tertial.cycle import Cycle
+from tertial.economy_columns import EconomyTables
 from tertial.findings import Finding, Severity, finding
 from tertial.resources import EXPECTATIONS
 from tertial.submission import Sheet, Submission, sheets_for
@@ -80,12 +81,13 @@ class Member:
     file: str
 
 
-def run_suites(prepared: list[Prepared], files: list[str], kind: ReportKind, year: int) -> list[list[Finding]]:
+def run_suites(prepared: list[Prepared], files: list[str], kind: ReportKind, year: int,
+               economy: EconomyTables | None = None) -> list[list[Finding]]:
     """Validate every prepared sheet of every submission with its suite; findings per submission, located to the cell.
 
     GX's cost is per expectation, not per row, so all frames of a sheet that look alike go through one run.
     """
-    sheets = sheets_for(kind, year)
+    sheets = sheets_for(kind, year, economy)
     findings: list[list[Finding]] = [[] for _ in prepared]
     for key in dict.fromkeys(k for p in prepared for k in p.frames if k in sheets):  # Tabeller: Python rules only
         members = [Member(n, p.frames[key], p.parameters[key], files[n])
@@ -118,7 +120,7 @@ def _validate_together(key: str, group: list[Member], sheet: Sheet) -> list[tupl
     owned = [_mark(m.position, item) for m in group for item in m.params.get(OWNED, [])]
     params = {**group[0].params, OWNED: owned}
     result = _batch(key, pd.concat(frames, ignore_index=True)).validate(
-        gx.ExpectationSuite(**load_suite(key)), result_format="COMPLETE", expectation_parameters=params)
+        gx.ExpectationSuite(**_suite_for(key, frames[0])), result_format="COMPLETE", expectation_parameters=params)
     found: dict[int, list[Finding]] = {m.position: [] for m in group}
     for item in result.results:
         if item.exception_info and item.exception_info.get("raised_exception"):
@@ -133,6 +135,16 @@ def _validate_together(key: str, group: list[Member], sheet: Sheet) -> list[tupl
             found[member.position] += _findings(item, _declared(key, item.expectation_config), rows.get(member.position, []),
                                                 member, sheet)
     return [(m, found[m.position]) for m in group]
+
+
+def _suite_for(key: str, frame: pd.DataFrame) -> dict:
+    """The sheet's suite without the expectations on columns it does not have: a profile that declares an economy
+    table's columns leaves some of Tertial's out (every column of an undeclared sheet is present)."""
+    suite = load_suite(key)
+    present = set(frame.columns)
+    kept = [e for e in suite["expectations"]
+            if all(e["kwargs"].get(k) in present for k in ("column", "column_A", "column_B") if k in e["kwargs"])]
+    return {**suite, "expectations": kept}
 
 
 def _declared(key: str, config) -> dict:
@@ -240,7 +252,8 @@ def check_submissions(submissions: list[Submission], cycle: Cycle) -> list[list[
     """Each submission's findings, errors first, from one GX run per sheet for all: parsing problems and the
     Python rules' findings, then the suites'."""
     prepared = [prepare(s, cycle) for s in submissions]
-    suites = run_suites(prepared, [s.file for s in submissions], cycle.config.kind, cycle.config.year)
+    suites = run_suites(prepared, [s.file for s in submissions], cycle.config.kind, cycle.config.year,
+                        cycle.outline.economy)
     return [_ordered(one_per_cell(p.findings + found)) for p, found in zip(prepared, suites)]
 
 

@@ -78,10 +78,12 @@ def _area_lines(table: EconomyTable, area_id: str) -> list[EconomyLine]:
 
 
 def check_amounts(report: Report) -> list[Finding]:
+    """Amounts in texts against the figures the table prints (the same ones a reader sees)."""
     table, kind = report.economy.operations, ReportKind(report.kind)
     if table is None or table.missing:
         return []
     out = []
+    table = table.model_copy(update={"rows": [table.printed(r) for r in table.rows], "total": table.printed(table.total)})
     for block in [b for b in (report.economy.overview, report.summary) if b is not None]:
         out += _check_amounts(text_place(block), table.total, table.rows, "driftbudgetens totalrad", kind)
     for block in report.economy.area_texts:
@@ -100,7 +102,7 @@ def check_turnover(report: Report) -> list[Finding]:
     section = report.economy.turnover
     if section is None or section.missing:
         return []
-    total = (section.table.total.values.get("amount") if section.table else None) or Decimal(0)
+    total = (section.table.printed(section.table.total).values.get("amount") if section.table else None) or Decimal(0)
     findings = []
     for where in decision_places(report) + [text_place(b) for b in all_blocks(report)]:
         for match in _TURNOVER.finditer(where.text):
