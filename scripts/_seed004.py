@@ -147,3 +147,57 @@ def result_unit_rows(economy_rows: list[dict[str, str]]) -> list[dict[str, objec
         row["carried"] = values[E10_TILL] if printed == derived else mnkr(derived).replace("\u00a0", " ")
         out.append(row)
     return out
+
+
+# --------------------------------------------------------------------------- nyckeltal and the total driftbudget
+
+E1_TABLE = "Uppföljning av driftbudget – nämndens totala driftbudget (Mnkr)"
+# The seed's seven key-figure tables (E3–E9), in print order: the sheet the economy owner adds for each, and the
+# verksamhetsområde (plan id) whose text it stands in.
+KEY_FIGURE_TABLES = {
+    "Nyckeltal, IoF barn och unga (genomsnitt per månad)": ("Nyckeltal IoF barn och unga", "iof-barn"),
+    "Nyckeltal, IoF vuxna (genomsnitt per månad)": ("Nyckeltal IoF vuxna", "iof-vuxna"),
+    "Socialpsykiatri – verksamhet, antal personer (T1 2023/T1 2024 per kön)": ("Nyckeltal socialpsykiatri", "iof-socialpsykiatri"),
+    "Förskoleverksamhet – nyckeltal": ("Nyckeltal förskola", "forskola"),
+    "Äldreomsorg – nyckeltal beställare": ("Nyckeltal äldreomsorg", "aldre"),
+    "Stöd och service till personer med funktionsnedsättning – verksamhet (helårspersoner)": ("Nyckeltal LSS", "fn"),
+    "Ekonomiskt bistånd – nyckeltal": ("Nyckeltal ekonomiskt bistånd", "ekbistand"),
+}
+# A label 'Missbruk | LVM-anmälningar' is the row LVM-anmälningar under the group heading Missbruk (E4).
+GROUP_SEPARATOR = " | "
+
+
+def table_header(rows: list[dict[str, str]], table: str) -> list[str]:
+    """The table's first printed header row, split into its cells ('loF', an extraction artefact, as 'IoF')."""
+    raw = next(r["value_raw"] for r in rows if r["table"] == table and r["row_label"] == "(header)")
+    return [cell.replace("loF", "IoF") for cell in raw.split(" | ")]
+
+
+def key_figure_sheet(rows: list[dict[str, str]], table: str, area: str) -> list[list[str]]:
+    """A Nyckeltal sheet as the economy owner fills it: header row, one row per key figure (group headings on their
+    own row), then the Verksamhetsområde row and the footnotes."""
+    header = table_header(rows, table)
+    values: dict[str, dict[str, str]] = {}
+    for row in rows:
+        if row["table"] == table and row["row_label"] not in ("(header)", "(note)"):
+            values.setdefault(row["row_label"], {})[row["column"]] = row["value_raw"]
+    sheet, group = [header], ""
+    for label, cells in values.items():
+        head, _, name = label.rpartition(GROUP_SEPARATOR)
+        if head and head != group:
+            sheet.append([head])
+            group = head
+        sheet.append([name, *(cells.get(column, "") for column in header[1:])])
+    notes = [r["value_raw"] for r in rows if r["table"] == table and r["row_label"] == "(note)"]
+    return sheet + [["Verksamhetsområde", area]] + [["Fotnot", note] for note in notes]
+
+
+def key_figure_sheets(rows: list[dict[str, str]]) -> dict[str, list[list[str]]]:
+    return {sheet: key_figure_sheet(rows, table, area) for table, (sheet, area) in KEY_FIGURE_TABLES.items()}
+
+
+def total_budget_sheet(rows: list[dict[str, str]]) -> list[list[str]]:
+    """E1 as the Total driftbudget sheet: its header and rows as printed."""
+    header = table_header(rows, E1_TABLE)
+    return [header, *([label, *(cells.get(column, "") for column in header[1:])]
+                      for label, cells in economy_table(rows, E1_TABLE).items())]

@@ -26,6 +26,7 @@ from tertial.economy_totals import (
     NET, TOTAL_ID, is_sum_name, printed, printed_values, revenue_cost_sum_side, total_as_printed, with_submitted,
 )
 from tertial.findings import Finding
+from tertial.key_figures import key_figure_tables, total_budget_table
 from tertial.layout import legend
 from tertial.long_texts import continued
 from tertial.numbers import NumberParseError, parse_quantity
@@ -368,6 +369,9 @@ def _economy(cycle: Cycle, rows: _Rows, missing: set[str], texts: dict[str, Text
         budget_adherence=_budget_adherence(operations, kind) if operations and not absent else None,
         area_texts=_area_texts(cycle, operations, texts, absent),
         overview=texts.get("ekonomi"), investment_text=texts.get("investeringar"),
+        key_figures=key_figure_tables([a.submission for _, a in sorted(accepted.items())], layout.areas),
+        total_budget=total_budget_table(accepted[cycle.economy_owner].submission if cycle.economy_owner in accepted else None,
+                                        layout.unit),
         **_economy_sections(cycle, accepted.get(cycle.economy_owner or ""), absent),
     )
 

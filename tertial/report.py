@@ -247,6 +247,26 @@ class EconomyTable(Model):
         return data
 
 
+class KeyFigureRow(Model):
+    label: str
+    cells: list[str] = Field(description="The values as printed, one per column: a number, a mark (i.u., -) or ''.")
+    group: bool = Field(False, description="A group heading: a label without values (e.g. 'Missbruk').")
+
+
+class KeyFigureTable(Model):
+    """A nyckeltal table from a contributor's Nyckeltal sheet, printed after its verksamhetsområde's text."""
+
+    sheet: str = Field(description="The workbook sheet it came from.")
+    area: str = Field(description="The verksamhetsområde (plan id) the sheet names.")
+    parent: str = Field("", description="Its top-level area when it is a varav or additive row: whose text it follows "
+                                        "when it has none of its own.")
+    title: str = ""
+    name_header: str = ""
+    columns: list[str]
+    rows: list[KeyFigureRow]
+    notes: list[str] = Field(default_factory=list, description="Footnotes, printed below the table in order.")
+
+
 class BudgetRequest(Model):
     """One budgetjustering (T1/T2) or ombudgetering (VB) the nämnd asks for."""
 
@@ -285,6 +305,22 @@ class Economy(Model):
     adjustments: EconomySection | None = Field(None, description="Budgetjusteringar (T1/T2) or ombudgeteringar (VB).")
     revenue_costs: EconomySection | None = Field(
         None, description="VB: Intäkts- och kostnadsutveckling, first under Uppföljning av ekonomi; None when the sheet is empty.")
+
+    # Left out of report.json while unused, so a report without them reads as before.
+    key_figures: list[KeyFigureTable] = Field(
+        default_factory=list, exclude_if=lambda v: not v, description="Nyckeltal tables, each under its area's text.")
+    total_budget: EconomyTable | None = Field(
+        None, exclude_if=lambda v: v is None, description="The nämnd's total driftbudget (Kostnader, Intäkter, netto).")
+
+    def key_figures_for(self, text_key: str) -> list[KeyFigureTable]:
+        """The nyckeltal tables printed after the area text with this key ('ekonomi:<area id>'): each follows its
+        area's own text, else its parent's, else the last area text, so no table is lost."""
+        keys = [block.key for block in self.area_texts]
+
+        def placed(table: KeyFigureTable) -> str:
+            own = [key for key in (f"ekonomi:{table.area}", f"ekonomi:{table.parent}") if key in keys]
+            return own[0] if own else keys[-1] if keys else ""
+        return [t for t in self.key_figures if placed(t) == text_key]
 
     def sections_before_investments(self) -> list[EconomySection]:
         return [s for s in (self.result_units,) if s is not None]

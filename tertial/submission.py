@@ -217,6 +217,23 @@ class Submission:
     token: str = ""  # the issued-to token from the hidden sheet ('' when none)
     # Warnings made while reading (text cleaned at the door); the file is named when they are reported.
     notes: list[Finding] = field(default_factory=list)
+    # Sheets read as free tables (tertial.key_figures): Nyckeltal sheets and Total driftbudget, cells as read.
+    free_tables: dict[str, list[list[object]]] = field(default_factory=dict)
 
     def frame(self, key: str) -> pd.DataFrame:
         return self.frames.get(key, pd.DataFrame())
+
+
+# Sheets read as free tables by tertial.key_figures, beside the fixed sheets above: any sheet whose name starts
+# with KEY_FIGURE_PREFIX (one nyckeltal table each) and the economy owner's total driftbudget.
+KEY_FIGURE_PREFIX = "Nyckeltal"
+TOTAL_BUDGET_SHEET = "Total driftbudget"
+
+
+def is_free_table(sheet: str) -> bool:
+    return is_key_figure_sheet(sheet) or sheet == TOTAL_BUDGET_SHEET
+
+
+def is_key_figure_sheet(sheet: str) -> bool:
+    """'Nyckeltal förskola', also as 'nyckeltal förskola' or 'NYCKELTAL …': a contributor need not match the case."""
+    return sheet.casefold().startswith(KEY_FIGURE_PREFIX.casefold())

@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.reader.excel import load_workbook
 
 from tertial.access import issue_token
 from tertial.asked_sheets import asked_sheets
@@ -336,6 +337,7 @@ def _instructions(ws: Worksheet, cycle: Cycle, contributor_id: str, handout: Han
 
     contributor, cfg = cycle.contributor(contributor_id), cycle.config
     declared_revenue_costs = table_spec(cycle.outline.economy, "revenue_costs") is not None
+    key_figures_step = 9 if declared_revenue_costs or not cfg.kind.is_tertial else 8  # after the Intäkter och kostnader step
     lines = [
         (cycle.title, True),
         (f"Underlag från {contributor.avdelning} (ansvarig: {contributor.responsible})", False),
@@ -364,6 +366,11 @@ def _instructions(ws: Worksheet, cycle: Cycle, contributor_id: str, handout: Han
              "eventuella rader med Typ justering (t.ex. resultatöverföring), med beloppen i kolumnernas enhet: intäkter "
              "med minus, kostnader utan. Tertial räknar ut summor, netto och de beräknade kolumnerna.", False)]
           if cycle.economy_owner == contributor_id and declared_revenue_costs else []),
+        *([(f"{key_figures_step}. En tabell med nyckeltal (t.ex. antal barn eller vårddygn per år) "
+             "läggs till som ett eget blad vars namn börjar med Nyckeltal: rubrikerna på rad 1, ett nyckeltal per rad, "
+             "i.u. där uppgiften saknas, en rad Verksamhetsområde (områdets id) och eventuella Fotnot-rader. Nämndens "
+             "totala driftbudget skrivs i ett blad Total driftbudget. Se inlämningsformatet, avsnitt 3.11–3.12.", False)]
+          if cycle.economy_owner == contributor_id else []),
         *([("I bladet Tabeller fyller du i tabellerna i dina avsnitt: en rad per tabellrad, och i varje gul cell ett tal, "
             "ett av tabellens ord (till exempel Flera) eller inget.", False)] if owned_tables(cycle, contributor_id) else []),
         ("", False),
@@ -435,3 +442,20 @@ def write_handout(cycle: Cycle, contributor_id: str, rows: Rows, out_dir: Path, 
     handout = Handout(deadline=cycle.deadline(contributor_id), stamp=stamp)
     return write_workbook(out_dir / f"{cycle.config.id}-{contributor_id}.xlsx", cycle, contributor_id, rows, handout,
                           token_key)
+
+
+def append_free_tables(path: Path, tables: dict[str, list[list[object]]], moment: dt.datetime) -> Path:
+    """Add sheets read as free tables (Nyckeltal sheets, Total driftbudget; see tertial.key_figures) to a written
+    workbook, before its hidden sheet, each as rows of cells from A1; the file's times pinned to `moment`."""
+    workbook = load_workbook(path)
+    for name, rows in tables.items():
+        ws = workbook.create_sheet(name, index=workbook.sheetnames.index(META_SHEET))
+        for row in rows:
+            ws.append([_cell(value) for value in row])
+        for cell in ws[1]:
+            cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        ws.column_dimensions["A"].width = 45
+    formulas_as_text(workbook)
+    workbook.save(path)
+    pin_xlsx_timestamps(path, moment)
+    return path

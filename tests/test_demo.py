@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_key_figures import compare_key_figures, compare_total_budget
 from tertial.numbers import parse_quantity
 
 SEED = Path(__file__).parent / "data" / "seed004_indicators.csv"  # rows extracted from the published T1 2024
@@ -224,3 +225,10 @@ def test_count_sentences_follow_the_statuses_and_reach_the_pdf(demo):
     assert checked >= 20
     kf_12 = next(g for g in walk(report["goals"]) if g["number"] == "1.2")
     assert kf_12["basis_sentence"].startswith("Bedömningen grundar sig på att tre av sex indikatorer bedöms uppfyllas helt och två delvis.")
+
+
+def test_demo_prints_seed_004s_key_figures_and_total_driftbudget(demo):
+    """The flow's report.json carries the seven nyckeltal tables and E1 cell for cell (tests/test_key_figures.py)."""
+    _, workdir = demo
+    report = json.loads((workdir / "rapport" / "report.json").read_text(encoding="utf-8"))
+    assert (compare_key_figures(report), compare_total_budget(report)) == (267, 19)

@@ -16,6 +16,7 @@ from tertial.checking.economy_rules import (
     revenue_cost_sign_findings, varav_findings,
 )
 from tertial.checking.facts import ENRICH
+from tertial.checking.free_tables import free_table_findings
 from tertial.checking.indicator_rules import unit_findings
 from tertial.checking.parse import parse_columns
 from tertial.asked_sheets import asked_sheets
@@ -69,6 +70,7 @@ def prepare(submission: Submission, cycle: Cycle) -> Prepared:
             found += rule(frame, sheet, cycle, submission.contributor_id)
         prepared.frames[key] = frame
         prepared.parameters[key] = {"owned_ids": sorted(owned | offered_ids(key, owned)) or ["-"], **params}
+    found += free_table_findings(submission, cycle)
     prepared.findings = [replace(f, file=submission.file) for f in found]  # the rules locate within the file
     return prepared
 

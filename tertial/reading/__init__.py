@@ -31,7 +31,7 @@ from tertial.reading.identity import check_identity, read_meta
 from tertial.reading.limits import MAX_CELL_CHARS, MAX_FILE_BYTES, MAX_ROWS
 from tertial.reading.xlsx import workbook_tables
 from tertial.section_tables import TABLES, owned_tables
-from tertial.submission import ECONOMY_SHEETS, OPTIONAL_ECONOMY_SHEETS, Submission
+from tertial.submission import ECONOMY_SHEETS, OPTIONAL_ECONOMY_SHEETS, Submission, is_free_table
 
 __all__ = ["FORMULA", "MAX_CELL_CHARS", "MAX_FILE_BYTES", "MAX_ROWS", "check_workbook", "clean_text", "read_submission"]
 
@@ -69,4 +69,5 @@ def _read(path: Path, cycle: Cycle) -> Submission:
     return Submission(
         file=path.name, cycle_id=meta["cykel"], contributor_id=contributor,
         template_version=meta["mallversion"], token=meta.get("nyckel", ""), frames=frames, notes=notes,
+        free_tables={name: table for name, table in tables.items() if is_free_table(name)},
     )

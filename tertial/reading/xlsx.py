@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tertial.findings import refusal
 from tertial.reading.cells import FORMULA, Merged, Table, nfc
 from tertial.reading.guard import check_extent, checked_archive
+from tertial.submission import is_free_table
 
 # Excel writes a control character typed into a cell as _x000B_ and the like.
 _C0_ESCAPE = re.compile("(_x005F)?_x(00[01][0-9A-Fa-f])_")  # Excel's _x005F_ before it keeps '_x000B_' as typed
@@ -57,8 +58,9 @@ def _sheet_table(ws: Worksheet, file: str) -> Table:
     if not rows:
         return []
     covered = _covered_cells(ws, rows, columns)
+    value = _shown_value if is_free_table(nfc(ws.title)) else _cell_value
     return [
-        [covered.get((c.row, c.column)) or _cell_value(c) for c in line]
+        [covered.get((c.row, c.column)) or value(c) for c in line]
         for line in ws.iter_rows(min_row=1, max_row=rows, min_col=1, max_col=columns)
     ]
 
@@ -94,4 +96,19 @@ def _cell_value(cell: Cell | MergedCell) -> object:
         # Excel writes a control character as _x000B_; read it as the character it is, for clean_text to
         # handle. Only C0 escapes: any other '_xHHHH_' is left as typed (openpyxl writes those unescaped).
         return _C0_ESCAPE.sub(lambda m: m[0][len("_x005F"):] if m[1] else chr(int(m[2], 16)), value)
+    return value
+
+
+# The decimals of a number format ('0.0', '#,##0.00', '0.0 "st"'), as the xlsx stores it whatever the locale.
+_FORMAT_DECIMALS = re.compile(r"0\.(0+)")
+
+
+def _shown_value(cell: Cell | MergedCell) -> object:
+    """A free table's cell as the sheet shows it: 16,0 typed in a cell formatted with one decimal stays 16,0,
+    since the report prints a key figure's decimals as written (tertial.key_figures)."""
+    value = _cell_value(cell)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        match = _FORMAT_DECIMALS.search((cell.number_format or "").split(";")[0])
+        if match:
+            return f"{Decimal(str(value)):.{len(match[1])}f}"
     return value

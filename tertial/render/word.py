@@ -15,6 +15,7 @@ from tertial.render.charts import Chart, Picture, ReportCharts
 from tertial.report import (
     ActivityRow, EconomySection, EconomyTable, FreeSection, GoalSection, IndicatorRow, Report, TextBlock,
 )
+from tertial.report import KeyFigureTable
 from tertial.sections import SPECIAL_REPORTS_TITLE
 from tertial.table_columns import ANALYSIS_COLUMN
 from tertial.vocabulary import GENDER_EQUALITY_MARK
@@ -176,6 +177,17 @@ def _economy_table(doc: DocumentType, table: EconomyTable) -> None:
     _table(doc, [table.name_header or table.unit.capitalize(), *(h for _, h in table.columns), *comment], rows)
 
 
+def _key_figure_tables(doc: DocumentType, tables: list[KeyFigureTable]) -> None:
+    """Each nyckeltal table as printed (a group heading as a row with its label alone), its footnotes below."""
+    for kf in tables:
+        if kf.title:
+            doc.add_paragraph(kf.title)
+        rows = [[row.label, *row.cells, *[""] * (len(kf.columns) - len(row.cells))] for row in kf.rows]
+        _table(doc, [kf.name_header or "Nyckeltal", *kf.columns], rows)
+        for note in kf.notes:
+            doc.add_paragraph(note)
+
+
 def _economy_section(doc: DocumentType, section: EconomySection) -> None:
     """Heading, computed (or fixed) sentences, the table, and one sub-heading per request."""
     doc.add_heading(section.title, 2)
@@ -302,6 +314,8 @@ def _economy(doc: DocumentType, report: Report, chart: Chart | None) -> None:
         _economy_section(doc, economy.revenue_costs)
     if economy.operations:
         doc.add_heading(f"Uppföljning av driftbudget {economy.deviation_heading}".strip(), 2)
+        if economy.total_budget:
+            _economy_table(doc, economy.total_budget)
         if economy.overview:
             _text(doc, economy.overview)
         if economy.budget_adherence is not None:
@@ -310,6 +324,7 @@ def _economy(doc: DocumentType, report: Report, chart: Chart | None) -> None:
         _chart(doc, chart)
         for block in economy.area_texts:
             _text(doc, block, block.title, 3)
+            _key_figure_tables(doc, economy.key_figures_for(block.key))
     if economy.t2_comparison:
         doc.add_heading(economy.t2_comparison.title, 2)
         _economy_table(doc, economy.t2_comparison)
