@@ -22,7 +22,7 @@ from pathlib import Path
 from tertial.cycle import Cycle
 from tertial.errors import SubmissionError
 from tertial.findings import refusal
-from tertial.reading.cells import FORMULA, clean_text
+from tertial.reading.cells import FORMULA, clean_text, header_columns
 from tertial.reading.csv_folder import csv_tables
 from tertial.reading.frames import sheet_frame
 from tertial.reading.guard import check_workbook
@@ -67,4 +67,5 @@ def _read(path: Path, cycle: Cycle) -> Submission:
         file=path.name, cycle_id=meta["cykel"], contributor_id=contributor,
         template_version=meta["mallversion"], token=meta.get("nyckel", ""), frames=frames, notes=notes,
         free_tables={name: table for name, table in tables.items() if is_free_table(name)},
+        layouts={} if folder else {name: header_columns(table) for name, table in tables.items()},
     )
