@@ -230,7 +230,7 @@ def unread(error: SubmissionError, key: bytes, cycle_id: str) -> Read:
     """An unreadable file counts for the contributor it names only when it carries that contributor's token."""
     claimed = error.contributor_id
     if claimed and not token_matches(key, cycle_id, claimed, error.token):
-        return Read(UNKNOWN_CONTRIBUTOR, None, [structure_finding(not_issued(claimed, error.file))])
+        return Read(UNKNOWN_CONTRIBUTOR, None, [structure_finding(not_issued(claimed, error.file, error.token))])
     return Read(claimed or UNKNOWN_CONTRIBUTOR, None, [structure_finding(error)])
 
 

@@ -206,3 +206,10 @@ def test_the_missing_analysis_says_which_cause_applies(checked, mini_cycle):
     indicator = mini_cycle.plan.indicators[0]
     assert analysis_cause(indicator.model_copy(update={"annual_target": None}), ReportKind.T1) == "saknar årsmål i planen"
     assert analysis_cause(indicator, ReportKind.VB) == "har ett utfall som inte når årsmålet"
+
+
+def test_a_workbook_not_issued_says_whether_the_key_is_missing_or_wrong():
+    from tertial.access import not_issued
+    missing, wrong = not_issued("aldre", "x.xlsx", "").message, not_issued("aldre", "x.xlsx", "488efb7b").message
+    assert "'aldre' (nyckeln saknas)" in missing and "'aldre' (nyckeln stämmer inte)" in wrong
+    assert " eller stämmer inte" not in missing + wrong
