@@ -207,7 +207,7 @@ def _safe_name(name: str) -> str:
 
 def structure_finding(error: SubmissionError) -> Finding:
     return Finding(error.rule_id, Severity.ERROR, error.message, file=error.file, sheet=error.sheet,
-                   row=error.row, column=error.column, value=None)
+                   row=error.row, column=error.column, value=None, cell=error.cell)
 
 
 def read_with_token(path: Path, name: str, cycle: Cycle, key: bytes) -> Read:

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from tasks.validation import validate_submission
 from tests.builders import filled_rows, write_filled, write_filled_csv
-from tertial.checking.addresses import cell_address, with_cells
+from tertial.checking.addresses import with_cells
 from tertial.checking.indicator_facts import analysis_cause
 from tertial.feedback.annotated_workbook import FEEDBACK_SHEET, annotated_workbook
 from tertial.feedback.html import FeedbackContext, feedback_html
@@ -23,7 +23,7 @@ from tertial.key_figures import read_key_figures
 from tertial.ledger import REJECTED, Version
 from tertial.plan import EconomyRow
 from tertial.reading import read_submission
-from tertial.reading.cells import FORMULA, Formula, prose_formula
+from tertial.reading.cells import FORMULA, Formula, cell_address, prose_formula
 from tertial.rules import registry
 from tertial.versions import diff_submissions
 from tertial.vocabulary import ReportKind
@@ -213,3 +213,16 @@ def test_a_workbook_not_issued_says_whether_the_key_is_missing_or_wrong():
     missing, wrong = not_issued("aldre", "x.xlsx", "").message, not_issued("aldre", "x.xlsx", "488efb7b").message
     assert "'aldre' (nyckeln saknas)" in missing and "'aldre' (nyckeln stämmer inte)" in wrong
     assert " eller stämmer inte" not in missing + wrong
+
+
+def test_a_refused_workbook_names_the_cell_too(tmp_path, mini_cycle):
+    from tertial.errors import SubmissionError
+    from tertial.inbox import structure_finding
+    rows = filled_rows(mini_cycle, "barn")
+    rows["indicators"][0]["status"] = "Uppfylls hеlt"  # a Cyrillic е: refused by name at the door
+    path = write_filled(tmp_path, mini_cycle, "barn", rows)
+    with pytest.raises(SubmissionError) as caught:
+        read_submission(path, mini_cycle)
+    address = f"{_letter(path, 'Indikatorer', 'Status')}2"
+    assert caught.value.cell == address and f"blad 'Indikatorer', cell {address}, rad 2" in caught.value.located_message
+    assert structure_finding(caught.value).cell == address

@@ -9,17 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from openpyxl.utils import get_column_letter
-
 from tertial.findings import Finding
-
-
-def cell_address(layouts: dict[str, dict[str, int]], sheet: str | None, row: int | None, column: str | None) -> str | None:
-    """'F6' for a header found in the sheet's row 1, or None when the sheet, row or header is not known."""
-    if not sheet or row is None or row < 1 or not column:
-        return None
-    number = layouts.get(sheet, {}).get(column.strip())
-    return f"{get_column_letter(number)}{row}" if number else None
+from tertial.reading.cells import cell_address
 
 
 def with_cells(findings: list[Finding], layouts: dict[str, dict[str, int]]) -> list[Finding]:

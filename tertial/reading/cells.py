@@ -9,6 +9,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from openpyxl.utils import get_column_letter
+
 Table = list[list[object]]
 FORMULA = "__formula__"
 # In a sheet's frame: a formula whose text reads as prose ('=-fler platser', '=+ökad'), which Excel made of a
@@ -117,3 +119,11 @@ def header_columns(table: Table) -> dict[str, int]:
         if text and text not in columns:
             columns[text] = number
     return columns
+
+
+def cell_address(layouts: dict[str, dict[str, int]], sheet: str | None, row: int | None, column: str | None) -> str | None:
+    """'F6' for a header found in the sheet's row 1, or None when the sheet, row or header is not known."""
+    if not sheet or row is None or row < 1 or not column:
+        return None
+    number = layouts.get(sheet, {}).get(column.strip())
+    return f"{get_column_letter(number)}{row}" if number else None
