@@ -42,10 +42,19 @@ def add_indicator_facts(frame: pd.DataFrame, cycle: Cycle) -> pd.DataFrame:
     # A tertial report judges the forecast; the VB judges the year's outcome.
     judged = frame["forecast"] if asked else frame["outcome"]
     frame["needs_analysis"] = [f and needs_analysis(i, to_decimal(v)) for i, f, v in zip(rows, followed, judged)]
+    # Which of the two reasons applies, for the message of indicator_analysis_missing.
+    frame["analysis_cause"] = [analysis_cause(i, kind) for i in rows]
     _add_status_facts(frame, rows if layout.indicator_status else [None] * len(rows))  # no status: none proposed
     _add_sex_facts(frame, rows)
     _add_change_facts(frame, rows, kind)
     return frame
+
+
+def analysis_cause(indicator: Indicator | None, kind: ReportKind) -> str:
+    """Why an indicator needs an analysis, as the message says it: no årsmål, or the judged value misses it."""
+    if indicator is not None and indicator.annual_target is None:
+        return "saknar årsmål i planen"
+    return "har en prognos som inte når årsmålet" if kind.is_tertial else "har ett utfall som inte når årsmålet"
 
 
 def measured_now(frequency: Frequency, kind: ReportKind) -> bool:

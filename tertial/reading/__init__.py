@@ -23,7 +23,7 @@ from tertial.asked_sheets import asked_sheets
 from tertial.cycle import Cycle
 from tertial.errors import SubmissionError
 from tertial.findings import refusal
-from tertial.reading.cells import FORMULA, clean_text
+from tertial.reading.cells import FORMULA, cell_address, clean_text, header_columns
 from tertial.reading.csv_folder import csv_tables
 from tertial.reading.frames import sheet_frame
 from tertial.reading.guard import check_workbook
@@ -65,9 +65,13 @@ def _read(path: Path, cycle: Cycle) -> Submission:
             frames[key] = sheet_frame(tables, sheet, path.name, folder, notes)
         except SubmissionError as error:
             error.contributor_id, error.token = contributor, meta.get("nyckel", "")
+            if not folder and error.cell is None and error.sheet in tables:  # a workbook's cell is named by address
+                error.cell = cell_address({error.sheet: header_columns(tables[error.sheet])}, error.sheet, error.row,
+                                          error.column)
             raise
     return Submission(
         file=path.name, cycle_id=meta["cykel"], contributor_id=contributor,
         template_version=meta["mallversion"], token=meta.get("nyckel", ""), frames=frames, notes=notes,
         free_tables={name: table for name, table in tables.items() if is_free_table(name)},
+        layouts={} if folder else {name: header_columns(table) for name, table in tables.items()},
     )
