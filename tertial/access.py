@@ -88,9 +88,12 @@ def token_matches(key: bytes, cycle_id: str, contributor_id: str, token: str) ->
 def verify_token(key: bytes, cycle_id: str, contributor_id: str, token: str, file: str) -> None:
     """Raise a SubmissionError, for the controller's attention, when the token does not match."""
     if not token_matches(key, cycle_id, contributor_id, token):
-        raise not_issued(contributor_id, file)
+        raise not_issued(contributor_id, file, token)
 
 
-def not_issued(contributor_id: str, file: str) -> SubmissionError:
-    """The refusal of a workbook that claims a contributor it was not issued to; it names no one as its sender."""
-    return refusal("structure_not_issued", file=file, sheet="_tertial", column="nyckel", contributor=contributor_id)
+def not_issued(contributor_id: str, file: str, token: str = "") -> SubmissionError:
+    """The refusal of a workbook that claims a contributor it was not issued to; it names no one as its sender,
+    and says which of the two causes applies: the key is missing, or it is not that contributor's."""
+    cause = "nyckeln stämmer inte" if token else "nyckeln saknas"
+    return refusal("structure_not_issued", file=file, sheet="_tertial", column="nyckel", contributor=contributor_id,
+                   cause=cause)

@@ -37,6 +37,7 @@ class SubmissionError(TertialError):
     contributor_id: str | None = None
     token: str = field(default="", repr=False)  # the claimed contributor's token, to tell whether the claim holds
     extra: dict[str, str] = field(default_factory=dict)
+    cell: str | None = None  # the cell's address ('F6') in a workbook, when the reader can name one
 
     def __post_init__(self) -> None:
         super().__init__(self.located_message)
@@ -46,6 +47,8 @@ class SubmissionError(TertialError):
         where = [f"fil {self.file}"]
         if self.sheet:
             where.append(f"blad '{self.sheet}'")
+        if self.cell:
+            where.append(f"cell {self.cell}")
         if self.row is not None:
             where.append(f"rad {self.row}")
         if self.column:

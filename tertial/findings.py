@@ -44,11 +44,15 @@ class Finding:
     item_id: str | None = None
     item_name: str | None = None
     value: str | None = None
+    # The cell's address in the contributor's workbook ('F6'), filled where findings are located
+    # (tertial.checking.addresses); None for a CSV folder or a finding about no one cell.
+    cell: str | None = None
 
     def location(self) -> str:
         parts = [p for p in (
             self.file,
             f"blad '{self.sheet}'" if self.sheet else None,
+            f"cell {self.cell}" if self.cell else None,
             f"rad {self.row}" if self.row is not None else None,
             f"kolumn '{self.column}'" if self.column else None,
         ) if p]

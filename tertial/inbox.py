@@ -207,7 +207,7 @@ def _safe_name(name: str) -> str:
 
 def structure_finding(error: SubmissionError) -> Finding:
     return Finding(error.rule_id, Severity.ERROR, error.message, file=error.file, sheet=error.sheet,
-                   row=error.row, column=error.column, value=None)
+                   row=error.row, column=error.column, value=None, cell=error.cell)
 
 
 def read_with_token(path: Path, name: str, cycle: Cycle, key: bytes) -> Read:
@@ -230,7 +230,7 @@ def unread(error: SubmissionError, key: bytes, cycle_id: str) -> Read:
     """An unreadable file counts for the contributor it names only when it carries that contributor's token."""
     claimed = error.contributor_id
     if claimed and not token_matches(key, cycle_id, claimed, error.token):
-        return Read(UNKNOWN_CONTRIBUTOR, None, [structure_finding(not_issued(claimed, error.file))])
+        return Read(UNKNOWN_CONTRIBUTOR, None, [structure_finding(not_issued(claimed, error.file, error.token))])
     return Read(claimed or UNKNOWN_CONTRIBUTOR, None, [structure_finding(error)])
 
 

@@ -56,8 +56,8 @@ def _cells(sheet: str, table: Table) -> list[list[_Cell]]:
         row = []
         for c, value in enumerate(line, start=1):
             where = {"sheet": sheet, "row": r, "column": _header(table, c)}
-            if value == FORMULA:
-                row.append(_Cell("", finding("formula", **where)))
+            if value == FORMULA:  # a line Excel made a formula of gets the apostrophe hint
+                row.append(_Cell("", finding("formula_text" if getattr(value, "prose", False) else "formula", **where)))
             elif isinstance(value, Merged):
                 row.append(_Cell("", finding("free_table_merged", **where, cell=cell_name(r, c), range=value.range)))
             else:

@@ -219,6 +219,9 @@ class Submission:
     notes: list[Finding] = field(default_factory=list)
     # Sheets read as free tables (tertial.key_figures): Nyckeltal sheets and Total driftbudget, cells as read.
     free_tables: dict[str, list[list[object]]] = field(default_factory=dict)
+    # Each workbook sheet's headers in row 1 → column number (1-based, the first of a repeated header wins), so a
+    # finding can name its cell ('F6'); empty for a CSV folder, whose rows and columns are not a sheet's cells.
+    layouts: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def frame(self, key: str) -> pd.DataFrame:
         return self.frames.get(key, pd.DataFrame())

@@ -8,8 +8,12 @@ import pandas as pd
 
 from tertial.economy_columns import EconomyTables
 from tertial.long_texts import continued
+from tertial.reading.cells import FORMULA, FORMULA_TEXT
 from tertial.submission import Submission, sheets_for
 from tertial.vocabulary import ReportKind
+
+
+SHOWN_FORMULA = "(formel)"  # what a diff shows for a formula cell: never its text, never the reader's marker
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ def _records(frame: pd.DataFrame, id_column: str, continues: bool = False) -> di
     if frame.empty:
         return {}
     clean = frame.drop(columns=["_row"], errors="ignore").fillna("").astype(str)
+    clean = clean.replace({FORMULA: SHOWN_FORMULA, FORMULA_TEXT: SHOWN_FORMULA})  # a marker is never shown
     records: dict[str, dict[str, str]] = {}
     for row in clean.to_dict("records"):
         ident = row[id_column]

@@ -159,7 +159,7 @@ def test_a_wrong_till_is_an_error_located_to_the_cell(mini, tmp_path):
     assert [(f.rule_id, f.severity.value, f.file, f.sheet, f.row, f.item_id, f.value) for f in findings] == [
         ("result_unit_transfer", "fel", "stab.xlsx", "Resultatenheter", 3, "Hemtjänsten Norr", "467,0")]
     assert [f.line() for f in findings] == [
-        "FEL: stab.xlsx, blad 'Resultatenheter', rad 3, kolumn 'Resultatöverföring till 2026 (tkr), överskott (+) "
+        "FEL: stab.xlsx, blad 'Resultatenheter', cell E3, rad 3, kolumn 'Resultatöverföring till 2026 (tkr), överskott (+) "
         "underskott (-)': Resultatöverföringen till nästa år för 'Hemtjänsten Norr' är 467,0 tkr, men ska vara -56 tkr "
         "enligt regeln till = −(från + resultat). Rätta beloppet, eller lämna cellen tom så räknar Tertial ut den."]
 

@@ -26,7 +26,7 @@ from tertial.ledger import REJECTED, Version
 from tertial.workbooks import Handout, write_workbook
 
 STAMP = dt.datetime(2025, 5, 6, 8, 0)
-TABLE_HEADERS = ("Allvarlighet", "Blad", "Rad", "Kolumn", "Meddelande")
+TABLE_HEADERS = ("Allvarlighet", "Blad", "Cell", "Rad", "Kolumn", "Meddelande")
 
 
 def _broken_rows(cycle):
@@ -135,13 +135,13 @@ def test_feedback_sheet_lists_every_finding_errors_first(broken, annotated):
     workbook = load_workbook(annotated)
     assert workbook.active.title == FEEDBACK_SHEET
     table = _table(workbook)
-    assert sorted(r[4] for r in table) == sorted(f.message for f in findings)
+    assert sorted(r[5] for r in table) == sorted(f.message for f in findings)
     labels = [r[0] for r in table]
     assert labels == sorted(labels, key=lambda label: label != "Fel")
     missing = _one(findings, "item_missing")
-    assert ("Fel", "Aktiviteter", None, None, missing.message) in table
+    assert ("Fel", "Aktiviteter", None, None, None, missing.message) in table
     rows = list(workbook[FEEDBACK_SHEET].iter_rows(values_only=True))
-    assert rows.index(("Fel", "Aktiviteter", None, None, missing.message)) < rows.index(TABLE_HEADERS)  # named before the table too
+    assert rows.index(("Fel", "Aktiviteter", None, None, None, missing.message)) < rows.index(TABLE_HEADERS)  # named before the table too
 
 
 def test_same_input_gives_the_same_bytes(tmp_path, broken, annotated):
@@ -194,7 +194,7 @@ def test_a_corrected_copy_sent_back_loses_the_old_marks(tmp_path, mini_cycle, br
     merged = _cell(load_workbook(first), "Indikatorer", period.row, "Period").comment
     assert merged.author == AUTHOR and period.message in merged.text and merged.text.endswith("Frågade ekonomen.")
     workbook = load_workbook(annotated_workbook(first, [], tmp_path / "second.xlsx", STAMP))
-    assert workbook.sheetnames.count(FEEDBACK_SHEET) == 1 and _table(workbook) == [(None, None, None, None, "Inga synpunkter.")]
+    assert workbook.sheetnames.count(FEEDBACK_SHEET) == 1 and _table(workbook) == [(None, None, None, None, None, "Inga synpunkter.")]
     comments = [c.comment for ws in workbook.worksheets[1:] for line in ws.iter_rows() for c in line if c.comment]
     assert sorted((c.author, c.text) for c in comments) == [("Anna", "Frågade ekonomen."), ("Anna", "Min egen anteckning.")]
     fills = {_color(c) for ws in workbook.worksheets[1:] for line in ws.iter_rows() for c in line}

@@ -160,8 +160,8 @@ def test_a_wrong_typ_and_a_wrong_sign_are_reported_with_their_cell(mini, tmp_pat
     path = write_filled(tmp_path, cycle, "stab", _stab_rows(mini, posts))
     findings = validate_submission.fn(read_submission(path, cycle), cycle)
     assert [f.line() for f in findings] == [
-        "FEL: stab.xlsx, blad 'Intäkter och kostnader', rad 3, kolumn 'Typ': Typen 'lokaler' finns inte. Skriv en av: intäkt, kostnad.",
-        "VARNING: stab.xlsx, blad 'Intäkter och kostnader', rad 4, kolumn 'Utfall 2025 (mnkr)': Beloppet -851,0 för "
+        "FEL: stab.xlsx, blad 'Intäkter och kostnader', cell B3, rad 3, kolumn 'Typ': Typen 'lokaler' finns inte. Skriv en av: intäkt, kostnad.",
+        "VARNING: stab.xlsx, blad 'Intäkter och kostnader', cell D4, rad 4, kolumn 'Utfall 2025 (mnkr)': Beloppet -851,0 för "
         "'Personalkostnader' har fel tecken för typen kostnad. Skriv intäkter med minus (t.ex. -47,0) och kostnader utan minus.",
     ]
 

@@ -10,14 +10,21 @@ import pandas as pd
 from tertial.findings import Finding, finding
 from tertial.numbers import RULES as NUMBER_RULES, NumberParseError, format_number, parse_quantity, shortened
 from tertial.reading import FORMULA
+from tertial.reading.cells import FORMULA_TEXT
 from tertial.submission import Column, Sheet
 
 # Rules for a cell that could not be read at all: reported once, not also as missing or out of range.
-UNREADABLE = {*NUMBER_RULES, "date_invalid", "formula"}
+UNREADABLE = {*NUMBER_RULES, "date_invalid", "formula", "formula_text"}
+# The reader's markers for a formula cell: parsed as no value, and never shown in a message.
+MARKERS = (FORMULA, FORMULA_TEXT)
 
 
 def parse_columns(frame: pd.DataFrame, sheet: Sheet, findings: list[Finding]) -> pd.DataFrame:
     for column in sheet.columns:
+        if column.key not in frame and column.numeric:  # a figure the cycle does not ask for: empty, as a number
+            frame[column.key] = pd.Series(float("nan"), index=frame.index, dtype="float64")
+            frame[f"{column.key}_raw"], frame[f"{column.key}_unit"] = None, ""
+            continue
         if column.key not in frame:
             frame[column.key] = None
             continue
@@ -27,7 +34,7 @@ def parse_columns(frame: pd.DataFrame, sheet: Sheet, findings: list[Finding]) ->
             parsed.append(value)
             units.append(unit)
         if column.numeric:
-            frame[f"{column.key}_raw"] = frame[column.key]
+            frame[f"{column.key}_raw"] = frame[column.key].mask(frame[column.key].isin(MARKERS), None)  # no marker shown
             frame[column.key] = pd.Series(parsed, index=frame.index, dtype="float64")
             frame[f"{column.key}_unit"] = units
         elif column.key in ("start", "end"):
@@ -50,8 +57,8 @@ def _parse_cell(raw: object, column: Column, sheet: Sheet, row: object, findings
     if raw is None or (not isinstance(raw, str) and pd.isna(raw)):
         return None, ""
     where = {"sheet": sheet.name, "row": int(row), "column": column.header, "value": shortened(str(raw))}
-    if raw == FORMULA:
-        findings.append(finding("formula", **where))
+    if raw in MARKERS:  # a marker, never shown: the finding carries no value
+        findings.append(finding("formula" if raw == FORMULA else "formula_text", **(where | {"value": None})))
         return None, ""
     if column.numeric:
         try:

@@ -14,6 +14,7 @@ from functools import cache
 
 import pandas as pd
 
+from tertial.checking.addresses import with_cells
 from tertial.checking.parse import UNREADABLE
 from tertial.checking.prepare import Prepared, prepare
 from tertial.cycle import Cycle
@@ -89,7 +90,7 @@ def run_suites(prepared: list[Prepared], files: list[str], kind: ReportKind, yea
     """
     sheets = sheets_for(kind, year, economy)
     findings: list[list[Finding]] = [[] for _ in prepared]
-    for key in dict.fromkeys(k for p in prepared for k in p.frames):
+    for key in dict.fromkeys(k for p in prepared for k in p.frames if k in sheets):  # Tabeller: Python rules only
         members = [Member(n, p.frames[key], p.parameters[key], files[n])
                    for n, p in enumerate(prepared) if key in p.frames and not p.frames[key].empty]
         for group in _alike(key, members):
@@ -254,7 +255,8 @@ def check_submissions(submissions: list[Submission], cycle: Cycle) -> list[list[
     prepared = [prepare(s, cycle) for s in submissions]
     suites = run_suites(prepared, [s.file for s in submissions], cycle.config.kind, cycle.config.year,
                         cycle.outline.economy)
-    return [_ordered(one_per_cell(p.findings + found)) for p, found in zip(prepared, suites)]
+    return [_ordered(with_cells(one_per_cell(p.findings + found), s.layouts))
+            for s, p, found in zip(submissions, prepared, suites)]
 
 
 def _ordered(findings: list[Finding]) -> list[Finding]:

@@ -34,8 +34,8 @@ AUTHOR = "Tertial"
 ERROR_COLOR, WARNING_COLOR = "FFC7CE", "FFEB9C"
 _FILLS = {Severity.ERROR: PatternFill("solid", fgColor=ERROR_COLOR), Severity.WARNING: PatternFill("solid", fgColor=WARNING_COLOR)}
 _LABELS = {Severity.ERROR: "Fel", Severity.WARNING: "Varning"}
-_TABLE_HEADERS = ("Allvarlighet", "Blad", "Rad", "Kolumn", "Meddelande")
-_TABLE_WIDTHS = (12, 18, 6, 24, 100)
+_TABLE_HEADERS = ("Allvarlighet", "Blad", "Cell", "Rad", "Kolumn", "Meddelande")
+_TABLE_WIDTHS = (12, 18, 8, 6, 24, 100)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _EARLIER = "Tidigare kommentar"
 _EARLIER_NOTE = re.compile(rf"\n\n{_EARLIER} \((?P<author>[^\n]*)\):\n(?P<text>.*)\Z", re.S)
@@ -180,6 +180,8 @@ def _visible(cell: Cell) -> Cell:
 
 def _comment_line(cell: Cell, finding: Finding) -> str:
     line = f"{_LABELS[finding.severity]}: {finding.message}"
+    if finding.cell:  # the address too, so the comment can be acted on when read out of its cell (a printout, a copy)
+        line = f"{_LABELS[finding.severity]} (cell {finding.cell}): {finding.message}"
     # A finding whose column was not found sits on the row's first cell: name its column.
     if finding.column and cell.column == 1 and _column_header(cell) != finding.column.strip():
         line = f"{_LABELS[finding.severity]} (kolumn '{finding.column}'): {finding.message}"
@@ -225,12 +227,12 @@ def _table(ws: Worksheet, findings: list[Finding]) -> None:
     ws.freeze_panes = ws.cell(header_row + 1, 1).coordinate
     _finding_rows(ws, findings)
     if not findings:
-        ws.append(["", "", "", "", "Inga synpunkter."])
+        ws.append(["", "", "", "", "", "Inga synpunkter."])
 
 
 def _finding_rows(ws: Worksheet, findings: list[Finding]) -> None:
     for f in findings:
-        ws.append([_LABELS[f.severity], f.sheet or "", f.row, f.column or "", f.message])
+        ws.append([_LABELS[f.severity], f.sheet or "", f.cell or "", f.row, f.column or "", f.message])
         ws.cell(ws.max_row, 1).fill = _FILLS[f.severity]
         for cell in ws[ws.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")

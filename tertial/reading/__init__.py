@@ -19,17 +19,19 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from tertial.asked_sheets import asked_sheets
 from tertial.cycle import Cycle
 from tertial.errors import SubmissionError
 from tertial.findings import refusal
-from tertial.reading.cells import FORMULA, clean_text
+from tertial.reading.cells import FORMULA, cell_address, clean_text, header_columns
 from tertial.reading.csv_folder import csv_tables
 from tertial.reading.frames import sheet_frame
 from tertial.reading.guard import check_workbook
 from tertial.reading.identity import check_identity, read_meta
 from tertial.reading.limits import MAX_CELL_CHARS, MAX_FILE_BYTES, MAX_ROWS
 from tertial.reading.xlsx import workbook_tables
-from tertial.submission import ECONOMY_SHEETS, OPTIONAL_ECONOMY_SHEETS, Submission, is_free_table, sheets_for
+from tertial.section_tables import TABLES, owned_tables
+from tertial.submission import ECONOMY_SHEETS, OPTIONAL_ECONOMY_SHEETS, Submission, is_free_table
 
 __all__ = ["FORMULA", "MAX_CELL_CHARS", "MAX_FILE_BYTES", "MAX_ROWS", "check_workbook", "clean_text", "read_submission"]
 
@@ -54,17 +56,22 @@ def _read(path: Path, cycle: Cycle) -> Submission:
     check_identity(meta, cycle, path)
     contributor = meta["bidragsgivare"]
     frames, notes = {}, []
-    for key, sheet in sheets_for(cycle.config.kind, cycle.config.year, cycle.outline.economy).items():
+    for key, sheet in asked_sheets(cycle).items():  # a column the report does not print is not required
         optional = key in OPTIONAL_ECONOMY_SHEETS or (key in ECONOMY_SHEETS and cycle.economy_owner != contributor)
+        optional = optional or (key == TABLES and not owned_tables(cycle, contributor))  # only a table's owner has it
         if sheet.name not in tables and optional:
             continue
         try:
             frames[key] = sheet_frame(tables, sheet, path.name, folder, notes)
         except SubmissionError as error:
             error.contributor_id, error.token = contributor, meta.get("nyckel", "")
+            if not folder and error.cell is None and error.sheet in tables:  # a workbook's cell is named by address
+                error.cell = cell_address({error.sheet: header_columns(tables[error.sheet])}, error.sheet, error.row,
+                                          error.column)
             raise
     return Submission(
         file=path.name, cycle_id=meta["cykel"], contributor_id=contributor,
         template_version=meta["mallversion"], token=meta.get("nyckel", ""), frames=frames, notes=notes,
         free_tables={name: table for name, table in tables.items() if is_free_table(name)},
+        layouts={} if folder else {name: header_columns(table) for name, table in tables.items()},
     )

@@ -9,8 +9,48 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from openpyxl.utils import get_column_letter
+
 Table = list[list[object]]
 FORMULA = "__formula__"
+# In a sheet's frame: a formula whose text reads as prose ('=-fler platser', '=+ökad'), which Excel made of a
+# line typed with a leading '-', '+' or '='. Like FORMULA, a marker only: the formula itself is never kept.
+FORMULA_TEXT = "__formula_text__"
+
+
+class Formula(str):
+    """A formula cell as the reader keeps it: equal to FORMULA (so every `== FORMULA` holds), never its text;
+    `prose` says whether the formula looks like a text Excel turned into a formula."""
+
+    prose: bool
+
+    def __new__(cls, prose: bool = False) -> Formula:
+        marker = super().__new__(cls, FORMULA)
+        marker.prose = prose
+        return marker
+
+    def __getnewargs__(self) -> tuple[bool]:  # pickled (between tasks) and copied with its flag
+        return (self.prose,)
+
+
+# A formula that is really a typed line: an optional sign, then words (letters, digits inside words, spaces and
+# punctuation) with no parenthesis, operator or cell reference between them.
+_PROSE = re.compile(r"[-+=]*\s*[^\W\d_][\w\s,.:;!?'’%/-]*", re.UNICODE)
+_REFERENCE = re.compile(r"(?<![\w])\$?[A-Za-z]{1,3}\$?\d+(?![\w])")
+
+
+def prose_formula(text: object) -> bool:
+    """Whether a formula's text ('=-fler platser') reads as a line Excel turned into a formula, not a calculation.
+
+    '=SUMMA(A1:A3)', '=A1+B2', '=-A1' and a lone name ('=Total') are calculations; a leading sign followed by words
+    ('=-fler platser', '=+ökad') or several words ('=bättre resultat') are prose."""
+    if not isinstance(text, str) or not text.startswith("="):
+        return False
+    body = text[1:].strip()
+    if not _PROSE.fullmatch(body) or _REFERENCE.search(body):
+        return False
+    return body[:1] in "-+=" or " " in body
+
 
 # Characters no cell text keeps (see clean_text): C0 controls but tab, line feed and carriage return, which
 # Excel writes as _x000B_ and the like, and the XML non-characters. python-docx and openpyxl refuse them.
@@ -69,3 +109,21 @@ def as_text(value: object) -> str:
             return str(int(value))
         return f"{Decimal(repr(value)).normalize():f}"  # the shortest decimal, never '1E-7' or binary noise
     return nfc(clean_text(str(value)).strip())
+
+
+def header_columns(table: Table) -> dict[str, int]:
+    """A sheet's header texts in row 1 → column number (1-based); the first of a repeated header wins, as when reading."""
+    columns: dict[str, int] = {}
+    for number, value in enumerate(table[0] if table else [], start=1):
+        text = as_text(value) if isinstance(value, (str, int, float, dt.date)) and value != FORMULA else ""
+        if text and text not in columns:
+            columns[text] = number
+    return columns
+
+
+def cell_address(layouts: dict[str, dict[str, int]], sheet: str | None, row: int | None, column: str | None) -> str | None:
+    """'F6' for a header found in the sheet's row 1, or None when the sheet, row or header is not known."""
+    if not sheet or row is None or row < 1 or not column:
+        return None
+    number = layouts.get(sheet, {}).get(column.strip())
+    return f"{get_column_letter(number)}{row}" if number else None

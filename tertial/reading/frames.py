@@ -8,7 +8,7 @@ from openpyxl.utils import range_boundaries
 from tertial.errors import SubmissionError
 from tertial.findings import Finding, finding, refusal
 from tertial.numbers import shortened
-from tertial.reading.cells import CONTROL_CHARS, Merged, Table, as_text, lookalike_hint, shorten
+from tertial.reading.cells import CONTROL_CHARS, FORMULA_TEXT, Formula, Merged, Table, as_text, lookalike_hint, shorten
 from tertial.reading.limits import MAX_CELL_CHARS, thousands
 from tertial.submission import Sheet
 
@@ -77,6 +77,8 @@ def _cell_text(row: list[object], index: int, sheet: Sheet, key: str, number: in
     where = {"file": file, "sheet": sheet.name, "row": number, "column": header}
     if isinstance(value, Merged):
         raise _merged_error(value, header, number, sheet, file, headers)
+    if isinstance(value, Formula) and value.prose:
+        return FORMULA_TEXT  # a line Excel made a formula of: validation asks for the apostrophe
     text = as_text(value)
     if len(text) > MAX_CELL_CHARS:
         raise refusal("structure_cell_too_long", **where, length=thousands(len(text)), limit=thousands(MAX_CELL_CHARS))

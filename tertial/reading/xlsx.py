@@ -14,7 +14,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tertial.findings import refusal
-from tertial.reading.cells import FORMULA, Merged, Table, nfc
+from tertial.reading.cells import Formula, Merged, Table, nfc, prose_formula
 from tertial.reading.guard import check_extent, checked_archive
 from tertial.submission import is_free_table
 
@@ -88,7 +88,7 @@ def _covered_cells(ws: Worksheet, rows: int, columns: int) -> dict[tuple[int, in
 def _cell_value(cell: Cell | MergedCell) -> object:
     value = cell.value
     if cell.data_type == "f":
-        return FORMULA
+        return Formula(prose_formula(value))
     if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
         # Excel stores 34,5 % as 0.345 in a percent-formatted cell.
         return f"{(Decimal(str(value)) * 100).normalize():f} %"

@@ -34,7 +34,7 @@ def test_validate_prints_a_markup_cell_as_it_is(tmp_path):
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stdout + done.stderr and done.stderr == ""
     assert done.stdout.splitlines() == [
-        "FEL: markup-in-cells.xlsx, blad 'Indikatorer', rad 2, kolumn 'Status': Statusen '[/]' finns inte. "
+        "FEL: markup-in-cells.xlsx, blad 'Indikatorer', cell M2, rad 2, kolumn 'Status': Statusen '[/]' finns inte. "
         "Välj en av: Uppfylls helt, Uppfylls delvis, Uppfylls inte, Ej mätbar.",
         "1 fel, 0 varningar.",
     ]
@@ -74,6 +74,6 @@ def test_collect_shows_control_characters_in_file_names_escaped(tmp_path, mini_c
         "\\x1b[2J\\x1b[31mrensa.xlsx: barn version 2, underkänd (1 fel, 0 varningar), ny version",
         "ab\\u202eslx.exe: okand version 1, underkänd (1 fel, 0 varningar), ny version",
         "  FEL: ab\\u202eslx.exe, blad '_tertial', kolumn 'nyckel': arbetsboken är inte utfärdad till "
-        "bidragsgivaren 'aldre' (nyckeln saknas eller stämmer inte). Använd arbetsboken du fick från controllern; "
+        "bidragsgivaren 'aldre' (nyckeln stämmer inte). Använd arbetsboken du fick från controllern; "
         "controllern har fått besked.",
     ]
