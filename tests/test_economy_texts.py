@@ -218,3 +218,37 @@ def test_prognossakerhet_against_the_t2_comparison():
     assert check_budget_indicators(good) == []
     bad = _with_indicators(_indicator("I3", "Nämndens prognossäkerhet T2", "-3"), econ=econ, kind="VB")
     assert _rules(check_budget_indicators(bad)) == ["narrative_budget_indicator"]
+
+
+# seed 002's Budgetavvikelser (L5195–L5260): each text names a few units under a heading that carries the area's
+# amount; none of these amounts is the area's, and none is wrong.
+SEED002_AREAS = {
+    "fn": ("Verksamhet för personer med funktionsnedsättning", "0.3",
+           "De två korttidshemmen Drömmen och Navet har fortsatta problem med tillräcklig beläggning och visar ett "
+           "underskott på 0,9 mnkr. Kostnaden för äldre placeringar utanför länet har minskat med 0,5 mnkr på grund av "
+           "omförhandling av avtalen samt på minskning av antalet klienter.\n\nDen preliminära beräkningen av kostnaderna "
+           "för LSS-kollo i samband med ansökan om tilläggsanslag i tertialrapport 2 var något hög vilket ger ett "
+           "överskott på 0,5 mnkr."),
+    "hemloshet": ("Hemlöshet och missbruk", "2.2",
+                  "Enheten för hemlösa har under hösten haft ökade kostnader för såväl placeringar som försörjningsstöd "
+                  "vilket leder till underskott på 3,9 mnkr. Tack vare god beläggning vid övriga verksamheter blir "
+                  "enhetens samlade underskott 1,6 mnkr."),
+    "jour": ("Jour- och rådgivande verksamheter", "-0.5",
+             "En ökad efterfrågan på familjerådgivning (LOV) innebär ett underskott på 1,1 mnkr. Vid Socialjouren uppstår "
+             "ett överskott på 0,6 mnkr vilket främst beror på vakanser i avvaktan på rekrytering."),
+    "ovrigt": ("Övrig verksamhet", "1.6",
+               "Överskottet är till största delen hänförligt till dödsbohanteringen.\n\nTillståndsenheten, som är "
+               "resultatenhet, visar ett överskott på 0,2 mnkr som kommer att överföras till resultatfonden."),
+    "adm": ("Nämnd och övergripande administration", "0.0",
+            "It-kostnader visar ett överskott på 1 mnkr vilket bland annat beror på att utvecklingskostnader varit lägre "
+            "än planerat."),
+}
+
+
+def test_seed002_unit_amounts_in_the_area_texts_raise_nothing():
+    rows = [EconomyLine(id=key, name=name, row_type="top",
+                        values={"budget": D(100), "outcome": 100 - D(dev), "deviation": D(dev), "transfer": D(0), "adjusted": D(dev)})
+            for key, (name, dev, _) in SEED002_AREAS.items()]
+    total = EconomyLine(id="totalt", name="Totalt", row_type="total", values={"deviation": D("3.6"), "adjusted": D("3.6")})
+    built = report([], econ=economy(rows, total, {f"ekonomi:{k}": text for k, (_, _, text) in SEED002_AREAS.items()}), kind="VB")
+    assert check_report(built) == []  # before issue 16: seven narrative_amount warnings, one per unit

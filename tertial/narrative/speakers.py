@@ -38,10 +38,11 @@ def before_requests(text: str, match: re.Match) -> bool:
 # first reporting verb. No verb, an impersonal subject ("Överskottet med 2,8 mnkr …", "Före resultatöverföringar är
 # det …") or one naming the area ("Verksamhetsområdet", "Avdelning förskola", "Social omsorg äldre" for Äldreomsorg)
 # speaks for the area; any other subject ("Beställare", "Resultatenheterna", "Enheten Stureby, som …") is a unit.
-_VERB = re.compile(r"\b(?:prognostiserar|redovisar|visar|uppvisar|har|beräknar|räknar|får|ger|leder|går|hamnar)\b", FLAGS)
+_VERB = re.compile(r"\b(?:prognostiserar|redovisar|visar|uppvisar|har|beräknar|räknar|får|ger|leder|går|hamnar|"
+                   r"innebär|medför|uppstår|blir|står)\b", FLAGS)
 _AREA_WORDS = re.compile(r"\b(?:verksamhetsområde\w*|nämnd\w*|förvaltning\w*|avdelning\w*|området|hela|totalt|"
                          r"sammantaget|sammantagen|sammanlagt)\b", FLAGS)
-_IMPERSONAL = re.compile(r"^\W*(?:det|detta|den|prognos\w*|överskott\w*|underskott\w*|resultatet|avvikelse\w*|"
+_IMPERSONAL = re.compile(r"^\W*(?:det|detta|prognos\w*|överskott\w*|underskott\w*|resultatet|avvikelse\w*|"
                          r"före|efter|i\s+prognos\w*|vilket|totalt|sammantaget)\b", FLAGS)
 _WORD = re.compile(r"\w{4,}")
 
@@ -56,8 +57,10 @@ def names_area(prefix: str, name: str) -> bool:
     subject = prefix[: verb.start()] if verb else ""
     if not subject.strip() or _IMPERSONAL.search(subject) or _AREA_WORDS.search(subject):
         return True
-    words = [w.lower() for w in _WORD.findall(name)]
-    return any(s.lower().startswith(w[:5]) or w.startswith(s.lower()[:5]) for s in _WORD.findall(subject) for w in words)
+    # the area's name in full, each word by its stem ("Social omsorg äldre" names Äldreomsorg; "Enheten för hemlösa"
+    # does not name Hemlöshet och missbruk: it is one of its units)
+    words, said = [w.lower() for w in _WORD.findall(name)], [w.lower() for w in _WORD.findall(subject)]
+    return bool(words) and all(any(s.startswith(w[:5]) or w.startswith(s[:5]) for s in said) for w in words)
 
 
 def is_unit_statement(text: str, match: re.Match, area_name: str) -> bool:
