@@ -252,3 +252,11 @@ def test_seed002_unit_amounts_in_the_area_texts_raise_nothing():
     total = EconomyLine(id="totalt", name="Totalt", row_type="total", values={"deviation": D("3.6"), "adjusted": D("3.6")})
     built = report([], econ=economy(rows, total, {f"ekonomi:{k}": text for k, (_, _, text) in SEED002_AREAS.items()}), kind="VB")
     assert check_report(built) == []  # before issue 16: seven narrative_amount warnings, one per unit
+
+
+def test_a_budgetfoljsamhet_written_as_the_deviation_from_budget():
+    # a plan whose target is '+/- 1 %' gives the deviation: 2 757,9 / 2 751,4 − 100 % = 0,2 %
+    good = _with_indicators(_indicator("I2", "Budgetföljsamhet före resultatöverföringar", "0.2"))
+    assert check_budget_indicators(good) == []
+    bad = _with_indicators(_indicator("I2", "Budgetföljsamhet före resultatöverföringar", "1.2"))
+    assert _rules(check_budget_indicators(bad)) == ["narrative_budget_indicator"]

@@ -252,6 +252,9 @@ def _indicator_findings(report: Report, indicator: IndicatorRow) -> list[Finding
     if not computed:
         return []
     tolerance = _indicator_tolerance(value)
+    if not absolute and abs(value) < 50:
+        # a budgetföljsamhet written as the deviation from budget ('0,3 %' against the target '+/- 1 %'): either sign
+        computed, absolute = [(p - 100, how) for p, how in computed], True
     fits = [abs((abs(value) - abs(p)) if absolute else (value - p)) <= tolerance for p, _ in computed]
     if any(fits):
         return []
