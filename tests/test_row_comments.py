@@ -93,3 +93,11 @@ def test_seed002_comments_with_cirka_rounder_figures_and_parts_of_the_post_pass(
 def test_a_wrong_change_said_with_cirka_is_found():
     report = _with_comments({"Personalkostnader": "Personalkostnaderna har ökat med cirka 26,6 mnkr mellan åren."})
     assert [(f.item_id, f.value) for f in check_row_comments(report)] == [("Personalkostnader", "ökat med cirka 26,6 mnkr")]
+
+
+def test_a_change_said_as_a_comparison_with_last_year():
+    good = _with_comments({"Personalkostnader": "Personalkostnaderna är 30,6 mnkr högre än föregående år.",
+                           "Taxor och avgifter": "Intäkterna blev cirka 3 mnkr högre än 2023."})
+    assert check_row_comments(good) == []
+    bad = _with_comments({"Personalkostnader": "Personalkostnaderna är 30,6 mnkr lägre än föregående år."})
+    assert [(f.item_id, f.value) for f in check_row_comments(bad)] == [("Personalkostnader", "30,6 mnkr lägre än föregående år")]

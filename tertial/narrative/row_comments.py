@@ -17,6 +17,10 @@ from tertial.signs import change_phrase, growth
 # "har ökat med 4,2 mnkr", "en minskning om 1,0 mnkr", "ökade på 3 mnkr"
 _CHANGE = re.compile(rf"\b(?P<verb>ök(?:at|ade|ar|ning(?:en)?)|minsk(?:at|ade|ar|ning(?:en)?))\s+(?:med|om|på)\s+"
                      rf"(?P<about>(?:cirka|ca\.?|omkring|drygt|knappt|nästan|runt)\s+)?{MNKR}", FLAGS)
+# "är 8,2 mnkr högre än föregående år", "blev cirka 2 mnkr lägre än 2012": the same change said as a comparison
+_COMPARED = re.compile(rf"(?P<about>(?:cirka|ca\.?|omkring|drygt|knappt|nästan|runt)\s+)?{MNKR}\s+(?P<verb>högre|lägre|mer|mindre)"
+                       rf"\s+än\s+(?:föregående\s+år|förra\s+året|fjolåret|året\s+innan|(?:år\s+)?\d{{4}})\b", FLAGS)
+_UP = ("ök", "hög", "mer")
 # A sentence that speaks of a part of the post ("Vid Enheten för hemlösa har kostnaderna ökat med 3,2 mnkr", seed 002's
 # comment on Ekonomiskt bistånd) is not the post's change: only the other sentences are read against the row.
 _PART = re.compile(r"(?:^|[.!?]\s+|\n)\s*(?:vid|inom|hos|för|av\s+detta|varav|därav|bland\s+annat)\b[^.!?\n]*$", FLAGS)
@@ -49,25 +53,26 @@ def _comment_findings(line: EconomyLine, kind: str) -> list[Finding]:
     if change is None or not line.comment:
         return []
     out = []
-    for match in _CHANGE.finditer(line.comment):
+    for match in sorted([*_CHANGE.finditer(line.comment), *_COMPARED.finditer(line.comment)], key=lambda m: m.start()):
         amount = stated_amount(match)
         if amount is None:
             continue
         if _PART.search(line.comment[:match.start()]):
             continue
-        claimed = abs(amount) if match["verb"].lower().startswith("ök") else -abs(amount)
+        claimed = abs(amount) if match["verb"].lower().startswith(_UP) else -abs(amount)
         if abs(claimed - growth(kind, change)) <= _tolerance(match):
             continue
         out.append(finding(
             "narrative_row_comment", sheet="Intäkter och kostnader", column="Kommentar", item_id=line.id,
-            item_name=line.name, value=match[0], place=f"Kommentaren till raden '{line.name}'",
+            item_name=line.name, value=match[0].strip(), place=f"Kommentaren till raden '{line.name}'",
             basis=format_number(change, 1), expected=change_phrase(kind, change),
         ))
     return out
 
 
 def check_row_comments(report: Report) -> list[Finding]:
-    """Every change a comment states on the VB's revenue and cost posts, against the post's Förändring (±0,1 mnkr)."""
+    """Every change a comment states on the VB's revenue and cost posts ("har ökat med", "X mnkr högre än föregående år"),
+    against the post's Förändring (±0,1 mnkr, more for a figure written rounder or with "cirka")."""
     section = report.economy.revenue_costs
     if section is None or section.missing or section.table is None:
         return []
