@@ -20,7 +20,7 @@ from tertial.economy import (
     complete_operations, complete_result_unit, forecast_accuracy, investment_columns, operations_columns, result_unit_columns,
     revenue_cost_columns, revenue_cost_kind, t2_difference, total, with_change,
 )
-from tertial.economy_columns import EconomyTableSpec, complete, formula_for, table_spec
+from tertial.economy_columns import EconomyTableSpec, complete, formula_for, investments_as_text, table_spec
 from tertial.economy_totals import (
     NET, TOTAL_ID, is_sum_name, printed, printed_values, revenue_cost_sum_side, total_as_printed, with_submitted,
 )
@@ -304,8 +304,9 @@ def _economy(cycle: Cycle, rows: _Rows, missing: set[str], texts: dict[str, Text
     year = cycle.config.year
     operations = _table(cycle, "economy", _title(ops, "Driftbudget per verksamhetsområde"), layout.areas,
                         _columns(ops, operations_columns(kind), year), rows, absent, ops) if layout.areas else None
+    as_text = investments_as_text(cycle.outline.economy)
     investments = _table(cycle, "investments", _title(inv, "Investeringar"), layout.investments,
-                         _columns(inv, investment_columns(kind), year), rows, absent, inv) if layout.investments else None
+                         _columns(inv, investment_columns(kind), year), rows, absent, inv) if layout.investments and not as_text else None
     deviation = operations.total.values.get("adjusted" if not kind.is_tertial else "deviation") if operations else None
     comparison = _t2_comparison(cycle, operations) if operations and not kind.is_tertial else None
     return Economy(
@@ -316,6 +317,7 @@ def _economy(cycle: Cycle, rows: _Rows, missing: set[str], texts: dict[str, Text
         budget_adherence=_budget_adherence(operations, kind) if operations and not absent else None,
         area_texts=_area_texts(cycle, operations, texts, absent),
         overview=texts.get("ekonomi"), investment_text=texts.get("investeringar"),
+        investments_as_text=as_text and "investeringar" in texts,
         key_figures=key_figure_tables([a.submission for _, a in sorted(accepted.items())], layout.areas),
         total_budget=total_budget_table(accepted[cycle.economy_owner].submission if cycle.economy_owner in accepted else None,
                                         layout.unit),

@@ -307,11 +307,12 @@ def _economy(doc: DocumentType, report: Report, chart: Chart | None) -> None:
                               "prognosen i tertialrapport 2.")
     for section in economy.sections_before_investments():
         _economy_section(doc, section)
-    if economy.investments:
+    if economy.investments or economy.investments_as_text:
         doc.add_heading("Investeringar", 2)
         if economy.investment_text:
             _text(doc, economy.investment_text)
-        _economy_table(doc, economy.investments)
+        if economy.investments:
+            _economy_table(doc, economy.investments)
     for section in economy.sections_after_investments():
         _economy_section(doc, section)
 
