@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from tertial.accepted import Accepted
 from tertial.activity_statuses import activity_statuses
+from tertial.asked_sheets import asked_sheets
 from tertial.checking.parse import UNREADABLE
 from tertial.checking.prepare import prepare
 from tertial.cycle import Cycle
@@ -30,13 +31,14 @@ from tertial.layout import legend
 from tertial.long_texts import continued
 from tertial.numbers import NumberParseError, parse_quantity
 from tertial.plan import Activity, EconomyRow, Goal, Indicator, RowType
-from tertial.profile import Section, SummaryStyle
+from tertial.profile import GoalPart, PartKind, Section, SummaryStyle
 from tertial.report import (
-    ActivityRow, BudgetRequest, Economy, EconomyLine, EconomySection, EconomyTable, FreeSection, GoalSection, IndicatorRow,
-    Person, Report, Source, SummaryBlock, TextBlock,
+    ActivityRow, BudgetRequest, Economy, EconomyLine, EconomySection, EconomyTable, FreeSection, GoalPartText, GoalSection,
+    IndicatorRow, Person, Report, SectionTableData, Source, SummaryBlock, TableRow, TextBlock,
 )
-from tertial.sections import BALANCE_SHEET, SPECIAL_REPORTS, SUMMARY_TEXT
-from tertial.submission import previous_outcome_header, sheets_for
+from tertial.sections import BALANCE_SHEET, SPECIAL_REPORTS, SPECIAL_REPORTS_TITLE, SUMMARY_TEXT, TextSection, goal_part_key
+from tertial.section_tables import TABLES, cell_value, value_keys
+from tertial.submission import previous_outcome_header
 from tertial.table_columns import printed_columns
 from tertial.trend import indicator_trend
 from tertial.vocabulary import IndicatorStatus, ReportKind
@@ -55,10 +57,15 @@ class _Rows:
     """Submitted rows by sheet and id, across all accepted submissions."""
 
     def __init__(self, cycle: Cycle, accepted: dict[str, Accepted]) -> None:
-        sheets = sheets_for(cycle.config.kind, cycle.config.year, cycle.outline.economy)
+        sheets = asked_sheets(cycle)  # the economy's as the profile declares them, and Tabeller
         self.by_sheet: dict[str, dict[str, dict]] = {}
+        self.tables: dict[str, list[dict]] = {}  # a section's table rows, in sheet order
         for item in accepted.values():
             for key, frame in item.submission.frames.items():
+                if key == TABLES:
+                    for record in frame.to_dict("records"):
+                        self.tables.setdefault(str(record.get("key") or ""), []).append(record)
+                    continue
                 id_column = sheets[key].id_column
                 found = self.by_sheet.setdefault(key, {})
                 for record in frame.to_dict("records"):
@@ -131,8 +138,9 @@ def build_report(cycle: Cycle, accepted: dict[str, Accepted]) -> Report:
         directives=texts.get("direktiv") or _unused("direktiv", "Arbete utifrån direktiven till alla nämnder och bolagsstyrelser"),
         goals=goals,
         economy=_economy(cycle, rows, missing, texts, accepted),
-        extra_sections=[texts[s.key] for s in (BALANCE_SHEET,) if s.key in texts],
-        special_reports=[texts[s.key] for s in SPECIAL_REPORTS if s.key in texts],
+        # Placed inside the goal tree (`under:`), the balance sheet analysis and the special reports print with their goal.
+        extra_sections=_in_outline(cycle, PartKind.BALANCE_SHEET, [texts[s.key] for s in (BALANCE_SHEET,) if s.key in texts]),
+        special_reports=_in_outline(cycle, PartKind.SPECIAL_REPORTS, [texts[s.key] for s in SPECIAL_REPORTS if s.key in texts]),
         attesters=[Person(**p.model_dump(exclude={"email"})) for p in cfg.attesters],
         sources=_sources(cycle, accepted),
         missing=sorted(cycle.contributor(c).avdelning for c in missing),
@@ -143,6 +151,10 @@ def build_report(cycle: Cycle, accepted: dict[str, Accepted]) -> Report:
         assessment_words=cycle.plan.assessments.own_words(),
         goal_analysis_label=cycle.outline.labels.goal_analysis.value, row_analysis_label=cycle.outline.labels.row_analysis.value,
     )
+
+
+def _in_outline(cycle: Cycle, kind: PartKind, blocks: list[TextBlock]) -> list[TextBlock]:
+    return [] if cycle.outline.placed_in_tree(kind) else blocks
 
 
 def _declared_columns(cycle: Cycle, table: str) -> list[tuple[str, str]] | None:
@@ -166,7 +178,20 @@ def _free_section(cycle: Cycle, section: Section, rows: _Rows, missing: set[str]
     block = _text_section(cycle, section.key, section.title, rows, missing)
     if not (block.paragraphs or block.bullets or block.missing) and section.empty:
         block = block.model_copy(update={"paragraphs": [section.empty]})
-    return FreeSection(**block.model_dump(), sections=children)
+    table = _section_table(cycle, section, rows.tables.get(section.key, [])) if section.table else None
+    return FreeSection(**block.model_dump(), sections=children, table=table)
+
+
+def _section_table(cycle: Cycle, section: Section, records: list[dict]) -> SectionTableData:
+    """The section's table: its fixed rows in the profile's order (or the owner's rows in sheet order), each cell a
+    number, one of the table's words, or nothing."""
+    keys = value_keys(cycle.outline)
+    declared = section.table
+    by_name = {_text(r, "row"): r for r in records if _text(r, "row")}
+    names = declared.rows or list(by_name)
+    rows = [TableRow(name=name, values={c.key: cell_value(_text(by_name.get(name), keys[c.heading]), declared.words)
+                                        for c in declared.columns}) for name in names]
+    return SectionTableData(corner=declared.corner, columns=[(c.key, c.heading) for c in declared.columns], rows=rows)
 
 
 _BACKGROUND = (
@@ -212,8 +237,37 @@ def _goal_section(cycle: Cycle, goal: Goal, rows: _Rows, missing: set[str]) -> G
         status_counts={s.value: statuses.count(s) for s in IndicatorStatus if statuses.count(s)},
         indicators=indicators, activities=activities, children=children,
         id="" if goal.id == goal.number else goal.id, assessed=assessed, counted=assessed and grade.counted,
-        sections=[_free_section(cycle, section, rows, missing) for section in cycle.outline.goal_sections(goal.id)],
+        sections=_sections_under(cycle, goal, rows, missing),
+        parts=[_goal_part(cycle, goal, part, rows, missing) for part in cycle.outline.parts_of_goal(goal.id)],
     )
+
+
+def _goal_part(cycle: Cycle, goal: Goal, part: GoalPart, rows: _Rows, missing: set[str]) -> GoalPartText:
+    """One contributor's part of the goal's analysis: its text, or the profile's fixed sentence when it left it empty."""
+    key = goal_part_key(part.key, goal.id)
+    owner = cycle.text_owner[key]
+    text = _text(rows.get("texts", key), "text")
+    return GoalPartText(key=key, title=part.title, owner=cycle.contributor(owner).avdelning, missing=owner in missing,
+                        text=text or ("" if owner in missing else part.empty))
+
+
+def _sections_under(cycle: Cycle, goal: Goal, rows: _Rows, missing: set[str]) -> list[FreeSection]:
+    """The parts the profile prints inside the goal tree after this goal's own content, in the outline's order:
+    free sections, and the built-in balance sheet analysis and special reports placed there (`under:`)."""
+    out = []
+    for part in cycle.outline.parts_under(goal.id):
+        if part.part is PartKind.SECTION:
+            out.append(_free_section(cycle, part.section(), rows, missing))
+        elif part.part is PartKind.BALANCE_SHEET:
+            out.append(_builtin_free_section(cycle, BALANCE_SHEET, rows, missing))
+        elif part.part is PartKind.SPECIAL_REPORTS:
+            out.append(FreeSection(key="sarskilda-redovisningar", title=SPECIAL_REPORTS_TITLE, owner="", missing=False,
+                                   sections=[_builtin_free_section(cycle, s, rows, missing) for s in SPECIAL_REPORTS]))
+    return out
+
+
+def _builtin_free_section(cycle: Cycle, section: TextSection, rows: _Rows, missing: set[str]) -> FreeSection:
+    return FreeSection(**_text_section(cycle, section.key, section.title, rows, missing).model_dump())
 
 
 _GOAL_NOUNS = {  # definite singular and plural, then the indefinite forms "… som berör förvaltningen" needs

@@ -16,7 +16,7 @@ from tertial.deviation_headings import heading_problems
 from tertial.economy_columns import table_spec
 from tertial.errors import ConfigError
 from tertial.plan import Plan
-from tertial.profile import Profile, ProfileFile, goal_tree_problems, merge, profile_problems
+from tertial.profile import Profile, ProfileFile, goal_part_problems, goal_tree_problems, merge, profile_problems
 from tertial.profile_headings import filled_profile, placeholder_problems
 from tertial.sections import reserved_keys
 from tertial.table_columns import column_problems
@@ -223,6 +223,7 @@ def load_profile(path: Path, config: CycleConfig, plan: Plan) -> Profile:
     problems += profile_problems(own, profile, [c.id for c in config.contributors], reserved_keys(plan))
     problems += goal_tree_problems(own, profile, [g.id for g in plan.goals])
     problems += column_problems(profile.columns, plan.activity_analysis)
+    problems += goal_part_problems(own, [g.id for g in plan.goals], [c.id for c in config.contributors], reserved_keys(plan))
     declared = table_spec(profile.economy, "operations")
     problems += heading_problems(profile.deviation_headings, profile.area_texts, plan.economy, config.kind,
                                  declared.keys if declared else None)

@@ -14,7 +14,7 @@ from pydantic import BeforeValidator, Field, model_validator
 from tertial.deadlines import previous_working_day, working_days_before
 from tertial.plan import ITEM_ID, Plan, Strict
 from tertial.profile import Profile, builtin_profile
-from tertial.sections import TextSection, owned_sections, required_sections
+from tertial.sections import TextSection, goal_part_sections, owned_sections, required_sections
 from tertial.vocabulary import ReportKind, report_title
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -183,6 +183,7 @@ def resolve_ownership(config: CycleConfig, plan: Plan, profile: Profile | None =
         maps[kind] = owners
     keys = [s.key for s in required_sections(plan, config.kind, profile)]
     given = {s.key: s.owner for s in owned_sections(profile)} if profile else {}
+    given |= {section.key: part.owner for section, part in goal_part_sections(plan, profile)}
     maps["texts"] = _single_owner("textavsnitt", keys, config, lambda o: o.texts, problems, given)
     economy = [c.id for c in config.contributors if c.owns.economy]
     if (plan.economy.areas or plan.economy.investments) and len(economy) != 1:

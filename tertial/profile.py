@@ -44,6 +44,38 @@ class SummaryStyle(StrEnum):
     ANALYSIS = "sammanfattande_analys"  # one text
 
 
+class SectionTableColumn(Strict):
+    """One column of a free section's table: its key in report.json and its heading (also the workbook's)."""
+
+    key: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", description="Stable key, unique in the table.")
+    heading: str = Field(min_length=1, description="The heading as printed, and as the workbook's column header.")
+
+
+class SectionTable(Strict):
+    """A simple table in a free section: named rows, numbers in declared columns, filled by the section's owner on the
+    workbook's Tabeller sheet. Printed after the section's text."""
+
+    corner: str = Field("", description="The heading over the row names (the corner cell), e.g. the year.")
+    columns: list[SectionTableColumn] = Field(min_length=1, description="The value columns, in print order.")
+    rows: list[str] = Field(default_factory=list, description="Fixed row names in print order; none: the owner writes its own rows.")
+    words: list[str] = Field(default_factory=list, description="Besides numbers, the words a cell may hold (e.g. 'Flera').")
+
+    @model_validator(mode="after")
+    def _each_once(self) -> SectionTable:
+        for what, values in (("kolumnnyckeln", [c.key for c in self.columns]), ("kolumnrubriken", [c.heading for c in self.columns]),
+                             ("raden", self.rows)):
+            twice = [v for n, v in enumerate(values) if v in values[:n]]
+            if twice:
+                raise ValueError(f"{what} '{twice[0]}' står mer än en gång i tabellen")
+        if reserved := [c.heading for c in self.columns if c.heading in TABLE_FIXED_HEADERS]:
+            raise ValueError(f"kolumnrubriken '{reserved[0]}' är upptagen av arbetsbokens bladet Tabeller; välj en annan rubrik")
+        return self
+
+
+# The Tabeller sheet's own columns, before the tables' value columns.
+TABLE_FIXED_HEADERS = ("Avsnitt", "Rad")
+
+
 class Section(Strict):
     """A free section: the controller's own heading, its owner's text, and sub-sections."""
 
@@ -52,6 +84,7 @@ class Section(Strict):
     owner: str | None = Field(None, description="The contributor id who writes it; none for a heading over sub-sections.")
     empty: str = Field("", description="The fixed sentence printed when the owner submits no text.")
     sections: list[Section] = Field(default_factory=list, description="Sub-sections, printed under it in order.")
+    table: SectionTable | None = Field(None, description="A simple table its owner fills, printed after its text.")
 
     @model_validator(mode="after")
     def _owned_or_heading(self) -> Section:
@@ -60,7 +93,9 @@ class Section(Strict):
         return self
 
 
-_SECTION_KEYS = ("key", "title", "owner", "empty", "sections", "under")
+_SECTION_KEYS = ("key", "title", "owner", "empty", "sections", "under", "table")
+# The parts that may stand inside the goal tree under a goal (`under:`), besides free sections.
+UNDER_PARTS = (PartKind.SECTION, PartKind.BALANCE_SHEET, PartKind.SPECIAL_REPORTS)
 
 
 class Part(Strict):
@@ -74,6 +109,7 @@ class Part(Strict):
     empty: str = ""
     sections: list[Section] = Field(default_factory=list)
     under: str | None = Field(None, description="A free section printed inside the goal tree: the id of the goal it follows.")
+    table: SectionTable | None = None
     after: str | None = Field(None, description="Extending profile: the part (name or section key) it follows.")
     before: str | None = Field(None, description="Extending profile: the part (name or section key) it precedes.")
 
@@ -85,7 +121,7 @@ class Part(Strict):
                 raise ValueError("ett fritt avsnitt (part: section) behöver både key och title")
             if self.owner is None and not self.sections:
                 raise ValueError(f"avsnittet '{self.key}' saknar ägare (owner); ett avsnitt utan underavsnitt skrivs av en bidragsgivare")
-        elif wrong := [k for k in _SECTION_KEYS if k in given]:
+        elif wrong := [k for k in _SECTION_KEYS if k in given and not (k == "under" and self.part in UNDER_PARTS)]:
             raise ValueError(f"{', '.join(wrong)} gäller bara fria avsnitt (part: section), inte part: {self.part.value}")
         if self.part is not PartKind.SUMMARY and "style" in given:
             raise ValueError("style gäller bara part: summary")
@@ -99,7 +135,30 @@ class Part(Strict):
         return f"section:{self.key}" if self.part is PartKind.SECTION else self.part.value
 
     def section(self) -> Section:
-        return Section(key=self.key, title=self.title, owner=self.owner, empty=self.empty, sections=self.sections)
+        return Section(key=self.key, title=self.title, owner=self.owner, empty=self.empty, sections=self.sections,
+                       table=self.table)
+
+
+PART_KEY = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"  # no ':', which joins it to the goal's id on the Texter sheet
+
+
+class GoalPart(Strict):
+    """One contributor's part of a goal's analysis, printed under its own sub-heading."""
+
+    key: str = Field(pattern=PART_KEY, description="Its key; the Texter row is '<key>:<goal id>'.")
+    title: str = Field(min_length=1, description="The sub-heading, as printed ('Stadsövergripande arbete').")
+    owner: str = Field(min_length=1, description="The contributor id who writes this part.")
+    empty: str = Field("", description="The fixed sentence printed when the owner submits no text; none: the text is required.")
+
+
+class GoalParts(Strict):
+    """Goals whose analysis is written in parts, by several contributors, in the order the parts are listed.
+
+    The goal's assessment (and its own analysis, optional here, printed before the parts) stays with its owner in
+    cycle.yaml (`owns.goals`)."""
+
+    goals: list[str] = Field(min_length=1, description="The ids of the goals (the number, for a numbered goal).")
+    parts: list[GoalPart] = Field(min_length=1, description="The parts, in print order.")
 
 
 class ProfileFile(Strict):
@@ -115,6 +174,8 @@ class ProfileFile(Strict):
     area_texts: list[AreaHeading] | None = Field(
         None, description="The driftbudget's area texts in print order, with their labels; none: one per top-level row.")
     labels: Labels | None = Field(None, description="The label of a goal's analysis and of a row's: Analys or Kommentar.")
+    goal_parts: list[GoalParts] = Field(
+        default_factory=list, description="Goals whose analysis several contributors write, each its own part.")
 
 
 @dataclass(frozen=True)
@@ -127,6 +188,7 @@ class Profile:
     area_texts: tuple[AreaHeading, ...] | None = None  # None: one text per top-level row, headed by its name
     labels: Labels = Labels()  # Analys or Kommentar, for a goal's analysis and a row's
     economy: EconomyTables | None = None  # the economy tables as declared; None: those Tertial prints for the kind
+    goal_parts: tuple[GoalParts, ...] = ()  # goals whose analysis several contributors write, part by part
 
     @property
     def names(self) -> list[str]:
@@ -156,6 +218,20 @@ class Profile:
         """The free sections printed inside the goal tree after this goal's own content, in order."""
         return [p.section() for p in self.parts if p.part is PartKind.SECTION and p.under == goal_id]
 
+    def parts_under(self, goal_id: str) -> list[Part]:
+        """Every part printed inside the goal tree after this goal's own content (free sections, the balance sheet
+        analysis, the special reports), in order."""
+        return [p for p in self.parts if p.under == goal_id]
+
+    def placed_in_tree(self, kind: PartKind) -> bool:
+        """True when the outline prints this built-in part inside the goal tree rather than in the outline."""
+        part = self.part(kind)
+        return part is not None and part.under is not None
+
+    def parts_of_goal(self, goal_id: str) -> list[GoalPart]:
+        """The parts of this goal's analysis that contributors write, in print order; none: the owner's one analysis."""
+        return next((list(group.parts) for group in self.goal_parts if goal_id in group.goals), [])
+
 
 # How the parts are named to the controller (check-config lists the outline with these).
 PART_TITLES = {
@@ -167,13 +243,15 @@ PART_TITLES = {
 
 
 def outline_text(profile: Profile) -> str:
-    """The outline in one line: 'Tjänsteutlåtande, …, Särskilda redovisningar (Synpunkter och klagomål, …), …'."""
-    return ", ".join(_part_text(p) for p in profile.parts)
+    """The outline in one line: 'Tjänsteutlåtande, …, Särskilda redovisningar (Synpunkter och klagomål, …), …', and
+    the goals written in parts: '; mål i delar: trygga, hemlosa (Stadsövergripande arbete av stad, …)'."""
+    groups = [f"{', '.join(g.goals)} ({', '.join(f'{p.title} av {p.owner}' for p in g.parts)})" for g in profile.goal_parts]
+    return ", ".join(_part_text(p) for p in profile.parts) + (f"; mål i delar: {'; '.join(groups)}" if groups else "")
 
 
 def _part_text(part: Part) -> str:
     if part.part is not PartKind.SECTION:
-        return PART_TITLES[part.part]
+        return PART_TITLES[part.part] + (f" [i målträdet under mål {part.under}]" if part.under else "")
     return _section_text(part.section()) + (f" [i målträdet under mål {part.under}]" if part.under else "")
 
 
@@ -235,7 +313,8 @@ def merge(own: ProfileFile) -> tuple[Profile, list[str]]:
     area_texts = tuple(own.area_texts) if own.area_texts is not None else None
     labels = own.labels or (builtin_file(own.extends).labels if own.extends else None) or Labels()
     economy = own.economy or (builtin_file(own.extends).economy if own.extends else None)
-    return Profile(tuple(parts), columns, _deviation_headings(own), area_texts, labels, economy), problems
+    return Profile(tuple(parts), columns, _deviation_headings(own), area_texts, labels, economy,
+                   goal_parts=tuple(own.goal_parts)), problems
 
 
 def _deviation_headings(own: ProfileFile) -> DeviationHeadings | None:
@@ -288,6 +367,33 @@ def _section_problems(path: str, section: Section, seen: dict[str, str], contrib
     elif section.key in reserved:
         problems.append(f"{path}.key: '{section.key}' är redan ett av Tertials egna textavsnitt; välj en annan key")
     seen.setdefault(section.key, path)
+    if section.table is not None and section.owner is None:
+        problems.append(f"{path}.table: avsnittet '{section.key}' har en tabell men ingen ägare (owner) som fyller i den")
     if section.owner is not None and section.owner not in contributors:
         problems.append(f"{path}.owner: '{section.owner}' är ingen bidragsgivare i cykeln; ange en av: {', '.join(contributors)}")
+    return problems
+
+
+def goal_part_problems(own: ProfileFile, goal_ids: list[str], contributors: list[str], reserved: set[str]) -> list[str]:
+    """`goal_parts`: each goal of the plan once, each part with its own key and a contributor of the cycle."""
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for n, group in enumerate(own.goal_parts):
+        for m, goal in enumerate(group.goals):
+            where = f"goal_parts[{n}].goals[{m}]"
+            if goal not in goal_ids:
+                problems.append(f"{where}: målet '{goal}' finns inte i planen; ange ett måls id ({', '.join(goal_ids)})")
+            elif goal in seen:
+                problems.append(f"{where}: målet '{goal}' står redan i {seen[goal]}; ett mål delas upp på ett enda sätt")
+            seen.setdefault(goal, where)
+        keys = [p.key for p in group.parts]
+        for m, part in enumerate(group.parts):
+            where = f"goal_parts[{n}].parts[{m}]"
+            if part.key in keys[:m]:
+                problems.append(f"{where}.key: delen '{part.key}' står redan i samma mål; varje del behöver en egen key")
+            if part.owner not in contributors:
+                problems.append(f"{where}.owner: '{part.owner}' är ingen bidragsgivare i cykeln; ange en av: {', '.join(contributors)}")
+            taken = sorted(f"{part.key}:{goal}" for goal in group.goals if f"{part.key}:{goal}" in reserved)
+            if taken:
+                problems.append(f"{where}.key: '{taken[0]}' är redan ett av Tertials egna textavsnitt; välj en annan key")
     return problems

@@ -81,6 +81,21 @@ class ActivityRow(Model):
         return ("✓" if self.completed else "") if self.symbol is None else self.symbol
 
 
+class GoalPartText(Model):
+    """One contributor's part of a goal's analysis (the profile's goal_parts), under its own sub-heading."""
+
+    key: str = Field(description="Its Texter row: '<part key>:<goal id>'.")
+    title: str = Field(description="The sub-heading, as printed.")
+    owner: str = Field(description="The avdelning that writes it.")
+    missing: bool = Field(description="True when its owner has no accepted submission yet.")
+    text: str = ""
+
+    @property
+    def blocks(self) -> list[Block]:
+        """Its paragraphs, with any '## ' or '### ' line as a heading one level below the part's own."""
+        return [("subheading" if kind == "heading" else kind, text) for kind, text in analysis_blocks(self.text)]
+
+
 class GoalSection(Model):
     number: str
     title: str
@@ -105,6 +120,9 @@ class GoalSection(Model):
     sections: list["FreeSection"] = Field(
         default_factory=list, exclude_if=lambda v: not v,
         description="The profile's free sections placed under this goal (`under:`), printed after its own content.")
+    parts: list[GoalPartText] = Field(
+        default_factory=list, exclude_if=lambda v: not v,
+        description="The parts of its analysis written by several contributors (the profile's goal_parts), in order.")
 
     @property
     def analysis_headed(self) -> bool:
@@ -149,10 +167,27 @@ def text_of(block: TextBlock) -> str:
     return "\n\n".join(block.paragraphs + (["\n".join(f"- {b}" for b in block.bullets)] if block.bullets else []))
 
 
+class TableRow(Model):
+    """One row of a free section's table: its name, and per column key a number, a word ('Flera') or nothing."""
+
+    name: str
+    values: dict[str, Amount | str | None] = Field(default_factory=dict)
+
+
+class SectionTableData(Model):
+    """A free section's table (the profile's `table:`), as its owner filled it on the Tabeller sheet."""
+
+    corner: str = Field("", description="The heading over the row names.")
+    columns: list[tuple[str, str]] = Field(description="(key, heading) of the value columns in print order.")
+    rows: list[TableRow] = Field(default_factory=list)
+
+
 class FreeSection(TextBlock):
     """A section of the nämnd's own outline: its owner's text (or the fixed sentence), then its sub-sections."""
 
     sections: list["FreeSection"] = Field(default_factory=list)
+    table: SectionTableData | None = Field(None, exclude_if=lambda v: v is None,
+                                           description="Its table, printed after its text, when the profile gives it one.")
 
 
 def walk_sections(sections: list[FreeSection]) -> Iterator[FreeSection]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from tertial.deviation_headings import area_texts
 from tertial.economy_columns import investments_as_text
 from tertial.plan import Plan
-from tertial.profile import PartKind, Profile, Section, SummaryStyle, builtin_profile, walk_sections
+from tertial.profile import GoalPart, PartKind, Profile, Section, SummaryStyle, builtin_profile, walk_sections
 from tertial.vocabulary import ReportKind
 
 
@@ -30,7 +30,8 @@ SPECIAL_REPORTS = (
 def required_sections(plan: Plan, kind: ReportKind, profile: Profile | None = None) -> list[TextSection]:
     """Every text section a report of this kind (and outline) must receive from some contributor."""
     profile = profile or builtin_profile(kind)
-    return [*_builtin_sections(plan, profile), *(TextSection(s.key, s.title) for s in owned_sections(profile))]
+    return [*_builtin_sections(plan, profile), *(TextSection(s.key, s.title) for s in owned_sections(profile)),
+            *(section for section, _ in goal_part_sections(plan, profile))]
 
 
 SUMMARY_TEXT = TextSection("sammanfattande_analys", "Sammanfattande analys")
@@ -68,3 +69,16 @@ def reserved_keys(plan: Plan) -> set[str]:
 def owned_sections(profile: Profile) -> list[Section]:
     """The outline's free sections that a contributor writes, sub-sections included, in print order."""
     return [s for _, s in walk_sections(profile.sections(), "") if s.owner is not None]
+
+
+def goal_part_key(part_key: str, goal_id: str) -> str:
+    """The Texter row of one contributor's part of a goal's analysis."""
+    return f"{part_key}:{goal_id}"
+
+
+def goal_part_sections(plan: Plan, profile: Profile | None) -> list[tuple[TextSection, GoalPart]]:
+    """Every part of a goal's analysis that the profile gives its own writer (`goal_parts`), in goal order."""
+    if profile is None:
+        return []
+    return [(TextSection(goal_part_key(part.key, goal.id), f"{part.title} – {goal.title}"), part)
+            for goal in plan.goals for part in profile.parts_of_goal(goal.id)]

@@ -85,6 +85,9 @@ class TableColumns(Strict):
                           AfterValidator(_in_order)] = None
     activities: Annotated[list[Annotated[ActivityColumn, BeforeValidator(_bare_key)]] | None,
                           AfterValidator(_in_order)] = None
+    ask_printed_only: bool = Field(
+        False, description="The handout asks only for the indicator figures the table prints: no men/women, no forecast "
+                           "columns when they are not printed (and intake does not require them).")
 
     @model_validator(mode="after")
     def _something_declared(self) -> TableColumns:
@@ -95,6 +98,9 @@ class TableColumns(Strict):
 
 def column_problems(columns: TableColumns | None, activity_analysis: bool) -> list[str]:
     """What the plan cannot fill: a comment column needs the Analys column on the Aktiviteter sheet."""
+    if columns and columns.ask_printed_only and columns.indicators is None:
+        return ["columns.ask_printed_only: gäller indikatortabellens kolumner, men profilen anger inga; ange "
+                "columns.indicators eller ta bort ask_printed_only"]
     keys = [c.column for c in (columns.activities or [])] if columns else []
     if ANALYSIS_COLUMN in keys and not activity_analysis:
         return [f"columns.activities[{keys.index(ANALYSIS_COLUMN)}].column: kolumnen '{ANALYSIS_COLUMN}' skriver ut "
@@ -114,3 +120,16 @@ def printed_columns(declared: list[TableColumn] | None, table: str, kind: Report
     defaults = {**catalogue, PREVIOUS: previous_header}
     chosen = [(c.column, c.heading) for c in declared] if declared else [(k, None) for k in default_keys(table, kind)]
     return [(key, heading or defaults[key]) for key, heading in chosen]
+
+
+# The indicator sheet's input columns and the printed column each one fills.
+_INPUT_OF = {"men": "man", "women": "kvinnor", "forecast": "prognos"}
+
+
+def unasked_indicator_inputs(columns: TableColumns | None) -> set[str]:
+    """The Indikatorer sheet's input columns (men, women, forecast) whose printed column the profile leaves out, when it
+    says so (`ask_printed_only: true`): the handout does not ask for them and intake does not require them."""
+    if columns is None or columns.indicators is None or not columns.ask_printed_only:
+        return set()
+    printed = {c.column for c in columns.indicators}
+    return {key for key, column in _INPUT_OF.items() if column not in printed}

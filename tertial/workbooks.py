@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.reader.excel import load_workbook
 
 from tertial.access import issue_token
+from tertial.asked_sheets import asked_sheets
 from tertial.activity_statuses import activity_statuses
 from tertial.cycle import Cycle
 from tertial.inert import formulas_as_text
@@ -31,6 +32,7 @@ from tertial.numbers import NumberParseError, format_number, parse_quantity
 from tertial.economy import ADJUSTMENT, ADJUSTMENT_KINDS, REVENUE_COST_KINDS
 from tertial.economy_columns import investments_as_text, table_spec
 from tertial.economy_totals import TOTAL_ID, TOTAL_NAME
+from tertial.section_tables import TABLES, open_cell, owned_tables, prefilled_table_rows
 from tertial.submission import ECONOMY_SHEETS, META_SHEET, OPTIONAL_ECONOMY_SHEETS, TEMPLATE_VERSION, Sheet, sheets_for
 from tertial.vocabulary import Aggregation, IndicatorStatus
 
@@ -102,6 +104,8 @@ def prefilled_rows(cycle: Cycle, contributor_id: str) -> Rows:
         } for a in activities],
         "texts": [{"key": s.key, "title": s.title} for s in texts],
     }
+    if owned_tables(cycle, contributor_id):  # the Tabeller sheet: only the owner of a section's table gets it
+        rows[TABLES] = prefilled_table_rows(cycle, contributor_id)
     if cycle.economy_owner == contributor_id:
         rows["economy"] = [{"id": r.id, "name": r.name, "row_type": r.row_type.value} for r in plan.economy.areas]
         if not investments_as_text(cycle.outline.economy):
@@ -136,8 +140,9 @@ def meta_rows(cycle: Cycle, contributor_id: str, token_key: bytes | None = None)
 
 
 def _sheets_in(rows: Rows, cycle: Cycle) -> list[tuple[str, Sheet]]:
-    sheets = sheets_for(cycle.config.kind, cycle.config.year, cycle.outline.economy)
-    return [(key, _written(key, sheet, cycle)) for key, sheet in sheets.items() if key not in ECONOMY_SHEETS or key in rows]
+    sheets = asked_sheets(cycle)  # the input columns the report does not print are not asked for
+    return [(key, _written(key, sheet, cycle)) for key, sheet in sheets.items()
+            if (key not in ECONOMY_SHEETS and key != TABLES) or key in rows]
 
 
 def _written(key: str, sheet: Sheet, cycle: Cycle) -> Sheet:
@@ -207,7 +212,8 @@ def _protect(ws: Worksheet, key: str, sheet: Sheet, rows: list[dict[str, object]
     for row_index, row in enumerate(rows, start=2):
         for col_index, column in enumerate(sheet.columns, start=1):
             cell = ws.cell(row_index, col_index)
-            open_ = column.key in INPUT_COLUMNS[key] or (key in ECONOMY_SHEETS and column.numeric)  # declared amounts
+            open_ = open_cell(cycle, row, column.key) if key == TABLES else (
+                column.key in INPUT_COLUMNS[key] or (key in ECONOMY_SHEETS and column.numeric))  # declared amounts
             if key == "texts" and column.key == "key":
                 open_ = row_index > sections + 1  # a continuation row chooses its Avsnitt
             if key == "indicators" and column.key in ("men", "women"):
@@ -366,6 +372,8 @@ def _instructions(ws: Worksheet, cycle: Cycle, contributor_id: str, handout: Han
              "i.u. där uppgiften saknas, en rad Verksamhetsområde (områdets id) och eventuella Fotnot-rader. Nämndens "
              "totala driftbudget skrivs i ett blad Total driftbudget. Se inlämningsformatet, avsnitt 3.11–3.12.", False)]
           if cycle.economy_owner == contributor_id else []),
+        *([("I bladet Tabeller fyller du i tabellerna i dina avsnitt: en rad per tabellrad, och i varje gul cell ett tal, "
+            "ett av tabellens ord (till exempel Flera) eller inget.", False)] if owned_tables(cycle, contributor_id) else []),
         ("", False),
         (f"Frågor: {cfg.handlaggare.name}{', ' + cfg.handlaggare.phone if cfg.handlaggare.phone else ''}", False),
     ]

@@ -38,15 +38,16 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sn-vb-2013"
 DATA = Path(__file__).parent / "data"
 ASSESSMENT = "Uppfylls helt"  # the report's only goal assessment, 31 times (seed002 analysis §3)
 KF_AREAS = ["1.1", "1.2", "1.3", "1.6", "1.7", "2.1", "2.3", "2.4", "3.1", "3.2"]  # with the city's gaps
-OUTLINE = ["front_matter", "summary", "section:namnden", "section:utskott", "goals", "balance_sheet", "attest"]
+OUTLINE = ["front_matter", "summary", "section:namnden", "section:utskott", "goals", "attest"]
 HEADINGS = ["Sammanfattande analys", "Socialnämnden 2013", "Socialnämndens utskott och råd för funktionshinderfrågor 2013",
             "Tillståndsutskottet", "Individutskottet", "Organisations- och föreningsutskottet",
             "Socialnämnden, Äldrenämnden och Överförmyndarnämndens gemensamma funktionshinderråd 2013",
-            "Uppföljning av Kommunfullmäktiges inriktningsmål", "Analys av balansräkning"]
+            "Uppföljning av Kommunfullmäktiges inriktningsmål", "Attesterat av"]
 # The free sections the report prints inside the goal tree (seed002 analysis §1), by nämndmål, in order.
 PLACED = {"kostnadseffektiva": [("forsaljningar", "Försäljningar av anläggningstillgångar"),
                                 ("projekt", "Stora projekt som inte är investeringar"),
-                                ("lokaler", "Medel för lokaländamål")],
+                                ("lokaler", "Medel för lokaländamål"),
+                                ("balansrakning", "Analys av balansräkning")],
           "administrationen": [("klagomal", "Synpunkter och klagomål"),
                                ("lex_sarah", "Redovisning av inkomna Lex Sarah-rapporter")]}
 # The sub-headings of nämndmål "Stockholmare är trygga och säkra i staden" as the report prints them (L1130–L1290).
@@ -278,7 +279,7 @@ def test_the_nil_sections_and_special_reports_stand_under_their_namndmal(run, da
     assert {k: [(s["key"], s["title"]) for s in n["sections"]] for k, n in nodes.items() if n.get("sections")} == PLACED
     assert [s["key"] for s in data["sections"]] == ["namnden", "utskott"]
     page = run.files["html"].read_text(encoding="utf-8")
-    following = {"kostnadseffektiva": 'id="mal-3.2"', "administrationen": "Analys av balansräkning</h"}
+    following = {"kostnadseffektiva": 'id="mal-3.2"', "administrationen": "Attesterat av</h"}
     for goal, sections in PLACED.items():
         analysis = page.index(f"<p>{nodes[goal]['analysis']}</p>", page.index(f'id="mal-{goal}"'))
         placed = [page.index(f'<section id="avsnitt-{key}"><h6>{title}</h6>') for key, title in sections]
@@ -289,12 +290,11 @@ def test_the_nil_sections_and_special_reports_stand_under_their_namndmal(run, da
 
 def test_goal_texts_print_the_reports_sub_headings(run, data):
     """'## ' and '### ' lines of a goal's analysis print as sub-headings, in the tree's order, in HTML and Word."""
-    written = [(n["title"], block) for n in _walk(data["goals"]) for block in analysis_blocks(n["analysis"])
-               if block[0] != "paragraph"]
+    written = [(n["title"], block) for n in _walk(data["goals"]) for block in _text_blocks(n) if block[0] != "paragraph"]
     assert [b for t, b in written if t == "Stockholmare är trygga och säkra i staden"] == TRYGGA
     assert len({t for t, _ in written}) == 5
     page = run.files["html"].read_text(encoding="utf-8")
-    printed = re.findall(r'<h6 class="analysis-(heading|subheading)">([^<]*)</h6>', page)
+    printed = re.findall(r'<h6 class="analysis-(heading|subheading)"(?: id="[^"]*")?>([^<]*)</h6>', page)
     assert [(kind, unescape(title)) for kind, title in printed] == [b for _, b in written]
     assert ('<h6 class="analysis-subheading">Kris- och katastrofberedskap</h6><p>Socialjouren kontaktades vid sex '
             'akuta händelser eller olyckor') in page
@@ -302,6 +302,44 @@ def test_goal_texts_print_the_reports_sub_headings(run, data):
     word = [p.text for p in Document(run.files["docx"]).paragraphs if p.style.name.startswith("Heading")]
     titles = {title for _, (_, title) in written}
     assert [h for h in word if h in titles] == [title for _, (_, title) in written]
+
+
+def _text_blocks(node: dict) -> list:
+    """A goal's text as printed: its own analysis, then each part under its heading (the parts' own headings below)."""
+    blocks = analysis_blocks(node["analysis"])
+    for part in node.get("parts", []):
+        blocks += [("heading", part["title"])]
+        blocks += [("subheading" if kind == "heading" else kind, text) for kind, text in analysis_blocks(part["text"])]
+    return blocks
+
+
+def test_two_avdelningar_write_the_parts_of_a_namndmal(data):
+    """Stadsövergripande arbete and Nämndens verksamhet each come from their own avdelning; the goal's owner assesses."""
+    nodes = {n.get("id") or n["number"]: n for n in _walk(data["goals"])}
+    assert [k for k, n in nodes.items() if n.get("parts")] == ["trygga", "hemlosa"]
+    for goal in ("trygga", "hemlosa"):
+        node = nodes[goal]
+        assert (node["owner"], node["assessment"], node["analysis"]) == ("Socialtjänstavdelningen", ASSESSMENT, "")
+        assert [(p["key"], p["title"], p["owner"], p["missing"]) for p in node["parts"]] == [
+            (f"stadsovergripande:{goal}", "Stadsövergripande arbete", "Avdelningen för stadsövergripande sociala frågor", False),
+            (f"verksamhet:{goal}", "Nämndens verksamhet", "Socialtjänstavdelningen", False)]
+
+
+def test_the_complaints_table_and_the_handouts_columns(run, data):
+    """Synpunkter och klagomål prints the report's table (analysis §2.6); no handout asks for men/women figures."""
+    nodes = {n.get("id") or n["number"]: n for n in _walk(data["goals"])}
+    table = next(s for s in nodes["administrationen"]["sections"] if s["key"] == "klagomal")["table"]
+    assert (table["corner"], [h for _, h in table["columns"]]) == ("2013", ["Klagomål/synpunkter", "Beröm", "Idéer"])
+    assert [(r["name"], [r["values"][key] for key, _ in table["columns"]]) for r in table["rows"]] == [
+        ("Handläggning", [7, None, None]), ("Bemötande", [5, None, None]), ("Kvalitet/verksamhetens innehåll", [1, 1, None]),
+        ("Teknik", [None, None, None]), ("Lokaler", [1, None, 1]), ("Övrigt", [1, "Flera", "Flera"])]
+    assert sum(r["values"]["klagomal"] or 0 for r in table["rows"]) == 15  # the text's 15 klagomål och synpunkter
+    page = run.files["html"].read_text(encoding="utf-8")
+    assert ('<tr><td>Övrigt</td><td class="num">1</td><td class="num">Flera</td><td class="num">Flera</td></tr>') in page
+    word = next(t for t in Document(run.files["docx"]).tables if t.rows[0].cells[0].text == "2013")
+    assert [c.text for c in word.rows[-1].cells] == ["Övrigt", "1", "Flera", "Flera"]
+    headers = next(csv.reader((EXAMPLE / "submissions" / "socialtjanst" / "indikatorer.csv").open(encoding="utf-8"), delimiter=";"))
+    assert "Periodens utfall" in headers and not {"Utfall män/pojkar", "Utfall kvinnor/flickor"} & set(headers)
 
 
 def test_the_rows_as_published_are_refused_where_the_report_prints_no_comment(tmp_path):

@@ -17,7 +17,7 @@ from tertial.cycle import Cycle
 from tertial.economy import ADJUSTMENT, ADJUSTMENT_KINDS, REVENUE_COST_KINDS, revenue_cost_kind
 from tertial.economy_columns import table_spec
 from tertial.economy_totals import TOTAL_ID, revenue_cost_sum_side
-from tertial.sections import owned_sections
+from tertial.sections import goal_part_sections, owned_sections
 from tertial.vocabulary import IndicatorStatus
 
 Enriched = tuple[pd.DataFrame, dict[str, object]]
@@ -39,6 +39,9 @@ def _enrich_goals(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
     # A goal in prose only is asked no assessment; one outside the förvaltning ("Ingen") needs no analysis.
     frame["needs_assessment"] = [g not in titles or cycle.plan.is_assessed(titles[g]) for g in frame["goal"]]
     frame["needs_analysis"] = [not isinstance(a, str) or scale.needs_analysis(a.strip()) for a in frame["assessment"]]
+    # A goal written in parts by several contributors (the profile's goal_parts) has its analysis in the parts.
+    parted = {g for g in titles if cycle.outline.parts_of_goal(g)}
+    frame["needs_analysis"] = [n and g not in parted for n, g in zip(frame["needs_analysis"], frame["goal"])]
     return frame, {"assessments": scale.values}
 
 
@@ -63,6 +66,7 @@ def _enrich_texts(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
     frame["name"] = [titles.get(k, k) for k in frame["key"]]
     # A profile section with a fixed sentence may be left empty: the report prints the sentence instead.
     fixed = {s.key for s in owned_sections(cycle.outline) if s.empty}
+    fixed |= {section.key for section, part in goal_part_sections(cycle.plan, cycle.outline) if part.empty}
     frame["required"] = [k not in fixed for k in frame["key"]]
     return frame, {}
 
@@ -99,5 +103,5 @@ ENRICH: dict[str, Callable[[pd.DataFrame, Cycle], Enriched]] = {
     "indicators": _enrich_indicators, "goals": _enrich_goals, "activities": _enrich_activities,
     "texts": _enrich_texts, "economy": _enrich_economy, "investments": _enrich_economy,
     "result_units": _enrich_named, "turnover": _enrich_named, "adjustments": _enrich_adjustments,
-    "revenue_costs": _enrich_revenue_costs,
+    "revenue_costs": _enrich_revenue_costs, "tables": _enrich_named,
 }

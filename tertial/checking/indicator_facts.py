@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from tertial.asked_sheets import forecast_asked
 from tertial.cycle import Cycle
 from tertial.numbers import format_number, to_decimal
 from tertial.plan import Indicator
@@ -34,11 +35,12 @@ def add_indicator_facts(frame: pd.DataFrame, cycle: Cycle) -> pd.DataFrame:
     frame["needs_reason"] = chosen
     followed = [i is not None and not i.not_followed_up_reason(kind) and not c for i, c in zip(rows, chosen)]
     frame["requires_outcome"] = [f and measured_now(i.frequency, kind) for i, f in zip(rows, followed)]
-    frame["requires_forecast"] = [f and kind.is_tertial and i.frequency is not Frequency.ANNUAL for i, f in zip(rows, followed)]
+    asked = forecast_asked(cycle)  # a profile whose report prints no forecast does not ask for one
+    frame["requires_forecast"] = [f and asked and i.frequency is not Frequency.ANNUAL for i, f in zip(rows, followed)]
     frame["requires_status"] = [(i is None or f) and layout.indicator_status for i, f in zip(rows, followed)]
     frame["percent_capped"] = [bool(i) and i.unit == "%" and i.direction.value != "band" for i in rows]
     # A tertial report judges the forecast; the VB judges the year's outcome.
-    judged = frame["forecast"] if kind.is_tertial else frame["outcome"]
+    judged = frame["forecast"] if asked else frame["outcome"]
     frame["needs_analysis"] = [f and needs_analysis(i, to_decimal(v)) for i, f, v in zip(rows, followed, judged)]
     _add_status_facts(frame, rows if layout.indicator_status else [None] * len(rows))  # no status: none proposed
     _add_sex_facts(frame, rows)

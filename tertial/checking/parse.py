@@ -18,6 +18,10 @@ UNREADABLE = {*NUMBER_RULES, "date_invalid", "formula"}
 
 def parse_columns(frame: pd.DataFrame, sheet: Sheet, findings: list[Finding]) -> pd.DataFrame:
     for column in sheet.columns:
+        if column.key not in frame and column.numeric:  # a figure the cycle does not ask for: empty, as a number
+            frame[column.key] = pd.Series(float("nan"), index=frame.index, dtype="float64")
+            frame[f"{column.key}_raw"], frame[f"{column.key}_unit"] = None, ""
+            continue
         if column.key not in frame:
             frame[column.key] = None
             continue

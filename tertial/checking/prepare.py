@@ -19,6 +19,7 @@ from tertial.checking.facts import ENRICH
 from tertial.checking.free_tables import free_table_findings
 from tertial.checking.indicator_rules import unit_findings
 from tertial.checking.parse import parse_columns
+from tertial.asked_sheets import asked_sheets
 from tertial.checking.total_rules import (
     economy_total_findings, investment_total_findings, result_unit_total_findings, revenue_cost_total_findings,
     turnover_total_findings,
@@ -26,6 +27,7 @@ from tertial.checking.total_rules import (
 from tertial.cycle import Cycle
 from tertial.economy_totals import TOTAL_ID
 from tertial.findings import Finding, finding
+from tertial.section_tables import TABLES, owned_tables, table_findings
 from tertial.submission import OPTIONAL_ECONOMY_SHEETS, Sheet, Submission, sheets_for
 
 # A rule: (the sheet's typed frame, the sheet, the cycle, the contributor) → its findings.
@@ -40,6 +42,7 @@ SHEET_RULES: dict[str, tuple[SheetRule, ...]] = {
     "turnover": (not_owner_findings, turnover_total_findings),
     "adjustments": (not_owner_findings,),
     "revenue_costs": (revenue_cost_sign_findings, not_owner_findings, revenue_cost_total_findings),
+    TABLES: (table_findings,),
 }
 
 
@@ -53,7 +56,8 @@ class Prepared:
 
 
 def prepare(submission: Submission, cycle: Cycle) -> Prepared:
-    sheets = sheets_for(cycle.config.kind, cycle.config.year, cycle.outline.economy)
+    # Every canonical column (one the cycle does not ask for is read as empty), and Tabeller when the profile has tables.
+    sheets = {**asked_sheets(cycle), **sheets_for(cycle.config.kind, cycle.config.year, cycle.outline.economy)}
     prepared, found = Prepared(), list(submission.notes)
     for key, raw in submission.frames.items():
         sheet = sheets[key]
@@ -79,6 +83,8 @@ def owned_ids(key: str, cycle: Cycle, contributor: str) -> set[str]:
     }
     if key in owners:
         return set(cycle.owned(contributor, owners[key]))
+    if key == TABLES:
+        return {s.key for s in owned_tables(cycle, contributor)}
     if cycle.economy_owner != contributor or key in OPTIONAL_ECONOMY_SHEETS:
         return set()  # the optional sheets' rows are the contributor's own (resultatenheter, requests)
     rows = plan.economy.areas if key == "economy" else plan.economy.investments

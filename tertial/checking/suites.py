@@ -89,7 +89,7 @@ def run_suites(prepared: list[Prepared], files: list[str], kind: ReportKind, yea
     """
     sheets = sheets_for(kind, year, economy)
     findings: list[list[Finding]] = [[] for _ in prepared]
-    for key in dict.fromkeys(k for p in prepared for k in p.frames):
+    for key in dict.fromkeys(k for p in prepared for k in p.frames if k in sheets):  # Tabeller: Python rules only
         members = [Member(n, p.frames[key], p.parameters[key], files[n])
                    for n, p in enumerate(prepared) if key in p.frames and not p.frames[key].empty]
         for group in _alike(key, members):

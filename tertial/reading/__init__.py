@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from tertial.asked_sheets import asked_sheets
 from tertial.cycle import Cycle
 from tertial.errors import SubmissionError
 from tertial.findings import refusal
@@ -29,7 +30,8 @@ from tertial.reading.guard import check_workbook
 from tertial.reading.identity import check_identity, read_meta
 from tertial.reading.limits import MAX_CELL_CHARS, MAX_FILE_BYTES, MAX_ROWS
 from tertial.reading.xlsx import workbook_tables
-from tertial.submission import ECONOMY_SHEETS, OPTIONAL_ECONOMY_SHEETS, Submission, is_free_table, sheets_for
+from tertial.section_tables import TABLES, owned_tables
+from tertial.submission import ECONOMY_SHEETS, OPTIONAL_ECONOMY_SHEETS, Submission, is_free_table
 
 __all__ = ["FORMULA", "MAX_CELL_CHARS", "MAX_FILE_BYTES", "MAX_ROWS", "check_workbook", "clean_text", "read_submission"]
 
@@ -54,8 +56,9 @@ def _read(path: Path, cycle: Cycle) -> Submission:
     check_identity(meta, cycle, path)
     contributor = meta["bidragsgivare"]
     frames, notes = {}, []
-    for key, sheet in sheets_for(cycle.config.kind, cycle.config.year, cycle.outline.economy).items():
+    for key, sheet in asked_sheets(cycle).items():  # a column the report does not print is not required
         optional = key in OPTIONAL_ECONOMY_SHEETS or (key in ECONOMY_SHEETS and cycle.economy_owner != contributor)
+        optional = optional or (key == TABLES and not owned_tables(cycle, contributor))  # only a table's owner has it
         if sheet.name not in tables and optional:
             continue
         try:

@@ -9,6 +9,7 @@ from pathlib import Path
 from tertial.findings import refusal
 from tertial.reading.cells import Table, nfc
 from tertial.reading.limits import MAX_CELL_CHARS, MAX_FILE_BYTES, megabytes, thousands
+from tertial.section_tables import TABLES_FILE_STEM, TABLES_SHEET_NAME
 from tertial.submission import META_SHEET, Sheet, sheets_for
 from tertial.vocabulary import ReportKind
 
@@ -20,7 +21,7 @@ def csv_tables(folder: Path) -> dict[str, Table]:
     if size > MAX_FILE_BYTES:
         raise refusal("structure_csv_too_large", file=folder.name, size=megabytes(size), limit=megabytes(MAX_FILE_BYTES))
     tables: dict[str, Table] = {}
-    names = {s.key: s.name for s in sheets_for_any()}
+    names = {s.key: s.name for s in sheets_for_any()} | {TABLES_FILE_STEM: TABLES_SHEET_NAME}
     for file in files:
         name = names.get(nfc(file.stem), nfc(file.stem))
         tables[name] = _csv_rows(file, folder.name, name)

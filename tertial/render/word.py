@@ -40,7 +40,8 @@ def _table(doc: DocumentType, headers: list[str], rows: list[list[str]]) -> Tabl
     table.style = "Table Grid"
     for cell, header in zip(table.rows[0].cells, headers):
         cell.text = header
-        cell.paragraphs[0].runs[0].bold = True
+        for run in cell.paragraphs[0].runs:  # an empty corner cell has none
+            run.bold = True
     for values in rows:
         for cell, value in zip(table.add_row().cells, values):
             cell.text = value
@@ -96,9 +97,10 @@ def _goal(doc: DocumentType, goal: GoalSection, report: Report, trends: dict[str
         doc.add_heading("Förväntat resultat", 5)
         for item in goal.expected:
             doc.add_paragraph(item, style="List Bullet")
-    if goal.analysis or goal.basis_sentence:
+    if goal.analysis or goal.basis_sentence or goal.parts:
         doc.add_heading(report.goal_analysis_label, 5)
         _analysis(doc, goal)
+        _goal_parts(doc, goal)
         if goal.basis_sentence:
             doc.add_paragraph(goal.basis_sentence)
     if goal.indicators:
@@ -123,6 +125,19 @@ def _analysis(doc: DocumentType, goal: GoalSection) -> None:
             doc.add_paragraph(text)
         else:
             doc.add_heading(text, 6 if kind == "heading" else 7)
+
+
+def _goal_parts(doc: DocumentType, goal: GoalSection) -> None:
+    """The parts of the analysis several contributors write: each under its sub-heading, one level below Analys."""
+    for part in goal.parts:
+        doc.add_heading(part.title, 6)
+        if part.missing:
+            doc.add_paragraph(f"Underlag saknas från {part.owner}.")
+        for kind, text in part.blocks:
+            if kind == "paragraph":
+                doc.add_paragraph(text)
+            else:
+                doc.add_heading(text, 7)
 
 
 def _activity_cell(a: ActivityRow, key: str) -> str:
@@ -275,10 +290,21 @@ def _attest(doc: DocumentType, report: Report) -> None:
 
 
 def _free_section(doc: DocumentType, section: FreeSection, level: int) -> None:
-    """Its heading and text, then its sub-sections one heading level down."""
+    """Its heading and text (and its table), then its sub-sections one heading level down."""
     _text(doc, section, section.title, level)
+    if section.table:
+        table = section.table
+        _table(doc, [table.corner, *(heading for _, heading in table.columns)],
+               [[row.name, *(_table_cell(row.values.get(key)) for key, _ in table.columns)] for row in table.rows])
     for child in section.sections:
         _free_section(doc, child, level + 1)
+
+
+def _table_cell(value: object) -> str:
+    """A cell of a free section's table: a word as written, a number in Swedish form, nothing as empty."""
+    if value is None or isinstance(value, str):
+        return value or ""
+    return format_number(value)
 
 
 def _economy(doc: DocumentType, report: Report, chart: Chart | None) -> None:
