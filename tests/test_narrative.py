@@ -105,7 +105,7 @@ TEN = (HELT,) * 3 + (DELVIS,) * 6 + (INTE,)
 ])
 def test_indicator_count_mismatch(number, statuses, text, parts):
     finding = only(check_report(report([goal(number, analysis=text, statuses=statuses)])))
-    assert (finding.rule_id, finding.severity, finding.item_id) == ("narrative_indicator_count", Severity.WARNING, number)
+    assert (finding.rule_id, finding.severity, finding.item_id) == ("narrative_indicator_count", Severity.ERROR, number)
     assert (finding.sheet, finding.column, finding.file) == ("Mål", "Analys", "")
     for part in parts:
         assert part in finding.message
