@@ -11,6 +11,7 @@ from tertial.narrative.adjustments import check_adjustments
 from tertial.narrative.amounts import check_amounts, check_turnover
 from tertial.narrative.assessment import check_assessment_words
 from tertial.narrative.counts import check_goal_counts, check_text_counts
+from tertial.narrative.goal_basis import check_goal_basis
 from tertial.narrative.references import check_attachments
 from tertial.narrative.row_comments import check_row_comments
 from tertial.report import Report
@@ -20,4 +21,5 @@ def check_report(report: Report) -> list[Finding]:
     """Every finding for the report: counts, assessment words, amounts, bilagor, then the economy tables."""
     return (check_goal_counts(report) + check_text_counts(report) + check_assessment_words(report)
             + check_amounts(report) + check_attachments(report) + check_turnover(report) + check_adjustments(report)
-            + check_fund_withdrawal(report) + check_revenue_cost_net(report) + check_row_comments(report))
+            + check_fund_withdrawal(report) + check_revenue_cost_net(report) + check_row_comments(report)
+            + check_goal_basis(report))
