@@ -136,3 +136,23 @@ def test_seed004_nämndens_27_mål_is_an_error():
     goals = [_inriktningsmal("1", namndmal("1.1", *[HELT] * 12), namndmal("1.2", *[HELT] * 13))]
     finding = only(check_report(report(goals, summary="Av nämndens 27 mål bedöms alla uppnås helt.")))
     assert finding.severity is Severity.ERROR
+
+
+# --- at intake: the text's owner hears of a wrong count in their own goal's analysis -------------
+
+
+@pytest.mark.parametrize("analysis, warned", [
+    ("En av två indikatorer bedöms uppfyllas helt och en delvis.", False),
+    ("Båda indikatorerna har följts upp. Nämndens 27 mål bedöms alla uppnås helt.", False),  # the whole nämnd: at assembly
+    ("Samtliga två indikatorer har uppfyllts helt.", True),
+])
+def test_a_wrong_count_in_an_own_goal_analysis_is_a_warning_at_intake(tmp_path, mini_cycle, analysis, warned):
+    from tests.test_validation import _findings, _set
+
+    found = [f for f in _findings(tmp_path, mini_cycle, "barn", _set("goals", "1.1", analysis=analysis))
+             if f.rule_id == "goal_analysis_count"]
+    assert bool(found) is warned, [f.message for f in found]
+    if warned:
+        assert (found[0].severity, found[0].sheet, found[0].column, found[0].item_id) == (Severity.WARNING, "Mål", "Analys", "1.1")
+        assert found[0].row is not None and found[0].file.endswith(".xlsx")
+        assert "men målet har två indikatorer och en av dem bedöms uppfyllas helt" in found[0].message

@@ -19,6 +19,7 @@ from tertial.checking.prepare import Prepared, prepare
 from tertial.cycle import Cycle
 from tertial.economy_columns import EconomyTables
 from tertial.findings import Finding, Severity, finding
+from tertial.narrative.intake_counts import intake_count_findings
 from tertial.resources import EXPECTATIONS
 from tertial.submission import Sheet, Submission, sheets_for
 from tertial.vocabulary import ReportKind
@@ -254,7 +255,8 @@ def check_submissions(submissions: list[Submission], cycle: Cycle) -> list[list[
     prepared = [prepare(s, cycle) for s in submissions]
     suites = run_suites(prepared, [s.file for s in submissions], cycle.config.kind, cycle.config.year,
                         cycle.outline.economy)
-    return [_ordered(one_per_cell(p.findings + found)) for p, found in zip(prepared, suites)]
+    counts = [intake_count_findings(s, cycle) for s in submissions]  # the goal analyses' count sentences
+    return [_ordered(one_per_cell(p.findings + found + c)) for p, found, c in zip(prepared, suites, counts)]
 
 
 def _ordered(findings: list[Finding]) -> list[Finding]:

@@ -216,7 +216,7 @@ def _how_many(n: int, noun: Noun) -> str:
 
 
 def _check_claims(where: Place, noun: Noun, scopes_of: Callable[[Claim], list[Scope]],
-                  words: dict[str, str] | None = None) -> list[Finding]:
+                  words: dict[str, str] | None = None, rule_id: str | None = None) -> list[Finding]:
     """One finding per claim that no scope bears out; the first scope is the one we name. `words`: the plan's own
     assessment words, for a count of goals."""
     out = []
@@ -225,7 +225,7 @@ def _check_claims(where: Place, noun: Noun, scopes_of: Callable[[Claim], list[Sc
         scopes = scopes_of(claim)
         if not scopes or any(_holds(claim, s) for s in scopes):
             continue
-        out.append(narrative_finding(noun.rule_id, where, claim.phrase, scope=scopes[0].owner,
+        out.append(narrative_finding(rule_id or noun.rule_id, where, claim.phrase, scope=scopes[0].owner,
                                      expected=_actual(claim, scopes[0], noun, words)))
     return out
 
@@ -323,4 +323,21 @@ def check_text_counts(report: Report) -> list[Finding]:
     for block, goal in blocks:
         for noun in _NOUNS:
             out += _check_claims(text_place(block), noun, partial(_block_scopes, report, goal, noun), report.assessment_words)
+    return out
+
+
+def check_own_goal_counts(report: Report, complete: Callable[[GoalSection], bool], rule_id: str) -> list[Finding]:
+    """At intake: the counts in the analyses of goals whose whole branch is in this report (`complete`), against that
+    branch only. A count of the whole nämnd, or of a goal named by number, waits for the assembled report."""
+    out, report = [], _canonical(report)
+
+    def local(goal: GoalSection, noun: Noun, claim: Claim) -> list[Scope]:
+        if claim.reportwide or (claim.ref or "") != "" or noun is DIRECTION_GOALS:
+            return []
+        return _goal_scopes(report, goal, noun, claim)
+
+    for goal in walk_goals(report.goals):
+        if complete(goal):
+            for noun in _NOUNS:
+                out += _check_claims(goal_place(goal), noun, partial(local, goal, noun), report.assessment_words, rule_id)
     return out
