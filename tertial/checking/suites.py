@@ -255,7 +255,9 @@ def check_submissions(submissions: list[Submission], cycle: Cycle) -> list[list[
     prepared = [prepare(s, cycle) for s in submissions]
     suites = run_suites(prepared, [s.file for s in submissions], cycle.config.kind, cycle.config.year,
                         cycle.outline.economy)
-    counts = [intake_count_findings(s, cycle) for s in submissions]  # the goal analyses' count sentences
+    # The goal analyses' count sentences, once the submission has no error (a broken cell is reported once, alone).
+    counts = [[] if any(f.severity is Severity.ERROR for f in p.findings + found) else intake_count_findings(s, cycle)
+              for s, p, found in zip(submissions, prepared, suites)]
     return [_ordered(one_per_cell(p.findings + found + c)) for p, found, c in zip(prepared, suites, counts)]
 
 

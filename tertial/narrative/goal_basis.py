@@ -2,7 +2,7 @@
 
 A goal's assessment is a judgement, not a roll-up (seed 004: 1.3 "Uppfylls helt" with three of ten indicators
 met, and its analysis says so). What a careful reader still questions is the judgement nobody explains: a goal
-"uppfylls helt" while its own indicators miss their targets and neither their analyses nor the goal's mention it,
+"uppfylls helt" while none of its own indicators meets its target and neither their analyses nor the goal's mention it,
 or a goal "uppfylls inte" while every one of its indicators is met and no activity reports a deviation.
 
 Left out: goals outside the förvaltning (never counted), goals without an assessment, indicators not followed up
@@ -54,7 +54,7 @@ def check_goal_basis(report: Report) -> list[Finding]:
         if meaning == "helt":
             missed = [i for i in judged if i.status in _MISSED]
             unexplained = [i for i in missed if not i.analysis.strip()]
-            if missed and unexplained and not _EXPLAINS.search(goal.analysis):
+            if len(missed) == len(judged) and unexplained and not _EXPLAINS.search(goal.analysis):
                 out.append(narrative_finding("narrative_goal_basis", goal_place(goal), goal.assessment,
                                              expected=f"indikatorn eller indikatorerna {_names(unexplained)} inte når sina mål"))
         elif meaning == "inte":
