@@ -86,3 +86,19 @@ def test_a_t1_period_in_a_t2_is_a_warning(text, value):
     finding = only(check_period_words(_t(text, *T2)))
     assert (finding.rule_id, finding.severity, finding.value) == ("narrative_period_word", Severity.WARNING, value)
     assert "men rapporten gäller januari–augusti 2024" in finding.message
+
+
+# Seed 002 (VB 2013), sjukfrånvaro 5,1 % against 4,3 % the year before: "Trots olika insatser har sjukfrånvaron
+# successivt ökat något under året." Here the row's own subject, in the shapes the check reads.
+@pytest.mark.parametrize("text, wrong", [
+    ("Utfallet har ökat något jämfört med föregående år.", False),
+    ("Andelen är högre än i fjol.", False),
+    ("Andelen flickor har minskat jämfört med föregående år.", False),  # a part of the row: not read
+    ("Utfallet har minskat jämfört med föregående år.", True),
+    ("Andelen är lägre än i fjol trots insatserna.", True),
+])
+def test_a_comparison_with_last_year_against_the_row(text, wrong):
+    findings = check_row_numbers(_report(_row(text, outcome="5.1", previous="4.3")))
+    assert bool(findings) is wrong, [f.message for f in findings]
+    if wrong:
+        assert "men raden visar att utfallet har ökat, från 4,3 till 5,1" in findings[0].message

@@ -6,6 +6,7 @@ of the row's own series, so a number about something else is never a false alarm
 - "ökade från 45 till 52 procent": when one end is the row's value (last year's, or this period's outcome or
   forecast), the other end must be the row's too. When neither end fits, the sentence is about something else.
 - "12 av 40, det vill säga 35 procent": a ratio and the share the same phrase gives for it must agree.
+- "Andelen är högre än i fjol": the row's outcome against last year's, when the row's value is the subject.
 - "under januari–april" in a T2 (or "per den 31 augusti" in a T1): a period that is not the report's own,
   unless the sentence compares ("jämfört med", "i fjol", "tertial 1").
 """
@@ -78,6 +79,27 @@ def _from_to(row: IndicatorRow) -> list[Finding]:
     return out
 
 
+# "Utfallet har ökat jämfört med föregående år", "Andelen är lägre än i fjol": the row's own value as the subject,
+# right before the verb, so "Andelen flickor har ökat" (a part of the row) is not read.
+_UP, _DOWN = r"ökat|ökade|stigit|steg|högre|fler|större", r"minskat|minskade|sjunkit|sjönk|lägre|färre|mindre"
+_VERSUS = re.compile(
+    rf"\b(?:utfallet|andelen|antalet|resultatet|värdet|nivån)\s+(?:har\s+|är\s+|var\s+|blev\s+)?(?:något\s+|kraftigt\s+|betydligt\s+)?"
+    rf"(?:(?P<up>{_UP})|(?P<down>{_DOWN}))\s+(?:än|jämfört\s+med|sedan)\s+(?:i\s+fjol|föregående\s+år|förra\s+året)\b", FLAGS)
+
+
+def _versus_last_year(row: IndicatorRow) -> list[Finding]:
+    """A comparison with last year's value that goes the other way than the row's outcome and last year's."""
+    if row.outcome is None or row.previous is None or row.outcome == row.previous:
+        return []
+    out, where = [], _indicator_place(row)
+    for match in _VERSUS.finditer(row.analysis):
+        if bool(match["up"]) != (row.outcome > row.previous):
+            way = "ökat" if row.outcome > row.previous else "minskat"
+            out.append(narrative_finding("narrative_row_number", where, match[0], expected=(
+                f"raden visar att utfallet har {way}, från {format_number(row.previous)} till {format_number(row.outcome)}")))
+    return out
+
+
 def _ratio_share(where: Place) -> list[Finding]:
     out = []
     for match in _RATIO_SHARE.finditer(where.text):
@@ -96,7 +118,7 @@ def check_row_numbers(report: Report) -> list[Finding]:
     for goal in walk_goals(report.goals):
         for row in goal.indicators:
             if row.analysis:
-                out += _from_to(row) + _ratio_share(_indicator_place(row))
+                out += _from_to(row) + _ratio_share(_indicator_place(row)) + _versus_last_year(row)
         out += _ratio_share(goal_place(goal))
     return out
 
