@@ -446,15 +446,43 @@ VB_REVENUE_COSTS = (
 BALANCING_POST = "Övriga kostnader"
 
 
+# The T2's Intäkter och kostnader per kostnadsgruppering (mnkr, invented): post, typ, Budget, Prognos, kommentar; the
+# table its profile declares (T2_PROFILE). Övriga kostnader (BALANCING_POST) is derived so that Netto is the
+# operations table's total: Budget its available budget (Budget + Begärda + Prestation), Prognos its Prognos efter
+# resultatöverföringar, so Netto's Avvikelse is the driftbudget's.
+T2_REVENUE_COSTS = (
+    ("Taxor och avgifter", "intäkt", "-63.0", "-65.2", ""),
+    ("Bidrag", "intäkt", "-140.0", "-154.9", "Statsbidrag för mindre barngrupper, beviljat efter att budgeten lagts."),
+    ("Försäljning av verksamhet", "intäkt", "-95.0", "-100.4", ""),
+    ("Personalkostnader", "kostnad", "1548.0", "1571.3", "Fler medarbetare i hemtjänsten och statsbidragsfinansierade tjänster."),
+    ("Lokalkostnader", "kostnad", "380.0", "382.6", ""),
+    ("Köp av verksamhet", "kostnad", "846.0", "858.9", ""),
+)
+T2_PROFILE_FILE = "profil.yaml"
+T2_PROFILE = {"extends": "T2", "economy": {"revenue_costs": {
+    "title": "Intäkter och kostnader per kostnadsgruppering", "columns": ["budget", "forecast", "deviation"]}}}
+
+
+def t2_revenue_cost_rows(t2: Economy) -> list[dict[str, object]]:
+    """The posts of T2_REVENUE_COSTS and the balancing one, as the economy owner types them (Avvikelse left to Tertial)."""
+    available = t2.total("budget") + t2.total("requested") + t2.total("performance")
+    return balanced_rows(T2_REVENUE_COSTS, ("budget", "forecast"), (available, t2.total("forecast_after")), "T2_REVENUE_COSTS")
+
+
 def revenue_cost_rows(vb: Economy) -> list[dict[str, object]]:
     """The posts of VB_REVENUE_COSTS and the balancing one, as the economy owner types them."""
-    fixed = [(name, kind, Decimal(before), Decimal(now), comment) for name, kind, before, now, comment in VB_REVENUE_COSTS]
-    before = vb.total("previous") - sum((p[2] for p in fixed), ZERO)
-    now = vb.total("outcome") - sum((p[3] for p in fixed), ZERO)
-    if before <= 0 or now <= 0:
-        raise SystemExit(f"{BALANCING_POST}: {before} / {now} mnkr; VB_REVENUE_COSTS must leave a positive cost")
-    posts = [*fixed, (BALANCING_POST, "kostnad", before, now, "")]
-    return [{"name": n, "kind": k, "previous": mnkr(b), "outcome": mnkr(o), "comment": c} for n, k, b, o, c in posts]
+    return balanced_rows(VB_REVENUE_COSTS, ("previous", "outcome"), (vb.total("previous"), vb.total("outcome")), "VB_REVENUE_COSTS")
+
+
+def balanced_rows(posts: tuple[tuple[str, ...], ...], keys: tuple[str, str], nets: tuple[Decimal, Decimal],
+                  name: str) -> list[dict[str, object]]:
+    """The posts (name, typ, two amounts, kommentar) and BALANCING_POST, whose amounts make Netto `nets`."""
+    fixed = [(post, kind, Decimal(a), Decimal(b), comment) for post, kind, a, b, comment in posts]
+    first, second = (net - sum((p[2 + n] for p in fixed), ZERO) for n, net in enumerate(nets))
+    if first <= 0 or second <= 0:
+        raise SystemExit(f"{BALANCING_POST}: {first} / {second} mnkr; {name} must leave a positive cost")
+    rows = [*fixed, (BALANCING_POST, "kostnad", first, second, "")]
+    return [{"name": n, "kind": k, keys[0]: mnkr(a), keys[1]: mnkr(b), "comment": c} for n, k, a, b, c in rows]
 
 
 def with_owner_sheets(t2: Economy, vb: Economy, economy_rows: list[dict[str, str]]) -> tuple[Economy, Economy]:
@@ -467,6 +495,7 @@ def with_owner_sheets(t2: Economy, vb: Economy, economy_rows: list[dict[str, str
         "result_units": result_unit_rows(units, {a: f for a, f in t2_funds.items() if f}, state_till=True),
         "turnover": [{"name": n, "amount": mnkr(Decimal(a)), "comment": c} for n, a, c in T2_TURNOVER],
         "adjustments": t2_requests(t2),
+        "revenue_costs": t2_revenue_cost_rows(t2),
     }
     vb_sheets = {
         "result_units": result_unit_rows(units, {a: f for a, f in vb_funds.items() if f}, state_till=False),
@@ -478,7 +507,7 @@ def with_owner_sheets(t2: Economy, vb: Economy, economy_rows: list[dict[str, str
 
 
 def sheet_total(economy: Economy, sheet: str, column: str) -> Decimal:
-    return sum((parse_number(str(r[column])) or ZERO for r in economy.sheets.get(sheet, [])), ZERO)
+    return sum((parse_number(str(r.get(column, ""))) or ZERO for r in economy.sheets.get(sheet, [])), ZERO)
 
 # --------------------------------------------------------------------------- texts (our own wording)
 
@@ -725,6 +754,7 @@ def cycle_document(kind: Kind, plan_doc: dict[str, Any], t2: Economy, vb: Econom
                "rebudget": mnkr(sheet_total(vb, "adjustments", "amount"))}
     document = {
         "id": kind.folder, "namnd": head.pop("namnd"), "kind": kind.kind.value, "year": YEAR, "plan": PLAN_REF,
+        **({"profile": T2_PROFILE_FILE} if kind.kind is ReportKind.T2 else {}),
         "period_end": kind.period_end, "attest_date": kind.attest_date, "meeting_date": kind.meeting_date,
         "deadline": kind.deadline, **({} if kind.kind.is_tertial else {"t2_report": T2_REPORT}), **head,
         "decisions": [{"text": text.format(**amounts)} for text in PROSE["decisions"][kind.kind.value]],
@@ -788,7 +818,9 @@ def sheets_paragraph(economy: Economy, kind: ReportKind) -> str:
         turnover=mnkr(sheet_total(economy, "turnover", "amount")), drift=requests.get("drift", ""),
         invest=requests.get("investering", ""), rebudget=requests.get("investering", ""),
         revenue_rows=len(economy.sheets.get("revenue_costs", [])), net=mnkr(sheet_total(economy, "revenue_costs", "outcome")),
-        previous_net=mnkr(sheet_total(economy, "revenue_costs", "previous")))
+        previous_net=mnkr(sheet_total(economy, "revenue_costs", "previous")),
+        net_budget=mnkr(sheet_total(economy, "revenue_costs", "budget")),
+        net_forecast=mnkr(sheet_total(economy, "revenue_costs", "forecast")))
 
 
 def readme(cycle: Cycle, data: Dataset, findings: list[Finding]) -> str:
@@ -797,7 +829,8 @@ def readme(cycle: Cycle, data: Dataset, findings: list[Finding]) -> str:
     warned = f"{len(findings)} warnings:\n\n{warnings}" if findings else "0 warnings."
     counts = [(s.value, sum(v is s for v in data.statuses.values())) for s in IndicatorStatus]
     changes = ", ".join(f"{goal} → {word}" for goal, word in ASSESSMENT_CHANGES[kind].items())
-    extra = (f"| `{T2_REPORT}` | the T2 example's assembled report, for the Jämförelse section |\n" if not kind.is_tertial else "")
+    extra = (f"| `{T2_REPORT}` | the T2 example's assembled report, for the Jämförelse section |\n" if not kind.is_tertial else
+             f"| `{T2_PROFILE_FILE}` | the report profile: the T2 outline with *Intäkter och kostnader per kostnadsgruppering* |\n")
     return render(
         "readme-example.md", title=cycle.title, plan=PLAN_REF, how=PROSE["how"][kind.value],
         sheets=sheets_paragraph(data.economy, kind), kind=kind.value, csv=CSV_CONTRIBUTOR, extra=extra,
@@ -814,6 +847,8 @@ def write_example(root: Path, kind: Kind, plan_doc: dict[str, Any], data_for) ->
     out = root / kind.folder
     out.mkdir(parents=True, exist_ok=True)
     cycle_doc, data_builder = data_for(kind)
+    if "profile" in cycle_doc:
+        write_yaml(out / cycle_doc["profile"], T2_PROFILE, GENERATED)
     write_yaml(out / "cycle.yaml", cycle_doc, GENERATED)
     cycle = load_cycle(out / "cycle.yaml")
     data = data_builder(cycle)

@@ -18,10 +18,10 @@ from tertial.cycle import Cycle
 from tertial.deviation_headings import area_texts, heading, signed
 from tertial.economy import (
     ADJUSTMENT, COST, REVENUE, T2_COMPARISON_COLUMNS, TURNOVER_COLUMNS, budget_adherence, column_sums, complete_investment,
-    complete_operations, complete_result_unit, investment_columns, operations_columns, result_unit_columns,
+    complete_operations, complete_result_unit, forecast_accuracy, investment_columns, operations_columns, result_unit_columns,
     revenue_cost_columns, revenue_cost_kind, t2_difference, total, with_change,
 )
-from tertial.economy_columns import EconomyTableSpec, complete, formula_for, table_spec
+from tertial.economy_columns import EconomyTableSpec, complete, formula_for, investments_as_text, table_spec
 from tertial.economy_totals import (
     GRAND_TOTAL, NET, TOTAL_ID, is_sum_name, printed, printed_values, revenue_cost_sum_side, total_as_printed, with_submitted,
 )
@@ -358,17 +358,20 @@ def _economy(cycle: Cycle, rows: _Rows, missing: set[str], texts: dict[str, Text
     year = cycle.config.year
     operations = _table(cycle, "economy", _title(ops, "Driftbudget per verksamhetsområde"), layout.areas,
                         _columns(ops, operations_columns(kind), year), rows, absent, ops) if layout.areas else None
+    as_text = investments_as_text(cycle.outline.economy)
     investments = _table(cycle, "investments", _title(inv, "Investeringar"), layout.investments,
-                         _columns(inv, investment_columns(kind), year), rows, absent, inv) if layout.investments else None
+                         _columns(inv, investment_columns(kind), year), rows, absent, inv) if layout.investments and not as_text else None
     deviation = operations.total.values.get("adjusted" if not kind.is_tertial else "deviation") if operations else None
+    comparison = _t2_comparison(cycle, operations) if operations and not kind.is_tertial else None
     return Economy(
         operations=operations, investments=investments,
-        t2_comparison=_t2_comparison(cycle, operations) if operations and not kind.is_tertial else None,
+        t2_comparison=comparison, forecast_accuracy=_forecast_accuracy(comparison),
         deviation_heading=signed(deviation, cycle.outline.deviation_headings, operations.decimals, layout.unit)
         if deviation is not None and not absent else "",
         budget_adherence=_budget_adherence(operations, kind) if operations and not absent else None,
         area_texts=_area_texts(cycle, operations, texts, absent),
         overview=texts.get("ekonomi"), investment_text=texts.get("investeringar"),
+        investments_as_text=as_text and "investeringar" in texts,
         key_figures=key_figure_tables([a.submission for _, a in sorted(accepted.items())], layout.areas),
         total_budget=total_budget_table(accepted[cycle.economy_owner].submission if cycle.economy_owner in accepted else None,
                                         layout.unit),
@@ -638,7 +641,11 @@ def _derived(keys: list[str], spec: EconomyTableSpec | None, builtin: set[str],
 
 
 def _t2_comparison(cycle: Cycle, operations: EconomyTable) -> EconomyTable | None:
-    """The VB's outcome per area against the T2 report's forecast (after resultatöverföringar)."""
+    """The VB's outcome per area against the forecast given in T2: the Prognos T2 the economy owner submitted when
+    the profile's driftbudget declares that column (it wins), else the T2 report's forecast (after
+    resultatöverföringar) from `t2_report`."""
+    if _submits_t2_forecast(cycle):
+        return _submitted_t2_comparison(cycle, operations)
     if cycle.config.t2_report is None:
         return None
     t2 = Report.model_validate_json((cycle.source.parent / cycle.config.t2_report).read_text(encoding="utf-8"))
@@ -656,6 +663,37 @@ def _t2_comparison(cycle: Cycle, operations: EconomyTable) -> EconomyTable | Non
         columns=T2_COMPARISON_COLUMNS, rows=lines, total=EconomyLine(id="total", name="Totalt", row_type="total", values=totals),
         missing=operations.missing,
     )
+
+
+def _submits_t2_forecast(cycle: Cycle) -> bool:
+    """The profile's driftbudget has Prognos T2 as a column the economy owner fills in (a VB's only)."""
+    spec = table_spec(cycle.outline.economy, "operations")
+    return not cycle.config.kind.is_tertial and spec is not None and "t2_forecast" in spec.entered
+
+
+def _submitted_t2_comparison(cycle: Cycle, operations: EconomyTable) -> EconomyTable:
+    """The Jämförelse table from the driftbudget's own Prognos T2 and Utfall: each area's row, and the total row as
+    the driftbudget prints it (the submitted sum row when given), its Differens from its own figures."""
+    def compared(values: dict) -> dict:
+        forecast, outcome = values.get("t2_forecast"), values.get("outcome")
+        return {"t2_forecast": forecast, "outcome": outcome, "difference": t2_difference(outcome, forecast)}
+    areas = {r.id for r in cycle.plan.economy.areas}
+    lines = [EconomyLine(id=line.id, name=line.name, row_type=line.row_type, values=compared(line.values))
+             for line in operations.rows if line.id in areas]
+    return EconomyTable(
+        title="Jämförelse utfall med lämnad prognos i tertialrapport 2", unit=operations.unit,
+        columns=T2_COMPARISON_COLUMNS, rows=lines,
+        total=EconomyLine(id="total", name="Totalt", row_type="total", values=compared(operations.total.values)),
+        missing=operations.missing,
+    )
+
+
+def _forecast_accuracy(comparison: EconomyTable | None) -> Decimal | None:
+    """Prognossäkerhet T2 from the Jämförelse table's total as it is printed, so a reader can check it."""
+    if comparison is None or comparison.missing:
+        return None
+    values = printed_values(comparison.total.values, comparison.decimals)
+    return forecast_accuracy(values.get("outcome"), values.get("t2_forecast"))
 
 
 def _sources(cycle: Cycle, accepted: dict[str, Accepted]) -> list[Source]:

@@ -84,6 +84,14 @@ def t2_difference(outcome: Decimal | None, forecast: Decimal | None) -> Decimal 
     return compute("difference", {"outcome": outcome, "t2_forecast": forecast}, ["outcome", "t2_forecast", "difference"])
 
 
+def forecast_accuracy(outcome: Decimal | None, forecast: Decimal | None) -> Decimal | None:
+    """Prognossäkerhet T2 in per cent: (Utfall − Prognos T2) / Prognos T2, one decimal; none without both figures."""
+    if outcome is None or forecast is None:
+        return None
+    keys = ["outcome", "t2_forecast", "forecast_accuracy"]
+    return compute("forecast_accuracy", {"outcome": outcome, "t2_forecast": forecast}, keys)
+
+
 # --- Resultatenheter (tkr) ---------------------------------------------------------------------
 
 TKR_TOLERANCE = Decimal("1")  # amounts in whole tkr, each rounded: a sum may be off by one

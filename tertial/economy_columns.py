@@ -215,9 +215,15 @@ class EconomyTables(Strict):
     revenue_costs: EconomyTableSpec | None = Field(None, description="Intäkter och kostnader per kostnadsgruppering; "
                                                                      "declared, it is printed in T1 and T2 too.")
     result_units: EconomyTableSpec | None = Field(None, description="Resultatenheter (tkr).")
+    investments_as: Literal["table", "text"] = Field(
+        "table", description="Investeringar as a table (with the economy owner's text above it), or as that text alone: "
+                             "then no Investeringar sheet and no table.")
 
     @model_validator(mode="after")
     def _fit(self) -> EconomyTables:
+        if self.investments_as == "text" and self.investments is not None:
+            raise ValueError("investments: investeringarna redovisas som text (investments_as: text) och har ingen "
+                             "tabell; ta bort investments eller skriv investments_as: table")
         units = self.result_units
         if units is not None:
             if "result" not in units.keys:
@@ -232,6 +238,11 @@ class EconomyTables(Strict):
 
     def table(self, key: str) -> EconomyTableSpec | None:
         return getattr(self, key)
+
+
+def investments_as_text(economy: EconomyTables | None) -> bool:
+    """The profile has the investments reported as the economy owner's text alone, without a table."""
+    return economy is not None and economy.investments_as == "text"
 
 
 def table_spec(economy: EconomyTables | None, key: str) -> EconomyTableSpec | None:

@@ -311,6 +311,11 @@ class Economy(Model):
         default_factory=list, exclude_if=lambda v: not v, description="Nyckeltal tables, each under its area's text.")
     total_budget: EconomyTable | None = Field(
         None, exclude_if=lambda v: v is None, description="The nämnd's total driftbudget (Kostnader, Intäkter, netto).")
+    investments_as_text: bool = Field(
+        False, exclude_if=lambda v: not v, description="Investeringar is the economy owner's text alone, without a table.")
+    forecast_accuracy: Amount | None = Field(
+        None, exclude_if=lambda v: v is None,
+        description="VB: prognossäkerhet T2, (Utfall − Prognos T2) / Prognos T2 in per cent, from the Jämförelse table's total.")
 
     def key_figures_for(self, text_key: str) -> list[KeyFigureTable]:
         """The nyckeltal tables printed after the area text with this key ('ekonomi:<area id>'): each follows its

@@ -10,8 +10,12 @@ from tertial.findings import Finding
 from tertial.narrative.adjustments import check_adjustments
 from tertial.narrative.amounts import check_amounts, check_turnover
 from tertial.narrative.assessment import check_assessment_words
+from tertial.narrative.economy_texts import check_economy_texts
+from tertial.narrative.cross_references import check_cross_references
 from tertial.narrative.counts import check_goal_counts, check_text_counts
+from tertial.narrative.goal_basis import check_goal_basis
 from tertial.narrative.references import check_attachments
+from tertial.narrative.row_numbers import check_period_words, check_row_numbers
 from tertial.narrative.row_comments import check_row_comments
 from tertial.report import Report
 
@@ -20,4 +24,6 @@ def check_report(report: Report) -> list[Finding]:
     """Every finding for the report: counts, assessment words, amounts, bilagor, then the economy tables."""
     return (check_goal_counts(report) + check_text_counts(report) + check_assessment_words(report)
             + check_amounts(report) + check_attachments(report) + check_turnover(report) + check_adjustments(report)
-            + check_fund_withdrawal(report) + check_revenue_cost_net(report) + check_row_comments(report))
+            + check_fund_withdrawal(report) + check_revenue_cost_net(report) + check_row_comments(report)
+            + check_economy_texts(report) + check_cross_references(report)
+            + check_goal_basis(report) + check_row_numbers(report) + check_period_words(report))

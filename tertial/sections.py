@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tertial.deviation_headings import area_texts
+from tertial.economy_columns import investments_as_text
 from tertial.plan import Plan
 from tertial.profile import GoalPart, PartKind, Profile, Section, SummaryStyle, builtin_profile, walk_sections
 from tertial.vocabulary import ReportKind
@@ -50,7 +51,7 @@ def _builtin_sections(plan: Plan, profile: Profile) -> list[TextSection]:
     if plan.economy.areas and profile.part(PartKind.ECONOMY):
         sections.append(TextSection("ekonomi", "Uppföljning av driftbudget"))
         sections.extend(TextSection(area.key, area.label) for area in area_texts(plan.economy, profile.area_texts))
-    if plan.economy.investments and profile.part(PartKind.ECONOMY):
+    if (plan.economy.investments or investments_as_text(profile.economy)) and profile.part(PartKind.ECONOMY):
         sections.append(TextSection("investeringar", "Investeringar"))
     if profile.part(PartKind.BALANCE_SHEET):
         sections.append(BALANCE_SHEET)

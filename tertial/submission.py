@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from tertial.economy_columns import EconomyTables, EconomyTableSpec, table_spec
+from tertial.economy_columns import EconomyTables, EconomyTableSpec, investments_as_text, table_spec
 from tertial.findings import Finding
 from tertial.vocabulary import ReportKind
 
@@ -85,12 +85,13 @@ def sheets_for(kind: ReportKind, year: int, economy: EconomyTables | None = None
             Column("title", "Rubrik"),
             Column("text", "Text", required=True),
         ), "key"),
-        **_declared_sheets(_economy_sheets(kind, year), economy, year),
+        **_declared_sheets(_economy_sheets(kind, year, investments_as_text(economy)), economy, year),
     }
 
 
-def _economy_sheets(kind: ReportKind, year: int) -> dict[str, Sheet]:
-    """The economy owner's sheets; Omslutningsförändringar only in a tertial report, Intäkter och kostnader only in the VB."""
+def _economy_sheets(kind: ReportKind, year: int, investments_text: bool = False) -> dict[str, Sheet]:
+    """The economy owner's sheets; Omslutningsförändringar only in a tertial report, Intäkter och kostnader only in the VB;
+    no Investeringar when the profile has the investments reported as a text."""
     turnover = Sheet("omslutning", "Omslutningsförändringar", (
         Column("name", "Verksamhetsområde", required=True),
         Column("amount", "Omslutningsförändring (mnkr)", numeric=True, required=True),
@@ -98,7 +99,7 @@ def _economy_sheets(kind: ReportKind, year: int) -> dict[str, Sheet]:
     ), "name")
     return {
         "economy": Sheet("ekonomi", "Ekonomi", _economy_columns(kind), "id"),
-        "investments": Sheet("investeringar", "Investeringar", _investment_columns(kind), "id"),
+        **({} if investments_text else {"investments": Sheet("investeringar", "Investeringar", _investment_columns(kind), "id")}),
         "result_units": Sheet("resultatenheter", "Resultatenheter", _result_unit_columns(kind, year), "name"),
         **({"turnover": turnover} if kind.is_tertial else {}),
         "adjustments": _adjustment_sheet(kind),

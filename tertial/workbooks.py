@@ -30,7 +30,7 @@ from tertial.inert import formulas_as_text
 from tertial.layout import NOT_FOLLOWED_UP
 from tertial.numbers import NumberParseError, format_number, parse_quantity
 from tertial.economy import ADJUSTMENT, ADJUSTMENT_KINDS, REVENUE_COST_KINDS
-from tertial.economy_columns import table_spec
+from tertial.economy_columns import investments_as_text, table_spec
 from tertial.economy_totals import TOTAL_ID, TOTAL_NAME
 from tertial.section_tables import TABLES, open_cell, owned_tables, prefilled_table_rows
 from tertial.submission import ECONOMY_SHEETS, META_SHEET, OPTIONAL_ECONOMY_SHEETS, TEMPLATE_VERSION, Sheet, sheets_for
@@ -108,7 +108,8 @@ def prefilled_rows(cycle: Cycle, contributor_id: str) -> Rows:
         rows[TABLES] = prefilled_table_rows(cycle, contributor_id)
     if cycle.economy_owner == contributor_id:
         rows["economy"] = [{"id": r.id, "name": r.name, "row_type": r.row_type.value} for r in plan.economy.areas]
-        rows["investments"] = [{"id": r.id, "name": r.name} for r in plan.economy.investments]
+        if not investments_as_text(cycle.outline.economy):
+            rows["investments"] = [{"id": r.id, "name": r.name} for r in plan.economy.investments]
         rows |= {key: [] for key in OPTIONAL_ECONOMY_SHEETS if key in sheets_for(cfg.kind, cfg.year, cycle.outline.economy)}
     return rows
 

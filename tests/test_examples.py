@@ -356,6 +356,45 @@ def test_vb_revenue_and_cost_table_nets_to_the_operations_outcome(runs):
     assert netto_row.cells[2].text.replace("\u00a0", " ") == f"{table.total.values['outcome']:,.1f}".replace(",", " ").replace(".", ",")
 
 
+# The T2's Intäkter och kostnader per kostnadsgruppering (profil.yaml): Budget, Prognos, Avvikelse (computed) per
+# post, as scripts/make_example_cycles.py's T2_REVENUE_COSTS gives them; Övriga kostnader balances Netto to the
+# driftbudget (Budget + Begärda + Prestation; Prognos efter resultatöverföringar).
+T2_REVENUE_COST_ROWS = [
+    ("Taxor och avgifter", "top", "-63.0", "-65.2", "2.2"),
+    ("Bidrag", "top", "-140.0", "-154.9", "14.9"),
+    ("Försäljning av verksamhet", "top", "-95.0", "-100.4", "5.4"),
+    ("Summa intäkter", "sum", "-298.0", "-320.5", "22.5"),
+    ("Personalkostnader", "top", "1548.0", "1571.3", "-23.3"),
+    ("Lokalkostnader", "top", "380.0", "382.6", "-2.6"),
+    ("Köp av verksamhet", "top", "846.0", "858.9", "-12.9"),
+    ("Övriga kostnader", "top", "278.9", "256.4", "22.5"),
+    ("Summa kostnader", "sum", "3052.9", "3069.2", "-16.3"),
+    ("Netto", "total", "2754.9", "2748.7", "6.2"),
+]
+
+
+def test_t2_intakter_och_kostnader_per_kostnadsgruppering(runs):
+    result = runs["T2"]
+    section = json.loads(result.files["json"].read_text(encoding="utf-8"))["economy"]["revenue_costs"]
+    table = section["table"]
+    assert table["title"] == "Intäkter och kostnader per kostnadsgruppering"
+    assert [header for _, header in table["columns"]] == ["Budget", "Prognos", "Avvikelse"]
+    printed = [(line["name"], line["row_type"], *(Decimal(str(line["values"][k])) for k in ("budget", "forecast", "deviation")))
+               for line in [*table["rows"], table["total"]]]
+    assert printed == [(name, kind, *map(Decimal, figures)) for name, kind, *figures in T2_REVENUE_COST_ROWS]
+    # Netto is the driftbudget's: its available budget, its forecast after resultatöverföringar, its Avvikelse.
+    operations = result.report.economy.operations.total.values
+    assert Decimal(str(table["total"]["values"]["budget"])) == operations["budget"] + operations["requested"] + operations["performance"]
+    assert Decimal(str(table["total"]["values"]["forecast"])) == operations["forecast_after"]
+    assert Decimal(str(table["total"]["values"]["deviation"])) == operations["deviation"]
+    html = _html(result)
+    assert "Intäkter och kostnader per kostnadsgruppering" in html
+    for name, kind, *figures in T2_REVENUE_COST_ROWS:
+        ident = {"Summa intäkter": "summa-intakter", "Summa kostnader": "summa-kostnader", "Netto": "netto"}.get(name, name)
+        row = re.search(rf'<tr class="{kind}" data-id="{re.escape(ident)}"><td>{re.escape(name)}</td>.*?</tr>', html, re.S)
+        assert row and _numbers(row.group(0)) == [Decimal(f) for f in figures], name
+
+
 @pytest.mark.parametrize("kind", ["T2", "VB"])
 def test_kontroller_has_no_findings(runs, kind):
     assert runs[kind].findings == []

@@ -104,7 +104,7 @@ def test_a_part_left_empty_without_a_fixed_sentence_is_refused_like_any_text(cyc
     next(r for r in rows["texts"] if r["key"] == "stad:trygga")["text"] = ""
     path = write_workbook(tmp_path / "stad.xlsx", cycle, "stad", rows)
     lines = [f.line() for f in validate_submission.fn(read_submission(path, cycle), cycle)]
-    assert lines == ["FEL: stad.xlsx, blad 'Texter', rad 3, kolumn 'Text': Texten saknas för avsnittet 'Stadsövergripande "
+    assert lines == ["FEL: stad.xlsx, blad 'Texter', cell C3, rad 3, kolumn 'Text': Texten saknas för avsnittet 'Stadsövergripande "
                      "arbete – Invånarna är trygga i stadsdelen'. Skriv texten."]
 
 

@@ -105,7 +105,7 @@ TEN = (HELT,) * 3 + (DELVIS,) * 6 + (INTE,)
 ])
 def test_indicator_count_mismatch(number, statuses, text, parts):
     finding = only(check_report(report([goal(number, analysis=text, statuses=statuses)])))
-    assert (finding.rule_id, finding.severity, finding.item_id) == ("narrative_indicator_count", Severity.WARNING, number)
+    assert (finding.rule_id, finding.severity, finding.item_id) == ("narrative_indicator_count", Severity.ERROR, number)
     assert (finding.sheet, finding.column, finding.file) == ("Mål", "Analys", "")
     for part in parts:
         assert part in finding.message
@@ -308,7 +308,7 @@ def test_vb_uses_adjusted_deviation_after_transfers():
 
 def test_every_rule_has_a_message_with_the_placeholders_used():
     report_rules = [rule for rule in registry().values() if rule.kind is Kind.REPORT]
-    assert len(report_rules) == 10
+    assert len(report_rules) == 20
     for rule in report_rules:
         assert {"place", "value", "expected"} <= rule.placeholders, rule.id
 

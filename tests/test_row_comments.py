@@ -75,3 +75,29 @@ def test_a_comment_with_the_wrong_direction_or_amount_is_named_with_its_row():
 def test_the_sum_rows_and_a_comment_without_a_change_are_not_checked():
     report = _with_comments({"summa-intakter": "Intäkterna har ökat med 9,9 mnkr.", "Lokalkostnader": "Nya lokaler."})
     assert check_row_comments(report) == []
+
+
+def test_seed002_comments_with_cirka_rounder_figures_and_parts_of_the_post_pass():
+    # seed 002 L5116–L5135: the post's change "cirka 26,6" (26,6); "8,2" written for 8,3; the sentences
+    # "Vid Enheten för hemlösa har kostnaderna ökat med 3,2 mnkr" speak of a part of the post, not of the row
+    report = _with_comments({
+        "Personalkostnader": "Personalkostnaderna har ökat med cirka 30,6 mnkr mellan åren. Löneökningar har medfört "
+                             "ökade kostnader på cirka 9 mnkr.",
+        "Köp av verksamhet": "Kostnaderna för köp av verksamhet har minskat med 8 mnkr. Av detta beror 2,7 mnkr på "
+                             "färre placeringar. Vid Enheten för hemlösa har kostnaderna ökat med 3,2 mnkr. Vid "
+                             "Socialjouren har kostnaderna ökat med 0,8 mnkr vilket beror på hemresor.",
+    })
+    assert check_row_comments(report) == []
+
+
+def test_a_wrong_change_said_with_cirka_is_found():
+    report = _with_comments({"Personalkostnader": "Personalkostnaderna har ökat med cirka 26,6 mnkr mellan åren."})
+    assert [(f.item_id, f.value) for f in check_row_comments(report)] == [("Personalkostnader", "ökat med cirka 26,6 mnkr")]
+
+
+def test_a_change_said_as_a_comparison_with_last_year():
+    good = _with_comments({"Personalkostnader": "Personalkostnaderna är 30,6 mnkr högre än föregående år.",
+                           "Taxor och avgifter": "Intäkterna blev cirka 3 mnkr högre än 2023."})
+    assert check_row_comments(good) == []
+    bad = _with_comments({"Personalkostnader": "Personalkostnaderna är 30,6 mnkr lägre än föregående år."})
+    assert [(f.item_id, f.value) for f in check_row_comments(bad)] == [("Personalkostnader", "30,6 mnkr lägre än föregående år")]

@@ -57,16 +57,16 @@ def test_a_filled_table_passes_in_a_workbook_and_in_csv(cycle, tmp_path):
 
 @pytest.mark.parametrize("change, expected", [
     (lambda row, keys: row.update({keys["Klagomål/synpunkter"]: "många"}),
-     "FEL: iof.xlsx, blad 'Tabeller', rad 2, kolumn 'Klagomål/synpunkter': Värdet 'många' i tabellen Synpunkter och "
+     "FEL: iof.xlsx, blad 'Tabeller', cell C2, rad 2, kolumn 'Klagomål/synpunkter': Värdet 'många' i tabellen Synpunkter och "
      "klagomål är inte ett tal eller 'Flera'. Skriv talet med decimalkomma, t.ex. 7 eller 1,5, eller lämna cellen tom."),
     (lambda row, keys: row.update({keys["Antal"]: "4"}),
-     "FEL: iof.xlsx, blad 'Tabeller', rad 2, kolumn 'Antal': Kolumnen hör inte till tabellen Synpunkter och klagomål, "
+     "FEL: iof.xlsx, blad 'Tabeller', cell E2, rad 2, kolumn 'Antal': Kolumnen hör inte till tabellen Synpunkter och klagomål, "
      "så värdet '4' kan inte skrivas ut. Skriv det i tabellens egna kolumner."),
     (lambda row, keys: row.update(row="Teknik"),
-     "FEL: iof.xlsx, blad 'Tabeller', rad 2, kolumn 'Rad': Raden 'Teknik' finns inte i tabellen Synpunkter och "
+     "FEL: iof.xlsx, blad 'Tabeller', cell B2, rad 2, kolumn 'Rad': Raden 'Teknik' finns inte i tabellen Synpunkter och "
      "klagomål. Välj en av raderna: Handläggning, Bemötande, Övrigt."),
     (lambda row, keys: row.update(key="lex_sarah"),
-     "FEL: iof.xlsx, blad 'Tabeller', rad 2, kolumn 'Avsnitt': Tabellen 'lex_sarah' finns inte bland de tabeller ni "
+     "FEL: iof.xlsx, blad 'Tabeller', cell A2, rad 2, kolumn 'Avsnitt': Tabellen 'lex_sarah' finns inte bland de tabeller ni "
      "ansvarar för (klagomal, ideer). Ändra inte kolumnen Avsnitt."),
 ])
 def test_each_cell_is_checked_with_a_swedish_message(cycle, tmp_path, change, expected):

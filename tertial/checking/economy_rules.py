@@ -185,3 +185,20 @@ def result_unit_cap_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, co
             expected=format_number(budget * spec.cap / 100, 0),
         ))
     return findings
+
+
+def t2_forecast_missing_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
+    """A VB whose profile has the economy owner submit Prognos T2: each area needs it, for Diff mot prognos T2 and
+    prognossäkerheten (a cell that cannot be read is reported as such when it is parsed)."""
+    if "t2_forecast" not in {c.key for c in sheet.columns} or cycle.config.kind.is_tertial:
+        return []
+    findings = []
+    for _, row in frame.iterrows():
+        raw = row.get("t2_forecast_raw")
+        if row["id"] == TOTAL_ID or not pd.isna(row["t2_forecast"]) or (isinstance(raw, str) and raw.strip()):
+            continue
+        findings.append(finding(
+            "economy_t2_forecast_missing", sheet=sheet.name, row=int(row["_row"]), column=sheet.column("t2_forecast").header,
+            item_id=row["id"], item_name=row["name"], value="", name=row["name"],
+        ))
+    return findings

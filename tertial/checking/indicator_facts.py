@@ -6,6 +6,8 @@ expected period, the direction, how men and women add up) is computed here as co
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from tertial.asked_sheets import forecast_asked
@@ -100,6 +102,21 @@ def _add_change_facts(frame: pd.DataFrame, rows: list[Indicator | None], kind: R
                          index=frame.index, dtype="float64")
     frame["previous_shown"] = [format_number(i.previous_outcome) if i and i.previous_outcome is not None else "" for i in rows]
     frame["change_ratio"] = ((frame["outcome"] - previous).abs() / previous.abs()).round(6)
+    # An analysis that speaks of the change has explained it: the warning is for a change nobody mentions.
+    explained = [mentions_change(a) for a in frame["analysis"]] if "analysis" in frame else [False] * len(frame)
+    frame.loc[pd.Series(explained, index=frame.index, dtype=bool), "change_ratio"] = float("nan")
+
+
+# "ökade från 45 till 52 procent", "har halverats", "jämfört med föregående år", "fler än i fjol".
+_CHANGE_WORDS = re.compile(
+    r"\b(?:ök\w*|minsk\w*|förändr\w*|sjönk|sjunk\w*|steg|stigit|halver\w*|fördubbl\w*|dubbl\w*|tredubbl\w*|"
+    r"fler|färre|högre|lägre|nedgång\w*|uppgång\w*|ras\w*|tapp\w*|variera\w*|fjol\w*|"
+    r"föregående\s+år|förra\s+året|tidigare\s+år|jämfört\s+med)\b", re.IGNORECASE)
+
+
+def mentions_change(text: object) -> bool:
+    """Whether an indicator's analysis speaks of a change from an earlier value."""
+    return isinstance(text, str) and bool(_CHANGE_WORDS.search(text))
 
 
 def unit_findings_rows(frame: pd.DataFrame, cycle: Cycle) -> list[tuple[int, str, str, str]]:

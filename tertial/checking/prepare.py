@@ -13,7 +13,7 @@ import pandas as pd
 
 from tertial.checking.economy_rules import (
     economy_identity_findings, investment_identity_findings, not_owner_findings, result_unit_cap_findings, result_unit_findings,
-    revenue_cost_sign_findings, varav_findings,
+    revenue_cost_sign_findings, t2_forecast_missing_findings, varav_findings,
 )
 from tertial.checking.facts import ENRICH
 from tertial.checking.free_tables import free_table_findings
@@ -36,7 +36,7 @@ SheetRule = Callable[[pd.DataFrame, Sheet, Cycle, str], list[Finding]]
 # The Python rules of each sheet, by sheet key; the expectation suites hold the rest.
 SHEET_RULES: dict[str, tuple[SheetRule, ...]] = {
     "indicators": (unit_findings,),
-    "economy": (economy_identity_findings, varav_findings, economy_total_findings),
+    "economy": (economy_identity_findings, varav_findings, economy_total_findings, t2_forecast_missing_findings),
     "investments": (investment_identity_findings, investment_total_findings),
     "result_units": (result_unit_findings, not_owner_findings, result_unit_cap_findings, result_unit_total_findings),
     "turnover": (not_owner_findings, turnover_total_findings),

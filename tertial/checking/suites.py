@@ -20,6 +20,7 @@ from tertial.checking.prepare import Prepared, prepare
 from tertial.cycle import Cycle
 from tertial.economy_columns import EconomyTables
 from tertial.findings import Finding, Severity, finding
+from tertial.narrative.intake_counts import intake_count_findings
 from tertial.resources import EXPECTATIONS
 from tertial.submission import Sheet, Submission, sheets_for
 from tertial.vocabulary import ReportKind
@@ -255,8 +256,11 @@ def check_submissions(submissions: list[Submission], cycle: Cycle) -> list[list[
     prepared = [prepare(s, cycle) for s in submissions]
     suites = run_suites(prepared, [s.file for s in submissions], cycle.config.kind, cycle.config.year,
                         cycle.outline.economy)
-    return [_ordered(with_cells(one_per_cell(p.findings + found), s.layouts))
-            for s, p, found in zip(submissions, prepared, suites)]
+    # The goal analyses' count sentences, once the submission has no error (a broken cell is reported once, alone).
+    counts = [[] if any(f.severity is Severity.ERROR for f in p.findings + found) else intake_count_findings(s, cycle)
+              for s, p, found in zip(submissions, prepared, suites)]
+    return [_ordered(with_cells(one_per_cell(p.findings + found + c), s.layouts))
+            for s, p, found, c in zip(submissions, prepared, suites, counts)]
 
 
 def _ordered(findings: list[Finding]) -> list[Finding]:

@@ -8,5 +8,8 @@ skipped, because a false alarm teaches contributors to ignore the warnings.
 
 Each kind of phrase has its module: `counts` (how many goals or indicators are met), `assessment` (a goal's
 assessment in words), `amounts` (överskott/underskott and omslutningsförändringar), `references` (bilagor) and
-`adjustments` (budget requests in decision points). `tertial.report_checks` runs them all.
+`adjustments` (budget requests in decision points), `economy_texts` (sums written in prose, the units' amounts in an
+area text, amounts before requested adjustments, budgetföljsamhet and prognossäkerhet; `speakers` reads whom an amount
+speaks for) and `cross_references` (bilaga N against its title, pasted paragraphs, misquoted goal titles).
+`tertial.report_checks` runs them all.
 """

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from tertial.economy import TOLERANCE
 from tertial.findings import Finding
+from tertial.narrative.speakers import before_requests, is_unit_statement
 from tertial.narrative.phrases import FLAGS, MNKR, stated_amount
 from tertial.narrative.places import Place, all_blocks, decision_places, narrative_finding, text_place
 from tertial.numbers import format_number, format_signed_mnkr
@@ -54,10 +55,14 @@ def _claimed(match: re.Match) -> Decimal | None:
     return abs(amount) if match["kind"].lower() == "överskott" else -abs(amount)
 
 
-def _check_amounts(where: Place, primary: EconomyLine, others: list[EconomyLine], scope: str, kind: ReportKind) -> list[Finding]:
-    """Each amount must match the primary line; a match with a related line (a varav row) also passes."""
+def _check_amounts(where: Place, primary: EconomyLine, others: list[EconomyLine], scope: str, kind: ReportKind,
+                   area: bool = False) -> list[Finding]:
+    """Each amount must match the primary line; a match with a related line (a varav row) also passes. An amount
+    'före begärda …' and, in an area text, a unit's amount are checked by tertial.narrative.economy_texts instead."""
     out = []
     for match in _AMOUNT.finditer(where.text):
+        if is_unit_statement(where.text, match, primary.name) if area else before_requests(where.text, match):
+            continue
         claimed, transfer = _claimed(match), _transfer(where.text, match.start(), match.end())
         named = _candidates([primary], kind, transfer)
         if claimed is None or not named or any(abs(claimed - f) <= TOLERANCE for f in named + _candidates(others, kind, transfer)):
@@ -89,7 +94,7 @@ def check_amounts(report: Report) -> list[Finding]:
     for block in report.economy.area_texts:
         lines = _area_lines(table, block.key.removeprefix("ekonomi:"))
         if lines:
-            out += _check_amounts(text_place(block), lines[0], lines[1:], f"raden '{lines[0].name}' i driftbudgeten", kind)
+            out += _check_amounts(text_place(block), lines[0], lines[1:], f"raden '{lines[0].name}' i driftbudgeten", kind, area=True)
     return out
 
 

@@ -8,15 +8,23 @@ from dataclasses import dataclass
 from functools import partial
 
 from tertial.findings import Finding
-from tertial.narrative.phrases import DEGREES, FLAGS, VERB
+from tertial.narrative.phrases import DEGREES, FLAGS
 from tertial.narrative.places import Place, goal_place, narrative_finding, text_place
 from tertial.report import GoalSection, Report, walk_goals
 from tertial.wording import NUMBER_WORDS, assessment_phrases, number_word
 
 _NUMBER_WORDS = {word: n for n, word in enumerate(NUMBER_WORDS)} | {"ett": 1}
+# Number words to hundra, as the reports spell them: "tjugotre", "fyrtioett", "hundra", "etthundra".
+_UNITS = ["", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio"]
+_TENS = {20: "tjugo", 30: "trettio", 40: "fyrtio", 50: "femtio", 60: "sextio", 70: "sjuttio", 80: "åttio", 90: "nittio"}
+_NUMBER_WORDS |= {f"{ten}{unit}": n + i for n, ten in _TENS.items() for i, unit in enumerate(_UNITS)}
+_NUMBER_WORDS |= {f"{ten}ett": n + 1 for n, ten in _TENS.items()} | {"hundra": 100, "etthundra": 100}
 # Longest first so "tretton" is not read as "tre"; \b on both sides keeps "en" from matching inside words.
 _NUM = r"(?:\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _ALL = r"(?:samtliga|alla)"
+# Present and perfect: "uppfylls", "har uppfyllts", "bedöms ha uppnåtts"; the auxiliaries are read around the count.
+_VERB = r"(?:uppfylls|uppfyllas|uppnås|nås|uppfyllts|uppnåtts|nåtts)"
+_AUX = r"(?:bedöms\s+ha|bedöms|kommer\s+att|har|ha)"
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,7 @@ class Claim:
     total: int | None  # None when the text does not say how many there are
     parts: tuple[Part, ...]
     reportwide: bool  # "nämndens 27 mål": the whole nämnd, wherever the sentence stands
+    ref: str | None = None  # "som är kopplade till …": "" for the text's own goal, a goal number, None when not said
 
 
 @dataclass(frozen=True)
@@ -45,24 +54,34 @@ class Noun:
 
 INDICATORS = Noun("narrative_indicator_count", r"indikatorer(?:na)?", "indikator", "indikatorer", False, 0)
 NAMNDMAL = Noun("narrative_goal_count", r"nämndmål(?:en)?|mål(?:en)?(?!\s+för\s+verksamhetsområde)", "nämndmål", "nämndmål", True, 3)
-AREA_GOALS = Noun("narrative_goal_count", r"mål(?:en)?\s+för\s+verksamhetsområde(?:t|na|n)?|verksamhetsområdesmål(?:en)?",
+AREA_GOALS = Noun("narrative_goal_count", r"mål(?:en)?\s+för\s+verksamhetsområde(?:t|na|n)?|verksamhetsområdesmål(?:en)?"
+                  r"|mål(?:en)?(?!\s+för\s+verksamhetsområde)",  # the bare "mål" only as "KF:s mål" (see `claims`)
                   "mål för verksamhetsområdet", "mål för verksamhetsområdet", True, 2)
+# The bare "mål" with a reference: "de mål som är kopplade till inriktningsmål 2" are that goal's own sub-goals.
+CHILD_GOALS = Noun("narrative_goal_count", r"mål(?:en)?(?!\s+för\s+verksamhetsområde)", "mål", "mål", True, -1)
 DIRECTION_GOALS = Noun("narrative_goal_count", r"inriktningsmål(?:en)?", "inriktningsmål", "inriktningsmål", True, 1)
 
 # The words that make a number the whole count: "De fem", "nämndens 27", "samtliga sex", "tre av sex".
-_LEAD = r"de|nämndens|kommunfullmäktiges|totalt|sammanlagt|nämnden\s+har|målet\s+har"
-_HEAD = (rf"\b(?:(?P<n>{_NUM}|{_ALL})\s+av\s+(?:de\s+|nämndens\s+)?|(?P<all>{_ALL})\s+(?:de\s+)?|(?P<lead>{_LEAD})\s+)?"
+_LEAD = r"de|nämndens|kommunfullmäktiges|KF:s|totalt|sammanlagt|nämnden\s+har|målet\s+har"
+_KF = r"(?:KF:s|kommunfullmäktiges)"
+_HEAD = (rf"\b(?:(?P<n>{_NUM}|{_ALL})\s+av\s+(?:de\s+|nämndens\s+|(?P<kf>{_KF})\s+)?|(?P<all>{_ALL})\s+(?:de\s+)?|(?P<lead>{_LEAD})\s+)?"
          rf"(?:(?P<m>{_NUM})\s+)?(?P<noun>{{noun}})\b")
 _STATUS = re.compile(
-    rf"\s+(?:(?:bedöms|kommer\s+att)\s+)?(?:(?P<n>{_NUM}|{_ALL})\s+)?(?:(?P<neg>inte)\s+)?(?:kommer\s+att\s+)?"
-    rf"{VERB}\b(?:\s+(?P<deg>helt|delvis|inte)\b)?", FLAGS)
+    rf"\s+(?:{_AUX}\s+)?(?:(?P<n>{_NUM}|{_ALL})\s+)?(?:(?P<neg>inte)\s+)?(?:{_AUX}\s+)?"
+    rf"{_VERB}\b(?:\s+(?P<deg>helt|delvis|inte)\b)?", FLAGS)
 # A qualifier right after the noun narrows the count to a subset we cannot identify.
 _RESTRICTED = re.compile(r"\s+(?:som|om|inom|för|under|i|med|kring|avseende|rörande|utom)\b", FLAGS)
 # The one subset we can identify: the goals that concern the förvaltning, which are the ones counted anyway.
 _CONCERNED = re.compile(r"\s+som\s+berör\s+förvaltningen\b", FLAGS)
 _TAIL = re.compile(
-    rf"(?:\s*,\s*|\s+och\s+)(?P<n>{_NUM})\s+(?:(?:bedöms|kommer\s+att)\s+)?(?:(?P<neg>inte)\s+)?"
-    rf"(?:{VERB}\b\s*)?(?P<deg>\b(?:helt|delvis|inte)\b)?", FLAGS)
+    rf"(?:\s*,\s*|\s+och\s+)(?P<n>{_NUM})\s+(?:{_AUX}\s+)?(?:(?P<neg>inte)\s+)?(?:{_AUX}\s+)?"
+    rf"(?:{_VERB}\b\s*)?(?P<deg>\b(?:helt|delvis|inte)\b)?", FLAGS)
+# A restrictive relative clause naming whose goals are counted: "de mål som är kopplade till inriktningsmål 2",
+# "de tre nämndmål som hör till målet". Only these references are understood; any other "som …" still restricts.
+_LINKED = re.compile(
+    r"\s+som\s+(?:är\s+)?(?:kopplade|kopplat|knutna|knutet|hör|tillhör)\s+(?:till\s+)?"
+    rf"(?:(?:inriktningsmål|mål|nämndmål)\s+(?P<num>\d+(?:\.\d+)*)(?![.,]?\d)|(?P<own>(?:detta|det\s+här)\s+mål|"
+    rf"inriktningsmålet|målet|nämndmålet|verksamhetsområdet|{_KF}\s+mål\s+för\s+verksamhetsområdet))\b", FLAGS)
 
 
 def _count(word: str | None) -> int | None:
@@ -114,8 +133,15 @@ def claims(text: str, noun: Noun, words: dict[str, str] | None = None) -> Iterat
     assessment words and their meanings) also in those words."""
     for head in re.finditer(_HEAD.format(noun=noun.pattern), text, FLAGS):
         reportwide = "nämnden" in head[0].lower()  # "nämndens 27 mål", "nämnden har 25 nämndmål"
-        if noun is NAMNDMAL and not head["noun"].lower().startswith("nämnd") and "nämndens" not in head[0].lower():
+        said = head[0].lower()
+        bare = not re.match(r"(?:nämnd|verksamhet)|mål\w*\s+för", head["noun"], FLAGS)
+        kf = bool(re.search(_KF, said, FLAGS))
+        if noun is NAMNDMAL and bare and ("nämndens" not in said or kf):
             continue  # a bare "mål" is a nämndmål only as "nämndens N mål"
+        if noun is AREA_GOALS and bare and not kf:
+            continue  # … and a KF area goal only as "KF:s mål", "ett av kommunfullmäktiges mål"
+        if noun is CHILD_GOALS and (not _LINKED.match(text, head.end()) or "nämndens" in said or kf):
+            continue  # … and a sub-goal only with the goal it belongs to
         claim = _claim(text, head, reportwide, words)
         if claim is not None:
             yield claim
@@ -123,21 +149,27 @@ def claims(text: str, noun: Noun, words: dict[str, str] | None = None) -> Iterat
 
 def _claim(text: str, head: re.Match, reportwide: bool, words: dict[str, str] | None = None) -> Claim | None:
     stated_total = bool(head["n"] or head["all"] or head["lead"])
-    if head["m"] is None and not head["all"]:
+    linked = _LINKED.match(text, head.end())
+    ref = None if linked is None else (linked["num"] or "")
+    # "ett av KF:s mål bedöms …", "de mål som är kopplade till målet bedöms …": no total, but a count of parts
+    after_av = re.search(r"\bav\s+$", text[:head.start()], FLAGS)  # "Av KF:s mål bedöms två …"
+    partial_only = head["m"] is None and not head["all"] and (head["n"] or ((linked or after_av) and head["lead"]))
+    if head["m"] is None and not head["all"] and not partial_only:
         return None
-    concerned = _CONCERNED.match(text, head.end())
+    concerned = _CONCERNED.match(text, head.end()) or linked
     if stated_total and not concerned and _RESTRICTED.match(text, head.end()):
         return None  # "de två indikatorerna som mäter trygghet": the total of a subset, not of the goal
     first_n, parts, end = _status_parts(text, concerned.end() if concerned else head.end())
     if not parts and words:
         first_n, parts, end = _word_parts(text, concerned.end() if concerned else head.end(), words)
-    if not stated_total and not parts:
+    if (not stated_total or partial_only) and not parts:
         return None  # "två indikatorer saknar utfall": a number, but not a claim we can check
     lead_count = head["n"] if head["n"] else None if stated_total else head["m"]
     counts = [first_n or lead_count] + [n for n, _ in parts[1:]]
+    total = None if partial_only else _count(head["m"]) if stated_total else None
     return Claim(
-        phrase=text[head.start():end].strip(), total=_count(head["m"]) if stated_total else None,
-        parts=tuple(Part(_count(n), degree) for n, (_, degree) in zip(counts, parts)), reportwide=reportwide,
+        phrase=text[head.start():end].strip(), total=total,
+        parts=tuple(Part(_count(n), degree) for n, (_, degree) in zip(counts, parts)), reportwide=reportwide, ref=ref,
     )
 
 
@@ -184,7 +216,7 @@ def _how_many(n: int, noun: Noun) -> str:
 
 
 def _check_claims(where: Place, noun: Noun, scopes_of: Callable[[Claim], list[Scope]],
-                  words: dict[str, str] | None = None) -> list[Finding]:
+                  words: dict[str, str] | None = None, rule_id: str | None = None) -> list[Finding]:
     """One finding per claim that no scope bears out; the first scope is the one we name. `words`: the plan's own
     assessment words, for a count of goals."""
     out = []
@@ -193,7 +225,7 @@ def _check_claims(where: Place, noun: Noun, scopes_of: Callable[[Claim], list[Sc
         scopes = scopes_of(claim)
         if not scopes or any(_holds(claim, s) for s in scopes):
             continue
-        out.append(narrative_finding(noun.rule_id, where, claim.phrase, scope=scopes[0].owner,
+        out.append(narrative_finding(rule_id or noun.rule_id, where, claim.phrase, scope=scopes[0].owner,
                                      expected=_actual(claim, scopes[0], noun, words)))
     return out
 
@@ -213,8 +245,24 @@ def _reportwide(report: Report, noun: Noun) -> Scope:
     return Scope("nämnden", _indicator_statuses(goals) if noun is INDICATORS else _statuses(goals, noun.level))
 
 
+def _linked_scopes(report: Report, own: GoalSection | None, noun: Noun, claim: Claim) -> list[Scope]:
+    """The goals or indicators of the goal a relative clause names: the text's own goal, or one by its number."""
+    goal = own if claim.ref == "" else next((g for g in walk_goals(report.goals) if g.number == claim.ref), None)
+    if goal is None:
+        return []  # a summary's "målet", or a number the plan does not have: nothing we can check against
+    owner = "målet" if goal is own else f"mål {goal.number}"
+    below = list(walk_goals(goal.children))
+    if noun is INDICATORS:
+        return [Scope(owner, _indicator_statuses([goal])), Scope(owner, _indicator_statuses([goal, *below]))]
+    if noun is CHILD_GOALS:
+        return [Scope(owner, tuple(g.assessment for g in goal.children if g.counted))]
+    return [Scope(owner, _statuses(below, noun.level))] if noun.level > goal.level else []
+
+
 def _goal_scopes(report: Report, goal: GoalSection, noun: Noun, claim: Claim) -> list[Scope]:
     """What a count in goal's own analysis may refer to; first the reading we name in the message."""
+    if claim.ref is not None or noun is CHILD_GOALS:
+        return _linked_scopes(report, goal, noun, claim)
     below = list(walk_goals(goal.children))
     if noun is INDICATORS:
         # A level-1 or level-2 analysis may count the indicators of the whole branch.
@@ -232,6 +280,8 @@ def _goal_scopes(report: Report, goal: GoalSection, noun: Noun, claim: Claim) ->
 
 def _block_scopes(report: Report, goal: GoalSection | None, noun: Noun, claim: Claim) -> list[Scope]:
     """Counts in the Sammanfattning (goal None) or in one inriktningsmål's sammanfattande analys."""
+    if claim.ref is not None or noun is CHILD_GOALS:
+        return _linked_scopes(report, goal, noun, claim)
     if goal is None or noun is DIRECTION_GOALS or claim.reportwide:
         return [_reportwide(report, noun)]
     branch = list(walk_goals([goal]))
@@ -241,7 +291,7 @@ def _block_scopes(report: Report, goal: GoalSection | None, noun: Noun, claim: C
     return [Scope(owner, _statuses(branch, noun.level))]
 
 
-_NOUNS = (INDICATORS, NAMNDMAL, AREA_GOALS, DIRECTION_GOALS)
+_NOUNS = (INDICATORS, NAMNDMAL, AREA_GOALS, DIRECTION_GOALS, CHILD_GOALS)
 
 
 def _canonical(report: Report) -> Report:
@@ -273,4 +323,21 @@ def check_text_counts(report: Report) -> list[Finding]:
     for block, goal in blocks:
         for noun in _NOUNS:
             out += _check_claims(text_place(block), noun, partial(_block_scopes, report, goal, noun), report.assessment_words)
+    return out
+
+
+def check_own_goal_counts(report: Report, complete: Callable[[GoalSection], bool], rule_id: str) -> list[Finding]:
+    """At intake: the counts in the analyses of goals whose whole branch is in this report (`complete`), against that
+    branch only. A count of the whole nämnd, or of a goal named by number, waits for the assembled report."""
+    out, report = [], _canonical(report)
+
+    def local(goal: GoalSection, noun: Noun, claim: Claim) -> list[Scope]:
+        if claim.reportwide or (claim.ref or "") != "" or noun is DIRECTION_GOALS:
+            return []
+        return _goal_scopes(report, goal, noun, claim)
+
+    for goal in walk_goals(report.goals):
+        if complete(goal):
+            for noun in _NOUNS:
+                out += _check_claims(goal_place(goal), noun, partial(local, goal, noun), report.assessment_words, rule_id)
     return out

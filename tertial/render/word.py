@@ -328,13 +328,17 @@ def _economy(doc: DocumentType, report: Report, chart: Chart | None) -> None:
     if economy.t2_comparison:
         doc.add_heading(economy.t2_comparison.title, 2)
         _economy_table(doc, economy.t2_comparison)
+        if economy.forecast_accuracy is not None:
+            doc.add_paragraph(f"Prognossäkerheten är {format_quantity(economy.forecast_accuracy, '%', 1)}: utfallet mot "
+                              "prognosen i tertialrapport 2.")
     for section in economy.sections_before_investments():
         _economy_section(doc, section)
-    if economy.investments:
+    if economy.investments or economy.investments_as_text:
         doc.add_heading("Investeringar", 2)
         if economy.investment_text:
             _text(doc, economy.investment_text)
-        _economy_table(doc, economy.investments)
+        if economy.investments:
+            _economy_table(doc, economy.investments)
     for section in economy.sections_after_investments():
         _economy_section(doc, section)
 
