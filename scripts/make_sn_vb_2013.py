@@ -171,9 +171,11 @@ def profile_document(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def economy_texts(doc: dict[str, Any]) -> dict[str, str]:
-    """The economy owner's texts: the analysis of the resultaträkning and one per verksamhetsområde (a line break
+    """The economy owner's texts: the analysis of the resultaträkning, one per verksamhetsområde and the investments
+    (a line break
     left in the folded prose is a new paragraph: a blank line on the Texter sheet)."""
-    texts = {"ekonomi": doc["economy"]["overview"], **{f"ekonomi:{area_id(name)}": text for name, text in doc["economy"]["areas"].items()}}
+    texts = {"ekonomi": doc["economy"]["overview"], **{f"ekonomi:{area_id(name)}": text for name, text in doc["economy"]["areas"].items()},
+             "investeringar": doc["economy"]["investments"]}
     return {key: text.replace("\n", "\n\n") for key, text in texts.items()}
 
 
