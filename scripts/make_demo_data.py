@@ -7,6 +7,7 @@ outline in the domain notes, and writes:
 
 * ``plan.yaml``   – the year's plan (goals, 83 indicators, 91 activities, economy layout);
 * ``cycle.yaml``  – the T1 cycle with eight contributors and what each owns;
+* ``profil.yaml`` – the built-in T1 profile with seed 004's own area text headings;
 * ``submissions/`` – one filled submission per contributor (xlsx, stadsmiljö as a CSV folder),
   plus ``forskola-fel.xlsx``, an earlier förskola submission with deliberate errors;
 * ``README.md``.

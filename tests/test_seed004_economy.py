@@ -220,3 +220,19 @@ def test_every_area_text_heading_as_printed_in_report_json_html_and_word(demo, r
     begin = headings.index(("Heading 2", "Uppföljning av driftbudget"))
     words = [(style[-1], text) for style, text in headings[begin + 1:begin + 1 + len(expected)]]
     assert words == [("3" if level == "4" else "4", title) for level, title in expected]
+
+
+# --------------------------------------------------------------------------- generic: sub-headings in a text section
+
+
+def test_a_heading_line_in_a_text_is_a_paragraph_of_its_own_and_prints_as_a_sub_heading():
+    from tertial.analysis_headings import paragraph_heading
+    from tertial.assembly import text_block
+
+    block = text_block("ekonomi:fn", "Stöd och service", "Ekonomi", False,
+                       "Inledning.\n## Beställare\nFler brukare\nän budgeterat.\n\n### Detalj\nText.\n##\n- en punkt")
+    # '##' without a title is no heading: it stays text, as before
+    assert block.paragraphs == ["Inledning.", "## Beställare", "Fler brukare än budgeterat.", "### Detalj", "Text. ##"]
+    assert block.bullets == ["en punkt"]
+    assert [paragraph_heading(p) for p in block.paragraphs] == [None, (1, "Beställare"), None, (2, "Detalj"), None]
+    assert text_block("k", "t", "o", False, "Rad ett\nrad två.").paragraphs == ["Rad ett rad två."]  # as before
