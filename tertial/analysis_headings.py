@@ -35,3 +35,17 @@ def analysis_blocks(text: str) -> list[Block]:
         elif stripped and not heading:
             current.append(stripped)
     return blocks
+
+
+# A text section's paragraphs (an area text under Uppföljning av driftbudget, a free section) keep a '## ' or '### '
+# line as a paragraph of its own; the renderers print it as a heading one or two levels below the text's own.
+def paragraph_heading(paragraph: str) -> tuple[int, str] | None:
+    """(1 for '## ', 2 for '### ', the title) when the paragraph is a sub-heading line; else None."""
+    heading = _HEADING.match(paragraph.strip())
+    if heading is None or not heading.group(2).strip():
+        return None
+    return len(heading.group(1)) - 1, heading.group(2).strip()
+
+
+def is_heading_paragraph(line: str) -> bool:
+    return paragraph_heading(line) is not None

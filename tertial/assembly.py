@@ -32,6 +32,7 @@ from tertial.long_texts import continued
 from tertial.numbers import NumberParseError, parse_quantity
 from tertial.plan import Activity, EconomyRow, Goal, Indicator, RowType
 from tertial.profile import GoalPart, PartKind, Section, SummaryStyle
+from tertial.analysis_headings import is_heading_paragraph
 from tertial.report import (
     ActivityRow, BudgetRequest, Economy, EconomyLine, EconomySection, EconomyTable, FreeSection, GoalPartText, GoalSection,
     IndicatorRow, Person, Report, SectionTableData, Source, SummaryBlock, TableRow, TextBlock,
@@ -95,6 +96,12 @@ def text_block(key: str, title: str, owner: str, missing: bool, text: str) -> Te
     bullets, paragraphs, current = [], [], []
     for line in text.splitlines() + [""]:
         stripped = line.strip()
+        if is_heading_paragraph(stripped):  # a '## ' line: a sub-heading, a paragraph of its own
+            if current:
+                paragraphs.append(" ".join(current))
+                current = []
+            paragraphs.append(stripped)
+            continue
         if stripped.startswith(("- ", "• ", "* ")):
             bullets.append(stripped[2:].strip())
         elif stripped:
@@ -367,7 +374,7 @@ def _economy(cycle: Cycle, rows: _Rows, missing: set[str], texts: dict[str, Text
         operations=operations, investments=investments,
         t2_comparison=comparison, forecast_accuracy=_forecast_accuracy(comparison),
         deviation_heading=signed(deviation, cycle.outline.deviation_headings, operations.decimals, layout.unit)
-        if deviation is not None and not absent else "",
+        if deviation is not None and not absent and cycle.outline.total_deviation_heading else "",
         budget_adherence=_budget_adherence(operations, kind) if operations and not absent else None,
         area_texts=_area_texts(cycle, operations, texts, absent),
         overview=texts.get("ekonomi"), investment_text=texts.get("investeringar"),

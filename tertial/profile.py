@@ -176,6 +176,9 @@ class ProfileFile(Strict):
     labels: Labels | None = Field(None, description="The label of a goal's analysis and of a row's: Analys or Kommentar.")
     goal_parts: list[GoalParts] = Field(
         default_factory=list, description="Goals whose analysis several contributors write, each its own part.")
+    total_deviation_heading: bool = Field(
+        True, description="False: the heading Uppföljning av driftbudget without the total's deviation, as a "
+                          "Tertialrapport 1 may print it.")
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,7 @@ class Profile:
     labels: Labels = Labels()  # Analys or Kommentar, for a goal's analysis and a row's
     economy: EconomyTables | None = None  # the economy tables as declared; None: those Tertial prints for the kind
     goal_parts: tuple[GoalParts, ...] = ()  # goals whose analysis several contributors write, part by part
+    total_deviation_heading: bool = True  # False: Uppföljning av driftbudget is headed without the total's deviation
 
     @property
     def names(self) -> list[str]:
@@ -314,7 +318,7 @@ def merge(own: ProfileFile) -> tuple[Profile, list[str]]:
     labels = own.labels or (builtin_file(own.extends).labels if own.extends else None) or Labels()
     economy = own.economy or (builtin_file(own.extends).economy if own.extends else None)
     return Profile(tuple(parts), columns, _deviation_headings(own), area_texts, labels, economy,
-                   goal_parts=tuple(own.goal_parts)), problems
+                   goal_parts=tuple(own.goal_parts), total_deviation_heading=own.total_deviation_heading), problems
 
 
 def _deviation_headings(own: ProfileFile) -> DeviationHeadings | None:

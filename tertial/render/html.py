@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from tertial.analysis_headings import paragraph_heading
 from tertial.numbers import LOCALE, format_number, format_quantity
 from tertial.report import Report
 from tertial.resources import TEMPLATES
@@ -39,6 +40,7 @@ def make_environment() -> Environment:
     )
     env.filters.update(tal=format_number, mangd=format_quantity, procent=_percent, langt_datum=_long_date, slug=_slug)
     env.globals["trend_colours"] = TREND_COLOURS
+    env.globals["paragraph_heading"] = paragraph_heading
     return env
 
 

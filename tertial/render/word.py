@@ -10,6 +10,7 @@ from docx.document import Document as DocumentType
 from docx.shared import Cm, Pt
 from docx.table import Table
 
+from tertial.analysis_headings import paragraph_heading
 from tertial.numbers import format_number, format_quantity
 from tertial.render.charts import Chart, Picture, ReportCharts
 from tertial.report import (
@@ -30,7 +31,11 @@ def _text(doc: DocumentType, block: TextBlock, heading: str | None = None, level
     if block.missing:
         doc.add_paragraph(f"Underlag saknas från {block.owner}.")
     for paragraph in block.paragraphs:
-        doc.add_paragraph(paragraph)
+        sub = paragraph_heading(paragraph)
+        if sub:
+            doc.add_heading(sub[1], min(level + sub[0], 9))
+        else:
+            doc.add_paragraph(paragraph)
     for bullet in block.bullets:
         doc.add_paragraph(bullet, style="List Bullet")
 
