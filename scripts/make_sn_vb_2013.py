@@ -167,6 +167,7 @@ def profile_document(doc: dict[str, Any]) -> dict[str, Any]:
             "economy": doc["economy"]["tables"], "goal_parts": doc["goal_parts"],
             # each verksamhetsområde's text headed by its label and its Bokslut 2013 as printed: '+ 0,3', '– 0,5', '± 0'
             "deviation_headings": Flow(doc["economy"]["deviation_headings"]),
+            "total_deviation_heading": False,  # the report heads the area texts 'Budgetavvikelser', with no amount
             "area_texts": [Flow(row=area_id(name)) for name in doc["economy"]["areas"]]}
 
 
