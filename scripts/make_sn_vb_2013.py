@@ -97,9 +97,11 @@ def indicator_entry(ident: str, goal: str, row: dict[str, str], extra: dict[str,
     return entry
 
 
-def economy_rows(doc: dict[str, Any], rows: list[dict[str, str]], table: str) -> dict[str, dict[str, str]]:
-    """A seed table's submitted rows in order, by label: each with its cells by column heading (sums left out)."""
-    wanted, sums = doc["economy"]["seed_tables"][table], set(doc["economy"]["sums"])
+def economy_rows(doc: dict[str, Any], rows: list[dict[str, str]], table: str, with_sums: bool = False) -> dict[str, dict[str, str]]:
+    """A seed table's submitted rows in order, by label: each with its cells by column heading (sums left out, or
+    with `with_sums` the rows the owner types as printed kept)."""
+    wanted = doc["economy"]["seed_tables"][table]
+    sums = set(doc["economy"]["sums"]) - (set(doc["economy"]["submitted_sums"]) if with_sums else set())
     found: dict[str, dict[str, str]] = {}
     for row in rows:
         if row["table"] == wanted and row["row_label"] not in sums:
@@ -155,12 +157,27 @@ def profile_document(doc: dict[str, Any]) -> dict[str, Any]:
     tables print, the label of a row's comment and the nämndmål written in parts by two avdelningar."""
     sections = {s["key"]: s for s in doc["sections"]}
     free = lambda *keys: [{"part": "section", **section_part(sections[k])} for k in keys]  # noqa: E731
+    # The report prints its economy inside nämndmål 'Nämndens verksamheter är kostnadseffektiva' (3.1); `under:`
+    # does not apply to the economy part, so it stands after the goal tree.
     return {"parts": [{"part": "front_matter"}, {"part": "summary", "style": "sammanfattande_analys"},
-                      *free("namnden", "utskott"), {"part": "goals"}, *free("forsaljningar", "projekt", "lokaler"),
+                      *free("namnden", "utskott"), {"part": "goals"}, {"part": "economy"}, *free("forsaljningar", "projekt", "lokaler"),
                       {"part": "balance_sheet", "under": Quoted("kostnadseffektiva")},  # last under the nämndmål
                       *free("klagomal", "lex_sarah"), {"part": "attest"}],
             "columns": doc["columns"], "labels": {"row_analysis": "Kommentar"},  # 'Kommentar' under a row, analysis §2
-            "economy": doc["economy"]["tables"], "goal_parts": doc["goal_parts"]}
+            "economy": doc["economy"]["tables"], "goal_parts": doc["goal_parts"],
+            # each verksamhetsområde's text headed by its label and its Bokslut 2013 as printed: '+ 0,3', '– 0,5', '± 0'
+            "deviation_headings": Flow(doc["economy"]["deviation_headings"]),
+            "total_deviation_heading": False,  # the report heads the area texts 'Budgetavvikelser', with no amount
+            "area_texts": [Flow(row=area_id(name)) for name in doc["economy"]["areas"]]}
+
+
+def economy_texts(doc: dict[str, Any]) -> dict[str, str]:
+    """The economy owner's texts: the analysis of the resultaträkning, one per verksamhetsområde and the investments
+    (a line break
+    left in the folded prose is a new paragraph: a blank line on the Texter sheet)."""
+    texts = {"ekonomi": doc["economy"]["overview"], **{f"ekonomi:{area_id(name)}": text for name, text in doc["economy"]["areas"].items()},
+             "investeringar": doc["economy"]["investments"]}
+    return {key: text.replace("\n", "\n\n") for key, text in texts.items()}
 
 
 def contributor_entry(spec: dict[str, Any]) -> dict[str, Any]:
@@ -181,7 +198,8 @@ def cycle_document(doc: dict[str, Any]) -> dict[str, Any]:
         "handlaggare": {"name": "Handläggare på administrativa avdelningen"},
         "signer": {"name": "Socialdirektören", "title": "socialdirektör"},
         "prepared_by": "förvaltningsledningen",
-        "contributors": [contributor_entry({**spec, "economy": spec["id"] == doc["economy"]["owner"]})
+        "contributors": [contributor_entry({**spec, "economy": True, "texts": [*spec.get("texts", []), *economy_texts(doc)]}
+                                           if spec["id"] == doc["economy"]["owner"] else spec)
                          for spec in doc["contributors"]],
     }
 
@@ -190,7 +208,7 @@ def cycle_document(doc: dict[str, Any]) -> dict[str, Any]:
 
 def section_texts(doc: dict[str, Any]) -> dict[str, str]:
     """Every text key's text: Tertial's own texts and the free sections' (a nil section is left empty)."""
-    texts = dict(doc["texts"])
+    texts = dict(doc["texts"]) | economy_texts(doc)
     stack = list(doc["sections"])
     while stack:
         section = stack.pop()
@@ -253,16 +271,19 @@ def fill_economy(cycle: Cycle, rows: Rows, doc: dict[str, Any], seed_rows: list[
     areas = economy_rows(doc, seed_rows, "operations")
     for out in rows["economy"]:
         out.update(entered_cells(areas[str(out["name"])], economy.operations, year))
-    kinds, kind = {}, REVENUE
+    kinds, kind, submitted = {}, REVENUE, set(doc["economy"]["submitted_sums"])
     for row in seed_rows:
         if row["table"] != doc["economy"]["seed_tables"]["revenue_costs"]:
             continue
         if row["row_label"] == "Summa intäkter":
             kind = COST
         kinds[row["row_label"]] = ADJUSTMENT if row["row_label"] in doc["economy"]["below"] else kind
-    for name, cells in economy_rows(doc, seed_rows, "revenue_costs").items():
+        if row["row_label"] in submitted:  # a sum row as printed, with no Typ: Tertial reads it from its name
+            kinds[row["row_label"]] = ""
+    for name, cells in economy_rows(doc, seed_rows, "revenue_costs", with_sums=True).items():
         rows["revenue_costs"].append({"name": name, "kind": kinds[name], **entered_cells(cells, economy.revenue_costs, year)})
     rows["result_units"] = result_units(doc["economy"]["result_units"], seed_rows)
+    rows["adjustments"] = [dict(request) for request in doc["economy"]["adjustments"]]
 
 
 def result_units(spec: dict[str, Any], seed_rows: list[dict[str, str]]) -> list[dict[str, str]]:

@@ -23,7 +23,7 @@ from tertial.economy import (
 )
 from tertial.economy_columns import EconomyTableSpec, complete, formula_for, investments_as_text, table_spec
 from tertial.economy_totals import (
-    NET, TOTAL_ID, is_sum_name, printed, printed_values, revenue_cost_sum_side, total_as_printed, with_submitted,
+    GRAND_TOTAL, NET, TOTAL_ID, is_sum_name, printed, printed_values, revenue_cost_sum_side, total_as_printed, with_submitted,
 )
 from tertial.findings import Finding
 from tertial.key_figures import key_figure_tables, total_budget_table
@@ -507,8 +507,8 @@ def _revenue_costs(year: int, records: list[dict], owner: str, absent: bool,
     for record in records:
         kind = revenue_cost_kind(record.get("kind"))
         side = revenue_cost_sum_side(_text(record, "name"), kind)
-        if side:
-            stated[side] = {key: _number(_text(record, key)) for key in ("previous", "outcome", "change")}
+        if side:  # a declared table's sum rows carry its own columns
+            stated[side] = {key: _number(_text(record, key)) for key in (spec.keys if spec else ("previous", "outcome", "change"))}
             continue
         if kind is None:  # validation rejects the row; it has no side to be counted on
             continue
@@ -538,6 +538,8 @@ def _declared_revenue_cost_table(year: int, posts: dict[str, list[EconomyLine]],
         keys = spec.keys
         net = table.total.model_copy(update={"row_type": "sum"})
         final = _recomputed(column_sums([net.values, *(line.values for line in posts[ADJUSTMENT])], keys), keys, spec)
+        if stated.get(GRAND_TOTAL):  # the nämnd's own total, as given; its empty derived cells from its own figures
+            final = total_as_printed(final, stated[GRAND_TOTAL], *_derived(keys, spec, set(), dict))
         table = table.model_copy(update={
             "rows": [*table.rows, net, *posts[ADJUSTMENT]],
             "total": EconomyLine(id="totalt", name=spec.total or "Nämnden totalt", row_type="total", values=final)})

@@ -99,6 +99,9 @@ def is_sum_name(name: str) -> bool:
 
 
 NET = "netto"
+# The nämnd's total after the justering rows (Resultatöverföring/ombudgetering) of a declared Intäkter och kostnader:
+# a row named as a sum ('Nämnden totalt') that is neither side and has no Typ.
+GRAND_TOTAL = "totalt"
 
 
 def revenue_cost_sum_side(name: str, kind: str | None) -> str | None:
@@ -110,4 +113,6 @@ def revenue_cost_sum_side(name: str, kind: str | None) -> str | None:
     if not is_sum_name(name):
         return None
     named = "intäkt" if "intäkt" in lowered else "kostnad" if "kostnad" in lowered else None
+    if named is None and kind is None:
+        return GRAND_TOTAL  # 'Nämnden totalt', 'Totalt' with no Typ: the sum of every row, justering included
     return named or (kind if kind in ("intäkt", "kostnad") else None)  # a justering row is a post, whatever its name

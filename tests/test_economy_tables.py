@@ -183,3 +183,64 @@ def test_the_deviation_headings_take_a_column_of_the_declared_driftbudget(tmp_pa
     assert caught.value.problems == [
         "deviation_headings.column: kolumnen 'transfer' finns inte i driftbudgeten i en T2; välj bland: budget, requested, "
         "performance, adjusted_budget, forecast_before, forecast_after, deviation, consumption"]
+
+
+# --- a declared Intäkter och kostnader with a justering row and the nämnd's own total (issue 15, point 2) -----------
+
+# Netto as printed; a resultatöverföring after it (Typ justering); Nämnden totalt as the nämnd typed it (no Typ): its
+# Prognos 806,4 and Avvikelse -16,4 lie 0,1 from Σ of the rounded rows (806,3, -16,3), within 0,05 × (5 + 1).
+JUSTERING = ("Resultatöverföring", "justering", "", "6,0")
+NET_ROW = ("Netto", "", "790,0", "800,3")
+
+
+def _with_total(cycle, total):
+    rows = _rows(cycle)
+    rows["revenue_costs"] += [dict(zip(("name", "kind", "budget", "forecast"), r)) for r in (NET_ROW, JUSTERING, total)]
+    return rows
+
+
+def test_the_nämndens_total_after_the_justering_rows_is_printed_as_typed(cycle, tmp_path):
+    rows = _with_total(cycle, ("Nämnden totalt", "", "790,0", "806,4"))
+    (found,) = check_submissions([read_submission(write_filled(tmp_path, cycle, "stab", rows), cycle)], cycle)
+    # Netto is checked against the posts only (not the justering row after it), the total against every row
+    assert [f.line() for f in found if f.rule_id.startswith(("economy_total", "revenue"))] == []
+    accepted = {c: accepted_version(cycle, tmp_path / "inkorg", c) for c in ("barn", "aldre")}
+    accepted["stab"] = accepted_version(cycle, tmp_path / "inkorg", "stab", rows)
+    table = build_report(cycle, accepted).economy.revenue_costs.table
+    assert [(line.name, line.row_type) for line in table.rows[-2:]] == [("Netto", "sum"), ("Resultatöverföring", "below")]
+    assert (table.total.name, _values(table.total, ("budget", "forecast", "deviation"))) == (
+        "Nämnden totalt", (D("790.0"), D("806.4"), D("-16.4")))  # Avvikelse from the total's own figures
+
+
+def test_a_nämndens_total_off_by_more_than_rounding_names_every_row(cycle, tmp_path):
+    rows = _with_total(cycle, ("Nämnden totalt", "", "790,0", "807,0"))  # Σ 806,3; 6 terms: ±0,30
+    (found,) = check_submissions([read_submission(write_filled(tmp_path, cycle, "stab", rows), cycle)], cycle)
+    (gap,) = [f for f in found if f.rule_id == "economy_total_mismatch"]
+    assert (gap.item_name, gap.value) == ("Nämnden totalt", "807,0")
+    assert "'Taxor och avgifter', 'Bidrag', 'Personalkostnader', 'Lokalkostnader', 'Resultatöverföring'" in gap.message
+
+
+def test_a_typed_avvikelse_is_kept_as_typed_and_held_to_its_formula_within_rounding(tmp_path):
+    """With `entered: true` on Avvikelse the owner types it as printed: 2,1 for 2,0 (= -45,0 − -47,0) passes (two
+    terms: ±0,15) and is printed as typed; 2,2 is an error at its cell; a row without its Budget is not judged."""
+    def typed(profile):
+        profile["economy"]["revenue_costs"]["columns"] = ["budget", "forecast", {"column": "deviation", "entered": True}]
+    cycle = load_cycle(_broken_copy(tmp_path, typed))
+
+    def found(deviations):
+        rows = _rows(cycle)
+        rows["revenue_costs"].append(dict(zip(("name", "kind", "budget", "forecast"), JUSTERING)))
+        for row, deviation in zip(rows["revenue_costs"], deviations):
+            row["deviation"] = deviation
+        path = write_filled(tmp_path, cycle, "stab", rows, name=f"stab-{deviations[0]}.xlsx")
+        return rows, [f for f in check_submissions([read_submission(path, cycle)], cycle)[0] if f.rule_id == "economy_row_identity"]
+
+    rows, none = found(("2,1", "-1,5", "-11,0", "0,2", "-6,0"))
+    assert none == []
+    accepted = {c: accepted_version(cycle, tmp_path / "inkorg", c) for c in ("barn", "aldre")}
+    accepted["stab"] = accepted_version(cycle, tmp_path / "inkorg", "stab", rows)
+    table = build_report(cycle, accepted).economy.revenue_costs.table
+    assert table.rows[0].values["deviation"] == D("2.1")
+    _, (off,) = found(("2,2", "-1,5", "-11,0", "0,2", "-9,9"))
+    assert (off.item_id, off.column, off.value) == ("Taxor och avgifter", "Avvikelse (mnkr)", "2,2")
+    assert "stämmer inte med beräkningen (2,0 mnkr)" in off.message

@@ -21,7 +21,7 @@ from tertial.checking.indicator_rules import unit_findings
 from tertial.checking.parse import parse_columns
 from tertial.asked_sheets import asked_sheets
 from tertial.checking.total_rules import (
-    economy_total_findings, investment_total_findings, result_unit_total_findings, revenue_cost_total_findings,
+    declared_row_identity_findings, economy_total_findings, investment_total_findings, result_unit_total_findings, revenue_cost_total_findings,
     turnover_total_findings,
 )
 from tertial.cycle import Cycle
@@ -41,7 +41,8 @@ SHEET_RULES: dict[str, tuple[SheetRule, ...]] = {
     "result_units": (result_unit_findings, not_owner_findings, result_unit_cap_findings, result_unit_total_findings),
     "turnover": (not_owner_findings, turnover_total_findings),
     "adjustments": (not_owner_findings,),
-    "revenue_costs": (revenue_cost_sign_findings, not_owner_findings, revenue_cost_total_findings),
+    "revenue_costs": (revenue_cost_sign_findings, not_owner_findings, revenue_cost_total_findings,
+                      declared_row_identity_findings),
     TABLES: (table_findings,),
 }
 

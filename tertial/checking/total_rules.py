@@ -15,8 +15,9 @@ from decimal import Decimal
 import pandas as pd
 
 from tertial.cycle import Cycle
-from tertial.economy import complete_investment, complete_operations, complete_result_unit, revenue_cost_kind, with_change
-from tertial.economy_totals import NET, TOTAL_ID, SumGap, Values, is_sum_name, revenue_cost_sum_side, rounding_tolerance, sum_gap
+from tertial.economy_columns import catalogue, formula_for, table_spec
+from tertial.economy import ADJUSTMENT, complete_investment, complete_operations, complete_result_unit, revenue_cost_kind, with_change
+from tertial.economy_totals import GRAND_TOTAL, NET, TOTAL_ID, SumGap, Values, is_sum_name, revenue_cost_sum_side, rounding_tolerance, sum_gap
 from tertial.findings import Finding, finding
 from tertial.numbers import format_number, to_decimal
 from tertial.plan import EconomyRow, RowType
@@ -86,8 +87,41 @@ def revenue_cost_total_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle,
     posts = [(row, kind) for row, kind, side in zip(rows, kinds, sides) if side is None and kind is not None]
     findings = []
     for row, side in ((row, side) for row, side in zip(rows, sides) if side):
-        parts = [post for post, kind in posts if side in (kind, NET)]
+        parts = [post for post, kind in posts if _counts_in(side, kind)]
         findings += _sum_findings(row, parts, sheet, with_change, "mnkr", DECIMALS)[0]
+    return findings
+
+
+def _counts_in(side: str, kind: str) -> bool:
+    """Whether a post of Typ `kind` is a term of the sum row `side`: Summa intäkter the intäkter, Summa kostnader the
+    kostnader, Netto both (not the justering rows after it), the nämnd's total (Nämnden totalt) every post."""
+    if side == GRAND_TOTAL:
+        return True
+    return kind == side or (side == NET and kind != ADJUSTMENT)
+
+
+def declared_row_identity_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
+    """A declared Intäkter och kostnader whose Avvikelse is typed (`entered`, as the nämnd printed it) while its inputs
+    are columns of the table too: each row's typed Avvikelse against its formula on the row's own figures, within
+    0,05 × (terms + 1); a row without all its inputs (a resultatöverföring with no Budget) is not judged."""
+    spec = table_spec(cycle.outline.economy, "revenue_costs")
+    if spec is None or frame.empty or "name" not in frame:
+        return []
+    checked = [(key, formula) for key in spec.entered if catalogue()[key].derived
+               and (formula := formula_for(key, spec.keys)) is not None and not formula.over]
+    findings = []
+    for _, row in frame.iterrows():
+        values = {key: to_decimal(row[key]) for key in spec.keys if key in row}
+        for key, formula in checked:
+            if values.get(key) is None or any(values.get(k) is None for k in formula.inputs):
+                continue
+            expected = formula.apply(values)
+            if expected is not None and abs(values[key] - expected) > rounding_tolerance(len(formula.inputs), DECIMALS):
+                findings.append(finding(
+                    "economy_row_identity", sheet=sheet.name, row=int(row["_row"]), column=sheet.column(key).header,
+                    item_id=str(row["name"]), item_name=str(row["name"]), value=str(row[f"{key}_raw"]),
+                    expected=format_number(expected, DECIMALS), name=str(row["name"]),
+                ))
     return findings
 
 
