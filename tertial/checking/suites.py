@@ -16,6 +16,7 @@ import pandas as pd
 
 from tertial.checking.parse import UNREADABLE
 from tertial.checking.prepare import Prepared, prepare
+from tertial.checking.row_ids import one_message_per_cell
 from tertial.cycle import Cycle
 from tertial.economy_columns import EconomyTables
 from tertial.findings import Finding, Severity, finding
@@ -254,7 +255,7 @@ def check_submissions(submissions: list[Submission], cycle: Cycle) -> list[list[
     prepared = [prepare(s, cycle) for s in submissions]
     suites = run_suites(prepared, [s.file for s in submissions], cycle.config.kind, cycle.config.year,
                         cycle.outline.economy)
-    return [_ordered(one_per_cell(p.findings + found)) for p, found in zip(prepared, suites)]
+    return [_ordered(one_message_per_cell(one_per_cell(p.findings + found))) for p, found in zip(prepared, suites)]
 
 
 def _ordered(findings: list[Finding]) -> list[Finding]:
