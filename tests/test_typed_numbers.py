@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 
 from tasks.validation import validate_submission
 from tests.bad_corpus import cell
-from tests.builders import filled_rows, write_filled
-from tertial.assembly import assemble
+from tests.builders import accepted_version, filled_rows, write_filled
+from tertial.assembly import build_report
 from tertial.checking.parse import typed_number_mistake
 from tertial.checking.row_ids import one_message_per_cell
 from tertial.findings import Finding, Severity, finding
@@ -141,6 +141,13 @@ def test_sum_row_in_budget_requests_is_not_a_request(tmp_path, mini_cycle):
     findings = _findings(tmp_path, mini_cycle, "stab", change)
     [hit] = [f for f in findings if f.rule_id == "adjustment_sum_row"]
     assert (hit.sheet, hit.column, hit.severity, hit.row) == ("Budgetjusteringar", "Rubrik", Severity.WARNING, 4)
+    rows = filled_rows(mini_cycle, "stab")
+    change(rows)
+    accepted = {c.id: accepted_version(mini_cycle, tmp_path / "in", c.id, rows if c.id == "stab" else None)
+                for c in mini_cycle.config.contributors}
+    adjustments = build_report(mini_cycle, accepted).economy.adjustments
+    assert [r.title for r in adjustments.requests] == ["Inventarier", "Ungas delaktighet"]
+    assert "sammanlagt 0,7 mnkr" in adjustments.sentences[0]
 
 
 def test_one_message_per_cell_keeps_the_error_else_the_first():
