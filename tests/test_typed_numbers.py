@@ -158,3 +158,18 @@ def test_one_message_per_cell_keeps_the_error_else_the_first():
     missing = finding("item_missing", sheet="Indikatorer", item_id="1.1-I1", name="y")
     assert one_message_per_cell([mismatch, negative, elsewhere, missing]) == [negative, elsewhere, missing]
     assert one_message_per_cell([elsewhere, elsewhere]) == [elsewhere]
+
+
+@pytest.mark.parametrize("change, total, flagged", [
+    (dict(forecast_after=""), {"forecast_after": "1 205,2"}, "economy_forecast_missing"),  # Σ 369,9 + 815,0 + 20,3
+    (dict(id=""), {"budget": "1 192,0"}, "row_id_missing"),  # Σ 356,7 + 815,0 + 20,3
+])
+def test_a_gap_in_a_row_is_not_also_a_wrong_total(tmp_path, mini_cycle, change, total, flagged):
+    from tests.test_economy_totals import TOTAL_ID
+
+    rows = filled_rows(mini_cycle, "stab")
+    next(r for r in rows["economy"] if r["id"] == "aldre").update(change)
+    rows["economy"].append({"id": TOTAL_ID, "name": "Totalt", "row_type": "total", **total})
+    path = write_filled(tmp_path, mini_cycle, "stab", rows)
+    found = [f for f in validate_submission.fn(read_submission(path, mini_cycle), mini_cycle) if f.sheet == "Ekonomi"]
+    assert [(f.rule_id, f.row) for f in found] == [(flagged, 4)], [f.line() for f in found]
