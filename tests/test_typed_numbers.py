@@ -18,6 +18,7 @@ from tests.builders import accepted_version, filled_rows, write_filled
 from tertial.assembly import build_report
 from tertial.checking.parse import typed_number_mistake
 from tertial.checking.row_ids import one_message_per_cell
+from tertial.economy_totals import TOTAL_ID
 from tertial.findings import Finding, Severity, finding
 from tertial.reading import read_submission
 
@@ -165,8 +166,6 @@ def test_one_message_per_cell_keeps_the_error_else_the_first():
     (dict(id=""), {"budget": "1 192,0"}, "row_id_missing"),  # Σ 356,7 + 815,0 + 20,3
 ])
 def test_a_gap_in_a_row_is_not_also_a_wrong_total(tmp_path, mini_cycle, change, total, flagged):
-    from tests.test_economy_totals import TOTAL_ID
-
     rows = filled_rows(mini_cycle, "stab")
     next(r for r in rows["economy"] if r["id"] == "aldre").update(change)
     rows["economy"].append({"id": TOTAL_ID, "name": "Totalt", "row_type": "total", **total})

@@ -7,7 +7,7 @@ import pandas as pd
 from tertial.findings import Finding, Severity, finding
 from tertial.submission import Sheet
 
-# The columns that name a row's item beside its id, by sheet key (the stem).
+# The columns that name a row's item beside its id (Indikator, Aktivitet, Mål, Rubrik, Verksamhetsområde).
 _NAME_COLUMNS = ("name", "title")
 
 
