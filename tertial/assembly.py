@@ -475,6 +475,8 @@ def _adjustments(cycle: Cycle, records: list[dict], owner: str, absent: bool) ->
     kind, year = cycle.config.kind, cycle.config.year
     requests = []
     for record in records:
+        if is_sum_name(_text(record, "title")):
+            continue  # a sum row typed into the sheet is not a request (the adjustment_sum_row warning says so)
         title, money = _text(record, "title"), _text(record, "kind").lower()
         amount = _number(_text(record, "amount")) or Decimal(0)
         text = text_block("", "", owner, False, _text(record, "text"))

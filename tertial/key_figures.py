@@ -25,9 +25,10 @@ from decimal import Decimal
 
 from openpyxl.utils import get_column_letter
 
+from tertial.checking.parse import typed_number_mistake
 from tertial.economy import TOLERANCE, within_tolerance
 from tertial.findings import Finding, finding
-from tertial.numbers import NumberParseError, format_number, parse_quantity, shortened
+from tertial.numbers import NumberParseError, Quantity, format_number, parse_quantity, shortened
 from tertial.plan import EconomyRow, RowType
 from tertial.reading.cells import FORMULA, Merged, Table, as_text
 from tertial.report import EconomyLine, EconomyTable, KeyFigureRow, KeyFigureTable
@@ -82,7 +83,7 @@ def printed_value(text: str) -> str:
     Raises NumberParseError for text that is neither."""
     if text.casefold() in MISSING_MARKS:
         return text.casefold()
-    quantity = parse_quantity(text)
+    quantity = _typed_quantity(text)
     if quantity is None:
         return ""
     if quantity.unit not in ("", "%"):
@@ -196,7 +197,7 @@ def _amounts(sheet: str, r: int, line: list[_Cell], positions: dict[str, int]) -
         if not text:
             continue
         try:
-            quantity = parse_quantity(text)
+            quantity = _typed_quantity(text)
             values[key] = quantity.value if quantity else None
         except NumberParseError as error:
             found.append(finding("free_table_not_number", sheet=sheet, row=r, column=dict(TOTAL_BUDGET_COLUMNS)[key],
@@ -229,3 +230,19 @@ def total_budget_table(submission: Submission | None, unit: str) -> EconomyTable
     if submission is None or TOTAL_BUDGET_SHEET not in submission.free_tables:
         return None
     return read_total_budget(TOTAL_BUDGET_SHEET, submission.free_tables[TOTAL_BUDGET_SHEET], unit)[0]
+
+
+# Why a number typed as contributors do cannot be read (tertial.checking.parse.typed_number_mistake), for the message.
+_TYPED_REASONS = {
+    "number_date": "Excel har gjort talet till ett datum; skriv {expected} och formatera cellen som Text",
+    "number_truncated": "talet slutar med ett decimaltecken utan decimaler; skriv t.ex. {expected}",
+    "number_range": "ett intervall är inte ett tal; skriv ett enda tal, t.ex. {expected}",
+}
+
+
+def _typed_quantity(text: str) -> Quantity | None:
+    """parse_quantity, but a date (5,2 that Excel made 2024-02-05), '118,' or '24–25' is not read as its first number."""
+    mistake = typed_number_mistake(text)
+    if mistake:
+        raise NumberParseError(text, _TYPED_REASONS[mistake[0]].format(expected=mistake[1]))
+    return parse_quantity(text)

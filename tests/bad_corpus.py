@@ -867,6 +867,36 @@ def write_ratio_bomb(path: Path, cycle: Cycle, unpacked: int = 20 * 1024 * 1024)
     return write_zip_bomb(path, cycle, unpacked)
 
 
+# --- Numbers as contributors really type them (issue 16) -------------------------------------------------
+
+
+@case("number-turned-date.xlsx")
+def _number_turned_date(out: Path, cycle: Cycle) -> Path:
+    """5,2 typed where Excel reads it as a date: a real date cell in a number column."""
+    return edited(out, cycle, "number-turned-date.xlsx", setting("Indikatorer", 3, "Prognos helår", dt.datetime(2025, 2, 5)))
+
+
+@case("number-truncated.xlsx")
+def _number_truncated(out: Path, cycle: Cycle) -> Path:
+    return edited(out, cycle, "number-truncated.xlsx", setting("Indikatorer", 3, "Periodens utfall", "118,"))
+
+
+@case("number-range.xlsx")
+def _number_range(out: Path, cycle: Cycle) -> Path:
+    return edited(out, cycle, "number-range.xlsx", setting("Indikatorer", 2, "Prognos helår", "24–25 %"))
+
+
+@case("count-comma-thousands.xlsx")
+def _count_comma_thousands(out: Path, cycle: Cycle) -> Path:
+    return edited(out, cycle, "count-comma-thousands.xlsx", setting("Indikatorer", 3, "Periodens utfall", "1,330 st"))
+
+
+@case("id-cleared.xlsx")
+def _id_cleared(out: Path, cycle: Cycle) -> Path:
+    """The Id of a row deleted by mistake; its name and values stay."""
+    return edited(out, cycle, "id-cleared.xlsx", setting("Indikatorer", 3, "Id", None))
+
+
 # --- Writing the corpus ---------------------------------------------------------------------
 
 

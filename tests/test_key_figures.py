@@ -269,3 +269,17 @@ def test_html_and_word_print_each_table_after_its_area_text(demo):
     texts = [[c.text for c in t.rows[0].cells] for t in doc.tables]
     assert ["Nyckeltal", "Snitt 2023", "T1 2023", "T1 2024"] in texts
     assert ["Mnkr", "Budget", "Begärda budgetjusteringar", "Prestations- och omslutningsförändringar", "Prognos", "Avvikelse"] in texts
+
+
+def test_a_date_a_truncated_number_or_a_range_is_not_read_as_its_first_number():
+    """Excel's 2024-02-05 for 5,2, '118,' and '24–25' were read as 2024, 118 and 24 (issue 16)."""
+    header = ["Mnkr", "Budget", "Begärda budgetjusteringar", "Prestations- och omslutningsförändringar", "Prognos", "Avvikelse"]
+    _, found = read_total_budget("Total driftbudget", _table(
+        header, ["Kostnader", "2024-02-05", "118,", "24–25", "3 261,0", ""]), "mnkr")
+    assert [(f.rule_id, f.column) for f in found] == [
+        ("free_table_not_number", "Budget"), ("free_table_not_number", "Begärda budgetjusteringar"),
+        ("free_table_not_number", "Prestations- och omslutningsförändringar")]
+    assert "Excel har gjort talet till ett datum; skriv 5,2" in found[0].message
+    _, found = read_key_figures("Nyckeltal x", _table(["Nyckeltal", "2024"], ["Antal", "118,"], ["Verksamhetsområde", "forskola"]),
+                                AREAS)
+    assert [(f.rule_id, f.value) for f in found] == [("free_table_not_number", "118,")]

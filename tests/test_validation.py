@@ -137,7 +137,7 @@ def test_formula_instead_of_value_is_an_error(tmp_path, mini_cycle):
         # Parts: 30 % + 50 % is not the total 84 % (the seed's 2,3 + 32,2 = 34,5 passes).
         ("aldre", _set("indicators", "1.2-I1", men="30 %", women="50 %"), "indicator_sex_parts_sum", 2, "Periodens utfall"),
         # From 68 % last year to 20 %: more than half.
-        ("barn", _set("indicators", "1.1-I1", outcome="20 %", status="Uppfylls delvis", analysis="x"), "indicator_large_change", 2, "Periodens utfall"),
+        ("barn", _set("indicators", "1.1-I1", outcome="20 %", men="19 %", women="21 %", status="Uppfylls delvis", analysis="x"), "indicator_large_change", 2, "Periodens utfall"),
         # Chosen helt, but forecast 30 % is far below the 70 % target, and no analysis.
         ("barn", _set("indicators", "1.1-I1", forecast="30 %", analysis=""), "indicator_status_contradicts", 2, "Status"),
         # '15 st' in a %-row: the seed's 'barn/avd. | st' kind of mix-up.

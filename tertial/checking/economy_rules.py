@@ -17,7 +17,7 @@ from tertial.economy import (
     revenue_cost_sign_ok,
 )
 from tertial.economy_columns import catalogue, formula_for, table_spec
-from tertial.economy_totals import TOTAL_ID, rounding_tolerance
+from tertial.economy_totals import TOTAL_ID, is_sum_name, rounding_tolerance
 from tertial.findings import Finding, finding
 from tertial.numbers import format_number, to_decimal
 from tertial.plan import RowType
@@ -46,6 +46,8 @@ def _identity_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, compute:
     findings = []
     for _, row in frame.iterrows():
         if _unreadable_number(row, sheet) or row["id"] == TOTAL_ID:  # the sum row's own rules: checking/total_rules
+            continue
+        if forecast_missing(row, sheet, kind):  # reported at Prognos (forecast_missing_findings)
             continue
         values = {c.key: to_decimal(row[c.key]) for c in sheet.columns if c.numeric}
         expected = {"deviation": compute(values, kind)}
@@ -202,3 +204,39 @@ def t2_forecast_missing_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle
             item_id=row["id"], item_name=row["name"], value="", name=row["name"],
         ))
     return findings
+
+
+# The forecast column of each economy sheet in a tertial report: Avvikelse is computed from it.
+_FORECAST = {"ekonomi": "forecast_after", "investeringar": "forecast"}
+_TABLES = {"ekonomi": "operations", "investeringar": "investments"}
+
+
+def forecast_missing(row: pd.Series, sheet: Sheet, kind: ReportKind) -> bool:
+    """A tertial row with a budget but no forecast: reported at Prognos, never as a follow-on error at Avvikelse."""
+    key = _FORECAST.get(sheet.key)
+    if not kind.is_tertial or key is None or key not in row or "budget" not in row or row.get("id") == TOTAL_ID:
+        return False
+    return pd.isna(row[key]) and not pd.isna(row["budget"]) and not isinstance(row.get(f"{key}_raw"), str)
+
+
+def forecast_missing_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
+    """Ekonomi and Investeringar in T1/T2: an empty Prognos on a row with a budget."""
+    if sheet.key not in _TABLES or table_spec(cycle.outline.economy, _TABLES[sheet.key]) is not None:
+        return []  # a declared table says itself which columns it has
+    key = _FORECAST.get(sheet.key)
+    return [
+        finding("economy_forecast_missing", sheet=sheet.name, row=int(row["_row"]), column=sheet.column(key).header,
+                item_id=row["id"], item_name=row["name"], value="", name=row["name"])
+        for _, row in frame.iterrows() if forecast_missing(row, sheet, cycle.config.kind)
+    ]
+
+
+def adjustment_sum_row_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
+    """Budgetjusteringar: a row titled as a sum ('Summa', 'Totalt') is not a request; the report leaves it out."""
+    if "title" not in frame:
+        return []
+    return [
+        finding("adjustment_sum_row", sheet=sheet.name, row=int(row["_row"]), column=sheet.column("title").header,
+                item_id=row["title"], item_name=row["title"], value=row["title"])
+        for _, row in frame.iterrows() if isinstance(row["title"], str) and is_sum_name(row["title"])
+    ]

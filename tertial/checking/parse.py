@@ -8,7 +8,9 @@ import re
 import pandas as pd
 
 from tertial.findings import Finding, finding
-from tertial.numbers import RULES as NUMBER_RULES, NumberParseError, format_number, parse_quantity, shortened
+from tertial.numbers import (
+    RULES as NUMBER_RULES, NumberParseError, format_number, format_quantity, parse_quantity, shortened,
+)
 from tertial.reading import FORMULA
 from tertial.reading.cells import FORMULA_TEXT
 from tertial.submission import Column, Sheet
@@ -17,6 +19,9 @@ from tertial.submission import Column, Sheet
 UNREADABLE = {*NUMBER_RULES, "date_invalid", "formula", "formula_text"}
 # The reader's markers for a formula cell: parsed as no value, and never shown in a message.
 MARKERS = (FORMULA, FORMULA_TEXT)
+# Numbers as contributors (and Excel) really type them, each read as nothing and reported at its cell.
+TYPED_NUMBER_RULES = ("number_date", "number_truncated", "number_range")
+UNREADABLE |= set(TYPED_NUMBER_RULES)
 
 
 def parse_columns(frame: pd.DataFrame, sheet: Sheet, findings: list[Finding]) -> pd.DataFrame:
@@ -61,6 +66,10 @@ def _parse_cell(raw: object, column: Column, sheet: Sheet, row: object, findings
         findings.append(finding("formula" if raw == FORMULA else "formula_text", **(where | {"value": None})))
         return None, ""
     if column.numeric:
+        mistake = typed_number_mistake(raw)
+        if mistake:
+            findings.append(finding(mistake[0], **where, expected=mistake[1]))
+            return None, ""
         try:
             quantity = parse_quantity(raw)
             if isinstance(raw, str) and _DOT_THOUSANDS.match(raw.strip()):
@@ -79,3 +88,44 @@ def _parse_cell(raw: object, column: Column, sheet: Sheet, row: object, findings
             findings.append(finding("date_invalid", **where, raw=raw))
             return None, ""
     return str(raw), ""
+
+
+# After the number: a decimal comma or point with no decimals ('118,', '118, st'), or a second number joined by a dash.
+_TRUNCATED = re.compile(r"^[,.](?!\d)")
+_RANGE = re.compile(r"^[−–—-]\s*\d")
+
+
+def typed_number_mistake(raw: object) -> tuple[str, str] | None:
+    """(rule id, what to write instead) for a number cell typed in a way that cannot be read as one number:
+    a date (Excel turned 5,2 into 2024-02-05), a truncated number ('118,') or a range ('24–25 %'); else None."""
+    text = str(raw).strip()
+    if _ISO_DATE.match(text):
+        date = dt.date.fromisoformat(text[:10]) if _valid_date(text[:10]) else None
+        return "number_date", f"{date.day},{date.month}" if date else "talet"
+    try:
+        quantity = parse_quantity(text)
+    except NumberParseError:
+        return None
+    if quantity is None or not quantity.unit:
+        return None
+    if _TRUNCATED.match(quantity.unit):
+        unit = quantity.unit[1:].strip()
+        return "number_truncated", format_quantity(quantity.value, unit)
+    if _RANGE.match(quantity.unit):
+        try:
+            second = parse_quantity(quantity.unit[1:].strip())
+        except NumberParseError:
+            return "number_range", format_number(quantity.value)
+        if second is None:
+            return "number_range", format_number(quantity.value)
+        middle = ((quantity.value + second.value) / 2).normalize()
+        return "number_range", format_quantity(middle, second.unit)
+    return None
+
+
+def _valid_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True

@@ -15,11 +15,13 @@ from tertial.checking.economy_rules import (
     economy_identity_findings, investment_identity_findings, not_owner_findings, result_unit_cap_findings, result_unit_findings,
     revenue_cost_sign_findings, t2_forecast_missing_findings, varav_findings,
 )
+from tertial.checking.economy_rules import adjustment_sum_row_findings, forecast_missing_findings
 from tertial.checking.facts import ENRICH
 from tertial.checking.free_tables import free_table_findings
-from tertial.checking.indicator_rules import unit_findings
+from tertial.checking.indicator_rules import typed_value_findings, unit_findings
 from tertial.checking.parse import parse_columns
 from tertial.asked_sheets import asked_sheets
+from tertial.checking.row_ids import cleared_id_findings
 from tertial.checking.total_rules import (
     declared_row_identity_findings, economy_total_findings, investment_total_findings, result_unit_total_findings, revenue_cost_total_findings,
     turnover_total_findings,
@@ -35,12 +37,13 @@ SheetRule = Callable[[pd.DataFrame, Sheet, Cycle, str], list[Finding]]
 
 # The Python rules of each sheet, by sheet key; the expectation suites hold the rest.
 SHEET_RULES: dict[str, tuple[SheetRule, ...]] = {
-    "indicators": (unit_findings,),
-    "economy": (economy_identity_findings, varav_findings, economy_total_findings, t2_forecast_missing_findings),
-    "investments": (investment_identity_findings, investment_total_findings),
+    "indicators": (unit_findings, typed_value_findings),
+    "economy": (economy_identity_findings, varav_findings, economy_total_findings, t2_forecast_missing_findings,
+                forecast_missing_findings),
+    "investments": (investment_identity_findings, investment_total_findings, forecast_missing_findings),
     "result_units": (result_unit_findings, not_owner_findings, result_unit_cap_findings, result_unit_total_findings),
     "turnover": (not_owner_findings, turnover_total_findings),
-    "adjustments": (not_owner_findings,),
+    "adjustments": (not_owner_findings, adjustment_sum_row_findings),
     "revenue_costs": (revenue_cost_sign_findings, not_owner_findings, revenue_cost_total_findings,
                       declared_row_identity_findings),
     TABLES: (table_findings,),
@@ -66,6 +69,7 @@ def prepare(submission: Submission, cycle: Cycle) -> Prepared:
         frame = parse_columns(frame, sheet, found)
         owned = owned_ids(key, cycle, submission.contributor_id)
         found += _missing_items(frame, sheet, owned, cycle)
+        found += cleared_id_findings(frame, sheet, owned, {i: item_name(cycle, sheet.key, i) for i in owned})
         frame, params = ENRICH[key](frame, cycle)
         for rule in SHEET_RULES.get(key, ()):
             found += rule(frame, sheet, cycle, submission.contributor_id)

@@ -17,6 +17,7 @@ import pandas as pd
 from tertial.checking.addresses import with_cells
 from tertial.checking.parse import UNREADABLE
 from tertial.checking.prepare import Prepared, prepare
+from tertial.checking.row_ids import one_message_per_cell
 from tertial.cycle import Cycle
 from tertial.economy_columns import EconomyTables
 from tertial.findings import Finding, Severity, finding
@@ -259,7 +260,7 @@ def check_submissions(submissions: list[Submission], cycle: Cycle) -> list[list[
     # The goal analyses' count sentences, once the submission has no error (a broken cell is reported once, alone).
     counts = [[] if any(f.severity is Severity.ERROR for f in p.findings + found) else intake_count_findings(s, cycle)
               for s, p, found in zip(submissions, prepared, suites)]
-    return [_ordered(with_cells(one_per_cell(p.findings + found + c), s.layouts))
+    return [_ordered(with_cells(one_message_per_cell(one_per_cell(p.findings + found + c)), s.layouts))
             for s, p, found, c in zip(submissions, prepared, suites, counts)]
 
 

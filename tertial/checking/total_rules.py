@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from tertial.checking.economy_rules import forecast_missing
 from tertial.cycle import Cycle
 from tertial.economy_columns import catalogue, formula_for, table_spec
 from tertial.economy import ADJUSTMENT, complete_investment, complete_operations, complete_result_unit, revenue_cost_kind, with_change
@@ -36,6 +37,8 @@ def economy_total_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, cont
     """Ekonomi: each figure of the Totalt row against Σ of the rows that count (top-level and additive, not varav),
     and its Avvikelse (Justerad avvikelse) against the formula on the row's own figures."""
     kind = cycle.config.kind
+    if any(forecast_missing(row, sheet, kind) or not isinstance(row.get("id"), str) for _, row in frame.iterrows()):
+        return []  # an empty Prognos or a cleared Id is reported at its cell; a sum with a gap in it is not judged
     return _total_findings(frame, sheet, cycle.plan.economy.areas, cycle.plan.economy.unit,
                            lambda values: complete_operations(values, kind), ("deviation", "adjusted"))
 
@@ -43,6 +46,8 @@ def economy_total_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, cont
 def investment_total_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
     """Investeringar: each figure of the Totalt row against Σ of the investments, and its Avvikelse against the formula."""
     kind = cycle.config.kind
+    if any(forecast_missing(row, sheet, kind) or not isinstance(row.get("id"), str) for _, row in frame.iterrows()):
+        return []  # an empty Prognos or a cleared Id is reported at its cell; a sum with a gap in it is not judged
     return _total_findings(frame, sheet, cycle.plan.economy.investments, cycle.plan.economy.unit,
                            lambda values: complete_investment(values, kind), ("deviation",))
 
