@@ -16,6 +16,7 @@ from tasks.ledger import accepted_submissions, record_assembly
 from tasks.rendering import write_report
 from tasks.report_checks import check_narrative, require_every_contributor, write_checks
 from tertial.cycle import Cycle
+from tertial.economy_columns import signs_for
 from tertial.findings import Finding
 from tertial.ledger import Ledger
 from tertial.report import Report
@@ -50,7 +51,7 @@ def assemble_report(cycle: Cycle, ledger: Ledger, target: Path, formats: tuple[s
     if not allow_missing:
         require_every_contributor(quote(cycle), quote(accepted))
     report, unreadable = build_report(quote(cycle), quote(accepted))
-    findings = unreadable + check_narrative(quote(report))
+    findings = unreadable + check_narrative(quote(report), signs_for(cycle.outline.economy))
     files = write_formats(report, target, formats, controller)
     files["kontroller"] = write_checks(quote(findings), target)
     record_assembly(quote(ledger), quote(cycle), files)  # the outputs' SHA-256 go into the ledger's hash chain

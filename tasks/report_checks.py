@@ -27,9 +27,9 @@ def require_every_contributor(cycle: Cycle, accepted: dict[str, Accepted]) -> No
 
 
 @task(cache_policy=NO_CACHE)
-def check_narrative(report: Report) -> list[Finding]:
+def check_narrative(report: Report, signs: dict[str, int] | None = None) -> list[Finding]:
     """Counts, assessments and amounts written in the texts, against the data they speak of."""
-    return check_report(report)
+    return check_report(report, signs)
 
 
 @task(cache_policy=NO_CACHE)

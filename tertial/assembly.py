@@ -21,7 +21,9 @@ from tertial.economy import (
     complete_operations, complete_result_unit, forecast_accuracy, investment_columns, operations_columns, result_unit_columns,
     revenue_cost_columns, revenue_cost_kind, t2_difference, total, with_change,
 )
-from tertial.economy_columns import EconomyTableSpec, complete, formula_for, investments_as_text, table_spec
+from tertial.economy_columns import (
+    EconomyTableSpec, complete, formula_for, investments_as_text, signs_for, table_spec,
+)
 from tertial.economy_totals import (
     GRAND_TOTAL, NET, TOTAL_ID, is_sum_name, printed, printed_values, revenue_cost_sum_side, total_as_printed, with_submitted,
 )
@@ -417,7 +419,7 @@ def _economy_sections(cycle: Cycle, owner: Accepted | None, absent: bool) -> dic
         "turnover": _turnover(cycle, records("turnover"), avdelning, absent) if tertial else None,
         "adjustments": _adjustments(cycle, records("adjustments"), avdelning, absent),
         "revenue_costs": None if tertial and declared is None else _revenue_costs(
-            cycle.config.year, records("revenue_costs"), avdelning, absent, declared),
+            cycle.config.year, records("revenue_costs"), avdelning, absent, declared, signs_for(cycle.outline.economy)),
     }
 
 
@@ -497,7 +499,7 @@ REVENUE_COSTS_KEY, REVENUE_COSTS_TITLE = "intakts-och-kostnadsutveckling", "Int�
 
 
 def _revenue_costs(year: int, records: list[dict], owner: str, absent: bool,
-                   spec: EconomyTableSpec | None = None) -> EconomySection | None:
+                   spec: EconomyTableSpec | None = None, signs: dict[str, int] | None = None) -> EconomySection | None:
     """The VB's posts, intäkter then kostnader (each in sheet order) with their sums, Netto last.
 
     An empty sheet leaves the section out: the published VBs have no fixed sentence for it.
@@ -525,16 +527,16 @@ def _revenue_costs(year: int, records: list[dict], owner: str, absent: bool,
         return None
     if spec is not None:
         return EconomySection(key=REVENUE_COSTS_KEY, title=_title(spec, REVENUE_COSTS_TITLE), owner=owner, missing=False,
-                              **_declared_revenue_cost_table(year, posts, spec, stated))
+                              **_declared_revenue_cost_table(year, posts, spec, stated, signs))
     return EconomySection(key=REVENUE_COSTS_KEY, title=REVENUE_COSTS_TITLE, owner=owner, missing=False,
-                          **_revenue_cost_table(year, posts, stated))
+                          **_revenue_cost_table(year, posts, stated, signs=signs))
 
 
 def _declared_revenue_cost_table(year: int, posts: dict[str, list[EconomyLine]], spec: EconomyTableSpec,
-                                 stated: dict[str, dict]) -> dict:
+                                 stated: dict[str, dict], signs: dict[str, int] | None = None) -> dict:
     """The profile's Intäkter och kostnader: its columns and title; rows of Typ justering (a resultatöverföring)
     after Netto, with the nämnd's total last. The sentence on the net cost needs both years' outcome."""
-    found = _revenue_cost_table(year, posts, stated, spec.printed(year), spec)
+    found = _revenue_cost_table(year, posts, stated, spec.printed(year), spec, signs)
     table = found["table"].model_copy(update={"title": _title(spec, REVENUE_COSTS_TITLE), "unit": spec.unit or "mnkr"})
     if posts[ADJUSTMENT]:
         keys = spec.keys
@@ -549,9 +551,10 @@ def _declared_revenue_cost_table(year: int, posts: dict[str, list[EconomyLine]],
 
 
 def _revenue_cost_table(year: int, posts: dict[str, list[EconomyLine]], stated: dict[str, dict] | None = None,
-                        columns: list[tuple[str, str]] | None = None, spec: EconomyTableSpec | None = None) -> dict:
+                        columns: list[tuple[str, str]] | None = None, spec: EconomyTableSpec | None = None,
+                        signs: dict[str, int] | None = None) -> dict:
     """The table (Summa intäkter, Summa kostnader, Netto: as the contributor gave them, else computed) and the
-    sentence on the net cost."""
+    sentence on the net cost, read through the sign convention (`signs`; none: the catalogue's)."""
     columns = columns or revenue_cost_columns(year)
     keys = [key for key, _ in columns]
     stated = stated or {}
@@ -567,7 +570,8 @@ def _revenue_cost_table(year: int, posts: dict[str, list[EconomyLine]], stated: 
         total=EconomyLine(id="netto", name="Netto", row_type="total", values=net),
         comment_header="Kommentar" if commented else "",
     )
-    sentences = [net_cost_sentence(net["outcome"], net["previous"])] if {"previous", "outcome"} <= set(keys) else []
+    sentences = ([net_cost_sentence(net["outcome"], net["previous"], (signs or signs_for(None))[NET])]
+                 if {"previous", "outcome"} <= set(keys) else [])
     return {"table": table, "sentences": sentences}
 
 

@@ -152,12 +152,6 @@ def revenue_cost_columns(year: int) -> list[tuple[str, str]]:
 
 
 def with_change(values: Values) -> Values:
-    """Förändring = Utfall − Utfall föregående år; in the reports' signs, so a larger revenue is a negative change."""
+    """Förändring = Utfall − Utfall föregående år, in the table's signs: how it reads per row type is the sign
+    convention's (tertial.signs; a larger revenue written negative is a negative change)."""
     return complete(values, ["previous", "outcome", "change"])
-
-
-def revenue_cost_sign_ok(kind: str | None, value: Decimal | None) -> bool:
-    """Revenue is written negative, cost positive; zero and empty cells pass (another rule asks for a value)."""
-    if value is None or value == 0 or kind not in REVENUE_COST_KINDS:
-        return True
-    return (value < 0) == (kind == REVENUE)

@@ -77,8 +77,33 @@ class CatalogueColumn(Strict):
         return bool(self.formulas)
 
 
+# The row types whose sign is written by convention, and the two signs (see `signs:` in the catalogue).
+ROW_TYPES = ("intäkt", "kostnad", "netto")
+SIGN_WORDS = {"negativ": -1, "positiv": 1}
+
+
+def _signs_known(signs: dict[str, str]) -> dict[str, str]:
+    """Every row type known and every sign negativ or positiv; Swedish errors naming the key."""
+    for row_type, sign in signs.items():
+        if row_type not in ROW_TYPES:
+            raise ValueError(f"radtypen '{row_type}' är okänd; välj bland {', '.join(ROW_TYPES)}")
+        if sign not in SIGN_WORDS:
+            raise ValueError(f"{row_type}: tecknet '{sign}' är okänt; skriv negativ eller positiv")
+    return signs
+
+
 class Catalogue(Strict):
     columns: dict[str, CatalogueColumn]
+    signs: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("signs")
+    @classmethod
+    def _signs(cls, signs: dict[str, str]) -> dict[str, str]:
+        _signs_known(signs)
+        missing = [t for t in ROW_TYPES if t not in signs]
+        if missing:
+            raise ValueError(f"{missing[0]}: radtypen saknar tecken i katalogen")
+        return signs
 
     @model_validator(mode="after")
     def _inputs_known(self) -> Catalogue:
@@ -92,7 +117,17 @@ class Catalogue(Strict):
 @cache
 def catalogue() -> dict[str, CatalogueColumn]:
     """The catalogue shipped with Tertial, in its own order."""
-    return Catalogue.model_validate(yaml.safe_load(CATALOGUE_FILE.read_text(encoding="utf-8"))).columns
+    return _catalogue_file().columns
+
+
+@cache
+def _catalogue_file() -> Catalogue:
+    return Catalogue.model_validate(yaml.safe_load(CATALOGUE_FILE.read_text(encoding="utf-8")))
+
+
+def default_signs() -> dict[str, int]:
+    """The catalogue's sign per row type: −1 written negative, +1 positive."""
+    return {row_type: SIGN_WORDS[word] for row_type, word in _catalogue_file().signs.items()}
 
 
 def heading(key: str, year: int) -> str:
@@ -215,9 +250,17 @@ class EconomyTables(Strict):
     revenue_costs: EconomyTableSpec | None = Field(None, description="Intäkter och kostnader per kostnadsgruppering; "
                                                                      "declared, it is printed in T1 and T2 too.")
     result_units: EconomyTableSpec | None = Field(None, description="Resultatenheter (tkr).")
+    signs: dict[str, str] | None = Field(
+        None, description="The sign a row type is written with, where the nämnd prints it otherwise than the "
+                          "catalogue's `signs:` (e.g. intäkt: positiv); none: the catalogue's.")
     investments_as: Literal["table", "text"] = Field(
         "table", description="Investeringar as a table (with the economy owner's text above it), or as that text alone: "
                              "then no Investeringar sheet and no table.")
+
+    @field_validator("signs")
+    @classmethod
+    def _signs(cls, signs: dict[str, str] | None) -> dict[str, str] | None:
+        return None if signs is None else _signs_known(signs)
 
     @model_validator(mode="after")
     def _fit(self) -> EconomyTables:
@@ -243,6 +286,12 @@ class EconomyTables(Strict):
 def investments_as_text(economy: EconomyTables | None) -> bool:
     """The profile has the investments reported as the economy owner's text alone, without a table."""
     return economy is not None and economy.investments_as == "text"
+
+
+def signs_for(economy: EconomyTables | None) -> dict[str, int]:
+    """The sign per row type for a profile: the catalogue's, with the profile's `economy: signs:` over it."""
+    own = economy.signs if economy is not None and economy.signs else {}
+    return {**default_signs(), **{row_type: SIGN_WORDS[word] for row_type, word in own.items()}}
 
 
 def table_spec(economy: EconomyTables | None, key: str) -> EconomyTableSpec | None:

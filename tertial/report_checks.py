@@ -18,12 +18,14 @@ from tertial.narrative.references import check_attachments
 from tertial.narrative.row_numbers import check_period_words, check_row_numbers
 from tertial.narrative.row_comments import check_row_comments
 from tertial.report import Report
+from tertial.signs import Signs
 
 
-def check_report(report: Report) -> list[Finding]:
-    """Every finding for the report: counts, assessment words, amounts, bilagor, then the economy tables."""
+def check_report(report: Report, signs: Signs | None = None) -> list[Finding]:
+    """Every finding for the report: counts, assessment words, amounts, bilagor, then the economy tables (their
+    comments read through the profile's sign convention, `signs`; none: the catalogue's)."""
     return (check_goal_counts(report) + check_text_counts(report) + check_assessment_words(report)
             + check_amounts(report) + check_attachments(report) + check_turnover(report) + check_adjustments(report)
-            + check_fund_withdrawal(report) + check_revenue_cost_net(report) + check_row_comments(report)
+            + check_fund_withdrawal(report) + check_revenue_cost_net(report) + check_row_comments(report, signs)
             + check_economy_texts(report) + check_cross_references(report)
             + check_goal_basis(report) + check_row_numbers(report) + check_period_words(report))

@@ -200,12 +200,13 @@ def adjustments_total_sentence(amounts: list[tuple[str, Decimal]], kind: ReportK
     return f"Nämnden begär {noun} på sammanlagt {_mnkr(total)}, varav {parts}."
 
 
-def net_cost_sentence(net: Decimal, previous_net: Decimal) -> str:
+def net_cost_sentence(net: Decimal, previous_net: Decimal, sign: int = 1) -> str:
     """'Nettokostnaden uppgick till 1 198,8 mnkr, en ökning med 27,2 mnkr jämfört med föregående år.'
 
-    Netto is signed as the table (cost positive); a nämnd whose revenue exceeds its costs has a nettointäkt,
-    and an ökning then means more revenue.
+    Netto is signed as the table: `sign` is the sign convention's for netto (tertial.signs; +1: a net cost is
+    written positive). A nämnd whose revenue exceeds its costs has a nettointäkt, and an ökning then means more revenue.
     """
+    net, previous_net = sign * net, sign * previous_net
     cost = net >= 0
     subject = "Nettokostnaden" if cost else "Nettointäkten"
     change = (net - previous_net) if cost else (previous_net - net)

@@ -14,13 +14,13 @@ import pandas as pd
 from tertial.cycle import Cycle
 from tertial.economy import (
     SIGNED_COLUMNS, TKR_TOLERANCE, TOLERANCE, carried_over, investment_deviation, operations_deviation, revenue_cost_kind,
-    revenue_cost_sign_ok,
 )
-from tertial.economy_columns import catalogue, formula_for, table_spec
+from tertial.economy_columns import catalogue, formula_for, signs_for, table_spec
 from tertial.economy_totals import TOTAL_ID, is_sum_name, rounding_tolerance
 from tertial.findings import Finding, finding
 from tertial.numbers import format_number, to_decimal
 from tertial.plan import RowType
+from tertial.signs import sign_hint, sign_ok
 from tertial.submission import Sheet
 from tertial.vocabulary import ReportKind
 
@@ -146,16 +146,19 @@ def result_unit_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contri
 
 
 def revenue_cost_sign_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
-    """Revenue negative, cost positive: a post with the other sign would turn Summa and Netto wrong."""
+    """Each post with its row type's sign (revenue negative, cost positive unless the profile says otherwise): a post
+    with the other sign would turn Summa and Netto wrong."""
+    signs = signs_for(cycle.outline.economy)
     findings = []
     for _, row in frame.iterrows():
         kind = revenue_cost_kind(row["kind"])
         for column in [c.key for c in sheet.columns if c.key in SIGNED_COLUMNS]:
-            if revenue_cost_sign_ok(kind, to_decimal(row[column])):
+            if sign_ok(kind, to_decimal(row[column]), signs):
                 continue
             findings.append(finding(
                 "revenue_cost_sign", sheet=sheet.name, row=int(row["_row"]), column=sheet.column(column).header,
                 item_id=row["name"], item_name=row["name"], value=str(row[f"{column}_raw"]), expected=kind, name=row["name"],
+                hint=sign_hint(signs),
             ))
     return findings
 

@@ -12,7 +12,7 @@ from tertial.findings import Finding, finding
 from tertial.narrative.phrases import FLAGS, MNKR, stated_amount
 from tertial.numbers import format_number
 from tertial.report import EconomyLine, EconomyTable, Report
-from tertial.signs import change_phrase, growth
+from tertial.signs import Signs, change_phrase, convention_text, growth
 
 # "har ökat med 4,2 mnkr", "en minskning om 1,0 mnkr", "ökade på 3 mnkr"
 _CHANGE = re.compile(rf"\b(?P<verb>ök(?:at|ade|ar|ning(?:en)?)|minsk(?:at|ade|ar|ning(?:en)?))\s+(?:med|om|på)\s+"
@@ -48,7 +48,7 @@ def _tolerance(match: re.Match) -> Decimal:
     return TOLERANCE + rounder + (half_unit(decimals) if match["about"] else Decimal(0))
 
 
-def _comment_findings(line: EconomyLine, kind: str) -> list[Finding]:
+def _comment_findings(line: EconomyLine, kind: str, signs: Signs | None = None) -> list[Finding]:
     change = line.values.get("change")
     if change is None or not line.comment:
         return []
@@ -60,20 +60,22 @@ def _comment_findings(line: EconomyLine, kind: str) -> list[Finding]:
         if _PART.search(line.comment[:match.start()]):
             continue
         claimed = abs(amount) if match["verb"].lower().startswith(_UP) else -abs(amount)
-        if abs(claimed - growth(kind, change)) <= _tolerance(match):
+        if abs(claimed - growth(kind, change, signs)) <= _tolerance(match):
             continue
         out.append(finding(
             "narrative_row_comment", sheet="Intäkter och kostnader", column="Kommentar", item_id=line.id,
             item_name=line.name, value=match[0].strip(), place=f"Kommentaren till raden '{line.name}'",
-            basis=format_number(change, 1), expected=change_phrase(kind, change),
+            basis=format_number(change, 1), expected=change_phrase(kind, change, signs=signs),
+            convention=convention_text(signs),
         ))
     return out
 
 
-def check_row_comments(report: Report) -> list[Finding]:
+def check_row_comments(report: Report, signs: Signs | None = None) -> list[Finding]:
     """Every change a comment states on the VB's revenue and cost posts ("har ökat med", "X mnkr högre än föregående år"),
-    against the post's Förändring (±0,1 mnkr, more for a figure written rounder or with "cirka")."""
+    against the post's Förändring (±0,1 mnkr, more for a figure written rounder or with "cirka"), read through the
+    profile's sign convention (`signs`; none: the catalogue's)."""
     section = report.economy.revenue_costs
     if section is None or section.missing or section.table is None:
         return []
-    return [f for line, kind in _posts(section.table) for f in _comment_findings(line, kind)]
+    return [f for line, kind in _posts(section.table) for f in _comment_findings(line, kind, signs)]
