@@ -25,6 +25,10 @@ from tertial.table_columns import TableColumns
 from tertial.vocabulary import ReportKind
 
 
+ECONOMY_TITLE = "Uppföljning av ekonomi"
+OPERATIONS_TITLE = "Uppföljning av driftbudget"
+
+
 class PartKind(StrEnum):
     FRONT_MATTER = "front_matter"
     SUMMARY = "summary"
@@ -95,7 +99,7 @@ class Section(Strict):
 
 _SECTION_KEYS = ("key", "title", "owner", "empty", "sections", "under", "table")
 # The parts that may stand inside the goal tree under a goal (`under:`), besides free sections.
-UNDER_PARTS = (PartKind.SECTION, PartKind.BALANCE_SHEET, PartKind.SPECIAL_REPORTS)
+UNDER_PARTS = (PartKind.SECTION, PartKind.BALANCE_SHEET, PartKind.SPECIAL_REPORTS, PartKind.ECONOMY)
 
 
 class Part(Strict):
@@ -161,6 +165,14 @@ class GoalParts(Strict):
     parts: list[GoalPart] = Field(min_length=1, description="The parts, in print order.")
 
 
+class EconomyHeadings(Strict):
+    """The economy part's own headings, as the nämnd's report prints them."""
+
+    title: str = Field(ECONOMY_TITLE, min_length=1, description="The economy part's heading ('Uppföljning av ekonomi').")
+    operations: str = Field(OPERATIONS_TITLE, min_length=1,
+                            description="The driftbudget's sub-heading ('Uppföljning av driftbudget', 'Budgetavvikelser').")
+
+
 class ProfileFile(Strict):
     """A profile as written in YAML."""
 
@@ -179,6 +191,8 @@ class ProfileFile(Strict):
     total_deviation_heading: bool = Field(
         True, description="False: the heading Uppföljning av driftbudget without the total's deviation, as a "
                           "Tertialrapport 1 may print it.")
+    economy_headings: EconomyHeadings | None = Field(
+        None, description="The economy part's heading and its driftbudget sub-heading; none: Tertial's.")
 
 
 @dataclass(frozen=True)
@@ -193,6 +207,7 @@ class Profile:
     economy: EconomyTables | None = None  # the economy tables as declared; None: those Tertial prints for the kind
     goal_parts: tuple[GoalParts, ...] = ()  # goals whose analysis several contributors write, part by part
     total_deviation_heading: bool = True  # False: Uppföljning av driftbudget is headed without the total's deviation
+    economy_headings: EconomyHeadings | None = None  # None: Uppföljning av ekonomi / Uppföljning av driftbudget
 
     @property
     def names(self) -> list[str]:
@@ -318,7 +333,8 @@ def merge(own: ProfileFile) -> tuple[Profile, list[str]]:
     labels = own.labels or (builtin_file(own.extends).labels if own.extends else None) or Labels()
     economy = own.economy or (builtin_file(own.extends).economy if own.extends else None)
     return Profile(tuple(parts), columns, _deviation_headings(own), area_texts, labels, economy,
-                   goal_parts=tuple(own.goal_parts), total_deviation_heading=own.total_deviation_heading), problems
+                   goal_parts=tuple(own.goal_parts), total_deviation_heading=own.total_deviation_heading,
+                   economy_headings=own.economy_headings), problems
 
 
 def _deviation_headings(own: ProfileFile) -> DeviationHeadings | None:
