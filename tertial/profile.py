@@ -168,7 +168,8 @@ class GoalParts(Strict):
 class EconomyHeadings(Strict):
     """The economy part's own headings, as the nämnd's report prints them."""
 
-    title: str = Field(ECONOMY_TITLE, min_length=1, description="The economy part's heading ('Uppföljning av ekonomi').")
+    title: str = Field(ECONOMY_TITLE, description="The economy part's heading ('Uppföljning av ekonomi'); empty: none, "
+                                                 "for an economy placed under a goal whose report prints no heading of its own.")
     operations: str = Field(OPERATIONS_TITLE, min_length=1,
                             description="The driftbudget's sub-heading ('Uppföljning av driftbudget', 'Budgetavvikelser').")
 
@@ -367,6 +368,9 @@ def profile_problems(own: ProfileFile, profile: Profile, contributors: list[str]
     for top, section in own_sections:
         for path, item in [(top, section), *walk_sections(section.sections, f"{top}.sections")]:
             problems += _section_problems(path, item, seen, contributors, reserved)
+    if own.economy_headings and not own.economy_headings.title.strip() and not profile.placed_in_tree(PartKind.ECONOMY):
+        problems.append("economy_headings.title: rubriken får bara vara tom när ekonomin står i målträdet "
+                        "(part: economy med under); ange en rubrik")
     return problems
 
 

@@ -112,3 +112,25 @@ def test_check_config_refuses_an_unknown_goal_and_bad_headings(tmp_path, change,
         load_cycle(_copy(tmp_path, change))
     assert caught.value.file.name == "profil.yaml"
     assert any(expected in problem for problem in caught.value.problems), caught.value.problems
+
+
+def test_an_economy_under_a_goal_may_print_no_heading_of_its_own(tmp_path):
+    path = _copy(tmp_path, lambda p: p["economy_headings"].update(title=""))
+    moved = load_cycle(path)
+    accepted = {c.id: accepted_version(moved, tmp_path / "inkorg", c.id) for c in moved.config.contributors}
+    built, _ = assemble(moved, accepted)
+    html = render_html(built)
+    assert 'id="uppfoljning-ekonomi"' not in html and '<h6 id="driftbudget">Budgetavvikelser' in html
+    texts = [(p.style.name, p.text) for p in Document(io.BytesIO(document_bytes(built))).paragraphs]
+    assert any(style == "Heading 5" and text.startswith("Budgetavvikelser") for style, text in texts)
+
+
+def test_check_config_refuses_an_empty_heading_in_the_outline(tmp_path):
+    def change(p):
+        p["economy_headings"]["title"] = ""
+        p["parts"][0].pop("under")
+    with pytest.raises(ConfigError) as caught:
+        load_cycle(_copy(tmp_path, change))
+    assert caught.value.file.name == "profil.yaml"
+    assert ("economy_headings.title: rubriken får bara vara tom när ekonomin står i målträdet (part: economy med under); "
+            "ange en rubrik") in caught.value.problems

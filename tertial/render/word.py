@@ -320,11 +320,13 @@ def _table_cell(value: object) -> str:
 def _economy(doc: DocumentType, report: Report, chart: Chart | None, level: int = 1) -> None:
     """The economy part, in the outline (level 1) or inside the goal tree under a goal (`under:`), its headings lower."""
     economy = report.economy
-    doc.add_heading(economy.title, level)
+    if economy.title:
+        doc.add_heading(economy.title, level)
+    sub = level + 1 if economy.title else level  # without a title of its own its sections take the title's level
     if economy.revenue_costs:
-        _economy_section(doc, economy.revenue_costs, level + 1)
+        _economy_section(doc, economy.revenue_costs, sub)
     if economy.operations:
-        doc.add_heading(f"{economy.operations_title} {economy.deviation_heading}".strip(), level + 1)
+        doc.add_heading(f"{economy.operations_title} {economy.deviation_heading}".strip(), sub)
         if economy.total_budget:
             _economy_table(doc, economy.total_budget)
         if economy.overview:
@@ -334,24 +336,24 @@ def _economy(doc: DocumentType, report: Report, chart: Chart | None, level: int 
         _economy_table(doc, economy.operations)
         _chart(doc, chart)
         for block in economy.area_texts:
-            _text(doc, block, block.title, level + 2)
+            _text(doc, block, block.title, sub + 1)
             _key_figure_tables(doc, economy.key_figures_for(block.key))
     if economy.t2_comparison:
-        doc.add_heading(economy.t2_comparison.title, level + 1)
+        doc.add_heading(economy.t2_comparison.title, sub)
         _economy_table(doc, economy.t2_comparison)
         if economy.forecast_accuracy is not None:
             doc.add_paragraph(f"Prognossäkerheten är {format_quantity(economy.forecast_accuracy, '%', 1)}: utfallet mot "
                               "prognosen i tertialrapport 2.")
     for section in economy.sections_before_investments():
-        _economy_section(doc, section, level + 1)
+        _economy_section(doc, section, sub)
     if economy.investments or economy.investments_as_text:
-        doc.add_heading("Investeringar", level + 1)
+        doc.add_heading("Investeringar", sub)
         if economy.investment_text:
             _text(doc, economy.investment_text)
         if economy.investments:
             _economy_table(doc, economy.investments)
     for section in economy.sections_after_investments():
-        _economy_section(doc, section, level + 1)
+        _economy_section(doc, section, sub)
 
 
 def document_bytes(report: Report, controller: bool = True, charts: ReportCharts | None = None) -> bytes:
