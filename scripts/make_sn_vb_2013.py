@@ -157,10 +157,11 @@ def profile_document(doc: dict[str, Any]) -> dict[str, Any]:
     tables print, the label of a row's comment and the nämndmål written in parts by two avdelningar."""
     sections = {s["key"]: s for s in doc["sections"]}
     free = lambda *keys: [{"part": "section", **section_part(sections[k])} for k in keys]  # noqa: E731
-    # The report prints its economy inside nämndmål 'Nämndens verksamheter är kostnadseffektiva' (3.1); `under:`
-    # does not apply to the economy part, so it stands after the goal tree.
+    # The report prints its economy inside nämndmål 'Nämndens verksamheter är kostnadseffektiva' (3.1), after the
+    # goal's analysis and before the nil sections, with no heading of its own and its driftbudget as Budgetavvikelser.
     return {"parts": [{"part": "front_matter"}, {"part": "summary", "style": "sammanfattande_analys"},
-                      *free("namnden", "utskott"), {"part": "goals"}, {"part": "economy"}, *free("forsaljningar", "projekt", "lokaler"),
+                      *free("namnden", "utskott"), {"part": "goals"},
+                      {"part": "economy", "under": Quoted("kostnadseffektiva")}, *free("forsaljningar", "projekt", "lokaler"),
                       {"part": "balance_sheet", "under": Quoted("kostnadseffektiva")},  # last under the nämndmål
                       *free("klagomal", "lex_sarah"), {"part": "attest"}],
             "columns": doc["columns"], "labels": {"row_analysis": "Kommentar"},  # 'Kommentar' under a row, analysis §2
@@ -168,6 +169,7 @@ def profile_document(doc: dict[str, Any]) -> dict[str, Any]:
             # each verksamhetsområde's text headed by its label and its Bokslut 2013 as printed: '+ 0,3', '– 0,5', '± 0'
             "deviation_headings": Flow(doc["economy"]["deviation_headings"]),
             "total_deviation_heading": False,  # the report heads the area texts 'Budgetavvikelser', with no amount
+            "economy_headings": doc["economy"]["headings"],
             "area_texts": [Flow(row=area_id(name)) for name in doc["economy"]["areas"]]}
 
 

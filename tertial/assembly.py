@@ -246,7 +246,7 @@ def _goal_section(cycle: Cycle, goal: Goal, rows: _Rows, missing: set[str]) -> G
         status_counts={s.value: statuses.count(s) for s in IndicatorStatus if statuses.count(s)},
         indicators=indicators, activities=activities, children=children,
         id="" if goal.id == goal.number else goal.id, assessed=assessed, counted=assessed and grade.counted,
-        sections=_sections_under(cycle, goal, rows, missing),
+        sections=_sections_under(cycle, goal, rows, missing), economy_at=_economy_at(cycle, goal),
         parts=[_goal_part(cycle, goal, part, rows, missing) for part in cycle.outline.parts_of_goal(goal.id)],
     )
 
@@ -385,7 +385,21 @@ def _economy(cycle: Cycle, rows: _Rows, missing: set[str], texts: dict[str, Text
         total_budget=total_budget_table(accepted[cycle.economy_owner].submission if cycle.economy_owner in accepted else None,
                                         layout.unit),
         **_economy_sections(cycle, accepted.get(cycle.economy_owner or ""), absent),
+        **_economy_headings(cycle),
     )
+
+
+def _economy_headings(cycle: Cycle) -> dict[str, str]:
+    """The profile's own economy headings (economy_headings); none: Tertial's defaults, left out of report.json."""
+    own = cycle.outline.economy_headings
+    return {"title": own.title, "operations_title": own.operations} if own else {}
+
+
+def _economy_at(cycle: Cycle, goal: Goal) -> int | None:
+    """Where the economy placed under this goal (`under:`) prints among the goal's sections, in the outline's order."""
+    placed = cycle.outline.parts_under(goal.id)
+    kinds = [p.part for p in placed]
+    return kinds.index(PartKind.ECONOMY) if PartKind.ECONOMY in kinds else None
 
 
 def _area_texts(cycle: Cycle, operations: EconomyTable | None, texts: dict[str, TextBlock], absent: bool) -> list[TextBlock]:

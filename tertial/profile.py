@@ -25,6 +25,10 @@ from tertial.table_columns import TableColumns
 from tertial.vocabulary import ReportKind
 
 
+ECONOMY_TITLE = "Uppföljning av ekonomi"
+OPERATIONS_TITLE = "Uppföljning av driftbudget"
+
+
 class PartKind(StrEnum):
     FRONT_MATTER = "front_matter"
     SUMMARY = "summary"
@@ -95,7 +99,7 @@ class Section(Strict):
 
 _SECTION_KEYS = ("key", "title", "owner", "empty", "sections", "under", "table")
 # The parts that may stand inside the goal tree under a goal (`under:`), besides free sections.
-UNDER_PARTS = (PartKind.SECTION, PartKind.BALANCE_SHEET, PartKind.SPECIAL_REPORTS)
+UNDER_PARTS = (PartKind.SECTION, PartKind.BALANCE_SHEET, PartKind.SPECIAL_REPORTS, PartKind.ECONOMY)
 
 
 class Part(Strict):
@@ -161,6 +165,15 @@ class GoalParts(Strict):
     parts: list[GoalPart] = Field(min_length=1, description="The parts, in print order.")
 
 
+class EconomyHeadings(Strict):
+    """The economy part's own headings, as the nämnd's report prints them."""
+
+    title: str = Field(ECONOMY_TITLE, description="The economy part's heading ('Uppföljning av ekonomi'); empty: none, "
+                                                 "for an economy placed under a goal whose report prints no heading of its own.")
+    operations: str = Field(OPERATIONS_TITLE, min_length=1,
+                            description="The driftbudget's sub-heading ('Uppföljning av driftbudget', 'Budgetavvikelser').")
+
+
 class ProfileFile(Strict):
     """A profile as written in YAML."""
 
@@ -179,6 +192,8 @@ class ProfileFile(Strict):
     total_deviation_heading: bool = Field(
         True, description="False: the heading Uppföljning av driftbudget without the total's deviation, as a "
                           "Tertialrapport 1 may print it.")
+    economy_headings: EconomyHeadings | None = Field(
+        None, description="The economy part's heading and its driftbudget sub-heading; none: Tertial's.")
 
 
 @dataclass(frozen=True)
@@ -193,6 +208,7 @@ class Profile:
     economy: EconomyTables | None = None  # the economy tables as declared; None: those Tertial prints for the kind
     goal_parts: tuple[GoalParts, ...] = ()  # goals whose analysis several contributors write, part by part
     total_deviation_heading: bool = True  # False: Uppföljning av driftbudget is headed without the total's deviation
+    economy_headings: EconomyHeadings | None = None  # None: Uppföljning av ekonomi / Uppföljning av driftbudget
 
     @property
     def names(self) -> list[str]:
@@ -318,7 +334,8 @@ def merge(own: ProfileFile) -> tuple[Profile, list[str]]:
     labels = own.labels or (builtin_file(own.extends).labels if own.extends else None) or Labels()
     economy = own.economy or (builtin_file(own.extends).economy if own.extends else None)
     return Profile(tuple(parts), columns, _deviation_headings(own), area_texts, labels, economy,
-                   goal_parts=tuple(own.goal_parts), total_deviation_heading=own.total_deviation_heading), problems
+                   goal_parts=tuple(own.goal_parts), total_deviation_heading=own.total_deviation_heading,
+                   economy_headings=own.economy_headings), problems
 
 
 def _deviation_headings(own: ProfileFile) -> DeviationHeadings | None:
@@ -351,6 +368,9 @@ def profile_problems(own: ProfileFile, profile: Profile, contributors: list[str]
     for top, section in own_sections:
         for path, item in [(top, section), *walk_sections(section.sections, f"{top}.sections")]:
             problems += _section_problems(path, item, seen, contributors, reserved)
+    if own.economy_headings and not own.economy_headings.title.strip() and not profile.placed_in_tree(PartKind.ECONOMY):
+        problems.append("economy_headings.title: rubriken får bara vara tom när ekonomin står i målträdet "
+                        "(part: economy med under); ange en rubrik")
     return problems
 
 

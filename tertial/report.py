@@ -123,6 +123,10 @@ class GoalSection(Model):
     parts: list[GoalPartText] = Field(
         default_factory=list, exclude_if=lambda v: not v,
         description="The parts of its analysis written by several contributors (the profile's goal_parts), in order.")
+    economy_at: int | None = Field(
+        None, exclude_if=lambda v: v is None,
+        description="The economy placed under this goal (`under:`): printed before sections[economy_at] (at the end "
+                    "when it equals their number); the figures stay in report.economy.")
 
     @property
     def analysis_headed(self) -> bool:
@@ -316,6 +320,11 @@ class Economy(Model):
     forecast_accuracy: Amount | None = Field(
         None, exclude_if=lambda v: v is None,
         description="VB: prognossäkerhet T2, (Utfall − Prognos T2) / Prognos T2 in per cent, from the Jämförelse table's total.")
+    title: str = Field("Uppföljning av ekonomi", exclude_if=lambda v: v == "Uppföljning av ekonomi",
+                       description="The economy part's heading, as the profile's economy_headings.title says.")
+    operations_title: str = Field(
+        "Uppföljning av driftbudget", exclude_if=lambda v: v == "Uppföljning av driftbudget",
+        description="The driftbudget's sub-heading, as the profile's economy_headings.operations says.")
 
     def key_figures_for(self, text_key: str) -> list[KeyFigureTable]:
         """The nyckeltal tables printed after the area text with this key ('ekonomi:<area id>'): each follows its

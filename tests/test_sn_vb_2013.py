@@ -38,7 +38,7 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sn-vb-2013"
 DATA = Path(__file__).parent / "data"
 ASSESSMENT = "Uppfylls helt"  # the report's only goal assessment, 31 times (seed002 analysis §3)
 KF_AREAS = ["1.1", "1.2", "1.3", "1.6", "1.7", "2.1", "2.3", "2.4", "3.1", "3.2"]  # with the city's gaps
-OUTLINE = ["front_matter", "summary", "section:namnden", "section:utskott", "goals", "economy", "attest"]
+OUTLINE = ["front_matter", "summary", "section:namnden", "section:utskott", "goals", "attest"]  # economy: under 3.1
 HEADINGS = ["Sammanfattande analys", "Socialnämnden 2013", "Socialnämndens utskott och råd för funktionshinderfrågor 2013",
             "Tillståndsutskottet", "Individutskottet", "Organisations- och föreningsutskottet",
             "Socialnämnden, Äldrenämnden och Överförmyndarnämndens gemensamma funktionshinderråd 2013",
@@ -264,6 +264,30 @@ def test_the_nil_sections_and_special_reports_stand_under_their_namndmal(run, da
     assert not any(f"avsnitt-{key}" in toc for sections in PLACED.values() for key, _ in sections)
 
 
+def test_the_economy_stands_under_namndmal_kostnadseffektiva_with_the_reports_headings(run, data):
+    """The whole economy prints inside nämndmål 3.1 after its analysis and before the nil sections (seed text
+    L5041–L5407), with no heading of its own and its driftbudget headed Budgetavvikelser; not in the outline or the
+    table of contents, in HTML and Word."""
+    nodes = {n.get("id") or n["number"]: n for n in _walk(data["goals"])}
+    assert [k for k, n in nodes.items() if "economy_at" in n] == ["kostnadseffektiva"]
+    assert nodes["kostnadseffektiva"]["economy_at"] == 0
+    assert (data["economy"].get("title"), data["economy"]["operations_title"]) == ("", "Budgetavvikelser")
+    page = run.files["html"].read_text(encoding="utf-8")
+    goal = page.index('id="mal-kostnadseffektiva"')
+    analysis = page.index(f"<p>{nodes['kostnadseffektiva']['analysis']}</p>", goal)
+    revenue = page.index(">Analys av resultaträkning - uppföljning av driftbudget</h6>")
+    operations = page.index('<h6 id="driftbudget">Budgetavvikelser</h6>')
+    assert goal < analysis < revenue < operations < page.index('id="investeringar"') \
+        < page.index('<section id="avsnitt-forsaljningar">') < page.index('id="mal-3.2"')
+    assert "Uppföljning av ekonomi" not in page and "Uppföljning av driftbudget" not in page
+    toc = page[page.index('<nav class="toc">'):page.index("</nav>")]
+    assert "driftbudget" not in toc and "uppfoljning-ekonomi" not in toc
+    word = [(p.style.name, p.text) for p in Document(run.files["docx"]).paragraphs]
+    budget = word.index(("Heading 5", "Budgetavvikelser"))
+    assert word.index(("Heading 5", "Analys av resultaträkning - uppföljning av driftbudget")) < budget \
+        < word.index(("Heading 5", "Försäljningar av anläggningstillgångar"))
+
+
 def test_goal_texts_print_the_reports_sub_headings(run, data):
     """'## ' and '### ' lines of a goal's analysis print as sub-headings, in the tree's order, in HTML and Word."""
     written = [(n["title"], block) for n in _walk(data["goals"]) for block in _text_blocks(n) if block[0] != "paragraph"]
@@ -398,7 +422,7 @@ def test_every_deviation_heading_is_printed_with_its_sign_and_figure(run, data, 
         (label, _signed(raw)) for label, raw in seed]
     assert all(block["paragraphs"] for block in data["economy"]["area_texts"])
     page = run.files["html"].read_text(encoding="utf-8")
-    printed = [" ".join(unescape(h).split()) for h in re.findall(r"<h4[^>]*>(.*?)</h4>", page, flags=re.S)]
+    printed = [" ".join(unescape(h).split()) for h in re.findall(r"<h6[^>]*>(.*?)</h6>", page, flags=re.S)]
     word = [" ".join(p.text.split()) for p in Document(run.files["docx"]).paragraphs]
     for label, raw in seed:
         heading = next(t for t in titles if t.startswith(label + " "))

@@ -89,7 +89,8 @@ def _indicator_table(doc: DocumentType, goal: GoalSection, report: Report, trend
             shape._inline.docPr.set("descr", picture.alt)
 
 
-def _goal(doc: DocumentType, goal: GoalSection, report: Report, trends: dict[str, Picture]) -> None:
+def _goal(doc: DocumentType, goal: GoalSection, report: Report, trends: dict[str, Picture],
+          chart: Chart | None = None) -> None:
     doc.add_heading(f"{goal.label}: {goal.numbered_title}", goal.level + 1)
     if goal.assessed:
         doc.add_paragraph(f"{goal.assessment_symbol} {goal.assessment}").runs[0].bold = True
@@ -113,10 +114,14 @@ def _goal(doc: DocumentType, goal: GoalSection, report: Report, trends: dict[str
     if goal.activities:
         columns = report.table_columns("activities")
         _table(doc, [heading for _, heading in columns], _activity_rows(goal, [key for key, _ in columns], report.row_analysis_label))
-    for section in goal.sections:
+    for n, section in enumerate(goal.sections):
+        if n == goal.economy_at:
+            _economy(doc, report, chart, min(goal.level + 2, 7))
         _free_section(doc, section, min(goal.level + 2, 9))
+    if goal.economy_at is not None and goal.economy_at >= len(goal.sections):
+        _economy(doc, report, chart, min(goal.level + 2, 7))
     for child in goal.children:
-        _goal(doc, child, report, trends)
+        _goal(doc, child, report, trends, chart)
 
 
 def _analysis(doc: DocumentType, goal: GoalSection) -> None:
@@ -193,9 +198,9 @@ def _key_figure_tables(doc: DocumentType, tables: list[KeyFigureTable]) -> None:
             doc.add_paragraph(note)
 
 
-def _economy_section(doc: DocumentType, section: EconomySection) -> None:
+def _economy_section(doc: DocumentType, section: EconomySection, level: int = 2) -> None:
     """Heading, computed (or fixed) sentences, the table, and one sub-heading per request."""
-    doc.add_heading(section.title, 2)
+    doc.add_heading(section.title, level)
     if section.missing:
         doc.add_paragraph(f"Underlag saknas från {section.owner}.")
     for sentence in section.sentences:
@@ -203,7 +208,7 @@ def _economy_section(doc: DocumentType, section: EconomySection) -> None:
     if section.table:
         _economy_table(doc, section.table)
     for request in section.requests:
-        doc.add_heading(request.heading, 3)
+        doc.add_heading(request.heading, level + 1)
         doc.add_paragraph(request.sentence)
         for paragraph in request.paragraphs:
             doc.add_paragraph(paragraph)
@@ -242,7 +247,7 @@ def build_document(report: Report, controller: bool = True, charts: ReportCharts
     parts = {
         "front_matter": lambda: _front_matter(doc, report), "summary": lambda: _summary(doc, report),
         "directives": lambda: _text(doc, report.directives, report.directives.title, 2),
-        "goals": lambda: _goals(doc, report, charts.trends), "economy": lambda: _economy(doc, report, charts.economy),
+        "goals": lambda: _goals(doc, report, charts.trends, charts.economy), "economy": lambda: _economy(doc, report, charts.economy),
         "balance_sheet": lambda: _balance_sheet(doc, report), "special_reports": lambda: _special_reports(doc, report),
         "attest": lambda: _attest(doc, report),
     }
@@ -269,12 +274,12 @@ def _summary(doc: DocumentType, report: Report) -> None:
         _text(doc, block.challenges, "Utmaningar")
 
 
-def _goals(doc: DocumentType, report: Report, trends: dict[str, Picture]) -> None:
+def _goals(doc: DocumentType, report: Report, trends: dict[str, Picture], chart: Chart | None = None) -> None:
     doc.add_heading("Uppföljning av Kommunfullmäktiges inriktningsmål", 1)
     gender_note = f"  {GENDER_EQUALITY_MARK} Jämställdhetsindikator" if report.gender_equality_marked else ""
     doc.add_paragraph(("  ".join(report.legend) if report.legend else _LEGEND) + gender_note)
     for goal in report.goals:
-        _goal(doc, goal, report, trends)
+        _goal(doc, goal, report, trends, chart)
 
 
 def _balance_sheet(doc: DocumentType, report: Report) -> None:
@@ -312,13 +317,16 @@ def _table_cell(value: object) -> str:
     return format_number(value)
 
 
-def _economy(doc: DocumentType, report: Report, chart: Chart | None) -> None:
+def _economy(doc: DocumentType, report: Report, chart: Chart | None, level: int = 1) -> None:
+    """The economy part, in the outline (level 1) or inside the goal tree under a goal (`under:`), its headings lower."""
     economy = report.economy
-    doc.add_heading("Uppföljning av ekonomi", 1)
+    if economy.title:
+        doc.add_heading(economy.title, level)
+    sub = level + 1 if economy.title else level  # without a title of its own its sections take the title's level
     if economy.revenue_costs:
-        _economy_section(doc, economy.revenue_costs)
+        _economy_section(doc, economy.revenue_costs, sub)
     if economy.operations:
-        doc.add_heading(f"Uppföljning av driftbudget {economy.deviation_heading}".strip(), 2)
+        doc.add_heading(f"{economy.operations_title} {economy.deviation_heading}".strip(), sub)
         if economy.total_budget:
             _economy_table(doc, economy.total_budget)
         if economy.overview:
@@ -328,24 +336,24 @@ def _economy(doc: DocumentType, report: Report, chart: Chart | None) -> None:
         _economy_table(doc, economy.operations)
         _chart(doc, chart)
         for block in economy.area_texts:
-            _text(doc, block, block.title, 3)
+            _text(doc, block, block.title, sub + 1)
             _key_figure_tables(doc, economy.key_figures_for(block.key))
     if economy.t2_comparison:
-        doc.add_heading(economy.t2_comparison.title, 2)
+        doc.add_heading(economy.t2_comparison.title, sub)
         _economy_table(doc, economy.t2_comparison)
         if economy.forecast_accuracy is not None:
             doc.add_paragraph(f"Prognossäkerheten är {format_quantity(economy.forecast_accuracy, '%', 1)}: utfallet mot "
                               "prognosen i tertialrapport 2.")
     for section in economy.sections_before_investments():
-        _economy_section(doc, section)
+        _economy_section(doc, section, sub)
     if economy.investments or economy.investments_as_text:
-        doc.add_heading("Investeringar", 2)
+        doc.add_heading("Investeringar", sub)
         if economy.investment_text:
             _text(doc, economy.investment_text)
         if economy.investments:
             _economy_table(doc, economy.investments)
     for section in economy.sections_after_investments():
-        _economy_section(doc, section)
+        _economy_section(doc, section, sub)
 
 
 def document_bytes(report: Report, controller: bool = True, charts: ReportCharts | None = None) -> bytes:
