@@ -125,7 +125,10 @@ class Part(Strict):
                 raise ValueError("ett fritt avsnitt (part: section) behöver både key och title")
             if self.owner is None and not self.sections:
                 raise ValueError(f"avsnittet '{self.key}' saknar ägare (owner); ett avsnitt utan underavsnitt skrivs av en bidragsgivare")
-        elif wrong := [k for k in _SECTION_KEYS if k in given and not (k == "under" and self.part in UNDER_PARTS)]:
+        elif "under" in given and self.part not in UNDER_PARTS:
+            allowed = ", ".join(p.value for p in UNDER_PARTS)
+            raise ValueError(f"under gäller bara part: {allowed}, inte part: {self.part.value}")
+        elif wrong := [k for k in _SECTION_KEYS if k in given and k != "under"]:
             raise ValueError(f"{', '.join(wrong)} gäller bara fria avsnitt (part: section), inte part: {self.part.value}")
         if self.part is not PartKind.SUMMARY and "style" in given:
             raise ValueError("style gäller bara part: summary")

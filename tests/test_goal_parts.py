@@ -199,8 +199,8 @@ def test_check_config_lists_the_built_in_parts_placed_in_the_goal_tree(cycle):
     (lambda p: p["goal_parts"][0].update(parts=[]), "goal_parts[0].parts: förväntade minst 1 element"),
     (lambda p: p["parts"][1].update(under="okand"),
      "parts[1].under: målet 'okand' finns inte i planen; ange ett måls id (1, 1.1, arbete, trygga, 3, 3.1, kostnad)"),
-    (lambda p: p["parts"].append({"part": "economy", "under": "3"}),
-     "parts[5]: under gäller bara fria avsnitt (part: section), inte part: economy"),
+    (lambda p: p["parts"].append({"part": "directives", "under": "3"}),
+     "parts[5]: under gäller bara part: section, balance_sheet, special_reports, economy, inte part: directives"),
 ])
 def test_check_config_refuses_wrong_goal_parts_naming_the_key(tmp_path, change, expected):
     with pytest.raises(ConfigError) as caught:

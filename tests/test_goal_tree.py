@@ -127,7 +127,7 @@ def test_word_prints_a_section_after_its_goal_s_own_content(report):
     (lambda p: p.update(remove=["goals"]),
      "parts[0].under: dispositionen saknar part: goals, så avsnittet har inget mål att stå under"),
     (lambda p: p["parts"].append({"part": "summary", "under": "1.1"}),
-     "parts[2]: under gäller bara fria avsnitt (part: section), inte part: summary"),
+     "parts[2]: under gäller bara part: section, balance_sheet, special_reports, economy, inte part: summary"),
 ])
 def test_check_config_refuses_a_section_under_an_unknown_goal(tmp_path, change, expected):
     with pytest.raises(ConfigError) as caught:
