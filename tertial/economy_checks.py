@@ -15,7 +15,7 @@ from tertial.report import Report
 from tertial.vocabulary import ReportKind
 
 
-def _fund_movement(report: Report) -> tuple[Decimal, str] | None:
+def fund_movement(report: Report) -> tuple[Decimal, str] | None:
     """What the operations table says the funds give or take, in mnkr, and which columns say it."""
     operations = report.economy.operations
     if operations is None or operations.missing:
@@ -33,7 +33,7 @@ def check_fund_withdrawal(report: Report) -> list[Finding]:
 
     The mistake it catches: the units' results sum to 7 437 tkr while the table and the texts take 6,5 mnkr.
     """
-    units, movement = report.economy.result_units, _fund_movement(report)
+    units, movement = report.economy.result_units, fund_movement(report)
     if units is None or units.missing or units.table is None or not units.table.rows or movement is None:
         return []
     if "brought" not in dict(units.table.columns):
@@ -70,4 +70,31 @@ def check_revenue_cost_net(report: Report) -> list[Finding]:
             item_name=section.title, value=f"{format_number(net, 1)} mnkr", place=f"Tabellen {section.title}",
             expected=f"{format_number(total, 1)} mnkr", scope=column, basis=headers.get(key, key),
         ))
+    return findings
+
+
+def _same_name(a: str, b: str) -> bool:
+    """'Trygghetsinvesteringar' and 'trygghetsinvesteringar ', or 'Klimatinvestering' and 'Klimatinvesteringar'."""
+    a, b = " ".join(a.split()).casefold(), " ".join(b.split()).casefold()
+    return a == b or (min(len(a), len(b)) >= 6 and (a.startswith(b) or b.startswith(a)) and abs(len(a) - len(b)) <= 3)
+
+
+def check_investment_requests(report: Report) -> list[Finding]:
+    """A requested investment adjustment (Budgetjusteringar, typ investering) equals the Begärda budgetjusteringar of
+    the investment row of the same name (±0,05 mnkr: both are written with one decimal)."""
+    section, table = report.economy.adjustments, report.economy.investments
+    if section is None or section.missing or table is None or table.missing:
+        return []
+    rows = [table.printed(r) for r in table.rows]
+    findings = []
+    for request in (r for r in section.requests if r.kind == "investering"):
+        row = next((r for r in rows if _same_name(r.name, request.title)), None)
+        requested = row.values.get("requested") if row is not None else None
+        if requested is None or abs(request.amount - requested) <= Decimal("0.05"):
+            continue
+        findings.append(finding(
+            "adjustment_investment_mismatch", sheet="Budgetjusteringar", column="Belopp (mnkr)", item_id=request.title,
+            item_name=request.title, value=f"{format_number(request.amount, 1)} mnkr", name=request.title,
+            place=f"Tabellen {section.title}",
+            expected=f"{format_number(requested, 1)} mnkr"))
     return findings

@@ -78,7 +78,8 @@ def verdict(findings: list[Finding]) -> Verdict:
 
 
 def finding(rule_id: str, *, file: str = "", sheet: str | None = None, row: int | None = None, column: str | None = None,
-            item_id: str | None = None, item_name: str | None = None, value: str | None = None, **values: object) -> Finding:
+            item_id: str | None = None, item_name: str | None = None, value: str | None = None, cell: str | None = None,
+            **values: object) -> Finding:
     """A finding of a registered rule, located; its severity and Swedish message come from the registry.
 
     The message's placeholders are filled from `values`, then from the location of the same name ({value},
@@ -86,20 +87,20 @@ def finding(rule_id: str, *, file: str = "", sheet: str | None = None, row: int 
     """
     rule = registry()[rule_id]
     located = {"file": file, "sheet": sheet, "row": row, "column": column,
-               "item_id": item_id, "item_name": item_name, "value": value}
+               "item_id": item_id, "item_name": item_name, "value": value, "cell": cell}
     text = message(rule_id, **_filled(located, values))
     return Finding(rule_id, _SEVERITY[rule.severity], text, file=file, sheet=sheet, row=row, column=column,
-                   item_id=item_id, item_name=item_name, value=value)
+                   item_id=item_id, item_name=item_name, value=value, cell=cell)
 
 
 def refusal(rule_id: str, *, file: str, sheet: str | None = None, row: int | None = None, column: str | None = None,
-            **values: object) -> SubmissionError:
+            cell: str | None = None, **values: object) -> SubmissionError:
     """The error for a submission that cannot be read at all, with the structure rule's Swedish message.
 
     Placeholders are filled as by `finding`: from `values`, then from the location of the same name.
     """
-    text = message(rule_id, **_filled({"file": file, "sheet": sheet, "row": row, "column": column}, values))
-    return SubmissionError(file=file, sheet=sheet, row=row, column=column, rule_id=rule_id, message=text)
+    text = message(rule_id, **_filled({"file": file, "sheet": sheet, "row": row, "column": column, "cell": cell}, values))
+    return SubmissionError(file=file, sheet=sheet, row=row, column=column, rule_id=rule_id, message=text, cell=cell)
 
 
 def _filled(located: dict[str, object], values: dict[str, object]) -> dict[str, object]:

@@ -168,9 +168,11 @@ def read_total_budget(sheet: str, table: Table, unit: str) -> tuple[EconomyTable
     cells = _cells(sheet, table)
     found = [c.problem for line in cells for c in line if c.problem]
     headers = [c.text for c in cells[0]] if cells else []
-    missing = [h for _, h in TOTAL_BUDGET_COLUMNS if h not in headers]
+    missing = [(i, h) for i, (_, h) in enumerate(TOTAL_BUDGET_COLUMNS, start=2) if h not in headers]
     if missing:
-        return None, found + [finding("total_budget_header", sheet=sheet, row=1, column=h, expected=h) for h in missing]
+        # Named at the cell where the sheet's order puts the header (column A holds the labels).
+        return None, found + [finding("total_budget_header", sheet=sheet, row=1, column=h, expected=h, cell=cell_name(1, i))
+                              for i, h in missing]
     positions = {key: headers.index(h) for key, h in TOTAL_BUDGET_COLUMNS}
     lines = []
     for r, line in enumerate(cells[1:], start=2):

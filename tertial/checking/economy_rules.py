@@ -109,7 +109,8 @@ def varav_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor:
     if "budget" not in {c.key for c in sheet.columns}:
         return []  # a declared table without Budget has nothing to break down
     layout = {r.id: r for r in cycle.plan.economy.areas}
-    by_id = frame.set_index("id", drop=False)
+    # A row pasted twice is economy_duplicate's finding; its first copy stands for the row here.
+    by_id = frame.drop_duplicates("id").set_index("id", drop=False)
     findings = []
     for parent in {r.parent for r in layout.values() if r.row_type is RowType.VARAV}:
         children = [r.id for r in layout.values() if r.parent == parent and r.row_type is RowType.VARAV and r.id in by_id.index]
@@ -209,28 +210,32 @@ def t2_forecast_missing_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle
     return findings
 
 
-# The forecast column of each economy sheet in a tertial report: Avvikelse is computed from it.
-_FORECAST = {"ekonomi": "forecast_after", "investeringar": "forecast"}
+# The forecast columns of each economy sheet in a tertial report: Avvikelse and the totals are computed from them.
+_FORECAST = {"ekonomi": ("forecast_before", "forecast_after"), "investeringar": ("forecast",)}
 _TABLES = {"ekonomi": "operations", "investeringar": "investments"}
 
 
+def missing_forecasts(row: pd.Series, sheet: Sheet, kind: ReportKind) -> list[str]:
+    """A tertial row with a budget but an empty Prognos: the keys of those columns, each reported at its own cell."""
+    keys = [k for k in _FORECAST.get(sheet.key, ()) if k in row]
+    if not kind.is_tertial or not keys or "budget" not in row or row.get("id") == TOTAL_ID or pd.isna(row["budget"]):
+        return []
+    return [k for k in keys if pd.isna(row[k]) and not isinstance(row.get(f"{k}_raw"), str)]
+
+
 def forecast_missing(row: pd.Series, sheet: Sheet, kind: ReportKind) -> bool:
-    """A tertial row with a budget but no forecast: reported at Prognos, never as a follow-on error at Avvikelse."""
-    key = _FORECAST.get(sheet.key)
-    if not kind.is_tertial or key is None or key not in row or "budget" not in row or row.get("id") == TOTAL_ID:
-        return False
-    return pd.isna(row[key]) and not pd.isna(row["budget"]) and not isinstance(row.get(f"{key}_raw"), str)
+    """Whether the row's sums wait for a forecast: reported at Prognos, never as a follow-on error elsewhere."""
+    return bool(missing_forecasts(row, sheet, kind))
 
 
 def forecast_missing_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
     """Ekonomi and Investeringar in T1/T2: an empty Prognos on a row with a budget."""
     if sheet.key not in _TABLES or table_spec(cycle.outline.economy, _TABLES[sheet.key]) is not None:
         return []  # a declared table says itself which columns it has
-    key = _FORECAST.get(sheet.key)
     return [
         finding("economy_forecast_missing", sheet=sheet.name, row=int(row["_row"]), column=sheet.column(key).header,
                 item_id=row["id"], item_name=row["name"], value="", name=row["name"])
-        for _, row in frame.iterrows() if forecast_missing(row, sheet, cycle.config.kind)
+        for _, row in frame.iterrows() for key in missing_forecasts(row, sheet, cycle.config.kind)
     ]
 
 

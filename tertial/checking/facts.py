@@ -51,8 +51,16 @@ def _enrich_activities(frame: pd.DataFrame, cycle: Cycle) -> Enriched:
     period_end = pd.Timestamp(cycle.config.period_end)
     finished = finished_values(cycle.plan.activity_statuses)
     with_status = cycle.plan.layout.activity_status  # without a status nothing says an activity is unfinished
-    frame["overdue"] = [with_status and bool(e < period_end) and s not in finished if not pd.isna(e) else False
-                        for e, s in zip(frame["end"], frame["status"])]
+    # A VB is written after the year: an activity due on its last day and still said to run is late by then (one with
+    # no status is activity_status_missing's). A tertial's status is the one on its last day, when an activity ending
+    # that day may still be finishing.
+    year_end = not cycle.config.kind.is_tertial
+
+    def overdue(end: pd.Timestamp, status: object) -> bool:
+        stated = isinstance(status, str) and bool(status.strip())
+        return bool(end < period_end or (year_end and stated and end == period_end)) and status not in finished
+
+    frame["overdue"] = [with_status and overdue(e, s) if not pd.isna(e) else False for e, s in zip(frame["end"], frame["status"])]
     frame["requires_status"] = with_status
     year = cycle.config.year
     return frame, {

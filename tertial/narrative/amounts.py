@@ -7,12 +7,13 @@ import re
 from decimal import Decimal
 
 from tertial.economy import TOLERANCE
+from tertial.economy_checks import fund_movement
 from tertial.findings import Finding
 from tertial.narrative.speakers import before_requests, is_unit_statement
-from tertial.narrative.phrases import FLAGS, MNKR, stated_amount
-from tertial.narrative.places import Place, all_blocks, decision_places, narrative_finding, text_place
+from tertial.narrative.phrases import FLAGS, MNKR, amount_value, stated_amount
+from tertial.narrative.places import Place, all_blocks, decision_places, goal_place, narrative_finding, text_place
 from tertial.numbers import format_number, format_signed_mnkr
-from tertial.report import EconomyLine, EconomyTable, Report
+from tertial.report import EconomyLine, EconomyTable, Report, walk_goals
 from tertial.vocabulary import ReportKind
 
 _AMOUNT = re.compile(rf"\b(?:ett\s+)?(?P<kind>överskott|underskott)(?:et)?\s+(?:om|med|på)\s+{MNKR}", FLAGS)
@@ -89,8 +90,12 @@ def check_amounts(report: Report) -> list[Finding]:
         return []
     out = []
     table = table.model_copy(update={"rows": [table.printed(r) for r in table.rows], "total": table.printed(table.total)})
-    for block in [b for b in (report.economy.overview, report.summary) if b is not None]:
-        out += _check_amounts(text_place(block), table.total, table.rows, "driftbudgetens totalrad", kind)
+    # The whole nämnd's result is told in the overview, the summary and the economy goals' analyses ("Bokslutet visar
+    # ett överskott på 7,8 mnkr efter resultatöverföringar"); an amount that is any row's own also passes.
+    places = [text_place(b) for b in (report.economy.overview, report.summary) if b is not None]
+    places += [goal_place(g) for g in walk_goals(report.goals) if g.analysis]
+    for where in places:
+        out += _check_amounts(where, table.total, table.rows, "driftbudgetens totalrad", kind)
     for block in report.economy.area_texts:
         lines = _area_lines(table, block.key.removeprefix("ekonomi:"))
         if lines:
@@ -115,3 +120,75 @@ def check_turnover(report: Report) -> list[Finding]:
             if claimed is not None and abs(claimed - total) > TOLERANCE:
                 findings.append(narrative_finding("narrative_turnover", where, match[0], expected=f"{format_number(total, 1)} mnkr"))
     return findings
+
+
+# "Investeringsbudgeten är 39,7 mnkr och prognosen 40,7 mnkr. Nämnden begär 1,0 mnkr i justeringar": the investment
+# text's totals, each named by its word, against the table's Totalt row.
+_INVESTMENT_WORDS = {"budget": ("budget", "budgeten"), "prognos": ("forecast", "prognosen"),
+                     "begär": ("requested", "begärda budgetjusteringar"), "utfall": ("outcome", "utfallet")}
+_INVESTMENT = re.compile(
+    rf"\b(?:investerings)?(?P<what>budget|prognos|utfall|begär)(?:en|et|er|s|da\s+justeringar(?:na)?)?\s+"
+    rf"(?:(?:är|blev|blir|på|om|uppgår\s+till|landar\s+på)\s+)?(?:totalt\s+|sammanlagt\s+)?{MNKR}", FLAGS)
+
+
+def check_investment_text(report: Report) -> list[Finding]:
+    """The budget, forecast, outcome and requests the investment text states for all investments equal the Totalt row.
+
+    Only the text's first sentence of each kind is read as the whole; a sentence that names an investment
+    ('för klimatinvesteringar') may speak of one row, so an amount that is a row's own also passes.
+    """
+    table, block = report.economy.investments, report.economy.investment_text
+    if table is None or table.missing or block is None or table.total is None:
+        return []
+    total = table.printed(table.total).values
+    rows = [table.printed(r).values for r in table.rows]
+    where, out = text_place(block), []
+    for match in _INVESTMENT.finditer(where.text):
+        key, said = _INVESTMENT_WORDS[match["what"].lower()]
+        expected, claimed = total.get(key), stated_amount(match)
+        if expected is None or claimed is None or abs(claimed - expected) <= TOLERANCE:
+            continue
+        if any(v.get(key) is not None and abs(claimed - v[key]) <= TOLERANCE for v in rows):
+            continue
+        out.append(narrative_finding("narrative_table_amount", where, match[0], scope=f"investeringstabellens Totalt ({said})",
+                                     expected=f"{format_number(expected, 1)} mnkr"))
+    return out
+
+
+# "resultatenheterna tar 6,5 mnkr ur sina fonder", "ett uttag ur resultatfonderna på 6,5 mnkr"
+_FUND = re.compile(
+    rf"\b(?:tar|ta|tagit|tas|hämta\w*|använd\w*|nyttja\w*)\s+(?:ut\s+)?{MNKR}\s+(?:ur|från|av)\s+(?:sina\s+|de\s+)?(?:resultat)?fond\w*"
+    rf"|\buttag\w*\s+(?:ur|från)\s+(?:resultat)?fond\w*\s+(?:på|om|med)\s+{MNKR.replace('amount', 'amount2')}", FLAGS)
+
+
+def _moved(line: EconomyLine, kind: ReportKind) -> Decimal | None:
+    """What one row moves through the funds: Prognos före − efter in a tertial report, Resultatöverföring in a VB."""
+    v = line.values
+    if not kind.is_tertial:
+        return v.get("transfer")
+    before, after = v.get("forecast_before"), v.get("forecast_after")
+    return None if before is None or after is None else before - after
+
+
+def check_fund_texts(report: Report) -> list[Finding]:
+    """An amount a text says is taken out of the result funds is what the operations table moves (±0,1 mnkr): the
+    whole table's, or, in an area text or beside it, one row's."""
+    movement, table = fund_movement(report), report.economy.operations
+    if movement is None or table is None:
+        return []
+    expected, columns = movement
+    kind = ReportKind(report.kind)
+    rows = {r.id: _moved(table.printed(r), kind) for r in table.rows}
+    out = []
+    places = [(text_place(b), rows.get(b.key.removeprefix("ekonomi:"))) for b in all_blocks(report)]
+    places += [(goal_place(g), None) for g in walk_goals(report.goals) if g.analysis]
+    for where, own in places:
+        for match in _FUND.finditer(where.text):
+            claimed = amount_value(match["amount"] or match["amount2"])
+            fits = [expected, *(m for m in rows.values() if m is not None)]
+            if claimed is None or any(abs(abs(claimed) - abs(f)) <= TOLERANCE for f in fits):
+                continue
+            said = own if own is not None else expected
+            out.append(narrative_finding("narrative_table_amount", where, match[0], scope=f"driftbudgeten ({columns})",
+                                         expected=f"{format_number(abs(said), 1)} mnkr"))
+    return out

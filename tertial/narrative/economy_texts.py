@@ -92,9 +92,41 @@ def _prose_sum_findings(where: Place) -> list[Finding]:
     return out
 
 
+# "0,8 mnkr och 0,2 mnkr, totalt 1,0 mnkr": amounts joined by 'och' or commas, then the total the text gives them.
+# (An amount's match starts with the space before it, so the words between two amounts end without one.)
+_TOTAL_AFTER = re.compile(r"^\s*,?\s*(?:och\s+)?(?:totalt|sammanlagt|tillsammans|alltså|dvs\.?|det\s+vill\s+säga)(?:\s+(?:på|om))?\s*$",
+                          FLAGS)
+_JOIN = re.compile(r"^\s*(?:,\s*(?:och\b)?|och\b)(?:\s*\w+){0,3}\s*$", FLAGS)
+
+
+def _total_after_findings(where: Place) -> list[Finding]:
+    out = []
+    for _, sentence in sentences(where.text):
+        money = list(_MONEY.finditer(sentence))
+        for i, total in enumerate(money):
+            if i < 2 or not _TOTAL_AFTER.search(sentence[money[i - 1].end():total.start()]):
+                continue
+            parts = [money[i - 1]]
+            while len(parts) < i and _JOIN.match(sentence[money[i - len(parts) - 1].end():parts[0].start()]):
+                parts.insert(0, money[i - len(parts) - 1])
+            amounts, claimed = [stated_amount(p) for p in parts], stated_amount(total)
+            if len(parts) < 2 or claimed is None or None in amounts or {_unit(p) for p in parts} != {_unit(total)}:
+                continue
+            decimals = max(_decimals(m) for m in [total, *parts])
+            if _sum_fits(claimed, amounts, [1] * len(amounts), rounding_tolerance(len(parts), decimals)):
+                continue
+            unit = _unit(total)
+            out.append(narrative_finding(
+                "narrative_prose_sum", where, sentence[parts[0].start():total.end()].strip(),
+                basis=f"{format_number(claimed, decimals)} {unit}",
+                expected=f"{format_number(sum(amounts, Decimal(0)), decimals)} {unit}"))
+    return out
+
+
 def check_prose_sums(report: Report) -> list[Finding]:
-    """A total written before 'varav' equals the sum of the parts written after it (±rounding of the written figures)."""
-    return [f for where in _text_places(report) for f in _prose_sum_findings(where)]
+    """A total written with its parts ('sammanlagt 2,5 mnkr varav …', '0,8 mnkr och 0,2 mnkr, totalt 1,0 mnkr') equals
+    the sum of the parts (±rounding of the written figures)."""
+    return [f for where in _text_places(report) for f in _prose_sum_findings(where) + _total_after_findings(where)]
 
 
 # --- Amounts before requested budget adjustments ----------------------------------------------------------------

@@ -21,6 +21,10 @@ _CHANGE = re.compile(rf"\b(?P<verb>ök(?:at|ade|ar|ning(?:en)?)|minsk(?:at|ade|a
 _COMPARED = re.compile(rf"(?P<about>(?:cirka|ca\.?|omkring|drygt|knappt|nästan|runt)\s+)?{MNKR}\s+(?P<verb>högre|lägre|mer|mindre)"
                        rf"\s+än\s+(?:föregående\s+år|förra\s+året|fjolåret|året\s+innan|(?:år\s+)?\d{{4}})\b", FLAGS)
 _UP = ("ök", "hög", "mer")
+# "blev 33,2 mnkr lägre än budgeterat", "är 2,0 mnkr högre än budget": the row's utfall against its budget, in size
+# (revenue is written negative under some conventions, so the sizes are compared, which every convention shares).
+_VERSUS_BUDGET = re.compile(rf"(?P<about>(?:cirka|ca\.?|omkring|drygt|knappt|nästan|runt)\s+)?{MNKR}\s+"
+                            rf"(?P<verb>högre|lägre|mer|mindre)\s+än\s+(?:budget(?:en|erat)?|beräknat|planerat)\b", FLAGS)
 # A sentence that speaks of a part of the post ("Vid Enheten för hemlösa har kostnaderna ökat med 3,2 mnkr", seed 002's
 # comment on Ekonomiskt bistånd) is not the post's change: only the other sentences are read against the row.
 _PART = re.compile(r"(?:^|[.!?]\s+|\n)\s*(?:vid|inom|hos|för|av\s+detta|varav|därav|bland\s+annat)\b[^.!?\n]*$", FLAGS)
@@ -71,6 +75,29 @@ def _comment_findings(line: EconomyLine, kind: str, signs: Signs | None = None) 
     return out
 
 
+def _budget_findings(line: EconomyLine) -> list[Finding]:
+    """A comment's amount above or below budget against the row's utfall and budget (±0,1 mnkr, more when rounder)."""
+    budget, outcome = line.values.get("budget"), line.values.get("outcome")
+    if budget is None or outcome is None or not line.comment:
+        return []
+    difference = abs(outcome) - abs(budget)
+    out = []
+    for match in _VERSUS_BUDGET.finditer(line.comment):
+        amount = stated_amount(match)
+        if amount is None or _PART.search(line.comment[:match.start()]):
+            continue
+        claimed = abs(amount) if match["verb"].lower().startswith(_UP) else -abs(amount)
+        if abs(claimed - difference) <= _tolerance(match):
+            continue
+        way = "högre" if difference > 0 else "lägre"
+        out.append(finding(
+            "narrative_row_comment_budget", sheet="Intäkter och kostnader", column="Kommentar", item_id=line.id,
+            item_name=line.name, value=match[0].strip(), place=f"Kommentaren till raden '{line.name}'",
+            expected=f"utfallet {format_number(abs(difference), 1)} mnkr {way} än budget ({format_number(outcome, 1)} mot "
+                     f"{format_number(budget, 1)})"))
+    return out
+
+
 def check_row_comments(report: Report, signs: Signs | None = None) -> list[Finding]:
     """Every change a comment states on the VB's revenue and cost posts ("har ökat med", "X mnkr högre än föregående år"),
     against the post's Förändring (±0,1 mnkr, more for a figure written rounder or with "cirka"), read through the
@@ -78,4 +105,4 @@ def check_row_comments(report: Report, signs: Signs | None = None) -> list[Findi
     section = report.economy.revenue_costs
     if section is None or section.missing or section.table is None:
         return []
-    return [f for line, kind in _posts(section.table) for f in _comment_findings(line, kind, signs)]
+    return [f for line, kind in _posts(section.table) for f in _comment_findings(line, kind, signs) + _budget_findings(line)]

@@ -20,7 +20,7 @@ from tertial.findings import Finding
 from tertial.narrative.phrases import FLAGS
 from tertial.narrative.places import Place, all_blocks, goal_place, narrative_finding, text_place
 from tertial.numbers import format_number
-from tertial.report import IndicatorRow, Report, walk_goals
+from tertial.report import GoalSection, IndicatorRow, Report, walk_goals
 
 _NUMBER = r"\d+(?:[,.]\d+)?"
 _PERCENT = r"(?:\s*%|\s+procent(?:enheter)?\b)"
@@ -46,7 +46,7 @@ _COMPARES = re.compile(r"\b(?:jämfört|jämförelse|jämför|fjol|föregående|
 
 
 def _decimal(text: str) -> Decimal:
-    return Decimal(text.replace(",", "."))
+    return Decimal(re.sub(r"[ \u00a0\u202f]", "", text).replace(",", "."))
 
 
 def _count(text: str) -> int:
@@ -100,6 +100,34 @@ def _versus_last_year(row: IndicatorRow) -> list[Finding]:
     return out
 
 
+# "Prognosen, 70, ligger nära årsmålet 75 %", "årsmålet på 93 procent", "utfallet blev 100,2 %": the row's own value
+# named by its column's word. A four-digit whole number after the word is a year ("utfallet 2023"), not a value.
+_QUOTED = re.compile(
+    rf"\b(?P<what>prognosen|utfallet|årsmålet|målvärdet)\s*(?:,\s*|:\s*|\s+(?:på|om|är|var|blev|blir|landade\s+på)\s+|\s+)"
+    rf"(?P<n>\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?:,\d+)?|\d+(?:[,.]\d+)?)(?P<pct>{_PERCENT})?(?![\d\w])", FLAGS)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _target(text: str) -> Decimal | None:
+    """The årsmål as a number, when it is one ('75 %', '4,9'); None for 'Ökning', '+/- 1 %', 'Fastställt 2024'."""
+    match = re.fullmatch(rf"\s*(?P<n>{_NUMBER}){_PERCENT}?\s*(?:st|[a-zåäö/.]+)?\s*", text or "", FLAGS)
+    return _decimal(match["n"]) if match else None
+
+
+def _quoted_values(row: IndicatorRow) -> list[Finding]:
+    """A value the analysis quotes as the row's prognos, utfall or årsmål that is not the row's."""
+    values = {"prognosen": (row.forecast, "prognosen"), "utfallet": (row.outcome, "periodens utfall"),
+              "årsmålet": (_target(row.annual_target), "årsmålet"), "målvärdet": (_target(row.annual_target), "årsmålet")}
+    out, where = [], _indicator_place(row)
+    for match in _QUOTED.finditer(row.analysis):
+        value, column = values[match["what"].lower()]
+        if value is None or (_YEAR.fullmatch(match["n"]) and not match["pct"]) or _near(_decimal(match["n"]), value):
+            continue
+        out.append(narrative_finding("narrative_row_number", where, match[0],
+                                     expected=f"raden visar {column} {format_number(value)}"))
+    return out
+
+
 def _ratio_share(where: Place) -> list[Finding]:
     out = []
     for match in _RATIO_SHARE.finditer(where.text):
@@ -118,8 +146,30 @@ def check_row_numbers(report: Report) -> list[Finding]:
     for goal in walk_goals(report.goals):
         for row in goal.indicators:
             if row.analysis:
-                out += _from_to(row) + _ratio_share(_indicator_place(row)) + _versus_last_year(row)
-        out += _ratio_share(goal_place(goal))
+                out += _from_to(row) + _ratio_share(_indicator_place(row)) + _versus_last_year(row) + _quoted_values(row)
+        out += _ratio_share(goal_place(goal)) + (_activity_counts(goal) if goal.analysis else [])
+    return out
+
+
+# "1 av målets 5 aktiviteter är genomförda", "två av de tre aktiviteterna har slutförts": the goal's own activities.
+_ACTIVITIES_DONE = re.compile(
+    rf"\b(?P<n>{_COUNT})\s+av\s+(?:målets\s+|de\s+|nämndmålets\s+)?(?P<m>{_COUNT})\s+aktiviteter(?:na)?\s+"
+    rf"(?:är|har)\s+(?:nu\s+)?(?:genomförda|genomförts|slutförda|slutförts|avslutade|avslutats|klara)\b", FLAGS)
+
+
+def _activity_counts(goal: GoalSection) -> list[Finding]:
+    """A count of the goal's completed activities, when the text counts the goal's own (or its branch's) activities."""
+    out, where = [], goal_place(goal)
+    scopes = [goal.activities, [a for g in walk_goals([goal]) for a in g.activities]]
+    for match in _ACTIVITIES_DONE.finditer(goal.analysis):
+        n, m = _count(match["n"]), _count(match["m"])
+        scope = next((s for s in scopes if len(s) == m), None)
+        if scope is None:
+            continue  # another set of activities than the goal's: not ours to judge
+        done = sum(1 for a in scope if a.completed)
+        if n != done:
+            out.append(narrative_finding("narrative_activity_count", where, match[0],
+                                         expected=f"{done} av {m} aktiviteter genomförda"))
     return out
 
 

@@ -6,6 +6,8 @@ import pandas as pd
 from openpyxl.utils import range_boundaries
 
 from tertial.errors import SubmissionError
+from openpyxl.utils import get_column_letter
+
 from tertial.findings import Finding, finding, refusal
 from tertial.numbers import shortened
 from tertial.reading.cells import CONTROL_CHARS, FORMULA_TEXT, Formula, Merged, Table, as_text, lookalike_hint, shorten
@@ -67,6 +69,12 @@ def _missing_header(rows: Table, headers: list[str], header: str, sheet: Sheet, 
     near = [h for h in headers if "".join(h.split()).casefold() == loose]
     if near:
         return refusal("structure_header_spelling", **where, near=near[0])
+    # One header the sheet does not know stands where the missing one was typed over: name its cell.
+    known = {c.header for c in sheet.columns}
+    strangers = [i for i, h in enumerate(headers) if h and h not in known]
+    if len(strangers) == 1:
+        return refusal("structure_header_renamed", **where, cell=f"{get_column_letter(strangers[0] + 1)}1",
+                       value=headers[strangers[0]])
     return refusal("structure_header_missing", **where)
 
 
