@@ -11,7 +11,7 @@ from decimal import Decimal
 from tertial.economy import TOLERANCE
 from tertial.findings import Finding, finding
 from tertial.numbers import format_number
-from tertial.report import Report
+from tertial.report import EconomyLine, EconomyTable, Report
 from tertial.vocabulary import ReportKind
 
 
@@ -97,4 +97,37 @@ def check_investment_requests(report: Report) -> list[Finding]:
             item_name=request.title, value=f"{format_number(request.amount, 1)} mnkr", name=request.title,
             place=f"Tabellen {section.title}",
             expected=f"{format_number(requested, 1)} mnkr"))
+    return findings
+
+
+def _internal_pairs(table: EconomyTable) -> list[tuple[EconomyLine, EconomyLine]]:
+    """The revenue and cost rows of one internal account ('Förvaltningsinterna intäkter' / '… kostnader'): the same
+    name but for intäkter/kostnader, and an internal one ('intern' in it), so 'Övriga intäkter' is never paired."""
+    def key(name: str) -> str | None:
+        words = name.casefold().split()
+        if not any("intern" in w for w in words) or not any(w.startswith(("intäkt", "kostnad")) for w in words):
+            return None
+        return " ".join("<>" if w.startswith(("intäkt", "kostnad")) else w for w in words)
+    revenue = {key(r.name): r for r in table.rows if key(r.name) and "intäkt" in r.name.casefold()}
+    return [(revenue[key(r.name)], r) for r in table.rows
+            if key(r.name) in revenue and "kostnad" in r.name.casefold()]
+
+
+def check_internal_eliminations(report: Report) -> list[Finding]:
+    """An internal account is both a revenue and a cost of the förvaltning: the two rows are equal in size in every
+    column (seed 002: Förvaltningsinterna intäkter −147,0 / −199,1 / −173,0 / −211,3 against the costs' 147,0 …)."""
+    section = report.economy.revenue_costs
+    if section is None or section.missing or section.table is None:
+        return []
+    table = section.table
+    findings = []
+    for revenue, cost in _internal_pairs(table):
+        for key, header in table.columns:
+            a, b = table.printed(revenue).values.get(key), table.printed(cost).values.get(key)
+            if a is None or b is None or abs(abs(a) - abs(b)) <= TOLERANCE:
+                continue
+            findings.append(finding(
+                "revenue_cost_internal", sheet="Intäkter och kostnader", column=f"{header} (mnkr)", item_id=cost.id,
+                item_name=cost.name, value=f"{format_number(abs(b), 1)} mnkr", place=f"Tabellen {section.title}",
+                expected=f"{format_number(abs(a), 1)} mnkr", name=cost.name, other=revenue.name, column_name=header))
     return findings

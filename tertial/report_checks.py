@@ -5,7 +5,8 @@ Their findings go to the controller's kontroller.txt, not to a contributor's fee
 
 from __future__ import annotations
 
-from tertial.economy_checks import check_fund_withdrawal, check_investment_requests, check_revenue_cost_net
+from tertial.economy_checks import (check_fund_withdrawal, check_internal_eliminations, check_investment_requests,
+                                     check_revenue_cost_net)
 from tertial.findings import Finding
 from tertial.narrative.adjustments import check_adjustments
 from tertial.narrative.amounts import check_amounts, check_fund_texts, check_investment_text, check_turnover
@@ -29,4 +30,5 @@ def check_report(report: Report, signs: Signs | None = None) -> list[Finding]:
             + check_fund_withdrawal(report) + check_revenue_cost_net(report) + check_row_comments(report, signs)
             + check_economy_texts(report) + check_cross_references(report)
             + check_goal_basis(report) + check_row_numbers(report) + check_period_words(report)
-            + check_investment_text(report) + check_fund_texts(report) + check_investment_requests(report))
+            + check_investment_text(report) + check_fund_texts(report) + check_investment_requests(report)
+            + check_internal_eliminations(report))

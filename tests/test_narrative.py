@@ -308,7 +308,7 @@ def test_vb_uses_adjusted_deviation_after_transfers():
 
 def test_every_rule_has_a_message_with_the_placeholders_used():
     report_rules = [rule for rule in registry().values() if rule.kind is Kind.REPORT]
-    assert len(report_rules) == 24
+    assert len(report_rules) == 25
     for rule in report_rules:
         assert {"place", "value", "expected"} <= rule.placeholders, rule.id
 

@@ -105,3 +105,26 @@ def test_a_count_of_completed_activities_is_the_goals(analysis, done, total, fla
     assert bool(found) is flagged, [f.message for f in found]
     if flagged:
         assert f"{done} av {total}" in found[0].message
+
+
+def test_internal_revenue_and_cost_are_the_same_amount():
+    """Seed 002: Förvaltningsinterna intäkter and kostnader are equal in size in all four columns; 'Övriga externa
+    intäkter' and 'Övriga kostnader' are not an internal pair."""
+    from tertial.assembly import build_report
+    from tertial.config import load_cycle
+    from tertial.economy_checks import _internal_pairs, check_internal_eliminations
+    from tests.planted import EXAMPLES, _clean_accepted
+
+    cycle = load_cycle(EXAMPLES / "sn-vb-2013" / "cycle.yaml")
+    report = build_report(cycle, _clean_accepted(cycle, "sn-vb-2013"))
+    table = report.economy.revenue_costs.table
+    assert [(a.name, b.name) for a, b in _internal_pairs(table)] == [("Förvaltningsinterna intäkter", "Förvaltningsinterna kostnader")]
+    assert check_internal_eliminations(report) == []
+    rows = [r.model_copy(update={"values": {**r.values, "outcome": Decimal("201.3")}}) if r.name == "Förvaltningsinterna kostnader"
+            else r for r in table.rows]
+    section = report.economy.revenue_costs.model_copy(update={"table": table.model_copy(update={"rows": rows})})
+    changed = report.model_copy(update={"economy": report.economy.model_copy(update={"revenue_costs": section})})
+    found = check_internal_eliminations(changed)
+    assert [(f.rule_id, f.column, f.value, f.item_id) for f in found] == [
+        ("revenue_cost_internal", "Bokslut 2013 Utfall (mnkr)", "201,3 mnkr", "Förvaltningsinterna kostnader")]
+    assert "211,3 mnkr" in found[0].message
