@@ -128,3 +128,14 @@ def test_internal_revenue_and_cost_are_the_same_amount():
     assert [(f.rule_id, f.column, f.value, f.item_id) for f in found] == [
         ("revenue_cost_internal", "Bokslut 2013 Utfall (mnkr)", "201,3 mnkr", "Förvaltningsinterna kostnader")]
     assert "211,3 mnkr" in found[0].message
+
+
+def test_money_and_comparisons_are_not_read_as_the_rows_or_the_tables_figures():
+    """Seed 004 writes 'för stödboende är prognosen 10,0 mnkr' and seed 002 'ett överskott jämfört med budget på 7,8
+    mnkr': neither is an indicator's prognos or an investment budget."""
+    from tertial.narrative.amounts import _COMPARED_WITH, _INVESTMENT
+
+    assert _quoted_values(_indicator("För stödboende är prognosen 10,0 mnkr.")) == []
+    text = "Utfallet visar ett överskott jämfört med budget på 7,8 mnkr."
+    match = next(_INVESTMENT.finditer(text))
+    assert _COMPARED_WITH.search(text, 0, match.start())

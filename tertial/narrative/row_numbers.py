@@ -101,10 +101,12 @@ def _versus_last_year(row: IndicatorRow) -> list[Finding]:
 
 
 # "Prognosen, 70, ligger nära årsmålet 75 %", "årsmålet på 93 procent", "utfallet blev 100,2 %": the row's own value
-# named by its column's word. A four-digit whole number after the word is a year ("utfallet 2023"), not a value.
+# named by its column's word. A four-digit whole number after the word is a year ("utfallet 2023"), not a value, and
+# an amount of money is the economy's.
 _QUOTED = re.compile(
     rf"\b(?P<what>prognosen|utfallet|årsmålet|målvärdet)\s*(?:,\s*|:\s*|\s+(?:på|om|är|var|blev|blir|landade\s+på)\s+|\s+)"
-    rf"(?P<n>\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?:,\d+)?|\d+(?:[,.]\d+)?)(?P<pct>{_PERCENT})?(?![\d\w])", FLAGS)
+    rf"(?P<n>\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?:,\d+)?|\d+(?:[,.]\d+)?)(?P<pct>{_PERCENT})?(?![\d\w]|[,.]\d)"
+    r"(?!\s*(?:mnkr|tkr|kr|kronor|miljoner)\b)", FLAGS)  # "prognosen 10,0 mnkr" speaks of money, not the row
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
