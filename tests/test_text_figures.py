@@ -136,6 +136,23 @@ def test_money_and_comparisons_are_not_read_as_the_rows_or_the_tables_figures():
     from tertial.narrative.amounts import _COMPARED_WITH, _INVESTMENT
 
     assert _quoted_values(_indicator("För stödboende är prognosen 10,0 mnkr.")) == []
+    assert _quoted_values(_indicator("Utfallet blev 12 av 40 ärenden.")) == []
+    assert _quoted_values(_indicator("Utfallet är 3 procentenheter högre än i fjol.")) == []
+    assert _quoted_values(_indicator("Prognosen är 5 procent lägre än årsmålet.")) == []
     text = "Utfallet visar ett överskott jämfört med budget på 7,8 mnkr."
     match = next(_INVESTMENT.finditer(text))
     assert _COMPARED_WITH.search(text, 0, match.start())
+
+
+@pytest.mark.parametrize("text, whole", [
+    ("Bokslutet visar ett överskott på 7,8 mnkr efter resultatöverföringar.", True),  # seed 002, KF 3.1
+    ("Nämnden redovisar ett överskott på 7,8 mnkr.", True),
+    ("Efter resultatöverföringar väntas ett överskott på 7,8 mnkr.", True),
+    ("Hemtjänsten i Stureby visar ett underskott på 1,9 mnkr.", False),
+    ("Enheten för hemlösa har ett underskott på 0,8 mnkr.", False),
+])
+def test_an_amount_in_a_goal_analysis_is_the_nämnds_only_when_said_of_the_whole(text, whole):
+    from tertial.narrative.amounts import _AMOUNT
+    from tertial.narrative.speakers import speaks_for_whole
+
+    assert speaks_for_whole(text, next(_AMOUNT.finditer(text))) is whole

@@ -9,7 +9,7 @@ from decimal import Decimal
 from tertial.economy import TOLERANCE
 from tertial.economy_checks import fund_movement
 from tertial.findings import Finding
-from tertial.narrative.speakers import before_requests, is_unit_statement
+from tertial.narrative.speakers import before_requests, is_unit_statement, speaks_for_whole
 from tertial.narrative.phrases import FLAGS, MNKR, amount_value, stated_amount
 from tertial.narrative.places import Place, all_blocks, decision_places, goal_place, narrative_finding, text_place
 from tertial.numbers import format_number, format_signed_mnkr
@@ -57,12 +57,15 @@ def _claimed(match: re.Match) -> Decimal | None:
 
 
 def _check_amounts(where: Place, primary: EconomyLine, others: list[EconomyLine], scope: str, kind: ReportKind,
-                   area: bool = False) -> list[Finding]:
+                   area: bool = False, goal: bool = False) -> list[Finding]:
     """Each amount must match the primary line; a match with a related line (a varav row) also passes. An amount
-    'före begärda …' and, in an area text, a unit's amount are checked by tertial.narrative.economy_texts instead."""
+    'före begärda …' and, in an area text, a unit's amount are checked by tertial.narrative.economy_texts instead;
+    in a goal's analysis only an amount said of the whole nämnd is read."""
     out = []
     for match in _AMOUNT.finditer(where.text):
         if is_unit_statement(where.text, match, primary.name) if area else before_requests(where.text, match):
+            continue
+        if goal and not speaks_for_whole(where.text, match):
             continue
         claimed, transfer = _claimed(match), _transfer(where.text, match.start(), match.end())
         named = _candidates([primary], kind, transfer)
@@ -92,10 +95,10 @@ def check_amounts(report: Report) -> list[Finding]:
     table = table.model_copy(update={"rows": [table.printed(r) for r in table.rows], "total": table.printed(table.total)})
     # The whole nämnd's result is told in the overview, the summary and the economy goals' analyses ("Bokslutet visar
     # ett överskott på 7,8 mnkr efter resultatöverföringar"); an amount that is any row's own also passes.
-    places = [text_place(b) for b in (report.economy.overview, report.summary) if b is not None]
-    places += [goal_place(g) for g in walk_goals(report.goals) if g.analysis]
-    for where in places:
-        out += _check_amounts(where, table.total, table.rows, "driftbudgetens totalrad", kind)
+    for block in [b for b in (report.economy.overview, report.summary) if b is not None]:
+        out += _check_amounts(text_place(block), table.total, table.rows, "driftbudgetens totalrad", kind)
+    for goal in [g for g in walk_goals(report.goals) if g.analysis]:
+        out += _check_amounts(goal_place(goal), table.total, table.rows, "driftbudgetens totalrad", kind, goal=True)
     for block in report.economy.area_texts:
         lines = _area_lines(table, block.key.removeprefix("ekonomi:"))
         if lines:

@@ -106,7 +106,8 @@ def _versus_last_year(row: IndicatorRow) -> list[Finding]:
 _QUOTED = re.compile(
     rf"\b(?P<what>prognosen|utfallet|årsmålet|målvärdet)\s*(?:,\s*|:\s*|\s+(?:på|om|är|var|blev|blir|landade\s+på)\s+|\s+)"
     rf"(?P<n>\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?:,\d+)?|\d+(?:[,.]\d+)?)(?P<pct>{_PERCENT})?(?![\d\w]|[,.]\d)"
-    r"(?!\s*(?:mnkr|tkr|kr|kronor|miljoner)\b)", FLAGS)  # "prognosen 10,0 mnkr" speaks of money, not the row
+    r"(?!\s*(?:mnkr|tkr|kr|kronor|miljoner|av|procentenheter)\b)"  # money, "12 av 40", a change in points
+    r"(?!\s*\w*\s+(?:högre|lägre|fler|färre|mer|mindre|bättre|sämre|över|under)\b)", FLAGS)  # a difference
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 

@@ -69,3 +69,16 @@ def is_unit_statement(text: str, match: re.Match, area_name: str) -> bool:
     if before_requests(text, match):
         return True
     return not names_area(text[sentence_start(text, match.start()):match.start()], area_name)
+
+
+# In a goal's analysis the whole nämnd's result is told by an impersonal subject, the nämnd itself, or the year's
+# accounts ("Bokslutet visar ett överskott på 7,8 mnkr"); any other subject is one of its parts.
+_WHOLE = re.compile(r"^\W*(?:bokslut\w*|utfallet|ekonomin|årets\s+resultat)\b", FLAGS)
+
+
+def speaks_for_whole(text: str, match: re.Match) -> bool:
+    """True when an amount in a goal's analysis is said of the whole nämnd (see above), not of a unit or an area."""
+    prefix = text[sentence_start(text, match.start()):match.start()]
+    verb = _VERB.search(prefix)
+    subject = prefix[: verb.start()] if verb else ""
+    return not subject.strip() or bool(_IMPERSONAL.search(subject) or _AREA_WORDS.search(subject) or _WHOLE.search(subject))
