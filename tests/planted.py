@@ -342,10 +342,16 @@ PLANTS: list[Plant] = [
           edit=replace_in(MAL, "D7", "under maj till augusti", "under januari–april")),
     plant("wrong count of activities completed", "narrative_activity_count", T2, "aldre.xlsx", MAL, "D3", text=True,
           edit=replace_in(MAL, "D3", "0 av målets 2 aktiviteter", "2 av målets 2 aktiviteter")),
+    plant("last tertial's period in a T2", "indicator_period", T2, BU, IND, "E2", "Tertial 1 2024"),
+    plant("T2 forecast after transfers left empty", "economy_forecast_missing", T2, EK, EKO, "H3", None),
+    plant("T2 status says unmet where the forecast meets", "indicator_status_contradicts", T2, BU, IND, "M2", "Uppfylls inte"),
     # --- The VB 2024 example.
     plant("activity still running at year end", "activity_overdue", VB, "aldre.xlsx", AKT, "G2",
           edit=put(F2="Pågår")(AKT)),
     plant("VB deviation does not follow from the row", "economy_row_identity", VB, EK, EKO, "G2", "6,1"),
+    plant("VB adjusted deviation does not follow", "economy_row_identity", VB, EK, EKO, "I2", "9,9"),
+    plant("VB investment outcome in words", "number_invalid", VB, EK, "Investeringar", "D2", "drygt fem"),
+    plant("VB year's outcome left empty", "indicator_outcome_missing", VB, BU, IND, "F2", None),
     # --- Seed 002's VB 2013.
     plant("VB outcome left empty", "indicator_outcome_missing", SN, "personal.xlsx", IND, "F7", None),
     plant("economy outcome in words", "number_invalid", SN, "administration.xlsx", EKO, "E2", "fyra"),

@@ -1,6 +1,6 @@
 """Issue 16's measure: contributor mistakes planted one at a time in the example workbooks are reported at their cell.
 
-The set (tests/planted.py) holds over 100 kinds of mistake in the T1, T2 and VB 2024 examples (seed 004) and seed
+The set (tests/planted.py) holds over 110 kinds of mistake in the T1, T2 and VB 2024 examples (seed 004) and seed
 002's VB 2013, each with the rule that must report it. Intake runs the suites and Python rules on every planted file
 as one batch; a mistake in a text also goes through the report check of its whole cycle. The clean examples give no
 false error and no report-check warning.
