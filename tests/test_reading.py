@@ -110,3 +110,12 @@ def test_control_characters_are_cleaned_at_the_door_with_a_note(name, analysis, 
     assert submission.frame("goals").iloc[0]["analysis"] == analysis
     assert [(n.rule_id, n.severity.value, n.sheet, n.row, n.column, n.value) for n in submission.notes] == [
         ("text_cleaned", "varning", "Mål", 2, "Analys", analysis)]
+
+
+def test_the_claimed_contributor_is_read_from_the_meta_sheet_or_is_none(tmp_path, mini_cycle):
+    from tertial.reading import claimed_contributor
+    from tests.builders import write_filled
+
+    assert claimed_contributor(write_filled(tmp_path, mini_cycle, "barn")) == "barn"
+    (tmp_path / "trasig.xlsx").write_bytes(b"PK\x03\x04 inte en arbetsbok")
+    assert claimed_contributor(tmp_path / "trasig.xlsx") is None

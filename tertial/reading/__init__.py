@@ -33,7 +33,8 @@ from tertial.reading.xlsx import workbook_tables
 from tertial.section_tables import TABLES, owned_tables
 from tertial.submission import ECONOMY_SHEETS, OPTIONAL_ECONOMY_SHEETS, Submission, is_free_table
 
-__all__ = ["FORMULA", "MAX_CELL_CHARS", "MAX_FILE_BYTES", "MAX_ROWS", "check_workbook", "clean_text", "read_submission"]
+__all__ = ["FORMULA", "MAX_CELL_CHARS", "MAX_FILE_BYTES", "MAX_ROWS", "check_workbook", "claimed_contributor", "clean_text",
+           "read_submission"]
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,16 @@ def read_submission(path: Path, cycle: Cycle) -> Submission:
     except Exception as exc:  # the last line: one odd file must never stop the intake of the others
         logger.exception("unexpected error reading %s", path)
         raise refusal("structure_unexpected", file=path.name, error=type(exc).__name__) from exc
+
+
+def claimed_contributor(path: Path) -> str | None:
+    """The contributor a workbook or CSV folder says it comes from (its _tertial sheet), read through the same guarded
+    reader; None when the file cannot say, and intake will name why. Claimed, not proven: the token proves it."""
+    try:
+        tables = csv_tables(path) if path.is_dir() else workbook_tables(path)
+        return read_meta(tables, path)["bidragsgivare"]
+    except Exception:  # noqa: BLE001 - whatever the file is, intake reads it again and refuses it by name
+        return None
 
 
 def _read(path: Path, cycle: Cycle) -> Submission:
