@@ -21,7 +21,9 @@ import httpx
 import pytest
 import uvicorn
 from openpyxl import load_workbook
+from typer.testing import CliRunner
 
+from commands import app
 from commands.web import build_app
 from tertial.access import EXAMPLE_TOKEN_KEY, issue_token
 from tertial.ledger import Ledger
@@ -211,3 +213,28 @@ def test_submission_text_never_becomes_markup(served, mini_cycle, tmp_path):
     assert "<script>" not in response.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
     assert "script-src" not in response.headers["content-security-policy"]
     assert response.headers["referrer-policy"] == "no-referrer"
+
+
+def test_lank_prints_a_link_the_app_opens_and_revoking_retires_the_old_one(served):
+    def lank(*extra: str):
+        return CliRunner().invoke(app, ["lank", "--cycle", str(MINI), "--workdir", str(served.workdir),
+                                        "--bas-url", served.url, *extra])
+
+    first = lank("--bidragsgivare", "barn", "--dagar", "3")
+    assert first.exit_code == 0, first.output
+    url = first.output.strip()
+    assert url.startswith(f"{served.url}/b/") and "Avdelningen för barn och unga" in httpx.get(url, timeout=30).text
+    second = lank("--bidragsgivare", "barn", "--aterkalla")
+    assert second.exit_code == 0 and httpx.get(second.output.strip(), timeout=30).status_code == 200
+    assert httpx.get(url, timeout=30).status_code == 410
+    unknown = lank("--bidragsgivare", "barnen")
+    assert unknown.exit_code == 2 and "Bidragsgivaren 'barnen' finns inte i testdal-t1-2025" in unknown.output
+
+
+def test_every_answer_is_a_swedish_page_with_the_security_headers(served):
+    token = served.link("aldre")
+    for path, status in ((f"/b/{token}/version/abc", 404), (f"/b/{token}/inlamning", 405), ("/finns-inte", 404), ("/", 200)):
+        answer = served.get(path)
+        assert answer.status_code == status and '<html lang="sv">' in answer.text, path
+        assert answer.headers["content-security-policy"].startswith("default-src 'none'")
+        assert answer.headers["x-frame-options"] == "DENY" and answer.headers["cache-control"] == "no-store"

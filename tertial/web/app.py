@@ -9,7 +9,6 @@ and the feedback files intake wrote.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -43,7 +43,8 @@ from tertial.workspace import Workspace
 
 Intake = Callable[[Path], list[IntakeOutcome]]  # takes in every file of an inbox folder, as `tertial collect` does
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# No script, no framing, no third-party anything, and the link (which is the credential) never leaves in a Referer.
+# On every response: no script, no framing, no third-party anything, and the link (the credential) never leaves
+# in a Referer.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
                                "frame-ancestors 'none'; base-uri 'none'",
@@ -69,19 +70,15 @@ def create_app(service: Service) -> FastAPI:
     app = FastAPI(title="Tertial", docs_url=None, redoc_url=None, openapi_url=None)
     pages = Pages(service)
 
-    @app.middleware("http")
-    async def secure(request: Request, call_next):
-        response = await call_next(request)
-        response.headers.update(SECURITY_HEADERS)
-        return response
-
     @app.exception_handler(LinkRefused)
     async def refused(request: Request, error: LinkRefused) -> HTMLResponse:
         return pages.problem(error.status, "Länken fungerar inte", error.message)
 
     @app.exception_handler(HTTPException)
-    async def not_found(request: Request, error: HTTPException) -> HTMLResponse:
-        return pages.problem(error.status_code, "Sidan finns inte", "Det finns ingen sådan sida. Öppna din personliga länk igen.")
+    @app.exception_handler(RequestValidationError)  # /version/abc: no such page either
+    async def not_found(request: Request, error: Exception) -> HTMLResponse:
+        status = error.status_code if isinstance(error, HTTPException) else 404
+        return pages.problem(status, "Sidan finns inte", "Det finns ingen sådan sida. Öppna din personliga länk igen.")
 
     @app.exception_handler(Exception)
     async def failed(request: Request, error: Exception) -> HTMLResponse:
@@ -110,7 +107,7 @@ class Pages:
 
     def render(self, template: str, status: int = 200, **context) -> HTMLResponse:
         html = self.env.get_template(f"web/{template}").render(title=self.service.cycle.title, **context)
-        return HTMLResponse(html, status_code=status)
+        return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
     def problem(self, status: int, heading: str, message: str) -> HTMLResponse:
         return self.render("problem.html.j2", status, heading=heading, message=message)
@@ -160,7 +157,7 @@ class Pages:
         """The upload as the only file of a fresh inbox folder, taken in by the same collect as the inbox's."""
         root = self.service.workdir / "webbinkorg"
         root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        inbox = Path(tempfile.mkdtemp(dir=root, prefix=secrets.token_hex(4)))
+        inbox = Path(tempfile.mkdtemp(dir=root))  # its own folder: uploads at the same time never meet
         try:
             (inbox / (_safe_name(name).lstrip("~$") or "inlamning")).write_bytes(content)
             return self.service.intake(inbox)[0]
@@ -239,4 +236,4 @@ def _shown(version: Version) -> ShownVersion:
 
 
 def _attachment(name: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="{name}"'}
+    return {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'}
