@@ -38,6 +38,7 @@ from tests.flows.test_status_page import _headless, chromium  # noqa: F401 - the
 pytestmark = [pytest.mark.flow, pytest.mark.browser, pytest.mark.usefixtures("prefect_harness")]
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+ACTIVE = "<script>alert(1)</script>"
 
 
 class Served:
@@ -129,12 +130,18 @@ def test_a_contributor_hands_in_gets_feedback_at_the_cell_and_corrects(served, m
     assert "barn.xlsx" in rows[2] and "godkänd" in rows[2] and "underkänd" not in rows[2]
 
 
-def test_another_contributors_link_sees_none_of_the_first_ones_versions(served, mini_cycle, tmp_path):
-    barn = served.link("barn")
-    served.upload(barn, _workbook(tmp_path, mini_cycle, "barn", "barn-egen.xlsx", outcome="135 %"))
+@pytest.fixture(scope="module")
+def active(served, mini_cycle, tmp_path_factory) -> httpx.Response:
+    """Barn hands in a workbook with markup typed where a number belongs."""
+    workbook = _workbook(tmp_path_factory.mktemp("aktiv"), mini_cycle, "barn", "barn-aktiv.xlsx", outcome=ACTIVE)
+    return served.upload(served.link("barn"), workbook)
+
+
+def test_another_contributors_link_sees_none_of_the_first_ones_versions(served, active):
+    assert served.versions("barn")[-1].original_name == "barn-aktiv.xlsx"
     aldre = served.link("aldre")
     page = served.get(f"/b/{aldre}").text
-    assert "Äldreavdelningen" in page and "barn-egen.xlsx" not in page and "Du har inte lämnat in något ännu." in page
+    assert "Äldreavdelningen" in page and "barn-aktiv.xlsx" not in page and "Du har inte lämnat in något ännu." in page
     for path in ("version/1", "aterkoppling/1.xlsx"):
         refused = served.get(f"/b/{aldre}/{path}")
         assert refused.status_code == 404 and "Det finns ingen sådan sida" in refused.text
@@ -205,14 +212,13 @@ def test_an_oversized_upload_is_refused_before_it_is_archived(served):
     assert served.archived() == archived and served.versions("aldre") == []
 
 
-def test_submission_text_never_becomes_markup(served, mini_cycle, tmp_path):
-    token = served.link("stab")
-    active = "<script>alert(1)</script>"
-    response = served.upload(token, _workbook(tmp_path, mini_cycle, "stab", "stab-aktiv.xlsx", outcome=active))
-    assert response.status_code == 200 and "Inlämningen är underkänd" in response.text
-    assert "<script>" not in response.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
-    assert "script-src" not in response.headers["content-security-policy"]
-    assert response.headers["referrer-policy"] == "no-referrer"
+def test_submission_text_never_becomes_markup(served, active):
+    number = served.versions("barn")[-1].number
+    for response in (active, served.get(f"/b/{served.link('barn')}/version/{number}")):
+        assert response.status_code == 200 and "Inlämningen är underkänd" in response.text
+        assert "<script>" not in response.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+        assert "script-src" not in response.headers["content-security-policy"]
+        assert response.headers["referrer-policy"] == "no-referrer"
 
 
 def test_lank_prints_a_link_the_app_opens_and_revoking_retires_the_old_one(served):
