@@ -29,7 +29,7 @@ from tertial.access import EXAMPLE_TOKEN_KEY, issue_token
 from tertial.ledger import Ledger
 from tertial.submission import META_SHEET
 from tertial.web import links
-from tertial.web.upload import MAX_BODY_BYTES
+from tertial.web.upload import MAX_BODY_BYTES, NotAForm, UploadedForm, parse_form
 from tertial.workspace import Workspace
 from tests.builders import filled_rows, write_filled
 from tests.conftest import MINI
@@ -244,3 +244,15 @@ def test_every_answer_is_a_swedish_page_with_the_security_headers(served):
         assert answer.status_code == status and '<html lang="sv">' in answer.text, path
         assert answer.headers["content-security-policy"].startswith("default-src 'none'")
         assert answer.headers["x-frame-options"] == "DENY" and answer.headers["cache-control"] == "no-store"
+
+
+def test_the_form_parser_keeps_the_files_bytes_and_name_exactly():
+    content = b"PK\x03\x04" + b"\r\n--" + bytes(range(256)) * 64 + b"\r\n\r\n--not-the-boundary\r\n\n"
+    request = httpx.Request("POST", "http://127.0.0.1/", data={"csrf": "kod"},
+                            files={"fil": ("Förskola (1).xlsx", content, "application/octet-stream")})
+    form = parse_form(request.headers["content-type"], request.read())
+    assert (form.fields, form.file_name, form.content) == ({"csrf": "kod"}, "Förskola (1).xlsx", content)
+    assert parse_form("multipart/form-data; boundary=b", b"--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nkod") \
+        == UploadedForm({}, "", b"")  # an unterminated part is no part
+    with pytest.raises(NotAForm):
+        parse_form("application/x-www-form-urlencoded", b"csrf=kod")

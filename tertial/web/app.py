@@ -140,7 +140,8 @@ class Pages:
         try:
             if declared_too_large(request.headers.get("content-length"), limit):
                 raise TooLarge(limit)
-            form = parse_form(request.headers.get("content-type", ""), await limited_body(request.stream(), limit))
+            body = await limited_body(request.stream(), limit)
+            form = await run_in_threadpool(parse_form, request.headers.get("content-type", ""), body)  # CPU-bound
         except TooLarge as error:
             return self.problem(413, "Filen är för stor", str(error))
         except NotAForm:
