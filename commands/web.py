@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -36,6 +37,23 @@ def build_app(cycle_path: Path, workdir: Path, ledger_url: str | None = None) ->
     return create_app(Service(cycle, Path(workdir), ledger, key, intake))
 
 
+def warm_up(cycle_path: Path, workdir: Path, ledger_url: str | None) -> None:
+    """Start Prefect's server and load the checks before the first contributor waits for them: a collect of an
+    empty inbox starts the one, and checking a fresh handout as `tertial validate` does (recorded nowhere) the other."""
+    from commands.checking import check_file
+    from flows.collect import collect
+    from tertial import prefill, workbooks
+    from tertial.access import require_token_key
+    from tertial.config import load_cycle
+
+    loaded = load_cycle(cycle_path)
+    with tempfile.TemporaryDirectory() as folder:
+        collect(cycle_path=cycle_path, inbox=Path(folder), workdir=workdir, ledger_url=ledger_url)
+        first = loaded.config.contributors[0].id
+        rows = prefill.handout_rows(loaded, first, None, {})
+        check_file(workbooks.write_handout(loaded, first, rows, Path(folder), require_token_key(workdir)), cycle_path, workdir)
+
+
 @command()
 def serve(
     cycle: Cycle,
@@ -49,6 +67,8 @@ def serve(
     import uvicorn
 
     app = build_app(cycle, workdir, ledger)
+    with console.status("Startar …"):
+        warm_up(cycle, workdir, ledger)
     console.print(escape_controls(f"Tertial visas på http://{host}:{port}/ (avsluta med Ctrl+C). "
                                   "Skriv ut en bidragsgivares länk med 'tertial lank'."))
     uvicorn.run(app, host=host, port=port, log_level="info" if debug else "warning", server_header=False)
