@@ -1,39 +1,42 @@
 """`tertial serve`: a contributor's link, page, upload, feedback and annotated workbook, on loopback in Chromium.
 
 The app is the one `tertial serve` builds (commands/web.py), run by uvicorn on a free port of 127.0.0.1 in a
-thread, on the mini cycle in a fresh work folder; uploads go through the real collect flow. Pages are read
-by headless Chromium (--dump-dom, as the leadership page's test does) and the forms are posted with httpx,
-as a browser posts them (multipart, with the page's hidden CSRF field).
+thread, on the mini cycle in a fresh work folder; uploads go through the real collect flow. A contributor's
+visit is driven in headless Chromium through Playwright (one browser for the module): the pages are read,
+the forms filled and submitted (once by the keyboard alone), the workbooks downloaded, and every page is
+checked by axe-core. Misuse where a browser adds nothing is posted with httpx, as a browser posts a form
+(multipart, with the page's hidden CSRF field).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
+import shutil
 import socket
 import threading
 import time
-from html import unescape
 from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
+from axe_playwright_python.sync_playwright import Axe
 from openpyxl import load_workbook
+from playwright.sync_api import Browser, Download, Page, sync_playwright
 from typer.testing import CliRunner
 
 from commands import app
 from commands.web import build_app
 from tertial.access import EXAMPLE_TOKEN_KEY, issue_token
+from tertial.accepted import archived_copy
 from tertial.ledger import Ledger
 from tertial.submission import META_SHEET
 from tertial.web import links
-from tertial.web.upload import MAX_BODY_BYTES, NotAForm, UploadedForm, parse_form
+from tertial.web.upload import MAX_BODY_BYTES
 from tertial.workspace import Workspace
 from tests.builders import filled_rows, write_filled
 from tests.conftest import MINI
-from tests.flows.test_status_page import _headless, chromium  # noqa: F401 - the fixture is used by name
 
 pytestmark = [pytest.mark.flow, pytest.mark.browser, pytest.mark.usefixtures("prefect_harness")]
 
@@ -59,8 +62,11 @@ class Served:
         files = {"fil": (workbook.name, workbook.read_bytes(), "application/octet-stream")}
         return httpx.post(f"{self.url}/b/{token}/inlamning", data=fields, files=files, timeout=120)
 
+    def ledger(self) -> Ledger:
+        return Ledger(Workspace(self.workdir).default_ledger_url)
+
     def versions(self, contributor: str):
-        return Ledger(Workspace(self.workdir).default_ledger_url).versions(self.cycle.config.id, contributor)
+        return self.ledger().versions(self.cycle.config.id, contributor)
 
     def archived(self) -> int:
         return len(list((Workspace(self.workdir).archive).glob("*/*/mottagen.json")))
@@ -83,8 +89,51 @@ def served(tmp_path_factory, mini_cycle, prefect_harness):
     thread.join(timeout=10)
 
 
-def _dom(chromium: str, tmp_path: Path, url: str) -> str:
-    return _headless(chromium, tmp_path / "profil", "--dump-dom", url).stdout
+@pytest.fixture(scope="module")
+def browser() -> Browser:
+    """Debian's Chromium (`make test` installs it), driven by Playwright: no browser download of Playwright's own."""
+    executable = shutil.which("chromium")
+    assert executable, "Chromium is missing: `make test` installs it (apt-get install chromium)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Page:
+    context = browser.new_context(accept_downloads=True)
+    yield context.new_page()
+    context.close()
+
+
+def accessible(page: Page) -> None:
+    """WCAG 2.1 AA as axe-core checks it, on the page as the browser shows it now."""
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def tab_to(page: Page, selector: str) -> None:
+    """Move the focus with Tab alone until it is on the element, as someone without a mouse does."""
+    target = page.locator(selector)
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"Tab never reaches {selector} on {page.url}")
+
+
+def finding_row(page: Page, section: str, cell: str) -> list[str]:
+    """The cells of the findings table's row for a cell address, as shown."""
+    row = page.locator(f"#{section} tbody tr").filter(has=page.locator("td", has_text=re.compile(f"^{cell}$")))
+    return row.locator("td").all_inner_texts()
+
+
+def saved(download: Download, folder: Path) -> Path:
+    """A download kept under the name the server gave it."""
+    path = folder / download.suggested_filename
+    download.save_as(path)
+    return path
 
 
 def _workbook(folder: Path, cycle, contributor: str, name: str, **indicator) -> Path:
@@ -93,41 +142,73 @@ def _workbook(folder: Path, cycle, contributor: str, name: str, **indicator) -> 
     return write_filled(folder, cycle, contributor, rows, name=name)
 
 
-def test_a_contributor_hands_in_gets_feedback_at_the_cell_and_corrects(served, mini_cycle, chromium, tmp_path):
+def test_a_contributor_hands_in_gets_feedback_at_the_cell_and_corrects(served, mini_cycle, page, tmp_path):
     token = served.link("barn")
-    page = _dom(chromium, tmp_path, f"{served.url}/b/{token}")
-    assert '<html lang="sv">' in page and "Avdelningen för barn och unga" in page and "Alex Barn" in page
-    assert "onsdag 7 maj 2025" in page and "Du har inte lämnat in något ännu." in page
+    page.goto(f"{served.url}/b/{token}")
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert page.title() == f"Avdelningen för barn och unga – {mini_cycle.title}"
+    assert page.locator("h1").inner_text() == "Avdelningen för barn och unga"
+    assert (page.locator("#ansvarig").inner_text(), page.locator("#sista-dag").inner_text()) == ("Alex Barn", "onsdag 7 maj 2025")
+    assert "Du har inte lämnat in något ännu." in page.locator("main").inner_text()
+    accessible(page)
 
-    handout = served.get(f"/b/{token}/arbetsbok.xlsx")
-    assert handout.status_code == 200
-    meta = dict(load_workbook(io.BytesIO(handout.content))[META_SHEET].iter_rows(values_only=True))
+    with page.expect_download() as handout:
+        page.get_by_role("link", name="Ladda ner din förifyllda arbetsbok").click()
+    meta = dict(load_workbook(saved(handout.value, tmp_path))[META_SHEET].iter_rows(values_only=True))
     assert meta["bidragsgivare"] == "barn" and meta["nyckel"] == issue_token(EXAMPLE_TOKEN_KEY, "testdal-t1-2025", "barn")
 
-    wrong = served.upload(token, _workbook(tmp_path, mini_cycle, "barn", "barn-utkast.xlsx", outcome="134 %"))
-    assert wrong.status_code == 200 and "Inlämningen är underkänd" in wrong.text
+    draft = _workbook(tmp_path, mini_cycle, "barn", "Barn utkast (å).xlsx", outcome="134 %")
+    page.set_input_files("#fil", draft)
+    page.get_by_role("button", name="Lämna in").click()
+    page.wait_for_url("**/inlamning")
+    assert page.locator("#resultat").inner_text() == "Inlämningen är underkänd"
     (version,) = served.versions("barn")
-    finding = next(f for f in Ledger(Workspace(served.workdir).default_ledger_url).findings(version.id)
-                   if f.rule_id == "indicator_percent_range")
+    assert version.original_name == draft.name and archived_copy(version).read_bytes() == draft.read_bytes()
+    finding = next(f for f in served.ledger().findings(version.id) if f.rule_id == "indicator_percent_range")
     assert (finding.sheet, finding.row, finding.value) == ("Indikatorer", 2, "134 %")
-    fresh = next(r for r in wrong.text.split("<tr>") if "<td>F2</td>" in r)
-    assert "<td>Indikatorer</td>" in fresh and finding.message in unescape(fresh)
-    feedback = _dom(chromium, tmp_path, f"{served.url}/b/{token}/version/1")
-    row = next(r for r in feedback.split("<tr>") if "<td>F2</td>" in r)
-    assert "<td>Indikatorer</td>" in row and "134 %" in row and finding.message in unescape(row)
-    assert unescape(wrong.text).count(finding.message) == 1
+    shown = finding_row(page, "fel", "F2")
+    assert (shown[0], shown[1], shown[4], shown[5]) == ("Indikatorer", "F2", "134 %", finding.message)
+    assert page.locator("main").inner_text().count(finding.message) == 1
+    accessible(page)
 
-    annotated = served.get(f"/b/{token}/aterkoppling/1.xlsx")
-    assert annotated.status_code == 200
-    comment = load_workbook(io.BytesIO(annotated.content))["Indikatorer"]["F2"].comment
+    with page.expect_download() as annotated:
+        page.get_by_role("link", name="Ladda ner din arbetsbok med kommentarer").click()
+    comment = load_workbook(saved(annotated.value, tmp_path))["Indikatorer"]["F2"].comment
     assert comment is not None and finding.message in comment.text
 
-    right = served.upload(token, _workbook(tmp_path, mini_cycle, "barn", "barn.xlsx"))
-    assert right.status_code == 200 and "Inlämningen är godkänd" in right.text and "0 fel" in right.text
-    page = _dom(chromium, tmp_path, f"{served.url}/b/{token}")
-    rows = {n: page.split(f'data-version="{n}"')[1].split("</tr>")[0] for n in (1, 2)}
-    assert "barn-utkast.xlsx" in rows[1] and "underkänd" in rows[1]
+    page.get_by_role("link", name="Tillbaka till din sida").click()
+    page.wait_for_url(f"**/b/{token}")
+    with page.expect_file_chooser() as chooser:  # the corrected workbook by the keyboard alone
+        tab_to(page, "#fil")
+        page.keyboard.press("Enter")
+    chooser.value.set_files(_workbook(tmp_path, mini_cycle, "barn", "barn.xlsx"))
+    tab_to(page, "button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/inlamning")
+    assert page.locator("#resultat").inner_text() == "Inlämningen är godkänd"
+    assert page.locator(".counts").inner_text() == "0 fel och 0 varningar."
+
+    page.get_by_role("link", name="Tillbaka till din sida").click()
+    page.wait_for_url(f"**/b/{token}")
+    rows = {n: page.locator(f'tr[data-version="{n}"]').inner_text() for n in (1, 2)}
+    assert draft.name in rows[1] and "underkänd" in rows[1]
     assert "barn.xlsx" in rows[2] and "godkänd" in rows[2] and "underkänd" not in rows[2]
+    page.get_by_role("link", name="Version 1", exact=True).click()
+    page.wait_for_url(f"**/b/{token}/version/1")
+    assert page.title() == f"Återkoppling – {mini_cycle.title}"
+    shown = finding_row(page, "fel", "F2")
+    assert (shown[0], shown[1], shown[4], shown[5]) == ("Indikatorer", "F2", "134 %", finding.message)
+    accessible(page)
+
+
+def test_the_start_page_and_a_refusal_are_accessible_swedish_pages(served, mini_cycle, page):
+    page.goto(served.url + "/")
+    assert page.title() == f"Lämna in – {mini_cycle.title}" and page.locator("h1").inner_text() == f"Lämna in till {mini_cycle.title}"
+    accessible(page)
+    refused = page.goto(f"{served.url}/b/inte-en-lank")
+    assert refused.status == 403 and page.locator("h1").inner_text() == "Länken fungerar inte"
+    assert page.title() == f"Länken fungerar inte – {mini_cycle.title}"
+    accessible(page)
 
 
 @pytest.fixture(scope="module")
@@ -193,6 +274,21 @@ def test_a_form_without_its_csrf_token_is_refused(served, mini_cycle, tmp_path):
     assert served.archived() == archived and served.versions("aldre") == []
 
 
+def test_a_malformed_form_gets_its_own_page_and_nothing_is_archived(served, mini_cycle, tmp_path):
+    token = served.link("aldre")
+    csrf = CSRF.search(served.get(f"/b/{token}").text)[1]
+    archived = served.archived()
+    workbook = write_filled(tmp_path, mini_cycle, "aldre").read_bytes()
+    two = httpx.post(f"{served.url}/b/{token}/inlamning", data={"csrf": csrf}, timeout=60,
+                     files=[("fil", ("a.xlsx", workbook)), ("fil", ("b.xlsx", workbook))])
+    nameless = httpx.post(f"{served.url}/b/{token}/inlamning", timeout=60, headers={"Content-Type": "multipart/form-data; boundary=b"},
+                          content=f"--b\r\nContent-Disposition: form-data\r\n\r\n{csrf}\r\n--b--\r\n")
+    for refused in (two, nameless):
+        assert refused.status_code == 400 and "Formuläret kunde inte läsas" in refused.text
+        assert refused.headers["content-security-policy"].startswith("default-src 'none'")
+    assert served.archived() == archived and served.versions("aldre") == []
+
+
 def test_an_oversized_upload_is_refused_before_it_is_archived(served):
     token = served.link("aldre")
     archived = served.archived()
@@ -203,9 +299,14 @@ def test_an_oversized_upload_is_refused_before_it_is_archived(served):
                      "Content-Type: multipart/form-data; boundary=b\r\n\r\n".encode("ascii"))
         assert conn.recv(65536).startswith(b"HTTP/1.1 413 ")
 
-    def chunks():  # no Content-Length: the limit holds while the body streams
+    csrf = CSRF.search(served.get(f"/b/{token}").text)[1]
+
+    def chunks():  # no Content-Length: a well-formed form whose file passes the limit while it streams
+        yield (f'--b\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{csrf}\r\n--b\r\n'
+               'Content-Disposition: form-data; name="fil"; filename="stor.xlsx"\r\n\r\n').encode("ascii")
         for _ in range(MAX_BODY_BYTES // (1 << 20) + 2):
             yield b"\0" * (1 << 20)
+        yield b"\r\n--b--\r\n"
 
     streamed = httpx.post(url, content=chunks(), headers={"Content-Type": "multipart/form-data; boundary=b"}, timeout=60)
     assert streamed.status_code == 413 and "Filen är för stor: högst 50 MB" in streamed.text
@@ -244,15 +345,3 @@ def test_every_answer_is_a_swedish_page_with_the_security_headers(served):
         assert answer.status_code == status and '<html lang="sv">' in answer.text, path
         assert answer.headers["content-security-policy"].startswith("default-src 'none'")
         assert answer.headers["x-frame-options"] == "DENY" and answer.headers["cache-control"] == "no-store"
-
-
-def test_the_form_parser_keeps_the_files_bytes_and_name_exactly():
-    content = b"PK\x03\x04" + b"\r\n--" + bytes(range(256)) * 64 + b"\r\n\r\n--not-the-boundary\r\n\n"
-    request = httpx.Request("POST", "http://127.0.0.1/", data={"csrf": "kod"},
-                            files={"fil": ("Förskola (1).xlsx", content, "application/octet-stream")})
-    form = parse_form(request.headers["content-type"], request.read())
-    assert (form.fields, form.file_name, form.content) == ({"csrf": "kod"}, "Förskola (1).xlsx", content)
-    assert parse_form("multipart/form-data; boundary=b", b"--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nkod") \
-        == UploadedForm({}, "", b"")  # an unterminated part is no part
-    with pytest.raises(NotAForm):
-        parse_form("application/x-www-form-urlencoded", b"csrf=kod")

@@ -14,12 +14,14 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 
 from tertial import prefill, workbooks
@@ -38,7 +40,7 @@ from tertial.reading import read_submission
 from tertial.render.html import make_environment
 from tertial.settings import load_settings
 from tertial.web.links import LinkClaim, LinkRefused, csrf_matches, csrf_token, read_link
-from tertial.web.upload import MAX_BODY_BYTES, NotAForm, TooLarge, declared_too_large, limited_body, parse_form
+from tertial.web.upload import MAX_BODY_BYTES, NotAForm, TooLarge, read_form
 from tertial.workspace import Workspace
 
 Intake = Callable[[Path], list[IntakeOutcome]]  # takes in every file of an inbox folder, as `tertial collect` does
@@ -136,31 +138,36 @@ class Pages:
 
     async def upload(self, token: str, request: Request) -> HTMLResponse:
         claim = self.claim(token)
-        limit = self.service.max_body_bytes
         try:
-            if declared_too_large(request.headers.get("content-length"), limit):
-                raise TooLarge(limit)
-            body = await limited_body(request.stream(), limit)
-            form = await run_in_threadpool(parse_form, request.headers.get("content-type", ""), body)  # CPU-bound
+            form = await read_form(request, self.service.max_body_bytes)
         except TooLarge as error:
             return self.problem(413, "Filen är för stor", str(error))
         except NotAForm:
-            form = None
-        if form is None or not csrf_matches(self.service.key, token, form.fields.get("csrf")):
+            return self.problem(400, "Formuläret kunde inte tas emot",
+                                "Formuläret kunde inte läsas. Öppna din länk igen och lämna in en fil därifrån.")
+        try:
+            return await self._hand_in(token, claim, form)
+        finally:
+            await form.close()  # the spooled file; intake has its own copy in the archive
+
+    async def _hand_in(self, token: str, claim: LinkClaim, form: FormData) -> HTMLResponse:
+        csrf, upload = form.get("csrf"), form.get("fil")
+        if not isinstance(csrf, str) or not csrf_matches(self.service.key, token, csrf):
             return self.problem(403, "Formuläret kunde inte tas emot",
                                 "Formuläret saknar sin kontrollkod eller har en felaktig. Öppna din länk igen och lämna in därifrån.")
-        if not form.content:
+        if not isinstance(upload, UploadFile) or not upload.size:
             return self.problem(400, "Ingen fil", "Välj en arbetsbok (.xlsx) att lämna in och försök igen.")
-        outcome = await run_in_threadpool(self._take_in, form.file_name, form.content)
+        outcome = await run_in_threadpool(self._take_in, upload.filename or "", upload.file)
         return self._outcome_page(token, claim, outcome)
 
-    def _take_in(self, name: str, content: bytes) -> IntakeOutcome:
+    def _take_in(self, name: str, content: BinaryIO) -> IntakeOutcome:
         """The upload as the only file of a fresh inbox folder, taken in by the same collect as the inbox's."""
         root = self.service.workdir / "webbinkorg"
         root.mkdir(parents=True, exist_ok=True, mode=0o700)
         inbox = Path(tempfile.mkdtemp(dir=root))  # its own folder: uploads at the same time never meet
         try:
-            (inbox / (_safe_name(name).lstrip("~$") or "inlamning")).write_bytes(content)
+            with (inbox / (_safe_name(name).lstrip("~$") or "inlamning")).open("wb") as out:
+                shutil.copyfileobj(content, out)
             return self.service.intake(inbox)[0]
         finally:
             shutil.rmtree(inbox, ignore_errors=True)  # the original is in the archive now
