@@ -9,7 +9,7 @@ setup: $(VENV)/.installed
 
 # Real programs the tests drive: LibreOffice opens the handout workbooks as a contributor would,
 # a throwaway PostgreSQL server holds the ledger in tests/test_postgres.py, and headless Chromium
-# loads the leadership page. Installed from Debian's packages when missing (as root).
+# loads the leadership page and, driven by Playwright, the contributors' pages (tests/test_serve.py). Installed from Debian's packages when missing (as root).
 system-deps:
 	@missing=""; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \

@@ -134,8 +134,8 @@ def test_the_command_line_is_one_app_with_every_command():
 
     commands = typer.main.get_command(app).commands
     assert sorted(commands) == ["approve", "assemble", "check-config", "collect", "demo", "deploy", "diff", "history",
-                                "installningar", "open", "rebuild-ledger", "remind", "return", "run", "status",
-                                "validate", "verify"]
+                                "installningar", "lank", "open", "rebuild-ledger", "remind", "return", "run", "serve",
+                                "status", "validate", "verify"]
     with_debug = [name for name, command in commands.items() if "--debug" in {o for p in command.params for o in p.opts}]
     assert sorted(with_debug) == sorted(commands), "every command takes --debug"
 

@@ -1,0 +1,98 @@
+"""`tertial serve` and `tertial lank`: the contributors' pages in the browser, and each contributor's link to theirs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from commands.app import command, console
+from commands.options import WORKDIR, Cycle, Debug, Ledger, Workdir
+from tertial.controls import escape_controls
+
+if TYPE_CHECKING:  # FastAPI and the flows are imported inside the commands, after Prefect is quietened
+    from fastapi import FastAPI
+
+BASE_URL = "http://127.0.0.1:8000"
+
+
+def build_app(cycle_path: Path, workdir: Path, ledger_url: str | None = None) -> FastAPI:
+    """The app on this cycle and work folder; every upload is taken in by the collect flow, as `tertial collect` does."""
+    from flows.collect import collect
+    from tertial.access import ensure_token_key
+    from tertial.config import load_cycle
+    from tertial.web.app import Service, create_app
+    from tertial.workspace import Create, Workspace
+
+    cycle = load_cycle(cycle_path)
+    ledger = Workspace(workdir).open_ledger(ledger_url, create=Create.FOLDER_AND_LEDGER)
+    key = ensure_token_key(workdir)  # serving hands out workbooks, as `tertial open` does
+
+    def intake(inbox: Path):
+        return collect(cycle_path=cycle_path, inbox=inbox, workdir=workdir, ledger_url=ledger_url)
+
+    return create_app(Service(cycle, Path(workdir), ledger, key, intake))
+
+
+def warm_up(cycle_path: Path, workdir: Path, ledger_url: str | None) -> None:
+    """Start Prefect's server and load the checks before the first contributor waits for them: a collect of an
+    empty inbox starts the one, and checking a fresh handout as `tertial validate` does (recorded nowhere) the other."""
+    from commands.checking import check_file
+    from flows.collect import collect
+    from tertial import prefill, workbooks
+    from tertial.access import require_token_key
+    from tertial.config import load_cycle
+
+    loaded = load_cycle(cycle_path)
+    with tempfile.TemporaryDirectory() as folder:
+        collect(cycle_path=cycle_path, inbox=Path(folder), workdir=workdir, ledger_url=ledger_url)
+        first = loaded.config.contributors[0].id
+        rows = prefill.handout_rows(loaded, first, None, {})
+        check_file(workbooks.write_handout(loaded, first, rows, Path(folder), require_token_key(workdir)), cycle_path, workdir)
+
+
+@command()
+def serve(
+    cycle: Cycle,
+    workdir: Workdir = WORKDIR,
+    ledger: Ledger = None,
+    host: Annotated[str, typer.Option(help="Adressen att lyssna på (bakom stadens proxy: 127.0.0.1).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Porten att lyssna på.")] = 8000,
+    debug: Debug = False,
+) -> None:
+    """Visa bidragsgivarnas sidor i webbläsaren: ladda ner, lämna in och få återkoppling via personlig länk."""
+    import uvicorn
+
+    app = build_app(cycle, workdir, ledger)
+    with console.status("Startar …"):
+        warm_up(cycle, workdir, ledger)
+    console.print(escape_controls(f"Tertial visas på http://{host}:{port}/ (avsluta med Ctrl+C). "
+                                  "Skriv ut en bidragsgivares länk med 'tertial lank'."))
+    uvicorn.run(app, host=host, port=port, log_level="info" if debug else "warning", server_header=False)
+
+
+@command("lank")
+def link(
+    cycle: Cycle,
+    contributor: Annotated[str, typer.Option("--bidragsgivare", "--contributor", help="Bidragsgivarens id.")],
+    days: Annotated[int, typer.Option("--dagar", min=1, help="Hur många dagar länken gäller.")] = 30,
+    revoke: Annotated[bool, typer.Option("--aterkalla", help="Gör bidragsgivarens tidigare länkar ogiltiga först.")] = False,
+    base_url: Annotated[str, typer.Option("--bas-url", help="Adressen där 'tertial serve' nås.")] = BASE_URL,
+    workdir: Workdir = WORKDIR,
+    debug: Debug = False,
+) -> None:
+    """Skriv ut en bidragsgivares personliga länk (signerad, med sista giltighetsdag)."""
+    from tertial.access import ensure_token_key
+    from tertial.config import load_cycle
+    from tertial.web import links
+
+    loaded = load_cycle(cycle)
+    key = ensure_token_key(workdir)
+    links.require_contributor(loaded, contributor)
+    if revoke:
+        links.revoke(workdir, contributor)
+    token = links.personal_link(key, loaded, workdir, contributor, days, dt.datetime.now(dt.UTC))
+    console.print(escape_controls(f"{base_url.rstrip('/')}/b/{token}"))

@@ -1,0 +1,247 @@
+"""`tertial serve`: the contributor's page, reached by a personal link, served as plain HTML.
+
+The app holds no intake of its own: an upload is streamed (size-limited) into a fresh inbox folder of
+its own and handed to `intake`, the same collect that `tertial collect` runs (the command passes it
+in, so this package stays below the flows). What the contributor sees is read back from the ledger
+and the feedback files intake wrote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+from zoneinfo import ZoneInfo
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+
+from tertial import prefill, workbooks
+from tertial.access import UNKNOWN_CONTRIBUTOR
+from tertial.accepted import archived_copy
+from tertial.checking.addresses import with_cells
+from tertial.cycle import Cycle
+from tertial.deadlines import long_date
+from tertial.errors import TertialError
+from tertial.feedback.files import feedback_file_name
+from tertial.findings import Finding, Severity
+from tertial.inbox import _safe_name
+from tertial.intake import IntakeOutcome
+from tertial.ledger import Ledger, Version
+from tertial.reading import read_submission
+from tertial.render.html import make_environment
+from tertial.settings import load_settings
+from tertial.web.links import LinkClaim, LinkRefused, csrf_matches, csrf_token, read_link
+from tertial.web.upload import MAX_BODY_BYTES, NotAForm, TooLarge, read_form
+from tertial.workspace import Workspace
+
+Intake = Callable[[Path], list[IntakeOutcome]]  # takes in every file of an inbox folder, as `tertial collect` does
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# On every response: no script, no framing, no third-party anything, and the link (the credential) never leaves
+# in a Referer.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
+                               "frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+}
+
+
+@dataclass(frozen=True)
+class Service:
+    cycle: Cycle
+    workdir: Path
+    ledger: Ledger
+    key: bytes
+    intake: Intake
+    max_body_bytes: int = MAX_BODY_BYTES
+    clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
+
+
+def create_app(service: Service) -> FastAPI:
+    app = FastAPI(title="Tertial", docs_url=None, redoc_url=None, openapi_url=None)
+    pages = Pages(service)
+
+    @app.exception_handler(LinkRefused)
+    async def refused(request: Request, error: LinkRefused) -> HTMLResponse:
+        return pages.problem(error.status, "Länken fungerar inte", error.message)
+
+    @app.exception_handler(HTTPException)
+    @app.exception_handler(RequestValidationError)  # /version/abc: no such page either
+    async def not_found(request: Request, error: Exception) -> HTMLResponse:
+        status = error.status_code if isinstance(error, HTTPException) else 404
+        return pages.problem(status, "Sidan finns inte", "Det finns ingen sådan sida. Öppna din personliga länk igen.")
+
+    @app.exception_handler(Exception)
+    async def failed(request: Request, error: Exception) -> HTMLResponse:
+        return pages.problem(500, "Något gick fel", "Något gick fel hos Tertial. Försök igen om en stund; "
+                                                    "kvarstår felet, kontakta controllern.")
+
+    app.get("/", response_class=HTMLResponse)(pages.start)
+    app.get("/b/{token}", response_class=HTMLResponse)(pages.contributor)
+    app.get("/b/{token}/arbetsbok.xlsx")(pages.handout)
+    app.post("/b/{token}/inlamning", response_class=HTMLResponse)(pages.upload)
+    app.get("/b/{token}/version/{number}", response_class=HTMLResponse)(pages.version)
+    app.get("/b/{token}/aterkoppling/{number}.xlsx")(pages.annotated)
+    return app
+
+
+class Pages:
+    """The handlers; each one first reads the link, so nothing is shown or taken in without a valid one."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+        self.env = make_environment()
+
+    def claim(self, token: str) -> LinkClaim:
+        s = self.service
+        return read_link(s.key, token, s.cycle, s.workdir, s.clock())
+
+    def render(self, template: str, status: int = 200, **context) -> HTMLResponse:
+        html = self.env.get_template(f"web/{template}").render(title=self.service.cycle.title, **context)
+        return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+    def problem(self, status: int, heading: str, message: str) -> HTMLResponse:
+        return self.render("problem.html.j2", status, heading=heading, message=message)
+
+    def start(self) -> HTMLResponse:
+        return self.render("start.html.j2")
+
+    def contributor(self, token: str) -> HTMLResponse:
+        claim = self.claim(token)
+        return self.render("contributor.html.j2", **self._contributor_context(token, claim))
+
+    def _contributor_context(self, token: str, claim: LinkClaim) -> dict:
+        cycle, cid = self.service.cycle, claim.contributor_id
+        return {"token": token, "who": cycle.contributor(cid), "deadline": long_date(cycle.deadline(cid)),
+                "expires": long_date(claim.expires.date()), "csrf": csrf_token(self.service.key, token),
+                "versions": [_shown(v) for v in reversed(self._versions(cid))], "limit_mb": self.service.max_body_bytes >> 20}
+
+    def handout(self, token: str) -> Response:
+        """The contributor's pre-filled workbook, made by the handout code `tertial open` uses."""
+        cycle, cid = self.service.cycle, self.claim(token).contributor_id
+        with tempfile.TemporaryDirectory() as folder:
+            rows = prefill.handout_rows(cycle, cid, None, {})
+            path = workbooks.write_handout(cycle, cid, rows, Path(folder), self.service.key)
+            content = path.read_bytes()
+        return Response(content, media_type=XLSX, headers=_attachment(path.name))
+
+    async def upload(self, token: str, request: Request) -> HTMLResponse:
+        claim = self.claim(token)
+        try:
+            form = await read_form(request, self.service.max_body_bytes)
+        except TooLarge as error:
+            return self.problem(413, "Filen är för stor", str(error))
+        except NotAForm:
+            return self.problem(400, "Formuläret kunde inte tas emot",
+                                "Formuläret kunde inte läsas. Öppna din länk igen och lämna in en fil därifrån.")
+        try:
+            return await self._hand_in(token, claim, form)
+        finally:
+            await form.close()  # the spooled file; intake has its own copy in the archive
+
+    async def _hand_in(self, token: str, claim: LinkClaim, form: FormData) -> HTMLResponse:
+        csrf, upload = form.get("csrf"), form.get("fil")
+        if not isinstance(csrf, str) or not csrf_matches(self.service.key, token, csrf):
+            return self.problem(403, "Formuläret kunde inte tas emot",
+                                "Formuläret saknar sin kontrollkod eller har en felaktig. Öppna din länk igen och lämna in därifrån.")
+        if not isinstance(upload, UploadFile) or not upload.size:
+            return self.problem(400, "Ingen fil", "Välj en arbetsbok (.xlsx) att lämna in och försök igen.")
+        outcome = await run_in_threadpool(self._take_in, upload.filename or "", upload.file)
+        return self._outcome_page(token, claim, outcome)
+
+    def _take_in(self, name: str, content: BinaryIO) -> IntakeOutcome:
+        """The upload as the only file of a fresh inbox folder, taken in by the same collect as the inbox's."""
+        root = self.service.workdir / "webbinkorg"
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        inbox = Path(tempfile.mkdtemp(dir=root))  # its own folder: uploads at the same time never meet
+        try:
+            with (inbox / (_safe_name(name).lstrip("~$") or "inlamning")).open("wb") as out:
+                shutil.copyfileobj(content, out)
+            return self.service.intake(inbox)[0]
+        finally:
+            shutil.rmtree(inbox, ignore_errors=True)  # the original is in the archive now
+
+    def _outcome_page(self, token: str, claim: LinkClaim, outcome: IntakeOutcome) -> HTMLResponse:
+        owner = outcome.version.contributor_id
+        if owner not in (claim.contributor_id, UNKNOWN_CONTRIBUTOR):
+            return self.problem(403, "Arbetsboken är inte din",
+                                "Arbetsboken är utfärdad till en annan avdelning och räknas inte som din inlämning. "
+                                "Ladda ner din egen arbetsbok från din sida och lämna in den.")
+        return self._feedback(token, claim, outcome.version, outcome.findings, recorded=owner == claim.contributor_id)
+
+    def version(self, token: str, number: int) -> HTMLResponse:
+        claim = self.claim(token)
+        version = self._own_version(claim, number)
+        findings = located(version, self.service.ledger.findings(version.id), self.service.cycle)
+        return self._feedback(token, claim, version, findings, recorded=True)
+
+    def _feedback(self, token: str, claim: LinkClaim, version: Version, findings: list[Finding],
+                  recorded: bool) -> HTMLResponse:
+        annotated = recorded and self._annotated_path(version).exists()
+        return self.render("feedback.html.j2", token=token, who=self.service.cycle.contributor(claim.contributor_id),
+                           version=_shown(version), recorded=recorded, annotated=annotated,
+                           errors=[f for f in findings if f.severity is Severity.ERROR],
+                           warnings=[f for f in findings if f.severity is Severity.WARNING])
+
+    def annotated(self, token: str, number: int) -> FileResponse:
+        version = self._own_version(self.claim(token), number)
+        path = self._annotated_path(version)
+        if not path.exists():
+            raise HTTPException(404)
+        return FileResponse(path, media_type=XLSX, headers=_attachment(path.name))
+
+    def _annotated_path(self, version: Version) -> Path:
+        return Workspace(self.service.workdir).feedback / feedback_file_name(version.contributor_id, version.number, "xlsx")
+
+    def _versions(self, contributor_id: str) -> list[Version]:
+        return self.service.ledger.versions(self.service.cycle.config.id, contributor_id)
+
+    def _own_version(self, claim: LinkClaim, number: int) -> Version:
+        """Only the link's own contributor's versions exist for it: anyone else's is simply not found."""
+        version = next((v for v in self._versions(claim.contributor_id) if v.number == number), None)
+        if version is None:
+            raise HTTPException(404)
+        return version
+
+
+def located(version: Version, findings: list[Finding], cycle: Cycle) -> list[Finding]:
+    """A recorded version's findings with their cell addresses, which the ledger does not keep: the archived
+    original is read back (re-hashed first) for where each header stands, as intake saw it."""
+    try:
+        layouts = read_submission(archived_copy(version), cycle).layouts
+    except TertialError:  # unreadable or changed: its findings name sheet, row and column all the same
+        return findings
+    return with_cells(findings, layouts)
+
+
+@dataclass(frozen=True)
+class ShownVersion:
+    number: int
+    file: str
+    received: str
+    accepted: bool
+    status: str
+    errors: int
+    warnings: int
+
+
+def _shown(version: Version) -> ShownVersion:
+    received = version.received_at.replace(tzinfo=version.received_at.tzinfo or dt.UTC)
+    local = received.astimezone(ZoneInfo(load_settings().timezone))
+    return ShownVersion(version.number, version.original_name, local.strftime("%Y-%m-%d %H:%M"), version.accepted,
+                        str(version.status), version.errors, version.warnings)
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'}

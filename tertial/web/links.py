@@ -1,0 +1,132 @@
+"""A contributor's personal link: signed, expiring and revocable, under the installation's token key.
+
+The link token carries cycle, contributor, expiry and the contributor's link generation, signed with an
+HMAC-SHA256 under the same key that signs the workbooks (tertial/access.py), with its own prefix so a link's
+signature can never pass for a workbook's token. Revoking bumps the contributor's generation (a small file
+in the work folder); every link of an earlier generation is refused from then on.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from tertial.cycle import Cycle
+from tertial.errors import TertialError
+
+GENERATIONS_FILE = Path("lankar") / "generationer.json"
+_LINK = b"tertial-lank\0"
+_CSRF = b"tertial-csrf\0"
+
+
+@dataclass(frozen=True)
+class LinkClaim:
+    cycle_id: str
+    contributor_id: str
+    expires: dt.datetime
+    generation: int
+
+
+class LinkRefused(Exception):
+    """A link that opens nothing, with the HTTP status and the Swedish sentence the contributor sees."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def generations_file(workdir: Path) -> Path:
+    return Path(workdir) / GENERATIONS_FILE
+
+
+def generation(workdir: Path, contributor_id: str) -> int:
+    try:
+        return int(json.loads(generations_file(workdir).read_text(encoding="utf-8")).get(contributor_id, 0))
+    except FileNotFoundError:
+        return 0
+
+
+def revoke(workdir: Path, contributor_id: str) -> int:
+    """Every earlier link of the contributor stops working; returns the new generation."""
+    path = generations_file(workdir)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    known = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    known[contributor_id] = int(known.get(contributor_id, 0)) + 1
+    handle, staged = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(known, out, ensure_ascii=False, sort_keys=True)
+    os.replace(staged, path)  # atomic: a reader sees the old counters or the new ones
+    return known[contributor_id]
+
+
+def issue_link(key: bytes, claim: LinkClaim) -> str:
+    payload = json.dumps([claim.cycle_id, claim.contributor_id, int(claim.expires.timestamp()), claim.generation],
+                         ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return f"{_b64(payload)}.{_b64(_sign(key, _LINK, payload))}"
+
+
+def read_link(key: bytes, token: str, cycle: Cycle, workdir: Path, now: dt.datetime) -> LinkClaim:
+    """The claim of a genuine, current link for this cycle; LinkRefused (403 or 410) with why, in Swedish."""
+    claim = _verified(key, token)
+    if claim is None or claim.cycle_id != cycle.config.id or claim.contributor_id not in {c.id for c in cycle.config.contributors}:
+        raise LinkRefused(403, "Länken är inte giltig. Kontrollera att hela länken kom med, eller be controllern om en ny.")
+    if claim.expires <= now:
+        raise LinkRefused(410, f"Länken gick ut {claim.expires.date().isoformat()}. Be controllern om en ny länk.")
+    if claim.generation != generation(workdir, claim.contributor_id):
+        raise LinkRefused(410, "Länken har ersatts av en nyare och gäller inte längre. Använd den senaste länken "
+                               "du fått, eller be controllern om en ny.")
+    return claim
+
+
+def csrf_token(key: bytes, token: str) -> str:
+    """The form's token for this link: only a page served for the link carries it."""
+    return _b64(_sign(key, _CSRF, token.encode("utf-8")))
+
+
+def csrf_matches(key: bytes, token: str, given: str | None) -> bool:
+    return bool(given) and hmac.compare_digest(given.encode("utf-8", "replace"), csrf_token(key, token).encode("ascii"))
+
+
+def _verified(key: bytes, token: str) -> LinkClaim | None:
+    payload_part, _, signature_part = token.partition(".")
+    try:
+        payload, signature = _unb64(payload_part), _unb64(signature_part)
+        if not hmac.compare_digest(signature, _sign(key, _LINK, payload)):
+            return None
+        cycle_id, contributor_id, expires, number = json.loads(payload.decode("utf-8"))
+        return LinkClaim(str(cycle_id), str(contributor_id), dt.datetime.fromtimestamp(int(expires), dt.UTC), int(number))
+    except (ValueError, TypeError, binascii.Error):
+        return None
+
+
+def _sign(key: bytes, purpose: bytes, payload: bytes) -> bytes:
+    return hmac.new(key, purpose + payload, hashlib.sha256).digest()
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text.encode("ascii") + b"=" * (-len(text) % 4))
+
+
+def personal_link(key: bytes, cycle: Cycle, workdir: Path, contributor_id: str, days: int, now: dt.datetime) -> str:
+    """The contributor's current link token, valid for `days` days from `now`."""
+    require_contributor(cycle, contributor_id)
+    claim = LinkClaim(cycle.config.id, contributor_id, now + dt.timedelta(days=days), generation(workdir, contributor_id))
+    return issue_link(key, claim)
+
+
+def require_contributor(cycle: Cycle, contributor_id: str) -> None:
+    if contributor_id not in {c.id for c in cycle.config.contributors}:
+        known = ", ".join(c.id for c in cycle.config.contributors)
+        raise TertialError(f"Bidragsgivaren '{contributor_id}' finns inte i {cycle.config.id}. Välj bland: {known}.")
