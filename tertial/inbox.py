@@ -126,7 +126,7 @@ def archive(path: Path, archive_root: Path, received_at: dt.datetime, max_bytes:
     archive_root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=archive_root, prefix=".tmp-"))
     try:
-        copy = staging / _safe_name(path.name)
+        copy = staging / safe_name(path.name)
         size = _copy_limited(path, copy, max_bytes)
         sha = content_hash(copy)
         target_dir = archive_root / sha[:2] / sha
@@ -199,7 +199,7 @@ def _write_once(path: Path, text: str) -> None:
         os.unlink(staged)
 
 
-def _safe_name(name: str) -> str:
+def safe_name(name: str) -> str:
     """A file name from outside, reduced to one harmless path component."""
     cleaned = "".join(c for c in Path(name).name if c.isprintable() and c not in '/\\:*?"<>|')
     return cleaned.strip(" .") or "inlamning"

@@ -228,24 +228,27 @@ def test_another_contributors_link_sees_none_of_the_first_ones_versions(served, 
         assert refused.status_code == 404 and "Det finns ingen sådan sida" in refused.text
 
 
-def test_a_workbook_claiming_another_contributor_is_refused_by_its_token(served, mini_cycle, tmp_path):
-    """Äldre's workbook with barn's token uploaded on barn's link: recorded for no one, and Äldre has no version."""
-    forged = write_filled(tmp_path, mini_cycle, "aldre", name="aldre-forfalskad.xlsx")
+def test_a_workbook_is_handed_in_only_for_the_links_own_contributor(served, mini_cycle, tmp_path):
+    """Another contributor's workbook, genuine or not, is refused at the link and never taken in; the link's own
+    contributor's workbook with a token that does not hold is taken in and refused by intake's token check."""
+    genuine = write_filled(tmp_path, mini_cycle, "stab", name="stab-akta.xlsx")
+    before = {c: len(served.versions(c)) for c in ("barn", "stab")}
+    taken = served.upload(served.link("barn"), genuine)
+    assert taken.status_code == 403 and "utfärdad till en annan avdelning" in taken.text
+    assert "Ingenting har tagits emot" in taken.text
+    assert {c: len(served.versions(c)) for c in ("barn", "stab")} == before
+    assert "stab-akta.xlsx" not in served.get(f"/b/{served.link('barn')}").text
+
+    forged = write_filled(tmp_path, mini_cycle, "barn", name="barn-fel-nyckel.xlsx")
     workbook = load_workbook(forged)
     meta = workbook[META_SHEET]
     next(row for row in meta.iter_rows() if row[0].value == "nyckel")[1].value = issue_token(
-        EXAMPLE_TOKEN_KEY, "testdal-t1-2025", "barn")
+        EXAMPLE_TOKEN_KEY, "testdal-t1-2025", "aldre")
     workbook.save(forged)
-    before = len(served.versions("barn"))
     response = served.upload(served.link("barn"), forged)
     assert response.status_code == 200 and "Inlämningen är underkänd" in response.text
     assert "Filen räknas inte som din inlämning" in response.text and "nyckeln stämmer inte" in response.text
-    assert served.versions("aldre") == [] and len(served.versions("barn")) == before
-
-    genuine = write_filled(tmp_path, mini_cycle, "stab", name="stab-akta.xlsx")
-    taken = served.upload(served.link("barn"), genuine)
-    assert taken.status_code == 403 and "utfärdad till en annan avdelning" in taken.text
-    assert "stab-akta.xlsx" not in served.get(f"/b/{served.link('barn')}").text
+    assert served.versions("aldre") == [] and len(served.versions("barn")) == before["barn"]
 
 
 def test_tampered_expired_and_revoked_links_are_refused(served):

@@ -33,10 +33,10 @@ from tertial.deadlines import long_date
 from tertial.errors import TertialError
 from tertial.feedback.files import feedback_file_name
 from tertial.findings import Finding, Severity
-from tertial.inbox import _safe_name
+from tertial.inbox import safe_name
 from tertial.intake import IntakeOutcome
 from tertial.ledger import Ledger, Version
-from tertial.reading import read_submission
+from tertial.reading import claimed_contributor, read_submission
 from tertial.render.html import make_environment
 from tertial.settings import load_settings
 from tertial.web.links import LinkClaim, LinkRefused, csrf_matches, csrf_token, read_link
@@ -157,17 +157,27 @@ class Pages:
                                 "Formuläret saknar sin kontrollkod eller har en felaktig. Öppna din länk igen och lämna in därifrån.")
         if not isinstance(upload, UploadFile) or not upload.size:
             return self.problem(400, "Ingen fil", "Välj en arbetsbok (.xlsx) att lämna in och försök igen.")
-        outcome = await run_in_threadpool(self._take_in, upload.filename or "", upload.file)
+        outcome = await run_in_threadpool(self._take_in, claim, upload.filename or "", upload.file)
+        if outcome is None:
+            return self.problem(403, "Arbetsboken är inte din",
+                                "Arbetsboken är utfärdad till en annan avdelning och kan inte lämnas in med din länk. "
+                                "Ingenting har tagits emot. Ladda ner din egen arbetsbok från din sida och lämna in den.")
         return self._outcome_page(token, claim, outcome)
 
-    def _take_in(self, name: str, content: BinaryIO) -> IntakeOutcome:
-        """The upload as the only file of a fresh inbox folder, taken in by the same collect as the inbox's."""
+    def _take_in(self, claim: LinkClaim, name: str, content: BinaryIO) -> IntakeOutcome | None:
+        """The upload as the only file of a fresh inbox folder, taken in by the same collect as the inbox's; None, and
+        nothing taken in, for a workbook that says it is another contributor's: a link hands in for its own contributor
+        only, so no link can add a version to anyone else's submissions."""
         root = self.service.workdir / "webbinkorg"
         root.mkdir(parents=True, exist_ok=True, mode=0o700)
         inbox = Path(tempfile.mkdtemp(dir=root))  # its own folder: uploads at the same time never meet
         try:
-            with (inbox / (_safe_name(name).lstrip("~$") or "inlamning")).open("wb") as out:
+            path = inbox / (safe_name(name).lstrip("~$") or "inlamning")
+            with path.open("wb") as out:
                 shutil.copyfileobj(content, out)
+            claimed = claimed_contributor(path)
+            if claimed is not None and claimed != claim.contributor_id:
+                return None
             return self.service.intake(inbox)[0]
         finally:
             shutil.rmtree(inbox, ignore_errors=True)  # the original is in the archive now
