@@ -62,6 +62,9 @@ class Settings(BaseSettings):
                     "SQLite i arbetsmappen. Lösenordet ges genom PGPASSWORD eller ~/.pgpass, inte i URL:en.",
     )
     timezone: str = Field("Europe/Stockholm", description="Tidszonen som avgör vilken dag det är och när scheman körs.")
+    public_url: str | None = Field(
+        None, description="Adressen där tertial serve nås, t.ex. https://tertial.exempel.se. Med den skrivs varje "
+                          "bidragsgivares personliga länk i arbetsboken som lämnas ut.")
 
     @field_validator("timezone")
     @classmethod

@@ -81,6 +81,7 @@ class Handout:
 
     deadline: dt.date
     stamp: dt.datetime  # fixed document time, so the same cycle gives the same bytes
+    link: str | None = None  # the contributor's personal page under `tertial serve`, when the installation has one
 
 
 def prefilled_rows(cycle: Cycle, contributor_id: str) -> Rows:
@@ -355,7 +356,10 @@ def _instructions(ws: Worksheet, cycle: Cycle, contributor_id: str, handout: Han
          "gula raderna längst ned, välj samma Avsnitt i listan. Raderna med samma Avsnitt "
          "fogas ihop uppifrån och ned, och varje fortsättningsrad börjar ett nytt stycke.", False),
         ("5. Byt inte namn på blad eller kolumner och ta inte bort rader. Spara som .xlsx.", False),
-        ("6. Skicka arbetsboken till inkorgen. Du får återkoppling inom några sekunder; skicka en rättad version så ofta du vill.", False),
+        (f"6. Lämna in arbetsboken på din personliga sida: {handout.link} Där får du återkopplingen inom några sekunder; "
+         "lämna in en rättad version så ofta du vill. Länken är din egen: dela den inte." if handout.link else
+         "6. Skicka arbetsboken till inkorgen. Du får återkoppling inom några sekunder; skicka en rättad version så ofta du vill.",
+         False),
         *([("7. Bladen efter Investeringar fylls i bara när nämnden har något att redovisa där: skriv en rad per "
              "resultatenhet, verksamhetsområde eller begäran. Resultatenheter anges i tkr, övriga belopp i mnkr.", False)]
           if cycle.economy_owner == contributor_id else []),
@@ -437,10 +441,12 @@ def _is_number(text: str) -> bool:
     return quantity is not None and not set(quantity.unit) & set("+-*=()&|!^<>;")
 
 
-def write_handout(cycle: Cycle, contributor_id: str, rows: Rows, out_dir: Path, token_key: bytes) -> Path:
-    """The pre-filled workbook for one contributor, its token issued under `token_key`."""
+def write_handout(cycle: Cycle, contributor_id: str, rows: Rows, out_dir: Path, token_key: bytes,
+                  link: str | None = None) -> Path:
+    """The pre-filled workbook for one contributor, its token issued under `token_key`; `link`, when given, is where
+    the instructions say to hand it in."""
     stamp = dt.datetime.combine(cycle.config.period_end, dt.time())
-    handout = Handout(deadline=cycle.deadline(contributor_id), stamp=stamp)
+    handout = Handout(deadline=cycle.deadline(contributor_id), stamp=stamp, link=link)
     return write_workbook(out_dir / f"{cycle.config.id}-{contributor_id}.xlsx", cycle, contributor_id, rows, handout,
                           token_key)
 

@@ -156,6 +156,10 @@ def test_a_contributor_hands_in_gets_feedback_at_the_cell_and_corrects(served, m
         page.get_by_role("link", name="Ladda ner din förifyllda arbetsbok").click()
     meta = dict(load_workbook(saved(handout.value, tmp_path))[META_SHEET].iter_rows(values_only=True))
     assert meta["bidragsgivare"] == "barn" and meta["nyckel"] == issue_token(EXAMPLE_TOKEN_KEY, "testdal-t1-2025", "barn")
+    with page.expect_download() as calendar:
+        page.get_by_role("link", name="Lägg sista dagen i din kalender").click()
+    ics = saved(calendar.value, tmp_path).read_text(encoding="utf-8")
+    assert "BEGIN:VEVENT" in ics and "DTSTART;VALUE=DATE:20250507" in ics  # barn's deadline, onsdag 7 maj 2025
 
     draft = _workbook(tmp_path, mini_cycle, "barn", "Barn utkast (å).xlsx", outcome="134 %")
     page.set_input_files("#fil", draft)
@@ -348,3 +352,28 @@ def test_every_answer_is_a_swedish_page_with_the_security_headers(served):
         assert answer.status_code == status and '<html lang="sv">' in answer.text, path
         assert answer.headers["content-security-policy"].startswith("default-src 'none'")
         assert answer.headers["x-frame-options"] == "DENY" and answer.headers["cache-control"] == "no-store"
+
+
+def test_the_handout_carries_the_personal_link_when_the_installation_has_a_public_address(
+        served, mini_cycle, tmp_path, monkeypatch):
+    """With TERTIAL_PUBLIC_URL, `tertial open`'s workbook says where to hand in: the contributor's link, valid until 30
+    days after their deadline, the same on every run (its expiry follows the deadline, not the clock)."""
+    from tasks.workbooks import write_handout
+    from tertial.workbooks import prefilled_rows
+
+    monkeypatch.setenv("TERTIAL_PUBLIC_URL", "https://tertial.exempel.se/")
+    first = write_handout.fn(mini_cycle, "barn", prefilled_rows(mini_cycle, "barn"), tmp_path / "a", served.workdir)
+    again = write_handout.fn(mini_cycle, "barn", prefilled_rows(mini_cycle, "barn"), tmp_path / "b", served.workdir)
+    assert first.read_bytes() == again.read_bytes()
+    lines = [c for row in load_workbook(first).worksheets[0].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    step = next(line for line in lines if line.startswith("6. "))
+    link = re.search(r"https://tertial\.exempel\.se/b/(\S+)", step)
+    assert link and "Länken är din egen" in step
+    deadline = dt.datetime.combine(mini_cycle.deadline("barn"), dt.time(12), tzinfo=dt.UTC)
+    claim = links.read_link(EXAMPLE_TOKEN_KEY, link[1], mini_cycle, served.workdir, deadline)
+    assert claim.contributor_id == "barn" and claim.expires.date() == mini_cycle.deadline("barn") + dt.timedelta(days=30)
+
+    monkeypatch.delenv("TERTIAL_PUBLIC_URL")
+    plain = write_handout.fn(mini_cycle, "barn", prefilled_rows(mini_cycle, "barn"), tmp_path / "c", served.workdir)
+    assert any("Skicka arbetsboken till inkorgen" in str(c) for row in load_workbook(plain).worksheets[0].iter_rows(values_only=True)
+               for c in row)

@@ -28,6 +28,7 @@ from tertial import prefill, workbooks
 from tertial.access import UNKNOWN_CONTRIBUTOR
 from tertial.accepted import archived_copy
 from tertial.checking.addresses import with_cells
+from tertial.calendar import contributor_calendar
 from tertial.cycle import Cycle
 from tertial.deadlines import long_date
 from tertial.errors import TertialError
@@ -90,6 +91,7 @@ def create_app(service: Service) -> FastAPI:
     app.get("/", response_class=HTMLResponse)(pages.start)
     app.get("/b/{token}", response_class=HTMLResponse)(pages.contributor)
     app.get("/b/{token}/arbetsbok.xlsx")(pages.handout)
+    app.get("/b/{token}/kalender.ics")(pages.calendar)
     app.post("/b/{token}/inlamning", response_class=HTMLResponse)(pages.upload)
     app.get("/b/{token}/version/{number}", response_class=HTMLResponse)(pages.version)
     app.get("/b/{token}/aterkoppling/{number}.xlsx")(pages.annotated)
@@ -135,6 +137,12 @@ class Pages:
             path = workbooks.write_handout(cycle, cid, rows, Path(folder), self.service.key)
             content = path.read_bytes()
         return Response(content, media_type=XLSX, headers=_attachment(path.name))
+
+    def calendar(self, token: str) -> Response:
+        """The contributor's deadline and the nämnd's meeting as a calendar file, the one `tertial open` hands out."""
+        cid = self.claim(token).contributor_id
+        return Response(contributor_calendar(self.service.cycle, cid), media_type="text/calendar; charset=utf-8",
+                        headers=_attachment(f"{self.service.cycle.config.id}-{cid}.ics"))
 
     async def upload(self, token: str, request: Request) -> HTMLResponse:
         claim = self.claim(token)

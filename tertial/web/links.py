@@ -126,6 +126,17 @@ def personal_link(key: bytes, cycle: Cycle, workdir: Path, contributor_id: str, 
     return issue_link(key, claim)
 
 
+LINK_DAYS_AFTER_DEADLINE = 30  # time to correct after the deadline; a new link is one `tertial lank` away
+
+
+def handout_link(key: bytes, cycle: Cycle, workdir: Path, contributor_id: str, base_url: str) -> str:
+    """The page address printed in the contributor's workbook: valid until 30 days after their deadline. Its expiry
+    follows from the cycle, not the clock, so the same cycle gives the same workbook."""
+    start = dt.datetime.combine(cycle.deadline(contributor_id), dt.time(), tzinfo=dt.UTC)
+    token = personal_link(key, cycle, workdir, contributor_id, LINK_DAYS_AFTER_DEADLINE, start)
+    return f"{base_url.rstrip('/')}/b/{token}"
+
+
 def require_contributor(cycle: Cycle, contributor_id: str) -> None:
     if contributor_id not in {c.id for c in cycle.config.contributors}:
         known = ", ".join(c.id for c in cycle.config.contributors)
