@@ -48,7 +48,7 @@ def remind(cycle_path: Path, workdir: Path, as_of: dt.date | None = None, ledger
     day = as_of or today()
     ledger = Workspace(workdir).open_ledger(ledger_url, create=Create.NOTHING)  # an empty one would remind everyone that nothing has arrived
     statuses = {s.contributor_id: s for s in contributor_statuses(cycle, ledger, day)}
-    due = unsent_mails(cycle, ledger, list(statuses.values()), day)
+    due = unsent_mails(cycle, ledger, list(statuses.values()), day, workdir)
     if not due:
         return []
     mailer = smtp_mailer(smtp)  # only now: a day with nothing due needs no SMTP settings

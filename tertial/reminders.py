@@ -32,18 +32,20 @@ class DueMail:
     mail: Mail
 
 
-def due_mails(cycle: Cycle, statuses: list[ContributorStatus], as_of: dt.date) -> list[DueMail]:
-    """Every mail due on `as_of`, sent or not; the caller skips the keys already recorded."""
+def due_mails(cycle: Cycle, statuses: list[ContributorStatus], as_of: dt.date,
+              links: dict[str, str] | None = None) -> list[DueMail]:
+    """Every mail due on `as_of`, sent or not; the caller skips the keys already recorded. `links`: each contributor's
+    personal page, told in their own reminders and late notices (never in an escalation, which goes to others)."""
     if not is_working_day(as_of):
         return []
     due: list[DueMail] = []
     for status in statuses:
         if status.needs_submission:
-            due += _due_for(cycle, status, as_of)
+            due += _due_for(cycle, status, as_of, (links or {}).get(status.contributor_id))
     return due
 
 
-def _due_for(cycle: Cycle, status: ContributorStatus, as_of: dt.date) -> list[DueMail]:
+def _due_for(cycle: Cycle, status: ContributorStatus, as_of: dt.date, link: str | None) -> list[DueMail]:
     who, deadline = status.contributor_id, status.deadline
     if as_of <= deadline:
         left = working_days_between(as_of, deadline)
@@ -52,10 +54,10 @@ def _due_for(cycle: Cycle, status: ContributorStatus, as_of: dt.date) -> list[Du
             return []
         offset = min(offsets)
         return [DueMail(f"reminder:{who}:{deadline.isoformat()}:{offset}", EventKind.REMINDER, who,
-                        reminder_mail(cycle, status, left))]
+                        reminder_mail(cycle, status, left, link))]
     late = working_days_between(deadline, as_of)
     due = [DueMail(f"late:{who}:{deadline.isoformat()}:{as_of.isoformat()}", EventKind.LATE_NOTICE, who,
-                   late_mail(cycle, status, late))]
+                   late_mail(cycle, status, late, link))]
     escalation = escalation_mail(cycle, status, late)
     if late >= cycle.config.escalate_after_working_days and escalation is not None:
         due.append(DueMail(f"escalation:{who}:{deadline.isoformat()}", EventKind.ESCALATION, who, escalation))
@@ -103,7 +105,7 @@ def _goal_name(cycle: Cycle, goal_id: str) -> str:
     return goal.number or f"”{goal.title}”"
 
 
-def _body(cycle: Cycle, status: ContributorStatus, opening: str, greeting: str) -> str:
+def _body(cycle: Cycle, status: ContributorStatus, opening: str, greeting: str, link: str | None = None) -> str:
     lines = [
         greeting,
         "",
@@ -113,6 +115,7 @@ def _body(cycle: Cycle, status: ContributorStatus, opening: str, greeting: str) 
         f"Avdelning: {status.avdelning}",
         f"Sista dag: {long_date(status.deadline)}",
         f"Underlaget omfattar: {scope(cycle, status.contributor_id)}",
+        *([f"Lämna in på din sida: {link}"] if link else []),
         "",
         f"Det här saknas: {what_is_missing(status)}",
         "",
@@ -128,20 +131,20 @@ def _greeting(cycle: Cycle, status: ContributorStatus) -> str:
     return f"Hej {cycle.contributor(status.contributor_id).responsible},"
 
 
-def reminder_mail(cycle: Cycle, status: ContributorStatus, left: int) -> Mail:
+def reminder_mail(cycle: Cycle, status: ContributorStatus, left: int, link: str | None = None) -> Mail:
     when = "i dag" if left == 0 else f"om {left} arbetsdag{'ar' if left != 1 else ''}"
     subject = f"Påminnelse: underlag till {cycle.title} – sista dag {long_date(status.deadline)}"
     opening = f"Sista dag att lämna underlaget till {cycle.title} är {long_date(status.deadline)}, {when}."
     to, cc = _contributor_recipients(cycle, status.contributor_id)
-    return Mail(to=to, cc=cc, subject=subject, body=_body(cycle, status, opening, _greeting(cycle, status)))
+    return Mail(to=to, cc=cc, subject=subject, body=_body(cycle, status, opening, _greeting(cycle, status), link))
 
 
-def late_mail(cycle: Cycle, status: ContributorStatus, late: int) -> Mail:
+def late_mail(cycle: Cycle, status: ContributorStatus, late: int, link: str | None = None) -> Mail:
     subject = f"Försenat underlag: {cycle.title} – {status.avdelning}"
     opening = (f"Sista dag för underlaget till {cycle.title} var {long_date(status.deadline)}, "
                f"och det är nu {late} arbetsdag{'ar' if late != 1 else ''} sent. Skicka det så snart som möjligt.")
     to, cc = _contributor_recipients(cycle, status.contributor_id)
-    return Mail(to=to, cc=cc, subject=subject, body=_body(cycle, status, opening, _greeting(cycle, status)))
+    return Mail(to=to, cc=cc, subject=subject, body=_body(cycle, status, opening, _greeting(cycle, status), link))
 
 
 def escalation_mail(cycle: Cycle, status: ContributorStatus, late: int) -> Mail | None:

@@ -377,3 +377,31 @@ def test_the_handout_carries_the_personal_link_when_the_installation_has_a_publi
     plain = write_handout.fn(mini_cycle, "barn", prefilled_rows(mini_cycle, "barn"), tmp_path / "c", served.workdir)
     assert any("Skicka arbetsboken till inkorgen" in str(c) for row in load_workbook(plain).worksheets[0].iter_rows(values_only=True)
                for c in row)
+
+
+def test_reminders_and_late_notices_carry_the_contributors_own_link_and_escalations_none(served, mini_cycle,
+                                                                                        monkeypatch):
+    """With TERTIAL_PUBLIC_URL, a contributor's reminder and late notice say where to hand in; the escalation, which
+    goes to the avdelningschef and the controller, never carries the contributor's link."""
+    from tasks.followup import unsent_mails
+    from tertial.status import ContributorStatus, Status
+
+    def status(as_of_deadline: int) -> ContributorStatus:
+        return ContributorStatus(contributor_id="barn", avdelning="Avdelningen för barn och unga",
+                                 deadline=dt.date(2025, 5, 7), status=Status.NOT_STARTED, days_left=as_of_deadline,
+                                 latest_version=None, errors=None, warnings=None, usable_version=None)
+
+    monkeypatch.setenv("TERTIAL_PUBLIC_URL", "https://tertial.exempel.se")
+    ledger = served.ledger()
+    reminder = unsent_mails.fn(mini_cycle, ledger, [status(2)], dt.date(2025, 5, 5), served.workdir)
+    late = unsent_mails.fn(mini_cycle, ledger, [status(-10)], dt.date(2025, 5, 21), served.workdir)
+    kinds = {m.kind.value: m.mail.body for m in reminder + late}
+    assert {"reminder", "late_notice", "escalation"} <= set(kinds), sorted(kinds)
+    expected = "Lämna in på din sida: " + links.handout_link(EXAMPLE_TOKEN_KEY, mini_cycle, served.workdir, "barn",
+                                                            "https://tertial.exempel.se")
+    assert expected in kinds["reminder"].splitlines() and expected in kinds["late_notice"].splitlines()
+    assert "tertial.exempel.se" not in kinds["escalation"]
+
+    monkeypatch.delenv("TERTIAL_PUBLIC_URL")
+    plain = unsent_mails.fn(mini_cycle, ledger, [status(2)], dt.date(2025, 5, 5), served.workdir)
+    assert plain and "Lämna in på din sida" not in plain[0].mail.body
