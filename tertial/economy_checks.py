@@ -20,12 +20,20 @@ def fund_movement(report: Report) -> tuple[Decimal, str] | None:
     operations = report.economy.operations
     if operations is None or operations.missing:
         return None
-    totals = operations.printed(operations.total).values
-    if report.kind == ReportKind.VB.value:
-        transfer = totals.get("transfer")
-        return None if transfer is None else (transfer, "Resultatöverföring")
-    before, after = totals.get("forecast_before"), totals.get("forecast_after")
-    return None if before is None or after is None else (before - after, "Prognos före − Prognos efter resultatöverföringar")
+    kind = ReportKind(report.kind)
+    moved = moved_through_funds(operations.printed(operations.total), kind)
+    columns = "Prognos före − Prognos efter resultatöverföringar" if kind.is_tertial else "Resultatöverföring"
+    return None if moved is None else (moved, columns)
+
+
+def moved_through_funds(line: EconomyLine, kind: ReportKind) -> Decimal | None:
+    """What one line of the operations table moves through the funds: Prognos före − efter in a tertial report,
+    Resultatöverföring in a VB; None when a figure is missing."""
+    v = line.values
+    if not kind.is_tertial:
+        return v.get("transfer")
+    before, after = v.get("forecast_before"), v.get("forecast_after")
+    return None if before is None or after is None else before - after
 
 
 def check_fund_withdrawal(report: Report) -> list[Finding]:

@@ -33,8 +33,6 @@ from tertial.submission import Submission
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 Edit = Callable[[Workbook], None]
-# The column holding a row's id on each sheet, for findings that name an item rather than a cell.
-ID_COLUMN = {"Mål": "Målnummer", "Texter": "Avsnitt"}
 
 
 @dataclass(frozen=True)

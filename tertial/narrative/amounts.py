@@ -7,10 +7,10 @@ import re
 from decimal import Decimal
 
 from tertial.economy import TOLERANCE
-from tertial.economy_checks import fund_movement
+from tertial.economy_checks import fund_movement, moved_through_funds
 from tertial.findings import Finding
 from tertial.narrative.speakers import before_requests, is_unit_statement, speaks_for_whole
-from tertial.narrative.phrases import FLAGS, MNKR, amount_value, stated_amount
+from tertial.narrative.phrases import FLAGS, MNKR, stated_amount
 from tertial.narrative.places import Place, all_blocks, decision_places, goal_place, narrative_finding, text_place
 from tertial.numbers import format_number, format_signed_mnkr
 from tertial.report import EconomyLine, EconomyTable, Report, walk_goals
@@ -164,18 +164,11 @@ def check_investment_text(report: Report) -> list[Finding]:
 
 
 # "resultatenheterna tar 6,5 mnkr ur sina fonder", "ett uttag ur resultatfonderna på 6,5 mnkr"
-_FUND = re.compile(
-    rf"\b(?:tar|ta|tagit|tas|hämta\w*|använd\w*|nyttja\w*)\s+(?:ut\s+)?{MNKR}\s+(?:ur|från|av)\s+(?:sina\s+|de\s+)?(?:resultat)?fond\w*"
-    rf"|\buttag\w*\s+(?:ur|från)\s+(?:resultat)?fond\w*\s+(?:på|om|med)\s+{MNKR.replace('amount', 'amount2')}", FLAGS)
-
-
-def _moved(line: EconomyLine, kind: ReportKind) -> Decimal | None:
-    """What one row moves through the funds: Prognos före − efter in a tertial report, Resultatöverföring in a VB."""
-    v = line.values
-    if not kind.is_tertial:
-        return v.get("transfer")
-    before, after = v.get("forecast_before"), v.get("forecast_after")
-    return None if before is None or after is None else before - after
+_FUND = (
+    re.compile(rf"\b(?:tar|ta|tagit|tas|hämta\w*|använd\w*|nyttja\w*)\s+(?:ut\s+)?{MNKR}\s+(?:ur|från|av)\s+"
+               rf"(?:sina\s+|de\s+)?(?:resultat)?fond\w*", FLAGS),
+    re.compile(rf"\buttag\w*\s+(?:ur|från)\s+(?:resultat)?fond\w*\s+(?:på|om|med)\s+{MNKR}", FLAGS),
+)
 
 
 def check_fund_texts(report: Report) -> list[Finding]:
@@ -186,13 +179,13 @@ def check_fund_texts(report: Report) -> list[Finding]:
         return []
     expected, columns = movement
     kind = ReportKind(report.kind)
-    rows = {r.id: _moved(table.printed(r), kind) for r in table.rows}
+    rows = {r.id: moved_through_funds(table.printed(r), kind) for r in table.rows}
     out = []
     places = [(text_place(b), rows.get(b.key.removeprefix("ekonomi:"))) for b in all_blocks(report)]
     places += [(goal_place(g), None) for g in walk_goals(report.goals) if g.analysis]
     for where, own in places:
-        for match in _FUND.finditer(where.text):
-            claimed = amount_value(match["amount"] or match["amount2"])
+        for match in (m for pattern in _FUND for m in pattern.finditer(where.text)):
+            claimed = stated_amount(match)
             fits = [expected, *(m for m in rows.values() if m is not None)]
             if claimed is None or any(abs(abs(claimed) - abs(f)) <= TOLERANCE for f in fits):
                 continue

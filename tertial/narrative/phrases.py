@@ -18,13 +18,8 @@ MNKR = r"(?P<amount>[−-]?\s?\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?)\s*(?:mnk
 
 def stated_amount(match: re.Match) -> Decimal | None:
     """The amount of a phrase matched with MNKR; None when it is not a number after all."""
-    return amount_value(match["amount"])
-
-
-def amount_value(text: str) -> Decimal | None:
-    """An amount as a text writes it ('6,5', '1 150'); None when it is not a number after all."""
     try:
-        quantity = parse_quantity(text)
+        quantity = parse_quantity(match["amount"])
     except NumberParseError:
         return None
     return None if quantity is None else quantity.value
