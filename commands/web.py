@@ -16,14 +16,35 @@ from tertial.controls import escape_controls
 if TYPE_CHECKING:  # FastAPI and the flows are imported inside the commands, after Prefect is quietened
     from fastapi import FastAPI
 
+    from tertial.mail import Mail, Mailer
+
 BASE_URL = "http://127.0.0.1:8000"
 
 
-def build_app(cycle_path: Path, workdir: Path, ledger_url: str | None = None) -> FastAPI:
-    """The app on this cycle and work folder; every upload is taken in by the collect flow, as `tertial collect` does."""
+class ConsoleMailer:
+    """Without a mail server (no TERTIAL_SMTP_HOST) a sign-in link is printed where `tertial serve` runs, for the one
+    who started it; nothing else that the app mails is meant for that terminal."""
+
+    def send(self, mail: Mail) -> None:
+        console.print(escape_controls(f"Ingen e-postserver: brevet till {', '.join(mail.to)} ({mail.subject}) visas här.\n"
+                                      f"{mail.body}"))
+
+
+def default_mailer() -> Mailer:
+    from tasks.mail import smtp_mailer
+    from tertial.settings import load_settings
+
+    return smtp_mailer.fn() if load_settings().smtp_host else ConsoleMailer()
+
+
+def build_app(cycle_path: Path, workdir: Path, ledger_url: str | None = None, base_url: str | None = None,
+              mailer: Mailer | None = None) -> FastAPI:
+    """The app on this cycle and work folder; every upload is taken in by the collect flow, as `tertial collect` does.
+    Mailed links point at `base_url` (else TERTIAL_PUBLIC_URL, else the local default)."""
     from flows.collect import collect
     from tertial.access import ensure_token_key
     from tertial.config import load_cycle
+    from tertial.settings import load_settings
     from tertial.web.app import Service, create_app
     from tertial.workspace import Create, Workspace
 
@@ -34,7 +55,8 @@ def build_app(cycle_path: Path, workdir: Path, ledger_url: str | None = None) ->
     def intake(inbox: Path):
         return collect(cycle_path=cycle_path, inbox=inbox, workdir=workdir, ledger_url=ledger_url)
 
-    return create_app(Service(cycle, Path(workdir), ledger, key, intake))
+    base_url = base_url or load_settings().public_url or BASE_URL
+    return create_app(Service(cycle, Path(workdir), ledger, key, intake, mailer or default_mailer(), base_url.rstrip("/")))
 
 
 def warm_up(cycle_path: Path, workdir: Path, ledger_url: str | None) -> None:
@@ -63,10 +85,12 @@ def serve(
     port: Annotated[int, typer.Option(help="Porten att lyssna på.")] = 8000,
     debug: Debug = False,
 ) -> None:
-    """Visa bidragsgivarnas sidor i webbläsaren: ladda ner, lämna in och få återkoppling via personlig länk."""
+    """Visa Tertial i webbläsaren: bidragsgivarnas sidor (personlig länk) och controllerns och ledningens (inloggning)."""
     import uvicorn
 
-    app = build_app(cycle, workdir, ledger)
+    from tertial.settings import load_settings
+
+    app = build_app(cycle, workdir, ledger, base_url=None if load_settings().public_url else f"http://{host}:{port}")
     with console.status("Startar …"):
         warm_up(cycle, workdir, ledger)
     console.print(escape_controls(f"Tertial visas på http://{host}:{port}/ (avsluta med Ctrl+C). "

@@ -63,6 +63,15 @@ class Contributor(Strict):
     owns: Ownership = Field(default_factory=Ownership)
 
 
+class WebRoles(Strict):
+    """Who signs in to `tertial serve` beside the contributors (whose personal links need no sign-in)."""
+
+    controllers: list[Annotated[str, Field(pattern=EMAIL)]] = Field(
+        default_factory=list, description="E-mail addresses that sign in as controller: follow up, approve, return, assemble.")
+    leadership: list[Annotated[str, Field(pattern=EMAIL)]] = Field(
+        default_factory=list, description="E-mail addresses that sign in as leadership: read the cycle's status and draft.")
+
+
 class Decision(Strict):
     """A point in Förslag till beslut beyond the standard approval."""
 
@@ -94,6 +103,7 @@ class CycleConfig(Strict):
     contributors: list[Contributor] = Field(min_length=1)
     t2_report: Path | None = Field(None, description="The T2 cycle's report.json (relative to this file), for the VB's comparison with its forecasts.")
     kolada_municipality: str | None = Field(None, description="Kolada municipality or unit id, for pre-filling outcomes.")
+    web_roles: WebRoles = Field(default_factory=WebRoles, description="Who signs in to tertial serve, and as what.")
     profile: Path | None = Field(None, description="The nämnd's report profile (its outline), relative to this file; "
                                                    "none: the built-in profile of the report kind.")
 

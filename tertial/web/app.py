@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
@@ -37,9 +37,11 @@ from tertial.findings import Finding, Severity
 from tertial.inbox import safe_name
 from tertial.intake import IntakeOutcome
 from tertial.ledger import Ledger, Version
+from tertial.mail import Mailer
 from tertial.reading import claimed_contributor, read_submission
 from tertial.render.html import make_environment
 from tertial.settings import load_settings
+from tertial.web import controller, leadership, sessions, signin
 from tertial.web.links import LinkClaim, LinkRefused, csrf_matches, csrf_token, read_link
 from tertial.web.upload import MAX_BODY_BYTES, NotAForm, TooLarge, read_form
 from tertial.workspace import Workspace
@@ -65,6 +67,8 @@ class Service:
     ledger: Ledger
     key: bytes
     intake: Intake
+    mailer: Mailer  # sign-in links (and what else is mailed from a page)
+    base_url: str = "http://127.0.0.1:8000"  # where mailed links point: TERTIAL_PUBLIC_URL, never a request's Host
     max_body_bytes: int = MAX_BODY_BYTES
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
 
@@ -72,6 +76,17 @@ class Service:
 def create_app(service: Service) -> FastAPI:
     app = FastAPI(title="Tertial", docs_url=None, redoc_url=None, openapi_url=None)
     pages = Pages(service)
+    app.state.service, app.state.pages = service, pages  # what the routers of the signed-in pages reach
+    sessions.install(app, service.key, secure=service.base_url.startswith("https://"))
+
+    @app.exception_handler(sessions.SignInRequired)
+    async def sign_in_first(request: Request, error: sessions.SignInRequired) -> Response:
+        return RedirectResponse("/logga-in", status_code=303, headers=SECURITY_HEADERS)
+
+    @app.exception_handler(sessions.NotAllowed)
+    async def not_allowed(request: Request, error: sessions.NotAllowed) -> HTMLResponse:
+        return pages.problem(403, "Ingen behörighet", "Sidan hör till en annan roll än din. Logga in med en annan adress "
+                                                      "eller kontakta controllern.")
 
     @app.exception_handler(LinkRefused)
     async def refused(request: Request, error: LinkRefused) -> HTMLResponse:
@@ -88,6 +103,8 @@ def create_app(service: Service) -> FastAPI:
         return pages.problem(500, "Något gick fel", "Något gick fel hos Tertial. Försök igen om en stund; "
                                                     "kvarstår felet, kontakta controllern.")
 
+    for router in (signin.router, controller.router, leadership.router):
+        app.include_router(router)
     app.get("/", response_class=HTMLResponse)(pages.start)
     app.get("/b/{token}", response_class=HTMLResponse)(pages.contributor)
     app.get("/b/{token}/arbetsbok.xlsx")(pages.handout)
@@ -108,6 +125,10 @@ class Pages:
     def claim(self, token: str) -> LinkClaim:
         s = self.service
         return read_link(s.key, token, s.cycle, s.workdir, s.clock())
+
+    def person(self, request: Request) -> sessions.SignedIn | None:
+        """Who is signed in (controller or leadership), for the header's name and sign-out button."""
+        return sessions.signed_in(request, self.service.cycle)
 
     def render(self, template: str, status: int = 200, **context) -> HTMLResponse:
         html = self.env.get_template(f"web/{template}").render(title=self.service.cycle.title, **context)
