@@ -46,6 +46,7 @@ def build_app(cycle_path: Path, workdir: Path, ledger_url: str | None = None, ba
     from tertial.config import load_cycle
     from tertial.settings import load_settings
     from tertial.web.app import Service, create_app
+    from tertial.web.sso import sso_client
     from tertial.workspace import Create, Workspace
 
     cycle = load_cycle(cycle_path)
@@ -55,8 +56,10 @@ def build_app(cycle_path: Path, workdir: Path, ledger_url: str | None = None, ba
     def intake(inbox: Path):
         return collect(cycle_path=cycle_path, inbox=inbox, workdir=workdir, ledger_url=ledger_url)
 
-    base_url = base_url or load_settings().public_url or BASE_URL
-    return create_app(Service(cycle, Path(workdir), ledger, key, intake, mailer or default_mailer(), base_url.rstrip("/")))
+    settings = load_settings()
+    base_url = (base_url or settings.public_url or BASE_URL).rstrip("/")
+    return create_app(Service(cycle, Path(workdir), ledger, key, intake, mailer or default_mailer(), base_url,
+                              sso=sso_client(settings)))
 
 
 def warm_up(cycle_path: Path, workdir: Path, ledger_url: str | None) -> None:

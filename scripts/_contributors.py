@@ -30,6 +30,8 @@ CYCLE_HEAD: dict[str, Any] = {
         {"name": "Anders Carstorp", "title": "Stadsdelsdirektör"},
         {"name": "Anna Larsson", "title": "Avdelningschef"},
     ],
+    # Who signs in to `tertial serve`: the handläggare as controller, the stadsdelsdirektör as leadership (invented addresses).
+    "web_roles": {"controllers": ["ewa.jungstedt.pilestal@example.se"], "leadership": ["anders.carstorp@example.se"]},
 }
 
 

@@ -66,6 +66,12 @@ class Settings(BaseSettings):
         None, description="Adressen där tertial serve nås, t.ex. https://tertial.exempel.se. Med den skrivs varje "
                           "bidragsgivares personliga länk i arbetsboken som lämnas ut.")
 
+    oidc_metadata_url: str | None = Field(
+        None, description="Stadens inloggning (OpenID Connect) för tertial serve: adressen till leverantörens "
+                          ".well-known/openid-configuration. Utan den loggar controller och ledning in med e-postlänk.")
+    oidc_client_id: str | None = Field(None, description="Tertials klient-id hos stadens inloggning (OpenID Connect).")
+    oidc_client_secret: SecretStr | None = Field(None, description="Tertials klienthemlighet hos stadens inloggning.")
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

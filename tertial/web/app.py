@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
@@ -41,7 +41,7 @@ from tertial.mail import Mailer
 from tertial.reading import claimed_contributor, read_submission
 from tertial.render.html import make_environment
 from tertial.settings import load_settings
-from tertial.web import controller, leadership, sessions, signin
+from tertial.web import controller, leadership, sessions, signin, sso
 from tertial.web.links import LinkClaim, LinkRefused, csrf_matches, csrf_token, read_link
 from tertial.web.upload import MAX_BODY_BYTES, NotAForm, TooLarge, read_form
 from tertial.workspace import Workspace
@@ -69,6 +69,7 @@ class Service:
     intake: Intake
     mailer: Mailer  # sign-in links (and what else is mailed from a page)
     base_url: str = "http://127.0.0.1:8000"  # where mailed links point: TERTIAL_PUBLIC_URL, never a request's Host
+    sso: Any = None  # the city's OpenID Connect provider (tertial/web/sso.py), when configured
     max_body_bytes: int = MAX_BODY_BYTES
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
 
@@ -103,7 +104,7 @@ def create_app(service: Service) -> FastAPI:
         return pages.problem(500, "Något gick fel", "Något gick fel hos Tertial. Försök igen om en stund; "
                                                     "kvarstår felet, kontakta controllern.")
 
-    for router in (signin.router, controller.router, leadership.router):
+    for router in (sso.router, signin.router, controller.router, leadership.router):  # sso's paths before {token}'s
         app.include_router(router)
     app.get("/", response_class=HTMLResponse)(pages.start)
     app.get("/b/{token}", response_class=HTMLResponse)(pages.contributor)

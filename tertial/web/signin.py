@@ -56,7 +56,8 @@ router = APIRouter()
 @router.get("/logga-in", response_class=HTMLResponse)
 def sign_in_form(request: Request) -> HTMLResponse:
     pages = request.app.state.pages
-    return pages.render("signin.html.j2", csrf=form_token(request), person=pages.person(request))
+    return pages.render("signin.html.j2", csrf=form_token(request), person=pages.person(request),
+                        sso=request.app.state.service.sso is not None)
 
 
 @router.post("/logga-in", response_class=HTMLResponse)
