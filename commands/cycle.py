@@ -99,16 +99,29 @@ def open_(
     previous_report: Annotated[Optional[Path], typer.Option(help="Förra rapportens report.json; dess texter blir utgångspunkt.")] = None,
     kolada: Annotated[Optional[Path], typer.Option(help="Kolada-export (JSON) att förifylla utfall från.")] = None,
     workdir: Annotated[Path, typer.Option(help="Arbetsmappen för collect och run; nyckeln som styrker arbetsböckerna skapas här.")] = WORKDIR,
+    send: Annotated[bool, typer.Option("--skicka", "--send", help="Skicka varje bidragsgivare arbetsboken, kalenderfilen "
+                                       "och länken till sin sida med e-post (TERTIAL_SMTP_*); ingen får brevet två gånger.")] = False,
+    ledger: Ledger = None,
     debug: Debug = False,
 ) -> None:
-    """Öppna cykeln: en förifylld arbetsbok och en kalenderfil per bidragsgivare."""
+    """Öppna cykeln: en förifylld arbetsbok och en kalenderfil per bidragsgivare, med --skicka också per e-post."""
     from flows.open_cycle import open_reporting_cycle
 
     with console.status("Skapar arbetsböcker …"):
         handed = open_reporting_cycle(cycle_path=cycle, out_dir=out, workdir=workdir,
-                                      previous_report=previous_report, kolada=kolada)
+                                      previous_report=previous_report, kolada=kolada, send=send, ledger_url=ledger)
     for item in handed:
-        console.print(escape_controls(f"{item.contributor_id}: {item.workbook} och {item.calendar}"))
+        console.print(escape_controls(f"{item.contributor_id}: {item.workbook} och {item.calendar}{_mailed(item.mailed, send)}"))
+
+
+def _mailed(delivery, send: bool) -> str:
+    if not send:
+        return ""
+    if delivery is None:
+        return "; skickad tidigare"
+    if delivery.sent:
+        return f"; skickad till {', '.join(delivery.recipients)}"
+    return f"; kunde inte skickas till {', '.join(delivery.recipients)} ({delivery.error}), försök igen"
 
 
 @command()

@@ -18,7 +18,6 @@ from tertial.ledger import Ledger
 from tertial.mail import Mailer
 from tertial.reminders import DueMail
 from tertial.settings import SmtpSettings
-from tertial.status import ContributorStatus
 from tertial.workspace import Create, Workspace
 
 
@@ -52,12 +51,13 @@ def remind(cycle_path: Path, workdir: Path, as_of: dt.date | None = None, ledger
     if not due:
         return []
     mailer = smtp_mailer(smtp)  # only now: a day with nothing due needs no SMTP settings
-    return [_deliver(ledger, cycle, item, statuses[item.contributor_id], mailer) for item in due]
+    return [deliver(ledger, cycle, item, statuses[item.contributor_id].latest_version, mailer) for item in due]
 
 
-def _deliver(ledger: Ledger, cycle: Cycle, item: DueMail, status: ContributorStatus, mailer: Mailer) -> Delivery:
+def deliver(ledger: Ledger, cycle: Cycle, item: DueMail, version: int | None, mailer: Mailer) -> Delivery:
+    """Claim the mail in the ledger, then send it; a failed one is released for the next run to try again."""
     mail = item.mail
-    if not claim_mail(ledger, cycle, item, status.latest_version):
+    if not claim_mail(ledger, cycle, item, version):
         return Delivery(item.key, item.kind.value, item.contributor_id, mail.recipients, mail.subject, False,
                         "redan skickad av en annan körning")
     try:

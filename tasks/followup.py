@@ -29,13 +29,26 @@ def unsent_mails(cycle: Cycle, ledger: Ledger, statuses: list[ContributorStatus]
                  workdir: Path | None = None) -> list[DueMail]:
     """The mails due on `as_of` whose key the ledger has not recorded yet; each contributor's own mails carry the link to
     their page when the installation says where `tertial serve` is (TERTIAL_PUBLIC_URL; the key is looked up here)."""
-    sent = {e.key for e in ledger.events(cycle.config.id)}
-    base_url = load_settings().public_url
-    links = None
-    if base_url and workdir is not None:
-        key = require_token_key(workdir)
-        links = {c.id: handout_link(key, cycle, workdir, c.id, base_url) for c in cycle.config.contributors}
+    sent = sent_keys.fn(ledger, cycle)
+    links = personal_links.fn(cycle, workdir) if workdir is not None else None
     return [item for item in due_mails(cycle, statuses, as_of, links) if item.key not in sent]
+
+
+@task(cache_policy=NO_CACHE)
+def sent_keys(ledger: Ledger, cycle: Cycle) -> set[str]:
+    """The keys of every mail (and other event) the ledger has recorded for the cycle."""
+    return {e.key for e in ledger.events(cycle.config.id)}
+
+
+@task(cache_policy=NO_CACHE)
+def personal_links(cycle: Cycle, workdir: Path) -> dict[str, str] | None:
+    """Each contributor's page (the link printed in their workbook), when the installation says where `tertial serve`
+    is (TERTIAL_PUBLIC_URL); None without it."""
+    base_url = load_settings().public_url
+    if not base_url:
+        return None
+    key = require_token_key(workdir)
+    return {c.id: handout_link(key, cycle, workdir, c.id, base_url) for c in cycle.config.contributors}
 
 
 def _event(cycle: Cycle, item: DueMail, version: int | None) -> Event:

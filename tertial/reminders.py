@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from tertial.cycle import Cycle
 from tertial.deadlines import is_working_day, long_date, working_days_between
@@ -125,6 +126,28 @@ def _body(cycle: Cycle, status: ContributorStatus, opening: str, greeting: str, 
         "Det här är ett automatiskt utskick från Tertial.",
     ]
     return "\n".join(lines)
+
+
+def handout_mail(cycle: Cycle, contributor_id: str, workbook: Path, calendar: Path, link: str | None = None) -> DueMail:
+    """The cycle's opening mail to a contributor (and deputy): the pre-filled workbook and the deadline as a calendar
+    file attached, and where to hand in: their personal page when there is one, else the inbox by return mail."""
+    contributor, deadline = cycle.contributor(contributor_id), cycle.deadline(contributor_id)
+    where = (f"Lämna in på din sida: {link}" if link else
+             "Lämna in genom att skicka den ifyllda arbetsboken till controllern eller lägga den i inkorgen.")
+    body = "\n".join([
+        f"Hej {contributor.responsible},", "",
+        f"Nu öppnar arbetet med {cycle.title}. Din förifyllda arbetsbok och sista dagen som kalenderfil är bifogade.", "",
+        f"Rapport: {cycle.title}", f"Avdelning: {contributor.avdelning}", f"Sista dag: {long_date(deadline)}",
+        f"Underlaget omfattar: {scope(cycle, contributor_id)}", where, "",
+        "Arbetsboken kontrolleras inom några sekunder när den lämnas in, och återkopplingen pekar ut cellen som ska rättas.", "",
+        f"Frågor besvaras av {cycle.config.handlaggare.name}"
+        + (f", {cycle.config.handlaggare.email}" if cycle.config.handlaggare.email else "") + ".", "",
+        "Det här är ett automatiskt utskick från Tertial.",
+    ])
+    to, cc = _contributor_recipients(cycle, contributor_id)
+    mail = Mail(to=to, cc=cc, subject=f"Underlag till {cycle.title} – sista dag {long_date(deadline)}", body=body,
+                attachments=(workbook, calendar))
+    return DueMail(f"{EventKind.HANDOUT.value}:{contributor_id}", EventKind.HANDOUT, contributor_id, mail)
 
 
 def _greeting(cycle: Cycle, status: ContributorStatus) -> str:

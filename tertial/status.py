@@ -34,6 +34,7 @@ class EventKind(StrEnum):
     REMINDER = "reminder"
     LATE_NOTICE = "late_notice"
     ESCALATION = "escalation"
+    HANDOUT = "handout"  # the cycle's opening mail: workbook, calendar and personal link (`tertial open --skicka`)
     SIGNED_IN = "signed_in"  # a one-time sign-in link used (tertial serve); its key makes it one-time
 
 

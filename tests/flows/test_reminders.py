@@ -334,3 +334,30 @@ def test_a_mail_that_cannot_be_sent_is_a_line_and_the_others_are_sent(smtp_serve
     [line] = outcomes["barn.xlsx"].problems
     assert line.startswith("barn.xlsx: oväntat fel vid utskick (SMTPRecipientsRefused:") and "Mottagaren finns inte" in line
     assert outcomes["barn.xlsx"].version.status == "godkänd"
+
+
+def test_opening_mails_each_contributor_its_workbook_calendar_and_page_once(smtp_server, settings, cycle_path, tmp_path,
+                                                                            monkeypatch):
+    from flows.open_cycle import open_reporting_cycle
+    from tertial.deadlines import long_date
+
+    monkeypatch.setenv("TERTIAL_PUBLIC_URL", "https://tertial.example.se")
+    inbox, workdir, out = smtp_server[0], tmp_path / "oppnad", tmp_path / "utskick"
+    handed = open_reporting_cycle(cycle_path=cycle_path, out_dir=out, workdir=workdir, send=True, smtp=settings)
+    cycle, mails = load_cycle(cycle_path), {m.to[0]: m for m in inbox.take()}
+    assert sorted(mails) == sorted(c.email for c in cycle.config.contributors) and all(h.mailed.sent for h in handed)
+    for item in handed:
+        contributor = cycle.contributor(item.contributor_id)
+        mail = mails[contributor.email]
+        assert mail.subject == f"Underlag till {TITLE} – sista dag {long_date(cycle.deadline(item.contributor_id))}"
+        attached = {a.get_filename(): a.get_content() for a in mail.message.iter_attachments()}
+        assert sorted(attached) == sorted([item.workbook.name, item.calendar.name])
+        assert attached[item.workbook.name] == item.workbook.read_bytes() and "BEGIN:VEVENT" in attached[item.calendar.name]
+        assert f"Avdelning: {contributor.avdelning}" in mail.body
+        assert "Lämna in på din sida: https://tertial.example.se/b/" in mail.body
+    assert set(mails[cycle.contributor("aldre").email].to) == {cycle.contributor("aldre").email, "vik.aldre@example.se"}  # deputy in copy
+    events = Ledger(Workspace(workdir).default_ledger_url).events(cycle.config.id, kinds=("handout",))
+    assert sorted(e.contributor_id for e in events) == sorted(c.id for c in cycle.config.contributors)
+
+    again = open_reporting_cycle(cycle_path=cycle_path, out_dir=out, workdir=workdir, send=True, smtp=settings)
+    assert inbox.take() == [] and [h.mailed for h in again] == [None] * len(again)  # nobody mailed twice
