@@ -30,6 +30,7 @@ def settings(debug: Debug = False) -> None:
 
     loaded = load_settings()
     masked = {"ledger_url": shown(loaded.ledger_url)} if loaded.ledger_url else {}
+    masked["upload_limit_storage"] = shown(loaded.upload_limit_storage)  # redis://:password@… as ***
     for row in shown_settings(loaded, masked):
         console.print(escape_controls(f"{row.name}: {row.state}"))
         console.print(escape_controls(f"    {row.help}"))

@@ -65,6 +65,13 @@ class Settings(BaseSettings):
     public_url: str | None = Field(
         None, description="Adressen där tertial serve nås, t.ex. https://tertial.exempel.se. Med den skrivs varje "
                           "bidragsgivares personliga länk i arbetsboken som lämnas ut.")
+    upload_limit: int = Field(
+        20, ge=1, description="Hur många inlämningar en personlig länk får göra i tertial serve inom "
+                              "TERTIAL_UPLOAD_WINDOW_MINUTES; fler avvisas (429) tills den äldsta fallit ur fönstret.")
+    upload_window_minutes: int = Field(10, ge=1, description="Fönstret i minuter för TERTIAL_UPLOAD_LIMIT (glidande).")
+    upload_limit_storage: str = Field(
+        "memory://", description="Var inlämningarna räknas: memory:// i processen, eller t.ex. redis://redis.stad.local:6379 "
+                                 "när flera tertial serve-processer ska dela räkningen.")
 
     oidc_metadata_url: str | None = Field(
         None, description="Stadens inloggning (OpenID Connect) för tertial serve: adressen till leverantörens "

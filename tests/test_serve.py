@@ -10,13 +10,17 @@ checked by axe-core. Misuse where a browser adds nothing is posted with httpx, a
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 import shutil
 import socket
 import threading
 import time
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -30,12 +34,14 @@ from commands import app
 from commands.web import build_app
 from tertial.access import EXAMPLE_TOKEN_KEY, issue_token
 from tertial.accepted import archived_copy
-from tertial.ledger import Ledger
+from tertial.ledger import Ledger, Version
+from tertial.review import approve, return_submission
+from tertial.settings import load_settings
 from tertial.submission import META_SHEET
 from tertial.web import links
 from tertial.web.upload import MAX_BODY_BYTES
 from tertial.workspace import Workspace
-from tests.builders import filled_rows, write_filled
+from tests.builders import filled_rows, write_filled, write_filled_csv
 from tests.conftest import MINI
 
 pytestmark = [pytest.mark.flow, pytest.mark.browser, pytest.mark.usefixtures("prefect_harness")]
@@ -111,6 +117,11 @@ def accessible(page: Page) -> None:
     """WCAG 2.1 AA as axe-core checks it, on the page as the browser shows it now."""
     results = Axe().run(page)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def policy(response: httpx.Response) -> dict[str, str]:
+    """The Content-Security-Policy's directives, by name."""
+    return dict(part.strip().partition(" ")[::2] for part in response.headers["content-security-policy"].split(";"))
 
 
 def tab_to(page: Page, selector: str) -> None:
@@ -257,9 +268,14 @@ def test_a_workbook_is_handed_in_only_for_the_links_own_contributor(served, mini
 
 def test_tampered_expired_and_revoked_links_are_refused(served):
     token = served.link("stab")
-    payload, signature = token.split(".")
-    other = served.link("barn").split(".")[0]
-    for forged in (f"{other}.{signature}", f"{payload}.{signature[:-2]}AA", "inte-en-lank", f"{payload}."):
+    payload, _, signature = token.rpartition(".")
+    other = served.link("barn").rpartition(".")[0]
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=30)
+    elsewhere = links.issue_link(EXAMPLE_TOKEN_KEY, links.LinkClaim("annan-kommun-t1-2025", "stab", later, 0))
+    unknown = links.issue_link(EXAMPLE_TOKEN_KEY, links.LinkClaim("testdal-t1-2025", "stabb", later, 0))
+    under_another_key = links.issue_link(b"en annan installation", links.LinkClaim("testdal-t1-2025", "stab", later, 0))
+    for forged in (f"{other}.{signature}", f"{payload}.{signature[:-2]}AA", "inte-en-lank", f"{payload}.", elsewhere,
+                   unknown, under_another_key):
         refused = served.get(f"/b/{forged}")
         assert refused.status_code == 403 and "Länken är inte giltig" in refused.text, forged
     expired = served.link("stab", days=1, now=dt.datetime.now(dt.UTC) - dt.timedelta(days=2))
@@ -310,7 +326,7 @@ def test_an_oversized_upload_is_refused_before_it_is_archived(served):
 
     def chunks():  # no Content-Length: a well-formed form whose file passes the limit while it streams
         yield (f'--b\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{csrf}\r\n--b\r\n'
-               'Content-Disposition: form-data; name="fil"; filename="stor.xlsx"\r\n\r\n').encode("ascii")
+               'Content-Disposition: form-data; name="fil"; filename="stor.xlsx"\r\n\r\nPK\x03\x04').encode("ascii")
         for _ in range(MAX_BODY_BYTES // (1 << 20) + 2):
             yield b"\0" * (1 << 20)
         yield b"\r\n--b--\r\n"
@@ -325,7 +341,7 @@ def test_submission_text_never_becomes_markup(served, active):
     for response in (active, served.get(f"/b/{served.link('barn')}/version/{number}")):
         assert response.status_code == 200 and "Inlämningen är underkänd" in response.text
         assert "<script>" not in response.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
-        assert "script-src" not in response.headers["content-security-policy"]
+        assert policy(response)["script-src"] == "'self'"  # the app's own script file, nothing inline
         assert response.headers["referrer-policy"] == "no-referrer"
 
 
@@ -405,3 +421,168 @@ def test_reminders_and_late_notices_carry_the_contributors_own_link_and_escalati
     monkeypatch.delenv("TERTIAL_PUBLIC_URL")
     plain = unsent_mails.fn(mini_cycle, ledger, [status(2)], dt.date(2025, 5, 5), served.workdir)
     assert plain and "Lämna in på din sida" not in plain[0].mail.body
+
+
+def _zipped_csv_folder(folder: Path, cycle, contributor: str) -> Path:
+    """The contributor's filled CSV folder packed as Windows' "Komprimerad mapp" does: the folder inside the zip."""
+    csv_folder = write_filled_csv(folder, cycle, contributor)
+    packed = folder / f"{contributor}-csv.zip"
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in sorted(csv_folder.iterdir()):
+            archive.write(file, f"{contributor}/{file.name}")
+    return packed
+
+
+@dataclass(frozen=True)
+class HandedIn:
+    """What a browser without JavaScript saw handing in stab's zipped CSV folder."""
+
+    form_class: str | None
+    help_text: str
+    status: int
+    result: str
+    counts: str
+    version: Version
+
+
+@pytest.fixture(scope="module")
+def zipped_without_script(served, browser, mini_cycle, tmp_path_factory) -> HandedIn:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{served.url}/b/{served.link('stab', days=20)}")
+    form_class, help_text = page.locator("form").get_attribute("class"), page.locator("#fil-hjalp").inner_text()
+    page.set_input_files("#fil", _zipped_csv_folder(tmp_path_factory.mktemp("csv"), mini_cycle, "stab"))
+    with page.expect_navigation() as answer:
+        page.get_by_role("button", name="Lämna in").click()
+    seen = HandedIn(form_class, help_text, answer.value.status, page.locator("#resultat").inner_text(),
+                    page.locator(".counts").inner_text(), served.versions("stab")[-1])
+    context.close()
+    return seen
+
+
+def test_without_javascript_the_plain_form_takes_a_zipped_csv_folder_through_the_same_intake(served, zipped_without_script):
+    seen = zipped_without_script
+    assert seen.form_class == "inlamning" and "dra filen hit" not in seen.help_text  # no drop zone is promised
+    assert (seen.status, seen.result, seen.counts) == (200, "Inlämningen är godkänd", "0 fel och 0 varningar.")
+    assert (seen.version.original_name, seen.version.accepted) == ("stab-csv.zip", True)
+    archived = archived_copy(seen.version)  # archived as the CSV folder intake takes in, the zip's CSV files inside
+    assert archived.is_dir() and {p.name for p in archived.iterdir()} >= {"_tertial.csv"}
+    assert all(p.suffix == ".csv" for p in archived.iterdir())
+
+
+def test_a_file_dropped_on_the_form_is_handed_in(served, mini_cycle, page, tmp_path):
+    token = served.link("stab", days=21)
+    page.goto(f"{served.url}/b/{token}")
+    assert page.locator("form").get_attribute("class") == "inlamning slappbar"
+    assert page.locator("#fil-hjalp").inner_text().endswith("Du kan också dra filen hit och släppa den i rutan.")
+    accessible(page)
+    workbook = write_filled(tmp_path, mini_cycle, "stab", name="stab släppt.xlsx")
+    before = len(served.versions("stab"))
+    over = page.evaluate("""([name, packed]) => {
+        const data = new DataTransfer();
+        const bytes = Uint8Array.from(atob(packed), c => c.charCodeAt(0));
+        data.items.add(new File([bytes], name, {type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}));
+        const zone = document.getElementById("inlamning");
+        const send = type => zone.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: data}));
+        send("dragenter");
+        send("dragover");
+        const shown = zone.classList.contains("over");
+        send("drop");
+        return shown;
+    }""", [workbook.name, base64.b64encode(workbook.read_bytes()).decode("ascii")])
+    assert over and page.locator("form").get_attribute("class") == "inlamning slappbar"
+    assert page.locator("#fil").evaluate("input => [input.files.length, input.files[0].name, input.files[0].size]") == [
+        1, workbook.name, workbook.stat().st_size]
+    assert page.locator("#fil-vald").inner_text() == f"Vald fil: {workbook.name}. Tryck på Lämna in för att skicka den."
+    assert page.locator("button[type=submit]").evaluate("button => button === document.activeElement")
+    accessible(page)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/inlamning")
+    assert page.locator("#resultat").inner_text() == "Inlämningen är godkänd"
+    versions = served.versions("stab")
+    assert len(versions) == before + 1 and versions[-1].original_name == workbook.name
+    assert archived_copy(versions[-1]).read_bytes() == workbook.read_bytes()
+
+
+def test_the_drop_script_is_the_apps_own_file_and_the_page_runs_nothing_inline(served):
+    script = served.get("/static/inlamning.js")
+    assert script.status_code == 200 and script.headers["content-type"] == "text/javascript; charset=utf-8"
+    assert "input.files = files" in script.text and policy(script)["default-src"] == "'none'"
+    page = served.get(f"/b/{served.link('aldre')}")
+    assert re.findall(r"<script[^>]*>[^<]*", page.text) == ['<script src="/static/inlamning.js">']  # empty, the only one
+    assert policy(page)["script-src"] == "'self'" and not re.search(r"\son[a-z]+=", page.text)  # no event attributes
+
+
+def test_a_file_of_another_kind_gets_a_swedish_page_naming_it_and_nothing_is_stored(served, page, tmp_path):
+    token = served.link("aldre", days=25)
+    archived = served.archived()
+    pdf = tmp_path / "rapport.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n" + b"0" * 2048)
+    page.goto(f"{served.url}/b/{token}")
+    page.set_input_files("#fil", pdf)  # the picker's accept= is a hint a browser may ignore; the server decides
+    with page.expect_navigation() as answer:
+        page.get_by_role("button", name="Lämna in").click()
+    assert answer.value.status == 415 and page.locator("h1").inner_text() == "Filen kan inte lämnas in"
+    assert page.locator("#meddelande").inner_text().startswith("rapport.pdf kan inte lämnas in: bara en Excel-arbetsbok (.xlsx)")
+    accessible(page)
+
+    disguised = tmp_path / "aldre.xlsx"
+    disguised.write_bytes(pdf.read_bytes())
+    refused = served.upload(token, disguised)
+    assert refused.status_code == 415 and "aldre.xlsx heter som en arbetsbok eller zip-fil men är ingen" in refused.text
+    empty_zip = tmp_path / "aldre.zip"
+    with zipfile.ZipFile(empty_zip, "w") as archive:
+        archive.writestr("aldre/las-mig.txt", "inga CSV-filer här")
+    refused = served.upload(token, empty_zip)
+    assert refused.status_code == 400 and "Zip-filen kan inte tas emot" in refused.text
+    assert "aldre.zip innehåller inga CSV-filer." in refused.text
+    assert served.archived() == archived and served.versions("aldre") == []
+    assert not any((served.workdir / "webbinkorg").iterdir())
+
+
+def test_a_link_over_its_upload_limit_gets_429_before_its_body_is_read(served, tmp_path):
+    settings = load_settings()
+    token, archived = served.link("aldre", days=26), served.archived()
+    wrong = tmp_path / "fel.txt"
+    wrong.write_text("inte en arbetsbok", encoding="utf-8")
+    answers = [served.upload(token, wrong, csrf=None).status_code for _ in range(settings.upload_limit)]
+    assert answers == [415] * settings.upload_limit  # every attempt counts, a refused one too
+    host, port = served.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as conn:  # the answer comes before any body is sent
+        conn.sendall(f"POST /b/{token}/inlamning HTTP/1.1\r\nHost: {host}\r\nContent-Length: 1000\r\n"
+                     "Content-Type: multipart/form-data; boundary=b\r\n\r\n".encode("ascii"))
+        assert conn.recv(65536).startswith(b"HTTP/1.1 429 ")
+    refused = served.upload(token, wrong, csrf="fel")
+    window = dt.timedelta(minutes=settings.upload_window_minutes)
+    soon = [(dt.datetime.now(ZoneInfo(settings.timezone)) + window + dt.timedelta(minutes=m)).strftime("%H:%M") for m in (0, 1)]
+    assert refused.status_code == 429 and "För många inlämningar" in refused.text
+    assert f"Med din länk har {settings.upload_limit} inlämningar gjorts de senaste {settings.upload_window_minutes} minuterna" in refused.text
+    assert any(f"Försök igen tidigast kl. {at}." in refused.text for at in soon), refused.text
+    assert 0 < int(refused.headers["retry-after"]) <= window.total_seconds()
+    assert served.upload(served.link("aldre", days=27), wrong).status_code == 415  # another link has its own count
+    assert served.archived() == archived and served.versions("aldre") == []
+
+
+def test_the_controllers_return_and_approval_show_on_the_contributors_pages(served, mini_cycle, zipped_without_script, page):
+    ledger = served.ledger()
+    returned = return_submission(ledger, mini_cycle, "stab", "Komplettera analysen <b>nu</b>,\nse rad 3.", by="anna.controller",
+                                 at=dt.datetime(2025, 5, 8, 8, 15, tzinfo=dt.UTC))
+    approved = approve(ledger, mini_cycle, "stab", by="bo.controller", at=dt.datetime(2025, 5, 9, 12, 0, tzinfo=dt.UTC))
+    token = served.link("stab", days=22)
+    page.goto(f"{served.url}/b/{token}")
+    rows = page.locator("#granskningar tbody tr")
+    assert [rows.nth(i).locator("td").all_inner_texts() for i in range(rows.count())] == [
+        [str(approved.version), "granskad", "bo.controller", "2025-05-09 14:00", ""],
+        [str(returned.version), "återsänd", "anna.controller", "2025-05-08 10:15", "Komplettera analysen <b>nu</b>,\nse rad 3."]]
+    accessible(page)
+
+    page.goto(f"{served.url}/b/{token}/version/{returned.version}")
+    shown = page.locator("main").inner_text()
+    assert "Återsänd av anna.controller 2025-05-08 10:15: lämna in en rättad version." in shown
+    assert page.locator(".review blockquote").first.inner_text() == "Komplettera analysen <b>nu</b>,\nse rad 3."
+    accessible(page)
+    page.goto(f"{served.url}/b/{token}/version/{approved.version}")
+    assert "Granskad av bo.controller 2025-05-09 14:00." in page.locator("main").inner_text()
+    others = {v.number for v in served.versions("stab")} - {returned.version, approved.version}
+    for number in others:  # a decision shows on its own version only
+        assert "Granskad av" not in served.get(f"/b/{token}/version/{number}").text

@@ -76,7 +76,8 @@ def test_every_setting_has_swedish_help():
 def test_installningar_lists_each_setting_without_revealing_secrets():
     env = {"TERTIAL_SMTP_HOST": "smtp.stad.test", "TERTIAL_SMTP_PASSWORD": "hemligt-Lösen-123",
            "TERTIAL_LEDGER_URL": "postgresql+psycopg://tertial:liggar-losen-456@db.stad.test/tertial",
-           "TERTIAL_TOKEN_KEY": "nyckel-789-hemlig"}
+           "TERTIAL_TOKEN_KEY": "nyckel-789-hemlig", "TERTIAL_UPLOAD_LIMIT": "5",
+           "TERTIAL_UPLOAD_LIMIT_STORAGE": "redis://:redis-losen-321@redis.stad.test:6379/0"}
     done = CliRunner().invoke(app, ["installningar"], env=env)
     assert done.exit_code == 0, done.output
     lines = done.output.splitlines()
@@ -84,7 +85,9 @@ def test_installningar_lists_each_setting_without_revealing_secrets():
     assert "TERTIAL_SMTP_HOST: smtp.stad.test" in lines and "TERTIAL_SMTP_PASSWORD: satt (visas inte)" in lines
     assert "TERTIAL_TOKEN_KEY: satt (visas inte)" in lines and "TERTIAL_SMTP_PORT: inte satt (standard: 25)" in lines
     assert "TERTIAL_LEDGER_URL: postgresql+psycopg://tertial:***@db.stad.test/tertial" in lines
-    assert not [secret for secret in ("hemligt-Lösen-123", "liggar-losen-456", "nyckel-789") if secret in done.output]
+    assert "TERTIAL_UPLOAD_LIMIT: 5" in lines and "TERTIAL_UPLOAD_WINDOW_MINUTES: inte satt (standard: 10)" in lines
+    assert "TERTIAL_UPLOAD_LIMIT_STORAGE: redis://:***@redis.stad.test:6379/0" in lines
+    assert not [secret for secret in ("hemligt-Lösen-123", "liggar-losen-456", "nyckel-789", "redis-losen") if secret in done.output]
     assert "    Tidszonen som avgör vilken dag det är och när scheman körs." in lines
 
 

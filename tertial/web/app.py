@@ -34,25 +34,29 @@ from tertial.deadlines import long_date
 from tertial.errors import TertialError
 from tertial.feedback.files import feedback_file_name
 from tertial.findings import Finding, Severity
-from tertial.inbox import safe_name
 from tertial.intake import IntakeOutcome
-from tertial.ledger import Ledger, Version
+from tertial.ledger import Event, Ledger, Version
 from tertial.mail import Mailer
 from tertial.reading import claimed_contributor, read_submission
 from tertial.render.html import make_environment
+from tertial.resources import TEMPLATES
 from tertial.settings import load_settings
+from tertial.status import REVIEWS, EventKind
 from tertial.web import controller, leadership, sessions, signin, sso
+from tertial.web.csv_zip import NotUnpacked
 from tertial.web.links import LinkClaim, LinkRefused, csrf_matches, csrf_token, read_link
-from tertial.web.upload import MAX_BODY_BYTES, NotAForm, TooLarge, read_form
+from tertial.web.rate import UploadRate
+from tertial.web.upload import MAX_BODY_BYTES, NotAForm, TooLarge, WrongType, put_in_inbox, read_form
 from tertial.workspace import Workspace
 
 Intake = Callable[[Path], list[IntakeOutcome]]  # takes in every file of an inbox folder, as `tertial collect` does
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# On every response: no script, no framing, no third-party anything, and the link (the credential) never leaves
-# in a Referer.
+DROP_SCRIPT = TEMPLATES / "web" / "inlamning.js"  # drag and drop onto the upload form; the form works without it
+# On every response: no script but the app's own file (nothing inline), no framing, no third-party anything, and
+# the link (the credential) never leaves in a Referer.
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
-                               "frame-ancestors 'none'; base-uri 'none'",
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self'; "
+                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
@@ -72,6 +76,7 @@ class Service:
     sso: Any = None  # the city's OpenID Connect provider (tertial/web/sso.py), when configured
     max_body_bytes: int = MAX_BODY_BYTES
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
+    uploads: UploadRate = field(default_factory=UploadRate.from_settings)  # how often a link may hand in
 
 
 def create_app(service: Service) -> FastAPI:
@@ -107,6 +112,7 @@ def create_app(service: Service) -> FastAPI:
     for router in (sso.router, signin.router, controller.router, leadership.router):  # sso's paths before {token}'s
         app.include_router(router)
     app.get("/", response_class=HTMLResponse)(pages.start)
+    app.get("/static/inlamning.js")(pages.script)
     app.get("/b/{token}", response_class=HTMLResponse)(pages.contributor)
     app.get("/b/{token}/arbetsbok.xlsx")(pages.handout)
     app.get("/b/{token}/kalender.ics")(pages.calendar)
@@ -141,6 +147,9 @@ class Pages:
     def start(self) -> HTMLResponse:
         return self.render("start.html.j2")
 
+    def script(self) -> Response:
+        return Response(DROP_SCRIPT.read_bytes(), media_type="text/javascript; charset=utf-8", headers=SECURITY_HEADERS)
+
     def contributor(self, token: str) -> HTMLResponse:
         claim = self.claim(token)
         return self.render("contributor.html.j2", **self._contributor_context(token, claim))
@@ -149,7 +158,8 @@ class Pages:
         cycle, cid = self.service.cycle, claim.contributor_id
         return {"token": token, "who": cycle.contributor(cid), "deadline": long_date(cycle.deadline(cid)),
                 "expires": long_date(claim.expires.date()), "csrf": csrf_token(self.service.key, token),
-                "versions": [_shown(v) for v in reversed(self._versions(cid))], "limit_mb": self.service.max_body_bytes >> 20}
+                "versions": [_shown(v) for v in reversed(self._versions(cid))], "limit_mb": self.service.max_body_bytes >> 20,
+                "reviews": [_review(e) for e in reversed(self._reviews(cid))]}
 
     def handout(self, token: str) -> Response:
         """The contributor's pre-filled workbook, made by the handout code `tertial open` uses."""
@@ -168,10 +178,15 @@ class Pages:
 
     async def upload(self, token: str, request: Request) -> HTMLResponse:
         claim = self.claim(token)
+        again = self.service.uploads.admit(token)  # counted before a byte of the body is read
+        if again is not None:
+            return self._too_often(again)
         try:
             form = await read_form(request, self.service.max_body_bytes)
         except TooLarge as error:
             return self.problem(413, "Filen är för stor", str(error))
+        except WrongType as error:
+            return self.problem(415, "Filen kan inte lämnas in", str(error))
         except NotAForm:
             return self.problem(400, "Formuläret kunde inte tas emot",
                                 "Formuläret kunde inte läsas. Öppna din länk igen och lämna in en fil därifrån.")
@@ -180,14 +195,28 @@ class Pages:
         finally:
             await form.close()  # the spooled file; intake has its own copy in the archive
 
+    def _too_often(self, again: dt.datetime) -> HTMLResponse:
+        local = again.astimezone(ZoneInfo(load_settings().timezone))
+        limit = self.service.uploads.item
+        page = self.problem(429, "För många inlämningar",
+                            f"Med din länk har {limit.amount} inlämningar gjorts de senaste {limit.multiples} minuterna, "
+                            f"det högsta som tas emot. Försök igen tidigast kl. {local:%H:%M}. Ingenting har tagits emot "
+                            "den här gången.")
+        page.headers["Retry-After"] = str(max(1, int((again - self.service.clock()).total_seconds())))
+        return page
+
     async def _hand_in(self, token: str, claim: LinkClaim, form: FormData) -> HTMLResponse:
         csrf, upload = form.get("csrf"), form.get("fil")
         if not isinstance(csrf, str) or not csrf_matches(self.service.key, token, csrf):
             return self.problem(403, "Formuläret kunde inte tas emot",
                                 "Formuläret saknar sin kontrollkod eller har en felaktig. Öppna din länk igen och lämna in därifrån.")
         if not isinstance(upload, UploadFile) or not upload.size:
-            return self.problem(400, "Ingen fil", "Välj en arbetsbok (.xlsx) att lämna in och försök igen.")
-        outcome = await run_in_threadpool(self._take_in, claim, upload.filename or "", upload.file)
+            return self.problem(400, "Ingen fil", "Välj en arbetsbok (.xlsx) eller en zippad CSV-mapp (.zip) att lämna "
+                                                  "in och försök igen.")
+        try:
+            outcome = await run_in_threadpool(self._take_in, claim, upload.filename or "", upload.file)
+        except NotUnpacked as error:
+            return self.problem(400, "Zip-filen kan inte tas emot", str(error))
         if outcome is None:
             return self.problem(403, "Arbetsboken är inte din",
                                 "Arbetsboken är utfärdad till en annan avdelning och kan inte lämnas in med din länk. "
@@ -202,9 +231,7 @@ class Pages:
         root.mkdir(parents=True, exist_ok=True, mode=0o700)
         inbox = Path(tempfile.mkdtemp(dir=root))  # its own folder: uploads at the same time never meet
         try:
-            path = inbox / (safe_name(name).lstrip("~$") or "inlamning")
-            with path.open("wb") as out:
-                shutil.copyfileobj(content, out)
+            path = put_in_inbox(inbox, name, content)  # a zipped CSV folder as the folder intake takes
             claimed = claimed_contributor(path)
             if claimed is not None and claimed != claim.contributor_id:
                 return None
@@ -229,8 +256,9 @@ class Pages:
     def _feedback(self, token: str, claim: LinkClaim, version: Version, findings: list[Finding],
                   recorded: bool) -> HTMLResponse:
         annotated = recorded and self._annotated_path(version).exists()
+        reviews = [_review(e) for e in self._reviews(claim.contributor_id) if recorded and e.version == version.number]
         return self.render("feedback.html.j2", token=token, who=self.service.cycle.contributor(claim.contributor_id),
-                           version=_shown(version), recorded=recorded, annotated=annotated,
+                           version=_shown(version), recorded=recorded, annotated=annotated, reviews=reviews,
                            errors=[f for f in findings if f.severity is Severity.ERROR],
                            warnings=[f for f in findings if f.severity is Severity.WARNING])
 
@@ -246,6 +274,10 @@ class Pages:
 
     def _versions(self, contributor_id: str) -> list[Version]:
         return self.service.ledger.versions(self.service.cycle.config.id, contributor_id)
+
+    def _reviews(self, contributor_id: str) -> list[Event]:
+        """The controller's approvals and returns of the contributor's versions, oldest first."""
+        return self.service.ledger.events(self.service.cycle.config.id, contributor_id, kinds=REVIEWS)
 
     def _own_version(self, claim: LinkClaim, number: int) -> Version:
         """Only the link's own contributor's versions exist for it: anyone else's is simply not found."""
@@ -277,10 +309,29 @@ class ShownVersion:
 
 
 def _shown(version: Version) -> ShownVersion:
-    received = version.received_at.replace(tzinfo=version.received_at.tzinfo or dt.UTC)
-    local = received.astimezone(ZoneInfo(load_settings().timezone))
-    return ShownVersion(version.number, version.original_name, local.strftime("%Y-%m-%d %H:%M"), version.accepted,
+    return ShownVersion(version.number, version.original_name, _local(version.received_at), version.accepted,
                         str(version.status), version.errors, version.warnings)
+
+
+@dataclass(frozen=True)
+class ShownReview:
+    version: int | None
+    decision: str
+    by: str
+    at: str
+    comment: str
+
+
+def _review(event: Event) -> ShownReview:
+    """A controller's decision as the contributor reads it: an approval is "granskad", a return "återsänd"."""
+    decision = "granskad" if event.kind == EventKind.APPROVED.value else "återsänd"
+    return ShownReview(event.version, decision, event.actor, _local(event.at), event.comment)
+
+
+def _local(moment: dt.datetime) -> str:
+    """A moment from the ledger (UTC; SQLite drops the zone) in the installation's time zone, to the minute."""
+    local = moment.replace(tzinfo=moment.tzinfo or dt.UTC).astimezone(ZoneInfo(load_settings().timezone))
+    return local.strftime("%Y-%m-%d %H:%M")
 
 
 def _attachment(name: str) -> dict[str, str]:

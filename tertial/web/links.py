@@ -1,30 +1,31 @@
 """A contributor's personal link: signed, expiring and revocable, under the installation's token key.
 
-The link token carries cycle, contributor, expiry and the contributor's link generation, signed with an
-HMAC-SHA256 under the same key that signs the workbooks (tertial/access.py), with its own prefix so a link's
-signature can never pass for a workbook's token. Revoking bumps the contributor's generation (a small file
-in the work folder); every link of an earlier generation is refused from then on.
+The link token carries cycle, contributor, expiry and the contributor's link generation, signed by itsdangerous
+(HMAC-SHA256) under the same key that signs the workbooks (tertial/access.py), with a salt of its own per purpose
+(link, form), so a link's signature can never pass for a form's token or a workbook's. The token carries no time of
+issue: the same claim gives the same link, so a handout workbook that prints it stays byte-identical. Revoking bumps
+the contributor's generation (a small file in the work folder); every link of an earlier generation is refused
+from then on.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import hashlib
-import hmac
 import json
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from itsdangerous import BadData, Signer, URLSafeSerializer
+
 from tertial.cycle import Cycle
 from tertial.errors import TertialError
 
 GENERATIONS_FILE = Path("lankar") / "generationer.json"
-_LINK = b"tertial-lank\0"
-_CSRF = b"tertial-csrf\0"
+_LINK_SALT = "tertial-lank"
+_CSRF_SALT = "tertial-csrf"
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,7 @@ def revoke(workdir: Path, contributor_id: str) -> int:
 
 
 def issue_link(key: bytes, claim: LinkClaim) -> str:
-    payload = json.dumps([claim.cycle_id, claim.contributor_id, int(claim.expires.timestamp()), claim.generation],
-                         ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return f"{_b64(payload)}.{_b64(_sign(key, _LINK, payload))}"
+    return _links(key).dumps([claim.cycle_id, claim.contributor_id, int(claim.expires.timestamp()), claim.generation])
 
 
 def read_link(key: bytes, token: str, cycle: Cycle, workdir: Path, now: dt.datetime) -> LinkClaim:
@@ -88,35 +87,27 @@ def read_link(key: bytes, token: str, cycle: Cycle, workdir: Path, now: dt.datet
 
 def csrf_token(key: bytes, token: str) -> str:
     """The form's token for this link: only a page served for the link carries it."""
-    return _b64(_sign(key, _CSRF, token.encode("utf-8")))
+    return _forms(key).get_signature(token).decode("ascii")
 
 
 def csrf_matches(key: bytes, token: str, given: str | None) -> bool:
-    return bool(given) and hmac.compare_digest(given.encode("utf-8", "replace"), csrf_token(key, token).encode("ascii"))
+    return bool(given) and _forms(key).verify_signature(token, given.encode("utf-8", "replace"))
 
 
 def _verified(key: bytes, token: str) -> LinkClaim | None:
-    payload_part, _, signature_part = token.partition(".")
     try:
-        payload, signature = _unb64(payload_part), _unb64(signature_part)
-        if not hmac.compare_digest(signature, _sign(key, _LINK, payload)):
-            return None
-        cycle_id, contributor_id, expires, number = json.loads(payload.decode("utf-8"))
+        cycle_id, contributor_id, expires, number = _links(key).loads(token)
         return LinkClaim(str(cycle_id), str(contributor_id), dt.datetime.fromtimestamp(int(expires), dt.UTC), int(number))
-    except (ValueError, TypeError, binascii.Error):
+    except (BadData, ValueError, TypeError, OverflowError, OSError):  # forged, cut short, or a claim of another shape
         return None
 
 
-def _sign(key: bytes, purpose: bytes, payload: bytes) -> bytes:
-    return hmac.new(key, purpose + payload, hashlib.sha256).digest()
+def _links(key: bytes) -> URLSafeSerializer:
+    return URLSafeSerializer(key, salt=_LINK_SALT, signer_kwargs={"digest_method": hashlib.sha256})
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text.encode("ascii") + b"=" * (-len(text) % 4))
+def _forms(key: bytes) -> Signer:
+    return Signer(key, salt=_CSRF_SALT, digest_method=hashlib.sha256)
 
 
 def personal_link(key: bytes, cycle: Cycle, workdir: Path, contributor_id: str, days: int, now: dt.datetime) -> str:
