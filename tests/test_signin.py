@@ -143,3 +143,13 @@ def test_the_sign_in_pages_are_accessible_and_work_with_the_keyboard(site):
         page.goto(f"{site.url}/ledning")
         accessible(page)
         context.close()
+
+
+def test_one_address_is_mailed_at_most_five_links_in_fifteen_minutes(site):
+    address = CONTROLLER.upper()  # the same address, however it is written
+    with httpx.Client() as client:
+        csrf = CSRF.search(client.get(f"{site.url}/logga-in").text)[1]
+        answers = [client.post(f"{site.url}/logga-in", data={"csrf": csrf, "epost": address}) for _ in range(7)]
+    assert {a.status_code for a in answers} == {200} and len({a.text for a in answers}) == 1
+    # The module's earlier sign-ins as the controller count too: in all, five links within the window.
+    assert len(site.box.to(CONTROLLER)) + len(site.box.to(address)) == 5

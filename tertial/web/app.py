@@ -77,6 +77,7 @@ class Service:
     max_body_bytes: int = MAX_BODY_BYTES
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
     uploads: UploadRate = field(default_factory=UploadRate.from_settings)  # how often a link may hand in
+    sign_in_mails: UploadRate = field(default_factory=UploadRate.sign_in_mails)  # how often one address is mailed a link
 
 
 def create_app(service: Service) -> FastAPI:

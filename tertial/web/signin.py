@@ -69,7 +69,7 @@ async def ask_for_link(request: Request) -> HTMLResponse:
         return pages.problem(403, "Formuläret kunde inte tas emot", refused.message)
     email = str(form.get("epost", "")).strip()
     role = role_of(service.cycle, email) if email else None
-    if role is not None:
+    if role is not None and service.sign_in_mails.admit(email.casefold()) is None:  # over the limit: the same answer
         link = sign_in_link(service.key, service.base_url, email)
         service.mailer.send(Mail(
             to=(email,), subject=f"Inloggning till Tertial: {service.cycle.title}",
