@@ -26,6 +26,16 @@ class Meaning(StrEnum):
     EJ_BEDOMD = "ej_bedomd"  # not (yet) assessed: counted, as "har inte bedömts"
     BEROR_INTE = "beror_inte"  # the goal does not concern the förvaltning: no analysis, never counted
 
+    @property
+    def colour(self) -> str:
+        """The fill a page shows the value on (the traffic light of goal follow-up, light enough for dark text);
+        never alone: the value's word stands on it."""
+        return _COLOURS[self]
+
+
+_COLOURS = {Meaning.HELT: "#c6efce", Meaning.DELVIS: "#ffeb9c", Meaning.INTE: "#ffc7ce",
+            Meaning.EJ_BEDOMD: "#e7e6e6", Meaning.BEROR_INTE: "#ffffff"}
+
 
 _AS_ASSESSMENT = {Meaning.HELT: Assessment.HELT, Meaning.DELVIS: Assessment.DELVIS, Meaning.INTE: Assessment.INTE,
                   Meaning.EJ_BEDOMD: Assessment.EJ_BEDOMD}

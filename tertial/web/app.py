@@ -145,6 +145,10 @@ class Pages:
     def problem(self, status: int, heading: str, message: str) -> HTMLResponse:
         return self.render("problem.html.j2", status, heading=heading, message=message)
 
+    def download(self, path: Path, media_type: str) -> FileResponse:
+        """A file to save, under its own name, with the pages' security headers."""
+        return FileResponse(path, media_type=media_type, headers=_attachment(path.name))
+
     def start(self) -> HTMLResponse:
         return self.render("start.html.j2")
 
