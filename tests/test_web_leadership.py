@@ -31,10 +31,15 @@ from tertial.review import approve, return_submission
 from tertial.status import Status
 from tertial.vocabulary import IndicatorStatus
 from tertial.web import links
-from tertial.web.overview import NOT_REPORTED, NOT_YET
+from tertial.assessments import Meaning
+from tertial.web.overview import NOT_REPORTED, NOT_YET, PROSE_ONLY, economy_headline, goal_tally, goal_tree
 from tertial.workspace import Workspace
-from tests.builders import MINI_ECONOMY, MINI_INDICATORS, ECONOMY_KEYS, filled_rows, write_filled
-from tests.conftest import MINI
+from tests.builders import (
+    ECONOMY_KEYS, MINI_ECONOMY, MINI_INDICATORS, MINI_VB_ECONOMY, accepted_version, accepted_versions as filled_versions,
+    changed_copy, filled_rows, write_filled,
+)
+from tests.conftest import DATA, MINI
+from tests.test_goal_tree import TREE, _rows as tree_rows
 from tests.webapp import CONTROLLER, LEADER, accessible, chromium, free_port, mail_server, running, sign_in
 
 pytestmark = [pytest.mark.flow, pytest.mark.browser]
@@ -232,3 +237,50 @@ def test_the_page_is_accessible_in_chromium(site):
         assert page.url.endswith("/ledning")
         accessible(page)
         context.close()
+
+
+def _shown_tree(lines, found=None) -> dict:
+    found = {} if found is None else found
+    for line in lines:
+        found[line.key] = line
+        _shown_tree(line.children, found)
+    return found
+
+
+def test_a_plan_of_its_own_scale_shows_its_own_words_and_its_goals_described_in_prose_are_not_counted(tmp_path):
+    cycle = load_cycle(TREE / "cycle.yaml")
+    accepted = {c.id: accepted_version(cycle, tmp_path, c.id, tree_rows(cycle, c.id)) for c in cycle.config.contributors}
+    report, _ = assemble(cycle, accepted)
+    tree = goal_tree(report, cycle)
+    shown = _shown_tree(tree)
+    scale = cycle.plan.assessments
+    assert {shown[g].mark.word for g in ("1", "3")} == {PROSE_ONLY}  # level 1 is prose only in this plan
+    assert shown["1"].mark.colour is None
+    for goal, word in (("servering", "Ingen"), ("skulder", "Uppfylls delvis"), ("arbete", "Uppfylls helt")):
+        grade = scale.grade(word)
+        assert (shown[goal].mark.word, shown[goal].mark.symbol, shown[goal].mark.colour) == (
+            grade.value, grade.symbol, grade.means.colour)
+    assert shown["servering"].mark.colour == Meaning.BEROR_INTE.colour != Meaning.HELT.colour
+    assessed = [g for g in cycle.plan.goals if cycle.plan.is_assessed(g)]
+    assert sum(count for _, count in goal_tally(tree)) == len(assessed)
+
+
+def test_the_economy_headline_of_a_verksamhetsberattelse_is_the_utfall_and_its_deviations(tmp_path):
+    """The columns follow the table the report kind and profile give: Utfall and Avvikelse mot budget in a VB, and
+    the Justerad avvikelse its profile heads the areas with."""
+    path = changed_copy(DATA / "mini", tmp_path / "cykel", "vb.yaml", lambda data: data.pop("t2_report"))
+    cycle = load_cycle(path.parent / "vb.yaml")
+    (tmp_path / "in").mkdir()
+    report, _ = assemble(cycle, filled_versions(cycle, tmp_path / "in"))
+    headline = economy_headline(report, cycle)
+    headings = dict(report.economy.operations.columns)
+    assert headline.columns == [(k, headings[k]) for k in ("outcome", "deviation", "adjusted")]
+    figures = {area: dict(zip(("previous", "budget", "outcome", "transfer"), (Decimal(v.replace(",", ".")) for v in values)))
+               for area, values in MINI_VB_ECONOMY.items()}
+    for values in figures.values():
+        values["deviation"] = values["budget"] - values["outcome"]
+        values["adjusted"] = values["deviation"] + values["transfer"]
+    counted = [figures[a] for a in ("iof", "aldre", "avskr")]
+    total = {k: sum((v[k] for v in counted), Decimal(0)) for k in ("outcome", "deviation", "adjusted")}
+    shown = [{k: line.values[k] for k, _ in headline.columns} for line in headline.lines]
+    assert shown == [{k: figures[a][k] for k, _ in headline.columns} for a in MINI_VB_ECONOMY] + [total]
