@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,7 +22,7 @@ from tertial.economy_columns import formula_for
 from tertial.ledger import Ledger
 from tertial.render.formats import FORMATS
 from tertial.render.status_page import StatusRow, StatusView
-from tertial.report import EconomyLine, GoalSection, Report
+from tertial.report import EconomyLine, GoalSection, IndicatorRow, Report
 from tertial.settings import load_settings
 from tertial.status import Status, usable_versions
 from tertial.workspace import Workspace
@@ -70,7 +70,6 @@ class Mark:
     word: str
     symbol: str = ""
     colour: str | None = None
-    meaning: str = ""  # the scale's meaning, for the page's own tally
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ class GoalLine:
     owner: str
     mark: Mark
     items: list[ItemLine]
-    children: list[GoalLine] = field(default_factory=list)
+    children: list[GoalLine]
 
 
 def goal_tree(report: Report, cycle: Cycle) -> list[GoalLine]:
@@ -97,7 +96,7 @@ def goal_tree(report: Report, cycle: Cycle) -> list[GoalLine]:
 
 
 def _goal_line(goal: GoalSection, cycle: Cycle) -> GoalLine:
-    items = [ItemLine("Indikator", i.name, _indicator_mark(i.status, goal.missing), i.not_followed_up)
+    items = [ItemLine("Indikator", i.name, _indicator_mark(i, goal.missing), i.not_followed_up)
              for i in goal.indicators]
     items += [ItemLine("Aktivitet", a.name, _marked(NOT_REPORTED, "", Meaning.EJ_BEDOMD) if goal.missing
                        else Mark(a.status, a.printed_symbol) if a.status else None) for a in goal.activities]
@@ -114,17 +113,16 @@ def _goal_mark(goal: GoalSection, cycle: Cycle) -> Mark:
     return _marked(grade.value, grade.symbol, grade.means)
 
 
-def _indicator_mark(status: str, missing: bool) -> Mark | None:
+def _indicator_mark(row: IndicatorRow, missing: bool) -> Mark | None:
     if missing:
         return _marked(NOT_REPORTED, "", Meaning.EJ_BEDOMD)
-    if not status:  # a layout without indicator status
+    if not row.status:  # a layout without indicator status
         return None
-    meaning = _INDICATOR_MEANINGS.get(status, Meaning.EJ_BEDOMD)
-    return _marked(status, next(g.symbol for g in DEFAULT_GRADES if g.means is meaning), meaning)
+    return _marked(row.status, row.status_symbol, _INDICATOR_MEANINGS.get(row.status, Meaning.EJ_BEDOMD))
 
 
 def _marked(word: str, symbol: str, meaning: Meaning) -> Mark:
-    return Mark(word, symbol, meaning.colour, meaning.value)
+    return Mark(word, symbol, meaning.colour)
 
 
 def goal_tally(tree: list[GoalLine]) -> list[tuple[Mark, int]]:
