@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
-from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,40 +25,30 @@ from starlette.exceptions import HTTPException
 
 from tertial import prefill, workbooks
 from tertial.access import UNKNOWN_CONTRIBUTOR
-from tertial.accepted import archived_copy
-from tertial.checking.addresses import with_cells
 from tertial.calendar import contributor_calendar
 from tertial.cycle import Cycle
 from tertial.deadlines import long_date
-from tertial.errors import TertialError
 from tertial.feedback.files import feedback_file_name
 from tertial.findings import Finding, Severity
 from tertial.inbox import safe_name
 from tertial.intake import IntakeOutcome
 from tertial.ledger import Ledger, Version
 from tertial.mail import Mailer
-from tertial.reading import claimed_contributor, read_submission
+from tertial.reading import claimed_contributor
+from tertial.reminders import Delivery
 from tertial.render.html import make_environment
-from tertial.settings import load_settings
-from tertial.web import controller, leadership, sessions, signin
+from tertial.web import controller, decisions, drafts, leadership, reminding, sessions, signin
 from tertial.web.links import LinkClaim, LinkRefused, csrf_matches, csrf_token, read_link
+from tertial.web.shown import SECURITY_HEADERS, located
+from tertial.web.shown import attachment as _attachment
+from tertial.web.shown import shown as _shown
 from tertial.web.upload import MAX_BODY_BYTES, NotAForm, TooLarge, read_form
 from tertial.workspace import Workspace
 
 Intake = Callable[[Path], list[IntakeOutcome]]  # takes in every file of an inbox folder, as `tertial collect` does
+Remind = Callable[[dt.date], list[Delivery]]  # sends the mails due on the day, as `tertial remind` does
+Assemble = Callable[[], tuple[dict[str, Path], list[Finding]]]  # a draft report, its files and checks (`tertial assemble`)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# On every response: no script, no framing, no third-party anything, and the link (the credential) never leaves
-# in a Referer.
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
-                               "frame-ancestors 'none'; base-uri 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-    "X-Frame-Options": "DENY",
-}
-
-
 @dataclass(frozen=True)
 class Service:
     cycle: Cycle
@@ -71,6 +60,8 @@ class Service:
     base_url: str = "http://127.0.0.1:8000"  # where mailed links point: TERTIAL_PUBLIC_URL, never a request's Host
     max_body_bytes: int = MAX_BODY_BYTES
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
+    remind: Remind | None = None  # None: the controller's page says reminders are not sent from this service
+    assemble: Assemble | None = None  # None: likewise for the draft report
 
 
 def create_app(service: Service) -> FastAPI:
@@ -103,7 +94,7 @@ def create_app(service: Service) -> FastAPI:
         return pages.problem(500, "Något gick fel", "Något gick fel hos Tertial. Försök igen om en stund; "
                                                     "kvarstår felet, kontakta controllern.")
 
-    for router in (signin.router, controller.router, leadership.router):
+    for router in (signin.router, controller.router, decisions.router, reminding.router, drafts.router, leadership.router):
         app.include_router(router)
     app.get("/", response_class=HTMLResponse)(pages.start)
     app.get("/b/{token}", response_class=HTMLResponse)(pages.contributor)
@@ -252,35 +243,3 @@ class Pages:
         if version is None:
             raise HTTPException(404)
         return version
-
-
-def located(version: Version, findings: list[Finding], cycle: Cycle) -> list[Finding]:
-    """A recorded version's findings with their cell addresses, which the ledger does not keep: the archived
-    original is read back (re-hashed first) for where each header stands, as intake saw it."""
-    try:
-        layouts = read_submission(archived_copy(version), cycle).layouts
-    except TertialError:  # unreadable or changed: its findings name sheet, row and column all the same
-        return findings
-    return with_cells(findings, layouts)
-
-
-@dataclass(frozen=True)
-class ShownVersion:
-    number: int
-    file: str
-    received: str
-    accepted: bool
-    status: str
-    errors: int
-    warnings: int
-
-
-def _shown(version: Version) -> ShownVersion:
-    received = version.received_at.replace(tzinfo=version.received_at.tzinfo or dt.UTC)
-    local = received.astimezone(ZoneInfo(load_settings().timezone))
-    return ShownVersion(version.number, version.original_name, local.strftime("%Y-%m-%d %H:%M"), version.accepted,
-                        str(version.status), version.errors, version.warnings)
-
-
-def _attachment(name: str) -> dict[str, str]:
-    return {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'}
