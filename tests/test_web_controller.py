@@ -148,6 +148,7 @@ def test_a_draft_is_assembled_downloaded_in_every_format_and_its_checks_listed(s
     assert page.status_code == 200 and "Utkastet är sammanställt." in page.text
     (event,) = site.events("draft_assembled")
     assert event.actor == CONTROLLER and event.at == MONDAY
+    assert re.findall(r'href="/controller/utkast/fil/(\w+)"', page.text) == ["html", "pdf", "docx", "json", "kontroller"]
     for kind, magic in (("pdf", b"%PDF"), ("docx", b"PK"), ("html", b"<!DOCTYPE html>"), ("json", b"{")):
         assert f'href="/controller/utkast/fil/{kind}"' in page.text
         download = site.controller.get(f"/controller/utkast/fil/{kind}")
