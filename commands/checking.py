@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tertial.accepted import archived_copy
+from tertial import versions
 from tertial.access import require_token_key
 from tertial.checking.suites import check_submissions
 from tertial.config import load_cycle
-from tertial.errors import SubmissionError, TertialError
+from tertial.errors import SubmissionError
 from tertial.findings import Finding
 from tertial.inbox import read_with_token
 from tertial.ledger import Ledger
-from tertial.reading import read_submission
-from tertial.versions import Change, diff_submissions
+from tertial.versions import Change
 
 
 def check_file(path: Path, cycle_path: Path, workdir: Path) -> list[Finding]:
@@ -28,14 +27,4 @@ def check_file(path: Path, cycle_path: Path, workdir: Path) -> list[Finding]:
 
 def compare_versions(cycle_path: Path, contributor: str, old: int | None, new: int | None, ledger: Ledger) -> list[Change]:
     """Changes between two recorded versions, read back from the archive."""
-    cycle = load_cycle(cycle_path)
-    versions = {v.number: v for v in ledger.versions(cycle.config.id, contributor)}
-    if len(versions) < 2 and (old is None or new is None):
-        raise TertialError(f"{contributor} har {len(versions)} version(er) i {cycle.config.id}; det behövs två att jämföra.")
-    numbers = sorted(versions)
-    old, new = old or numbers[-2], new or numbers[-1]
-    for number in (old, new):
-        if number not in versions:
-            raise TertialError(f"Version {number} finns inte för {contributor}; det finns {', '.join(map(str, numbers))}.")
-    read = [read_submission(archived_copy(versions[n]), cycle) for n in (old, new)]  # each re-hashed first
-    return diff_submissions(read[0], read[1], cycle.config.kind, cycle.config.year, cycle.outline.economy)
+    return versions.compare_versions(load_cycle(cycle_path), contributor, old, new, ledger)

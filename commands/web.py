@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -38,9 +40,10 @@ def default_mailer() -> Mailer:
 
 
 def build_app(cycle_path: Path, workdir: Path, ledger_url: str | None = None, base_url: str | None = None,
-              mailer: Mailer | None = None) -> FastAPI:
+              mailer: Mailer | None = None, clock: Callable[[], dt.datetime] | None = None) -> FastAPI:
     """The app on this cycle and work folder; every upload is taken in by the collect flow, as `tertial collect` does.
-    Mailed links point at `base_url` (else TERTIAL_PUBLIC_URL, else the local default)."""
+    Mailed links point at `base_url` (else TERTIAL_PUBLIC_URL, else the local default). `clock`: the service's time
+    (days left, reminders due, decisions), the real one by default."""
     from flows.collect import collect
     from tertial.access import ensure_token_key
     from tertial.config import load_cycle
@@ -58,8 +61,34 @@ def build_app(cycle_path: Path, workdir: Path, ledger_url: str | None = None, ba
 
     settings = load_settings()
     base_url = (base_url or settings.public_url or BASE_URL).rstrip("/")
-    return create_app(Service(cycle, Path(workdir), ledger, key, intake, mailer or default_mailer(), base_url,
-                              sso=sso_client(settings)))
+    mailer = mailer or default_mailer()
+    service = Service(cycle, Path(workdir), ledger, key, intake, mailer, base_url, sso=sso_client(settings),
+                      remind=_reminding(cycle_path, workdir, ledger_url, mailer), assemble=_drafting(cycle_path, workdir, ledger_url))
+    return create_app(replace(service, clock=clock) if clock else service)
+
+
+def _reminding(cycle_path: Path, workdir: Path, ledger_url: str | None, mailer: Mailer):
+    """The reminders due on a day, sent by the remind flow as `tertial remind` sends them, through the app's mail server."""
+    from flows.remind import remind
+    from tertial.mail import SmtpMailer
+
+    smtp = mailer.settings if isinstance(mailer, SmtpMailer) else None  # else the flow's own (TERTIAL_SMTP_*)
+
+    def send_due(day: dt.date):
+        return remind(cycle_path=cycle_path, workdir=workdir, as_of=day, ledger_url=ledger_url, smtp=smtp)
+
+    return send_due
+
+
+def _drafting(cycle_path: Path, workdir: Path, ledger_url: str | None):
+    """A draft report in every format, gaps marked, by the assemble flow as `tertial assemble --allow-missing` makes it."""
+    from flows.assemble import assemble
+
+    def draft():
+        assembled = assemble(cycle_path=cycle_path, workdir=workdir, allow_missing=True, ledger_url=ledger_url)
+        return assembled.files, assembled.findings
+
+    return draft
 
 
 def warm_up(cycle_path: Path, workdir: Path, ledger_url: str | None) -> None:

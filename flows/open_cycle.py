@@ -7,7 +7,7 @@ from pathlib import Path
 
 from prefect import flow
 
-from flows.remind import Delivery, deliver
+from flows.remind import deliver
 from flows.run_names import named
 from tasks.calendar import write_calendar
 from tasks.configuration import open_cycle
@@ -17,7 +17,7 @@ from tasks.prefill import handout_rows, load_kolada, load_previous_report
 from tasks.workbooks import write_handout
 from tertial.access import ensure_token_key
 from tertial.cycle import Cycle
-from tertial.reminders import handout_mail
+from tertial.reminders import Delivery, handout_mail
 from tertial.settings import SmtpSettings
 from tertial.workspace import Create, Workspace
 

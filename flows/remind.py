@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 from prefect import flow, get_run_logger
@@ -16,22 +15,9 @@ from tertial.cycle import Cycle
 from tertial.deadlines import today
 from tertial.ledger import Ledger
 from tertial.mail import Mailer
-from tertial.reminders import DueMail
+from tertial.reminders import Delivery, DueMail
 from tertial.settings import SmtpSettings
 from tertial.workspace import Create, Workspace
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """One due mail and what became of it."""
-
-    key: str
-    kind: str
-    contributor_id: str
-    recipients: tuple[str, ...]
-    subject: str
-    sent: bool
-    error: str | None = None
 
 
 @flow(name="paminnelser", flow_run_name=named("påminnelser"))

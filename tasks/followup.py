@@ -8,13 +8,11 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from tertial.access import require_token_key
+from tertial import reminders
 from tertial.cycle import Cycle
 from tertial.ledger import Event, Ledger
-from tertial.reminders import DueMail, due_mails
-from tertial.settings import load_settings
+from tertial.reminders import DueMail
 from tertial.status import ContributorStatus, cycle_status
-from tertial.web.links import handout_link
 
 MAILER_ACTOR = "tertial"
 
@@ -27,11 +25,8 @@ def contributor_statuses(cycle: Cycle, ledger: Ledger, as_of: dt.date) -> list[C
 @task(cache_policy=NO_CACHE)
 def unsent_mails(cycle: Cycle, ledger: Ledger, statuses: list[ContributorStatus], as_of: dt.date,
                  workdir: Path | None = None) -> list[DueMail]:
-    """The mails due on `as_of` whose key the ledger has not recorded yet; each contributor's own mails carry the link to
-    their page when the installation says where `tertial serve` is (TERTIAL_PUBLIC_URL; the key is looked up here)."""
-    sent = sent_keys.fn(ledger, cycle)
-    links = personal_links.fn(cycle, workdir) if workdir is not None else None
-    return [item for item in due_mails(cycle, statuses, as_of, links) if item.key not in sent]
+    """The mails due on `as_of` not sent yet (tertial.reminders.unsent_mails)."""
+    return reminders.unsent_mails(cycle, ledger, statuses, as_of, workdir)
 
 
 @task(cache_policy=NO_CACHE)
@@ -44,11 +39,7 @@ def sent_keys(ledger: Ledger, cycle: Cycle) -> set[str]:
 def personal_links(cycle: Cycle, workdir: Path) -> dict[str, str] | None:
     """Each contributor's page (the link printed in their workbook), when the installation says where `tertial serve`
     is (TERTIAL_PUBLIC_URL); None without it."""
-    base_url = load_settings().public_url
-    if not base_url:
-        return None
-    key = require_token_key(workdir)
-    return {c.id: handout_link(key, cycle, workdir, c.id, base_url) for c in cycle.config.contributors}
+    return reminders.personal_links(cycle, workdir)
 
 
 def _event(cycle: Cycle, item: DueMail, version: int | None) -> Event:

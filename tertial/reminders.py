@@ -19,10 +19,14 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from tertial.access import require_token_key
 from tertial.cycle import Cycle
 from tertial.deadlines import is_working_day, long_date, working_days_between
+from tertial.ledger import Ledger
 from tertial.mail import Mail
+from tertial.settings import load_settings
 from tertial.status import ContributorStatus, EventKind, Status
+from tertial.web.links import handout_link
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,19 @@ class DueMail:
     kind: EventKind
     contributor_id: str
     mail: Mail
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One due mail and what became of it."""
+
+    key: str
+    kind: str
+    contributor_id: str
+    recipients: tuple[str, ...]
+    subject: str
+    sent: bool
+    error: str | None = None
 
 
 def due_mails(cycle: Cycle, statuses: list[ContributorStatus], as_of: dt.date,
@@ -44,6 +61,25 @@ def due_mails(cycle: Cycle, statuses: list[ContributorStatus], as_of: dt.date,
         if status.needs_submission:
             due += _due_for(cycle, status, as_of, (links or {}).get(status.contributor_id))
     return due
+
+
+def unsent_mails(cycle: Cycle, ledger: Ledger, statuses: list[ContributorStatus], as_of: dt.date,
+                 workdir: Path | None = None) -> list[DueMail]:
+    """The mails due on `as_of` whose key the ledger has not recorded yet; each contributor's own mails carry the link to
+    their page when the installation says where `tertial serve` is (TERTIAL_PUBLIC_URL; the key is looked up here)."""
+    sent = {e.key for e in ledger.events(cycle.config.id)}
+    links = personal_links(cycle, workdir) if workdir is not None else None
+    return [item for item in due_mails(cycle, statuses, as_of, links) if item.key not in sent]
+
+
+def personal_links(cycle: Cycle, workdir: Path) -> dict[str, str] | None:
+    """Each contributor's page (the link printed in their workbook), when the installation says where `tertial serve`
+    is (TERTIAL_PUBLIC_URL); None without it."""
+    base_url = load_settings().public_url
+    if not base_url:
+        return None
+    key = require_token_key(workdir)
+    return {c.id: handout_link(key, cycle, workdir, c.id, base_url) for c in cycle.config.contributors}
 
 
 def _due_for(cycle: Cycle, status: ContributorStatus, as_of: dt.date, link: str | None) -> list[DueMail]:

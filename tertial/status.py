@@ -36,6 +36,8 @@ class EventKind(StrEnum):
     ESCALATION = "escalation"
     HANDOUT = "handout"  # the cycle's opening mail: workbook, calendar and personal link (`tertial open --skicka`)
     SIGNED_IN = "signed_in"  # a one-time sign-in link used (tertial serve); its key makes it one-time
+    REMINDERS_SENT = "reminders_sent"  # a controller sent the due reminders from `tertial serve` (cycle-wide)
+    DRAFT_ASSEMBLED = "draft_assembled"  # a controller assembled a draft report from `tertial serve` (cycle-wide)
 
 
 REVIEWS = (EventKind.APPROVED.value, EventKind.RETURNED.value)

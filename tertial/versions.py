@@ -6,8 +6,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from tertial.accepted import archived_copy
+from tertial.cycle import Cycle
 from tertial.economy_columns import EconomyTables
+from tertial.errors import TertialError
+from tertial.ledger import Ledger
 from tertial.long_texts import continued
+from tertial.reading import read_submission
 from tertial.reading.cells import FORMULA, FORMULA_TEXT
 from tertial.submission import Submission, sheets_for
 from tertial.vocabulary import ReportKind
@@ -62,3 +67,17 @@ def diff_submissions(old: Submission, new: Submission, kind: ReportKind, year: i
             changes += [Change(sheet.name, item, name, c.header, a.get(c.key, ""), b.get(c.key, ""))
                         for c in sheet.columns if a.get(c.key, "") != b.get(c.key, "")]
     return changes
+
+
+def compare_versions(cycle: Cycle, contributor: str, old: int | None, new: int | None, ledger: Ledger) -> list[Change]:
+    """Changes between two recorded versions (by default the two newest), read back from the archive."""
+    versions = {v.number: v for v in ledger.versions(cycle.config.id, contributor)}
+    if len(versions) < 2 and (old is None or new is None):
+        raise TertialError(f"{contributor} har {len(versions)} version(er) i {cycle.config.id}; det behövs två att jämföra.")
+    numbers = sorted(versions)
+    old, new = old or numbers[-2], new or numbers[-1]
+    for number in (old, new):
+        if number not in versions:
+            raise TertialError(f"Version {number} finns inte för {contributor}; det finns {', '.join(map(str, numbers))}.")
+    read = [read_submission(archived_copy(versions[n]), cycle) for n in (old, new)]  # each re-hashed first
+    return diff_submissions(read[0], read[1], cycle.config.kind, cycle.config.year, cycle.outline.economy)

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
-from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,42 +25,34 @@ from starlette.exceptions import HTTPException
 
 from tertial import prefill, workbooks
 from tertial.access import UNKNOWN_CONTRIBUTOR
-from tertial.accepted import archived_copy
-from tertial.checking.addresses import with_cells
 from tertial.calendar import contributor_calendar
 from tertial.cycle import Cycle
 from tertial.deadlines import long_date
-from tertial.errors import TertialError
 from tertial.feedback.files import feedback_file_name
 from tertial.findings import Finding, Severity
 from tertial.intake import IntakeOutcome
 from tertial.ledger import Event, Ledger, Version
 from tertial.mail import Mailer
-from tertial.reading import claimed_contributor, read_submission
+from tertial.reading import claimed_contributor
+from tertial.reminders import Delivery
 from tertial.render.html import make_environment
 from tertial.resources import TEMPLATES
-from tertial.settings import load_settings
 from tertial.status import REVIEWS, EventKind
-from tertial.web import controller, leadership, sessions, signin, sso
+from tertial.web import controller, decisions, drafts, leadership, reminding, sessions, signin, sso
 from tertial.web.csv_zip import NotUnpacked
 from tertial.web.links import LinkClaim, LinkRefused, csrf_matches, csrf_token, read_link
 from tertial.web.rate import UploadRate
+from tertial.web.shown import SECURITY_HEADERS, local_time, located
+from tertial.web.shown import attachment as _attachment
+from tertial.web.shown import shown as _shown
 from tertial.web.upload import MAX_BODY_BYTES, NotAForm, TooLarge, WrongType, put_in_inbox, read_form
 from tertial.workspace import Workspace
 
 Intake = Callable[[Path], list[IntakeOutcome]]  # takes in every file of an inbox folder, as `tertial collect` does
+Remind = Callable[[dt.date], list[Delivery]]  # sends the mails due on the day, as `tertial remind` does
+Assemble = Callable[[], tuple[dict[str, Path], list[Finding]]]  # a draft report, its files and checks (`tertial assemble`)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DROP_SCRIPT = TEMPLATES / "web" / "inlamning.js"  # drag and drop onto the upload form; the form works without it
-# On every response: no script but the app's own file (nothing inline), no framing, no third-party anything, and
-# the link (the credential) never leaves in a Referer.
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self'; "
-                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-    "X-Frame-Options": "DENY",
-}
 
 
 @dataclass(frozen=True)
@@ -78,6 +69,8 @@ class Service:
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
     uploads: UploadRate = field(default_factory=UploadRate.from_settings)  # how often a link may hand in
     sign_in_mails: UploadRate = field(default_factory=UploadRate.sign_in_mails)  # how often one address is mailed a link
+    remind: Remind | None = None  # None: the controller's page says reminders are not sent from this service
+    assemble: Assemble | None = None  # None: likewise for the draft report
 
 
 def create_app(service: Service) -> FastAPI:
@@ -110,7 +103,8 @@ def create_app(service: Service) -> FastAPI:
         return pages.problem(500, "Något gick fel", "Något gick fel hos Tertial. Försök igen om en stund; "
                                                     "kvarstår felet, kontakta controllern.")
 
-    for router in (sso.router, signin.router, controller.router, leadership.router):  # sso's paths before {token}'s
+    for router in (sso.router, signin.router, controller.router, decisions.router, reminding.router, drafts.router,
+                   leadership.router):  # sso's paths before signin's {token}
         app.include_router(router)
     app.get("/", response_class=HTMLResponse)(pages.start)
     app.get("/static/inlamning.js")(pages.script)
@@ -292,32 +286,6 @@ class Pages:
         return version
 
 
-def located(version: Version, findings: list[Finding], cycle: Cycle) -> list[Finding]:
-    """A recorded version's findings with their cell addresses, which the ledger does not keep: the archived
-    original is read back (re-hashed first) for where each header stands, as intake saw it."""
-    try:
-        layouts = read_submission(archived_copy(version), cycle).layouts
-    except TertialError:  # unreadable or changed: its findings name sheet, row and column all the same
-        return findings
-    return with_cells(findings, layouts)
-
-
-@dataclass(frozen=True)
-class ShownVersion:
-    number: int
-    file: str
-    received: str
-    accepted: bool
-    status: str
-    errors: int
-    warnings: int
-
-
-def _shown(version: Version) -> ShownVersion:
-    return ShownVersion(version.number, version.original_name, _local(version.received_at), version.accepted,
-                        str(version.status), version.errors, version.warnings)
-
-
 @dataclass(frozen=True)
 class ShownReview:
     version: int | None
@@ -330,14 +298,4 @@ class ShownReview:
 def _review(event: Event) -> ShownReview:
     """A controller's decision as the contributor reads it: an approval is "granskad", a return "återsänd"."""
     decision = "granskad" if event.kind == EventKind.APPROVED.value else "återsänd"
-    return ShownReview(event.version, decision, event.actor, _local(event.at), event.comment)
-
-
-def _local(moment: dt.datetime) -> str:
-    """A moment from the ledger (UTC; SQLite drops the zone) in the installation's time zone, to the minute."""
-    local = moment.replace(tzinfo=moment.tzinfo or dt.UTC).astimezone(ZoneInfo(load_settings().timezone))
-    return local.strftime("%Y-%m-%d %H:%M")
-
-
-def _attachment(name: str) -> dict[str, str]:
-    return {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'}
+    return ShownReview(event.version, decision, event.actor, local_time(event.at), event.comment)
