@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
+from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -37,6 +38,7 @@ from tertial.reading import claimed_contributor
 from tertial.reminders import Delivery
 from tertial.render.html import make_environment
 from tertial.resources import TEMPLATES
+from tertial.settings import load_settings
 from tertial.status import REVIEWS, EventKind
 from tertial.web import controller, decisions, drafts, leadership, reminding, sessions, signin, sso
 from tertial.web.csv_zip import NotUnpacked
