@@ -47,6 +47,7 @@ def collection_window(cycle: Cycle, every_minutes: int) -> str:
 def planned_deployments(cycle: Cycle, cycle_path: Path, workdir: Path, inbox: Path, every_minutes: int,
                         ledger_url: str | None = None) -> list[Planned]:
     """Collection, reminders, the nightly draft and the whole cycle on demand; all on the one ledger given.
+    With a mailbox configured (TERTIAL_IMAP_HOST), collection from it too, in the same window.
 
     Without a ledger URL the parameter is left out, and each run takes the worker's TERTIAL_LEDGER_URL,
     else SQLite in the work folder.
@@ -54,7 +55,11 @@ def planned_deployments(cycle: Cycle, cycle_path: Path, workdir: Path, inbox: Pa
     common = {"cycle_path": str(cycle_path.resolve()), "workdir": str(workdir.resolve())}
     common |= {"ledger_url": ledger_url} if ledger_url else {}
     inboxed = {**common, "inbox": str(inbox.resolve())}
-    ident, zone = cycle.config.id, load_settings().timezone  # Swedish time, so 07:30 stays 07:30 across summer time
+    settings = load_settings()
+    ident, zone = cycle.config.id, settings.timezone  # Swedish time, so 07:30 stays 07:30 across summer time
+    mailed = [Planned(f"samla-in-e-post-{ident}", "flows/mail_intake.py:collect_mail",
+                      RRule(collection_window(cycle, every_minutes), timezone=zone), common,
+                      "Tar emot inlämningar ur e-postlådan (TERTIAL_IMAP_*) under insamlingen.")] if settings.imap_host else []
     return [
         Planned(f"samla-in-{ident}", "flows/collect.py:collect", RRule(collection_window(cycle, every_minutes), timezone=zone),
                 inboxed, "Tar emot nya inlämningar under insamlingen."),
@@ -64,6 +69,7 @@ def planned_deployments(cycle: Cycle, cycle_path: Path, workdir: Path, inbox: Pa
                 {**common, "allow_missing": True}, "Nattligt utkast av rapporten, luckor markerade."),
         Planned(f"cykel-{ident}", "flows/run_cycle.py:run_cycle", None,
                 inboxed, "Hela cykeln på begäran: tar emot inkorgen och sammanställer ett utkast."),
+        *mailed,
     ]
 
 

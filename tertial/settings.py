@@ -10,14 +10,16 @@ Secrets are `SecretStr`, so they are never shown in a repr, a log line or a flow
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tertial.errors import TertialError
 
 PREFIX = "TERTIAL_"
+M = TypeVar("M", bound=BaseModel)
 
 
 class SmtpSettings(BaseModel):
@@ -34,6 +36,33 @@ class SmtpSettings(BaseModel):
     password_block: str | None = None
     starttls: bool = False
     timeout: float = 30.0
+
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+class ImapSettings(BaseModel):
+    """The mailbox contributors send their workbooks to, as the mail intake reads it (TERTIAL_IMAP_*)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    host: str
+    port: int = 993
+    user: str
+    password: SecretStr | None = None
+    # Name of a Prefect Secret block holding the password, as for SMTP.
+    password_block: str | None = None
+    folder: str = "INBOX"
+    tls: bool = True
+    timeout: float = 30.0
+
+    @field_validator("tls")
+    @classmethod
+    def _tls_beyond_loopback(cls, tls: bool, info: ValidationInfo) -> bool:
+        # A password and the contributors' workbooks never cross a network in the clear.
+        if not tls and info.data.get("host") not in LOOPBACK:
+            raise ValueError("utan TLS bara mot 127.0.0.1")
+        return tls
 
 
 class SettingsError(TertialError):
@@ -79,6 +108,16 @@ class Settings(BaseSettings):
     oidc_client_id: str | None = Field(None, description="Tertials klient-id hos stadens inloggning (OpenID Connect).")
     oidc_client_secret: SecretStr | None = Field(None, description="Tertials klienthemlighet hos stadens inloggning.")
 
+    imap_host: str | None = Field(
+        None, description="E-postlådan (IMAP) som bidragsgivarna skickar arbetsböcker till. Utan den läses ingen e-post.")
+    imap_port: int = Field(993, description="E-postlådans port (993 för IMAP över TLS).")
+    imap_user: str | None = Field(None, description="Användarnamnet till e-postlådan (krävs med TERTIAL_IMAP_HOST).")
+    imap_password: SecretStr | None = Field(None, description="Lösenordet till e-postlådan (hellre ett Prefect Secret-block).")
+    imap_password_block: str | None = Field(None, description="Namnet på ett Prefect Secret-block som håller e-postlådans lösenord.")
+    imap_folder: str = Field("INBOX", description="Mappen i e-postlådan där inlämningarna kommer.")
+    imap_tls: bool = Field(True, description="false bara för tester mot 127.0.0.1: annars krypteras förbindelsen alltid.")
+    imap_timeout: float = Field(30.0, description="Sekunder att vänta på e-postlådan innan läsningen ges upp.")
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -90,11 +129,18 @@ class Settings(BaseSettings):
 
     def smtp(self) -> SmtpSettings:
         """The mail server's settings, or a Swedish error naming what is missing or wrong."""
+        return self._group("smtp_", SmtpSettings, "E-postinställningarna")
+
+    def imap(self) -> ImapSettings:
+        """The mailbox's settings, or a Swedish error naming what is missing or wrong."""
+        return self._group("imap_", ImapSettings, "Inställningarna för e-postlådan")
+
+    def _group(self, prefix: str, model: type[M], label: str) -> M:
         try:
-            return SmtpSettings(**{name.removeprefix("smtp_"): getattr(self, name)
-                                   for name in type(self).model_fields if name.startswith("smtp_")})
+            return model(**{name.removeprefix(prefix): getattr(self, name)
+                            for name in type(self).model_fields if name.startswith(prefix)})
         except ValidationError as error:
-            raise SettingsError(f"E-postinställningarna saknas eller är felaktiga: {_names(error, 'smtp_')}. "
+            raise SettingsError(f"{label} saknas eller är felaktiga: {_names(error, prefix)}. "
                                 "Sätt miljövariablerna och försök igen.") from None
 
 

@@ -97,8 +97,8 @@ def test_each_flows_module_holds_a_flow_and_no_task(path):
 def test_flows_holds_only_flow_modules():
     """Every module in flows/ is a process of the cycle or one of the two that name and deploy them."""
     found = {p.stem for p in (ROOT / "flows").glob("*.py")}
-    assert found - FLOW_HELPERS == {"assemble", "collect", "open_cycle", "publish_status", "rebuild_ledger", "remind",
-                                    "run_cycle"}
+    assert found - FLOW_HELPERS == {"assemble", "collect", "mail_intake", "open_cycle", "publish_status", "rebuild_ledger",
+                                    "remind", "run_cycle"}
     assert not [p for p in (ROOT / "flows").iterdir() if p.is_dir() and p.name != "__pycache__"]
 
 
@@ -116,15 +116,17 @@ def test_flow_names_are_kept():
     """Deployments on running servers are registered under these names."""
     from flows.assemble import assemble
     from flows.collect import collect
+    from flows.mail_intake import collect_mail
     from flows.open_cycle import open_reporting_cycle
     from flows.publish_status import publish_status
     from flows.rebuild_ledger import rebuild_ledger
     from flows.remind import remind
     from flows.run_cycle import run_cycle
 
-    names = {f.name for f in (assemble, collect, open_reporting_cycle, publish_status, rebuild_ledger, remind, run_cycle)}
-    assert names == {"sammanstall-rapport", "samla-in", "oppna-cykel", "publicera-lage", "aterskapa-liggare",
-                     "paminnelser", "tertialcykel"}
+    names = {f.name for f in (assemble, collect, collect_mail, open_reporting_cycle, publish_status, rebuild_ledger, remind,
+                              run_cycle)}
+    assert names == {"sammanstall-rapport", "samla-in", "samla-in-e-post", "oppna-cykel", "publicera-lage",
+                     "aterskapa-liggare", "paminnelser", "tertialcykel"}
 
 
 def test_the_command_line_is_one_app_with_every_command():
@@ -133,8 +135,8 @@ def test_the_command_line_is_one_app_with_every_command():
     from commands import app
 
     commands = typer.main.get_command(app).commands
-    assert sorted(commands) == ["approve", "assemble", "check-config", "collect", "demo", "deploy", "diff", "history",
-                                "installningar", "lank", "open", "rebuild-ledger", "remind", "return", "run", "serve",
+    assert sorted(commands) == ["approve", "assemble", "check-config", "collect", "collect-mail", "demo", "deploy", "diff",
+                                "history", "installningar", "lank", "open", "rebuild-ledger", "remind", "return", "run", "serve",
                                 "status", "validate", "verify"]
     with_debug = [name for name, command in commands.items() if "--debug" in {o for p in command.params for o in p.opts}]
     assert sorted(with_debug) == sorted(commands), "every command takes --debug"

@@ -60,6 +60,17 @@ def test_the_ledger_comes_from_tertial_ledger_url_and_is_left_out_without_one(tm
     assert all("ledger_url" not in p.parameters for p in planned)  # the worker's own setting then decides
 
 
+def test_with_a_mailbox_it_is_collected_from_in_the_same_window_with_no_password(tmp_path, monkeypatch, mini_cycle):
+    monkeypatch.setenv("TERTIAL_IMAP_HOST", "imap.stad.test")
+    monkeypatch.setenv("TERTIAL_IMAP_PASSWORD", "hemligt-Imap-9")
+    planned = {p.name: p for p in planned_deployments(mini_cycle, MINI, tmp_path, tmp_path / "inkorg", 15)}
+    mailed, collect = planned[f"samla-in-e-post-{CYCLE}"], planned[f"samla-in-{CYCLE}"]
+    assert mailed.entrypoint == "flows/mail_intake.py:collect_mail" and mailed.schedule.rrule == collect.schedule.rrule
+    assert mailed.parameters == {"cycle_path": str(MINI.resolve()), "workdir": str(tmp_path.resolve())}
+    monkeypatch.delenv("TERTIAL_IMAP_HOST")
+    assert f"samla-in-e-post-{CYCLE}" not in {p.name for p in planned_deployments(mini_cycle, MINI, tmp_path, tmp_path, 15)}
+
+
 def test_a_run_without_ledger_url_takes_tertial_ledger_url(tmp_path, monkeypatch, mini_cycle):
     """As a deployment without --ledger runs on a worker whose environment names the ledger."""
     from flows.collect import collect
