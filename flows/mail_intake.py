@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from prefect import flow
+from prefect import flow, get_run_logger
 from prefect.utilities.annotations import quote
 
 from flows.collect import collect
@@ -51,7 +51,11 @@ def collect_mail(cycle_path: Path, workdir: Path, ledger_url: str | None = None,
         shutil.rmtree(inbox, ignore_errors=True)  # the originals are in the archive now
     mark_messages(imap, checked)  # 4. read once taken in; flagged for the controller when not
     by_file = {o.file: o for o in taken}
-    return [_outcome(item, by_file) for item in checked]
+    outcomes = [_outcome(item, by_file) for item in checked]
+    for outcome in outcomes:
+        if not outcome.flagged:  # a refusal is logged as a warning where it was found
+            get_run_logger().info(outcome.line)
+    return outcomes
 
 
 def _fresh_inbox(workdir: Path) -> Path:
