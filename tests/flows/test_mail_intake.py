@@ -24,7 +24,7 @@ from pydantic import SecretStr
 from flows.mail_intake import collect_mail
 from tertial.archive import content_hash
 from tertial.config import load_cycle
-from tertial.imap import MailboxError
+from tertial.imap import Mailbox, MailboxError
 from tertial.ledger import Ledger
 from tertial.settings import ImapSettings
 from tertial.workspace import Workspace
@@ -207,3 +207,11 @@ def test_cli_takes_in_with_the_settings_of_the_environment_and_never_prints_the_
     assert done.stdout.splitlines() == ["E-post från eli@example.se med ämnet ”T1 äldre”: aldre.xlsx: aldre version 1, "
                                         "godkänd (0 fel, 0 varningar), ny version."]
     assert PASSWORD not in done.stdout + done.stderr
+
+
+def test_with_tls_the_mailbox_is_never_read_in_the_clear(imap):
+    """TLS on (the default) against a server that speaks plain IMAP: refused in Swedish, never a fallback."""
+    with pytest.raises(MailboxError) as refused:
+        with Mailbox(imap.model_copy(update={"tls": True}), imap.password):
+            pass
+    assert refused.value.message_sv.startswith(f"E-postlådan 127.0.0.1:{imap.port}, mappen {imap.folder} svarar inte (SSL")
