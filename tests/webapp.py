@@ -110,3 +110,14 @@ def accessible(page: Page) -> None:
     """WCAG 2.1 AA as axe-core checks it, on the page as the browser shows it now."""
     results = Axe().run(page)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def sign_in_in_browser(page: Page, url: str, box: MailBox, address: str) -> None:
+    """The sign-in as a person makes it in the browser: the address typed, the mailed link opened, the button pressed."""
+    page.goto(f"{url}/logga-in")
+    page.get_by_label("Din e-postadress").fill(address)
+    page.get_by_role("button", name="Skicka inloggningslänk").click()
+    page.wait_for_selector("#meddelande")
+    page.goto(box.sign_in_link(address))
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_selector("form.signout")
