@@ -35,8 +35,8 @@ def build_app(cycle_path: Path, workdir: Path, ledger_url: str | None = None) ->
     ledger = workspace.open_ledger(ledger_url, create=Create.FOLDER_AND_LEDGER)
     key = ensure_token_key(workdir)  # serving hands out workbooks, as `tertial open` does
 
-    def intake(paths: list[Path]):
-        return take_in_files(paths, cycle, ledger, workspace, PLAIN)
+    def intake(paths: list[Path], answer):
+        return take_in_files(paths, cycle, ledger, workspace, PLAIN, answer)
 
     batches = Batches(intake, after=lambda: status_page(cycle, workspace, ledger))
     return create_app(Service(cycle, Path(workdir), ledger, key, batches.take_in))

@@ -96,15 +96,23 @@ def take_in(inbox: Path, cycle: Cycle, ledger: Ledger, workspace: Workspace) -> 
     return take_in_files(find_submissions(inbox), cycle, ledger, workspace)
 
 
-def take_in_files(paths: list[Path], cycle: Cycle, ledger: Ledger, workspace: Workspace,
-                  steps: Steps = TASKS) -> list[IntakeOutcome]:
-    """The intake's steps in one body, for these files in this order: one outcome each, in the same order."""
+def take_in_files(paths: list[Path], cycle: Cycle, ledger: Ledger, workspace: Workspace, steps: Steps = TASKS,
+                  recorded: Callable[[int, IntakeOutcome], object] | None = None) -> list[IntakeOutcome]:
+    """The intake's steps in one body, for these files in this order: one outcome each, in the same order.
+
+    `recorded` is told each file's outcome (by its place in `paths`) once its version and feedback files are
+    written, before the next file's and before any mail: `tertial serve` shows the contributor their page then.
+    """
     require_token_key(workspace.root)  # before anything is archived: without the key no file can be told apart from a forgery
     # 1. archive every original first, 2. read the new ones side by side, 3. validate them together
     archived = [steps.archive(path, workspace.archive, dt.datetime.now(dt.UTC)) for path in paths]
     checked = check(unknown_to(ledger, archived, cycle), cycle, workspace.root, steps)
     # 4. record a version per file, 5. with its feedback, 6. mailed to its contributor
-    results = [record_guarded(item, checked, cycle, ledger, workspace.feedback, steps) for item in archived]
+    results = []
+    for place, item in enumerate(archived):
+        results.append(record_guarded(item, checked, cycle, ledger, workspace.feedback, steps))
+        if recorded is not None and isinstance(results[-1], IntakeOutcome):
+            recorded(place, results[-1])
     outcomes = mail_feedback(cycle, [r for r in results if isinstance(r, IntakeOutcome)], steps)
     if len(outcomes) < len(results):  # the recorded versions' contributors have had their feedback all the same
         raise Unrecorded([r.line for r in results if isinstance(r, Unexpected)], outcomes)

@@ -20,11 +20,13 @@ from tertial.intake import IntakeOutcome
 
 logger = logging.getLogger(__name__)
 
-BatchIntake = Callable[[list[Path]], list[IntakeOutcome]]  # one outcome per file, in the order given
+Answer = Callable[[int, IntakeOutcome], object]  # a file's outcome, by its place in the batch, as soon as it is known
+BatchIntake = Callable[[list[Path], Answer], list[IntakeOutcome]]  # then every outcome, in the order given
 
 
 class Batches:
-    """Hands each file to `intake` with the others that arrive while it waits, and waits for its own outcome.
+    """Hands each file to `intake` with the others that arrive while it waits, and waits for its own outcome: the one
+    intake answers as soon as it has it, or else the one it returns.
 
     A batch closes when no upload has come for `quiet` seconds, or `longest` seconds after its first one.
     `after` runs once the batch's uploads have their answers: work none of them waits for (the leadership page).
@@ -49,18 +51,27 @@ class Batches:
 
     def _work(self) -> None:
         while True:
-            batch = self._gathered()
-            try:
-                outcomes = self.intake([path for path, _ in batch])
-                if len(outcomes) != len(batch):
-                    raise RuntimeError(f"intake gave {len(outcomes)} outcomes for {len(batch)} files")
-            except BaseException as error:  # noqa: BLE001 - every upload of the batch is told, and the next batch goes on
-                for _, answer in batch:
-                    answer.set_exception(error)
-            else:
-                for (_, answer), outcome in zip(batch, outcomes):
-                    answer.set_result(outcome)
+            self._take_in(self._gathered())
             self._afterwards()
+
+    def _take_in(self, batch: list[tuple[Path, Future]]) -> None:
+        answers = [answer for _, answer in batch]
+
+        def answer(place: int, outcome: IntakeOutcome) -> None:
+            if not answers[place].done():
+                answers[place].set_result(outcome)
+
+        try:
+            outcomes = self.intake([path for path, _ in batch], answer)
+            if len(outcomes) != len(batch):
+                raise RuntimeError(f"intake gave {len(outcomes)} outcomes for {len(batch)} files")
+        except BaseException as error:  # noqa: BLE001 - every upload not yet answered is told; the next batch goes on
+            for waiting in answers:
+                if not waiting.done():
+                    waiting.set_exception(error)
+        else:
+            for place, outcome in enumerate(outcomes):
+                answer(place, outcome)
 
     def _gathered(self) -> list[tuple[Path, Future]]:
         batch = [self._waiting.get()]
