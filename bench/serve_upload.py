@@ -3,8 +3,9 @@
 Issue 17's target: median ≤ 1 s and p95 ≤ 2 s with 10 uploads at once on the 2-core machine.
 
 Starts `tertial serve` (the real command, which warms up before it listens) on the demo cycle
-(examples/eav-t1-2024) in a fresh work folder, on a free port of 127.0.0.1, with its own temporary Prefect
-server (its own PREFECT_HOME) and the published example key the demo's workbooks are signed with. Then:
+(examples/eav-t1-2024) in a fresh work folder, on a free port of 127.0.0.1, with a PREFECT_HOME of its own
+(should anything start Prefect's temporary server) and the published example key the demo's workbooks are
+signed with. Then:
 
 1. uploads alone, one after the other (default 3), their median reported (the service warm, nothing else
    running in it);
