@@ -3,10 +3,12 @@
 Issue 17's target: median ≤ 1 s and p95 ≤ 2 s with 10 uploads at once on the 2-core machine.
 
 Starts `tertial serve` (the real command, which warms up before it listens) on the demo cycle
-(examples/eav-t1-2024) in a fresh work folder, on a free port of 127.0.0.1, with its own temporary Prefect
-server (its own PREFECT_HOME) and the published example key the demo's workbooks are signed with. Then:
+(examples/eav-t1-2024) in a fresh work folder, on a free port of 127.0.0.1, with a PREFECT_HOME of its own
+(should anything start Prefect's temporary server) and the published example key the demo's workbooks are
+signed with. Then:
 
-1. one upload alone, reported on its own (the service warm, nothing else running in it);
+1. uploads alone, one after the other (default 3), their median reported (the service warm, nothing else
+   running in it);
 2. N uploads at once (default 10), one thread each, released together by a barrier. Each thread first
    fetches its contributor's page for the form's CSRF field (not timed); what is timed is sending the form
    until the whole feedback page has arrived.
@@ -168,23 +170,24 @@ def summary(times: list[float]) -> dict:
             "min_s": round(ordered[0], 3), "max_s": round(ordered[-1], 3)}
 
 
-def measure(count: int) -> dict:
+def measure(count: int, alone_count: int = 3) -> dict:
     with tempfile.TemporaryDirectory(prefix="tertial-bench-serve-") as scratch:
         folder = Path(scratch)
         (folder / "filer").mkdir()
-        uploads = distinct_uploads(count + 1, folder / "filer")
+        uploads = distinct_uploads(count + alone_count, folder / "filer")
         workdir, cycle = folder / "arbete", load_cycle(DEMO / "cycle.yaml")
         tokens = {u.contributor: personal_link(EXAMPLE_TOKEN_KEY, cycle, workdir, u.contributor, 1, dt.datetime.now(dt.UTC)) for u in uploads}
         started = time.monotonic()
         with serving(workdir, folder / "serve.log") as url:
             ready = time.monotonic() - started
             with httpx.Client(timeout=300) as client:
-                alone = hand_in(client, url, tokens[uploads[0].contributor], uploads[0], None)
+                alone = [hand_in(client, url, tokens[u.contributor], u, None) for u in uploads[:alone_count]]
             load_before = os.getloadavg()[0]
-            times = at_once(url, tokens, uploads[1:])
+            times = at_once(url, tokens, uploads[alone_count:])
             load_after = os.getloadavg()[0]
-    return {"machine": machine(), "server_ready_s": round(ready, 1), "alone_s": round(alone, 3),
-            "at_once": summary(times), "load_1min_before": load_before, "load_1min_after": load_after}
+    return {"machine": machine(), "server_ready_s": round(ready, 1), "alone_s": round(statistics.median(alone), 3),
+            "alone_each_s": [round(t, 3) for t in alone], "at_once": summary(times),
+            "load_1min_before": load_before, "load_1min_after": load_after}
 
 
 def report(result: dict) -> None:
@@ -192,7 +195,8 @@ def report(result: dict) -> None:
     print(f"Machine: {m['cores']} cores, {m['cpu']}, Python {m['python']}, commit {m['commit']}")
     print(f"Load average (1 min): {result['load_1min_before']:.2f} before, {result['load_1min_after']:.2f} after the uploads at once")
     print(f"tertial serve ready after {result['server_ready_s']} s (warm-up included)")
-    print(f"One upload alone: {result['alone_s']:.2f} s")
+    print(f"One upload alone: {result['alone_s']:.2f} s (median of {len(result['alone_each_s'])}: "
+          f"{', '.join(f'{t:.2f}' for t in result['alone_each_s'])} s)")
     print(f"{once['n']} uploads at once: median {once['median_s']:.2f} s, p95 {once['p95_s']:.2f} s, "
           f"min {once['min_s']:.2f} s, max {once['max_s']:.2f} s (target: median ≤ 1 s, p95 ≤ 2 s)")
     print("BENCH " + json.dumps(result, ensure_ascii=False))
@@ -201,9 +205,10 @@ def report(result: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--uploads", type=int, default=10, help="how many uploads at once")
+    parser.add_argument("--alone", type=int, default=3, help="how many uploads alone, one after the other")
     parser.add_argument("--json", type=Path, help="also write the result here")
     args = parser.parse_args()
-    result = measure(args.uploads)
+    result = measure(args.uploads, args.alone)
     report(result)
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -41,28 +41,33 @@ def default_mailer() -> Mailer:
 
 def build_app(cycle_path: Path, workdir: Path, ledger_url: str | None = None, base_url: str | None = None,
               mailer: Mailer | None = None, clock: Callable[[], dt.datetime] | None = None) -> FastAPI:
-    """The app on this cycle and work folder; every upload is taken in by the collect flow, as `tertial collect` does.
+    """The app on this cycle and work folder. An upload is taken in by the collect flow's own intake
+    (take_in_files: archive, ledger, validation, feedback, mail), run in this process with the tasks' functions,
+    together with the uploads that arrive with it; then the leadership page is written, as a collect does.
     Mailed links point at `base_url` (else TERTIAL_PUBLIC_URL, else the local default). `clock`: the service's time
     (days left, reminders due, decisions), the real one by default."""
-    from flows.collect import collect
+    from flows.collect import PLAIN, take_in_files
     from tertial.access import ensure_token_key
     from tertial.config import load_cycle
     from tertial.settings import load_settings
     from tertial.web.app import Service, create_app
+    from tertial.web.batches import Batches
     from tertial.web.sso import sso_client
     from tertial.workspace import Create, Workspace
 
     cycle = load_cycle(cycle_path)
-    ledger = Workspace(workdir).open_ledger(ledger_url, create=Create.FOLDER_AND_LEDGER)
+    workspace = Workspace(workdir)
+    ledger = workspace.open_ledger(ledger_url, create=Create.FOLDER_AND_LEDGER)
     key = ensure_token_key(workdir)  # serving hands out workbooks, as `tertial open` does
 
-    def intake(inbox: Path):
-        return collect(cycle_path=cycle_path, inbox=inbox, workdir=workdir, ledger_url=ledger_url)
+    def intake(paths: list[Path], answer):
+        return take_in_files(paths, cycle, ledger, workspace, PLAIN, answer)
 
     settings = load_settings()
     base_url = (base_url or settings.public_url or BASE_URL).rstrip("/")
     mailer = mailer or default_mailer()
-    service = Service(cycle, Path(workdir), ledger, key, intake, mailer, base_url, sso=sso_client(settings),
+    batches = Batches(intake, after=lambda: status_page(cycle, workspace, ledger))
+    service = Service(cycle, Path(workdir), ledger, key, batches.take_in, mailer, base_url, sso=sso_client(settings),
                       remind=_reminding(cycle_path, workdir, ledger_url, mailer), assemble=_drafting(cycle_path, workdir, ledger_url))
     return create_app(replace(service, clock=clock) if clock else service)
 
@@ -91,21 +96,46 @@ def _drafting(cycle_path: Path, workdir: Path, ledger_url: str | None):
     return draft
 
 
-def warm_up(cycle_path: Path, workdir: Path, ledger_url: str | None) -> None:
-    """Start Prefect's server and load the checks before the first contributor waits for them: a collect of an
-    empty inbox starts the one, and checking a fresh handout as `tertial validate` does (recorded nowhere) the other."""
-    from commands.checking import check_file
-    from flows.collect import collect
+def status_page(cycle, workspace, ledger) -> Path:
+    """The leadership page as the collect flow writes it (show_status), without Prefect's artifacts: no flow run holds
+    them here; the next scheduled collect publishes them."""
+    from tasks.followup import contributor_statuses
+    from tasks.status_page import write_status_page
+    from tertial.deadlines import today
+    from tertial.render.status_page import status_view
+
+    day, page = today(), workspace.status_page
+    statuses = contributor_statuses.fn(cycle, ledger, day)
+    return write_status_page.fn(status_view(cycle, statuses, day, workspace.root, page.parent), page)
+
+
+def warm_up(cycle_path: Path, workdir: Path) -> None:
+    """Before the first contributor waits: take a fresh handout in through the served intake, in a scratch work
+    folder with a ledger of its own, mailing nobody. GX's context, the suites, the ledger's statements and the feedback
+    files' templates are then loaded, and the service keeps them."""
+    from dataclasses import replace
+
+    from flows.collect import PLAIN, take_in_files
     from tertial import prefill, workbooks
-    from tertial.access import require_token_key
+    from tertial.access import key_file, require_token_key
     from tertial.config import load_cycle
+    from tertial.workspace import Workspace
 
     loaded = load_cycle(cycle_path)
+    first = loaded.config.contributors[0].id
+    unmailed = replace(PLAIN, mailer=lambda: None, mail=_nobody, feedback_mail=_nobody)
     with tempfile.TemporaryDirectory() as folder:
-        collect(cycle_path=cycle_path, inbox=Path(folder), workdir=workdir, ledger_url=ledger_url)
-        first = loaded.config.contributors[0].id
-        rows = prefill.handout_rows(loaded, first, None, {})
-        check_file(workbooks.write_handout(loaded, first, rows, Path(folder), require_token_key(workdir)), cycle_path, workdir)
+        scratch = Workspace(Path(folder) / "arbete")
+        key_file(scratch.root).parent.mkdir(parents=True, mode=0o700)
+        key_file(scratch.root).symlink_to(key_file(workdir).resolve())  # the installation's key, never copied
+        handout = workbooks.write_handout(loaded, first, prefill.handout_rows(loaded, first, None, {}), Path(folder),
+                                          require_token_key(workdir))
+        ledger = scratch.open_ledger(scratch.default_ledger_url)  # never TERTIAL_LEDGER_URL: nothing is recorded there
+        take_in_files([handout], loaded, ledger, scratch, unmailed)
+
+
+def _nobody(*_) -> None:
+    return None
 
 
 @command()
@@ -124,7 +154,7 @@ def serve(
 
     app = build_app(cycle, workdir, ledger, base_url=None if load_settings().public_url else f"http://{host}:{port}")
     with console.status("Startar …"):
-        warm_up(cycle, workdir, ledger)
+        warm_up(cycle, workdir)
     console.print(escape_controls(f"Tertial visas på http://{host}:{port}/ (avsluta med Ctrl+C). "
                                   "Skriv ut en bidragsgivares länk med 'tertial lank'."))
     uvicorn.run(app, host=host, port=port, log_level="info" if debug else "warning", server_header=False)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import smtplib
 from pathlib import Path
 
-from prefect import get_run_logger, task
+from prefect import task
 from prefect.cache_policies import NO_CACHE
 from pydantic import SecretStr
 
 from tertial.cycle import Cycle
 from tertial.feedback.mail import feedback_mail
+from tertial.inbox import run_logger
 from tertial.findings import Finding
 from tertial.ledger import Version
 from tertial.mail import Mail, Mailer, SmtpMailer
@@ -46,7 +47,7 @@ def smtp_mailer(settings: SmtpSettings | None = None) -> SmtpMailer:
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=_worth_retrying)
 def send_mail(mailer: Mailer, mail: Mail) -> Mail:
     mailer.send(mail)
-    get_run_logger().info("E-post skickad till %s: %s", ", ".join(mail.recipients), mail.subject)
+    run_logger().info("E-post skickad till %s: %s", ", ".join(mail.recipients), mail.subject)
     return mail
 
 
@@ -61,5 +62,5 @@ def send_feedback(cycle: Cycle, version: Version, findings: list[Finding], attac
         return None
     mail = feedback_mail(cycle, version, findings, attachments)
     mailer.send(mail)
-    get_run_logger().info("Återkoppling skickad till %s: %s", ", ".join(mail.recipients), mail.subject)
+    run_logger().info("Återkoppling skickad till %s: %s", ", ".join(mail.recipients), mail.subject)
     return mail

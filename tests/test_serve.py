@@ -18,7 +18,9 @@ import socket
 import threading
 import time
 import zipfile
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -32,6 +34,7 @@ from typer.testing import CliRunner
 
 from commands import app
 from commands.web import build_app
+from flows.collect import collect
 from tertial.access import EXAMPLE_TOKEN_KEY, issue_token
 from tertial.accepted import archived_copy
 from tertial.ledger import Ledger, Version
@@ -78,9 +81,9 @@ class Served:
         return len(list((Workspace(self.workdir).archive).glob("*/*/mottagen.json")))
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory, mini_cycle, prefect_harness):
-    workdir = tmp_path_factory.mktemp("serve")
+@contextmanager
+def serving(workdir: Path, cycle):
+    """The app `tertial serve` builds, on this work folder, run by uvicorn on a free port of 127.0.0.1 in a thread."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     server = uvicorn.Server(uvicorn.Config(build_app(MINI, workdir), log_level="warning"))
@@ -90,9 +93,15 @@ def served(tmp_path_factory, mini_cycle, prefect_harness):
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert server.started
-    yield Served(workdir, f"http://127.0.0.1:{sock.getsockname()[1]}", mini_cycle)
+    yield Served(workdir, f"http://127.0.0.1:{sock.getsockname()[1]}", cycle)
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, mini_cycle, prefect_harness):
+    with serving(tmp_path_factory.mktemp("serve"), mini_cycle) as app_served:
+        yield app_served
 
 
 @pytest.fixture(scope="module")
@@ -586,3 +595,64 @@ def test_the_controllers_return_and_approval_show_on_the_contributors_pages(serv
     others = {v.number for v in served.versions("stab")} - {returned.version, approved.version}
     for number in others:  # a decision shows on its own version only
         assert "Granskad av" not in served.get(f"/b/{token}/version/{number}").text
+
+
+# A moment of receipt as the feedback files, the leadership page and an xlsx's document properties write it.
+RECEIVED = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(\+00:00|Z)?")
+
+
+def _written(workdir: Path) -> dict[str, bytes]:
+    """Every file intake wrote in the work folder (archive, feedback, leadership page), by where it stands; the
+    moments of receipt and the work folder's own path taken out, an xlsx compared member by member."""
+    workspace = Workspace(workdir)
+    files = [p for folder in (workspace.archive, workspace.feedback, workspace.status_page.parent)
+             for p in folder.rglob("*") if p.is_file() and p.name != "mottagen.json"]  # the receipt names the inbox
+    written = {}
+    for path in files:
+        if path.suffix == ".xlsx" and workspace.feedback in path.parents:
+            with zipfile.ZipFile(path) as book:
+                for member in book.namelist():
+                    written[f"{path.relative_to(workdir)}:{member}"] = RECEIVED.sub("<mottagen>", book.read(member).decode())
+        else:
+            content = path.read_bytes()
+            written[str(path.relative_to(workdir))] = (content if path.suffix == ".xlsx" else
+                                                       RECEIVED.sub("<mottagen>", content.decode().replace(str(workdir), "<arbete>")))
+    return written
+
+
+def _recorded(workdir: Path, cycle) -> list[tuple]:
+    ledger = Ledger(Workspace(workdir).default_ledger_url)
+    return [(v.contributor_id, v.number, v.sha256, v.original_name, v.status, v.errors, v.warnings,
+             [asdict(f) for f in ledger.findings(v.id)])
+            for c in cycle.config.contributors for v in ledger.versions(cycle.config.id, c.id)]
+
+
+def test_an_upload_is_taken_in_exactly_as_collect_takes_in_the_same_files(mini_cycle, tmp_path):
+    """One intake: uploads handed in at the same moment, and `collect` on an inbox with the same files, give the same
+    archived originals, versions and findings in the ledger, feedback files and leadership page."""
+    workbooks = {"barn": _workbook(tmp_path, mini_cycle, "barn", "barn (å).xlsx", outcome="134 %"),
+                 "aldre": write_filled(tmp_path, mini_cycle, "aldre", name="aldre.xlsx")}
+    inbox = tmp_path / "inkorg"
+    inbox.mkdir()
+    for workbook in workbooks.values():
+        shutil.copy(workbook, inbox / workbook.name)
+    collect(cycle_path=MINI, inbox=inbox, workdir=tmp_path / "samlat")
+    collected = _written(tmp_path / "samlat")
+    with serving(tmp_path / "webb", mini_cycle) as twin:
+        with ThreadPoolExecutor(len(workbooks)) as pool:  # at the same moment, so they may be taken in as one batch
+            answers = list(pool.map(lambda c: twin.upload(twin.link(c), workbooks[c]), workbooks))
+        for _ in range(100):  # the leadership page is written once the uploads have their answers
+            served = _written(tmp_path / "webb")
+            if served.get("lage/index.html") == collected["lage/index.html"]:
+                break
+            time.sleep(0.1)
+    assert [(a.status_code, re.search(r"Inlämningen är \w+", a.text)[0]) for a in answers] == [
+        (200, "Inlämningen är underkänd"), (200, "Inlämningen är godkänd")]
+    assert "barn (å).xlsx" in answers[0].text and "aldre.xlsx" in answers[1].text
+    assert sorted(served) == sorted(collected)
+    assert sum(name.startswith("aterkoppling/barn-v1.xlsx:") for name in served) > 3
+    for name, content in collected.items():
+        assert served[name] == content, name
+    assert _recorded(tmp_path / "webb", mini_cycle) == _recorded(tmp_path / "samlat", mini_cycle)
+    assert [v[:2] + v[4:6] for v in _recorded(tmp_path / "webb", mini_cycle)] == [
+        ("barn", 1, "underkänd", 1), ("aldre", 1, "godkänd", 0)]

@@ -1,8 +1,8 @@
 """`tertial serve`: the contributor's page, reached by a personal link, served as plain HTML.
 
 The app holds no intake of its own: an upload is streamed (size-limited) into a fresh inbox folder of
-its own and handed to `intake`, the same collect that `tertial collect` runs (the command passes it
-in, so this package stays below the flows). What the contributor sees is read back from the ledger
+its own and handed to `intake`, the collect flow's own intake that `tertial collect` runs (the command passes
+it in, so this package stays below the flows). What the contributor sees is read back from the ledger
 and the feedback files intake wrote.
 """
 
@@ -50,7 +50,7 @@ from tertial.web.shown import shown as _shown
 from tertial.web.upload import MAX_BODY_BYTES, NotAForm, TooLarge, WrongType, put_in_inbox, read_form
 from tertial.workspace import Workspace
 
-Intake = Callable[[Path], list[IntakeOutcome]]  # takes in every file of an inbox folder, as `tertial collect` does
+Intake = Callable[[Path], IntakeOutcome]  # takes in one file, as `tertial collect` takes in each file of its inbox
 Remind = Callable[[dt.date], list[Delivery]]  # sends the mails due on the day, as `tertial remind` does
 Assemble = Callable[[], tuple[dict[str, Path], list[Finding]]]  # a draft report, its files and checks (`tertial assemble`)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -225,7 +225,7 @@ class Pages:
         return self._outcome_page(token, claim, outcome)
 
     def _take_in(self, claim: LinkClaim, name: str, content: BinaryIO) -> IntakeOutcome | None:
-        """The upload as the only file of a fresh inbox folder, taken in by the same collect as the inbox's; None, and
+        """The upload as the only file of a fresh inbox folder, taken in by the same intake as the inbox's; None, and
         nothing taken in, for a workbook that says it is another contributor's: a link hands in for its own contributor
         only, so no link can add a version to anyone else's submissions."""
         root = self.service.workdir / "webbinkorg"
@@ -236,7 +236,7 @@ class Pages:
             claimed = claimed_contributor(path)
             if claimed is not None and claimed != claim.contributor_id:
                 return None
-            return self.service.intake(inbox)[0]
+            return self.service.intake(path)
         finally:
             shutil.rmtree(inbox, ignore_errors=True)  # the original is in the archive now
 

@@ -1,0 +1,70 @@
+"""Uploads arriving together are taken in as one batch, each answered with its own outcome as soon as it is known.
+
+The intake here is a plain function standing for the served intake (flows.collect.take_in_files, which
+tests/test_serve.py runs through the app); what is tested is how Batches gathers, answers and goes on.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tertial.web.batches import Batches
+
+
+def _at_once(batches: Batches, names: list[str]) -> list:
+    """Each name handed in from its own thread at the same moment; each one's answer, or the error it got."""
+    start = threading.Barrier(len(names))
+
+    def one(name: str):
+        start.wait()
+        try:
+            return batches.take_in(Path(name))
+        except RuntimeError as error:
+            return error
+
+    with ThreadPoolExecutor(len(names)) as pool:
+        return list(pool.map(one, names))
+
+
+def test_uploads_at_the_same_moment_are_one_batch_and_each_gets_its_own_outcome():
+    taken, published = [], threading.Event()
+
+    def intake(paths: list[Path], answer) -> list[str]:
+        taken.append(sorted(p.name for p in paths))
+        answer(0, f"först {paths[0].name}")  # answered early: the outcome returned later does not replace it
+        return [f"{'först' if place == 0 else 'sedan'} {p.name}" for place, p in enumerate(paths)]
+
+    batches = Batches(intake, after=published.set, quiet=0.2, longest=2)
+    answers = _at_once(batches, ["a.xlsx", "b.xlsx", "c.xlsx"])
+    assert taken == [["a.xlsx", "b.xlsx", "c.xlsx"]]
+    assert [a.split()[1] for a in answers] == ["a.xlsx", "b.xlsx", "c.xlsx"]
+    assert sorted(a.split()[0] for a in answers) == ["först", "sedan", "sedan"]
+    assert published.wait(5)
+
+
+def test_a_failing_batch_tells_each_upload_not_yet_answered_and_the_next_batch_goes_on():
+    def intake(paths: list[Path], answer) -> list[str]:
+        if any(p.name == "trasig.xlsx" for p in paths):
+            answer(0, f"mottagen {paths[0].name}")
+            raise RuntimeError("liggaren svarar inte")
+        return [f"mottagen {p.name}" for p in paths]
+
+    def after():
+        raise OSError("lägessidan kunde inte skrivas")  # logged; the service goes on
+
+    batches = Batches(intake, after=after, quiet=0.5, longest=2)
+    answers = _at_once(batches, ["trasig.xlsx", "annan.xlsx"])
+    assert sum(isinstance(a, str) for a in answers) == 1
+    assert [str(a) for a in answers if isinstance(a, RuntimeError)] == ["liggaren svarar inte"]
+    assert batches.take_in(Path("nästa.xlsx")) == "mottagen nästa.xlsx"
+
+
+@pytest.mark.parametrize("returned", [[], ["en", "för", "många"]])
+def test_an_intake_that_loses_count_is_an_error_for_its_uploads(returned):
+    batches = Batches(lambda paths, answer: returned, quiet=0.01)
+    with pytest.raises(RuntimeError, match="outcomes for 1 files"):
+        batches.take_in(Path("a.xlsx"))
