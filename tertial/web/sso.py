@@ -27,8 +27,9 @@ def sso_client(settings: Settings) -> Any | None:
     """The Authlib client of the city's provider, or None when single sign-on is not configured."""
     if not settings.oidc_metadata_url:
         return None
-    with warnings.catch_warnings():  # Authlib warns at import that it would rather have httpx2; httpx works
-        warnings.simplefilter("ignore")
+    # Authlib warns at import that it would rather have httpx2 (httpx works), under a filter of its own that says
+    # "always": recording the warnings is what keeps that one off the terminal.
+    with warnings.catch_warnings(record=True):
         from authlib.integrations.starlette_client import OAuth
     oauth = OAuth()
     secret = settings.oidc_client_secret.get_secret_value() if settings.oidc_client_secret else None
