@@ -28,8 +28,9 @@ class ConsoleMailer:
     who started it; nothing else that the app mails is meant for that terminal."""
 
     def send(self, mail: Mail) -> None:
-        console.print(escape_controls(f"Ingen e-postserver: brevet till {', '.join(mail.to)} ({mail.subject}) visas här.\n"
-                                      f"{mail.body}"))
+        console.print(escape_controls(f"Ingen e-postserver: brevet till {', '.join(mail.to)} ({mail.subject}) visas här:"))
+        for line in mail.body.splitlines():  # each line escaped on its own, so the link stays one line to copy
+            console.print(escape_controls(line))
 
 
 def default_mailer() -> Mailer:
