@@ -17,6 +17,7 @@ from copy import copy
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
@@ -29,8 +30,9 @@ def inert_copy(source: Workbook) -> Workbook:
     """A new workbook with the worksheets of `source`, holding nothing that can run or link."""
     workbook = Workbook()
     workbook.remove(workbook.active)
+    styles: dict[tuple[int, ...], StyleArray] = {}
     for ws in source.worksheets:
-        _copy_sheet(ws, workbook.create_sheet(ws.title))
+        _copy_sheet(ws, workbook.create_sheet(ws.title), styles)
     return workbook
 
 
@@ -42,11 +44,11 @@ def formulas_as_text(workbook: Workbook) -> None:
                 _set_value(cell, cell.value)
 
 
-def _copy_sheet(source: Worksheet, target: Worksheet) -> None:
+def _copy_sheet(source: Worksheet, target: Worksheet, styles: dict[tuple[int, ...], StyleArray]) -> None:
     target.sheet_state = source.sheet_state
     for cell in source._cells.values():  # openpyxl's sparse store: only cells it read
         if not isinstance(cell, MergedCell):
-            _copy_cell(cell, target.cell(cell.row, cell.column))
+            _copy_cell(cell, target.cell(cell.row, cell.column), styles)
     for merged in source.merged_cells.ranges:
         target.merge_cells(merged.coord)
     for key, dimension in source.column_dimensions.items():
@@ -61,15 +63,26 @@ def _copy_sheet(source: Worksheet, target: Worksheet) -> None:
             target.add_data_validation(_copy_validation(validation))
 
 
-def _copy_cell(source: Cell, target: Cell) -> None:
+def _copy_cell(source: Cell, target: Cell, styles: dict[tuple[int, ...], StyleArray]) -> None:
     _set_value(target, source.value)
     if source.has_style:
-        target.font, target.fill, target.border = copy(source.font), copy(source.fill), copy(source.border)
-        target.alignment, target.protection = copy(source.alignment), copy(source.protection)
-        target.number_format = source.number_format
+        _copy_style(source, target, styles)
     if source.comment is not None:
         target.comment = Comment(source.comment.text, source.comment.author,
                                  height=source.comment.height, width=source.comment.width)
+
+
+def _copy_style(source: Cell, target: Cell, styles: dict[tuple[int, ...], StyleArray]) -> None:
+    """The cell's looks. Copied once per distinct style of the source (its style ids), then by the target's ids: copying
+    and registering each cell's font, fill and border again was most of an annotated workbook's time, and the
+    target's style tables grow in the same order either way, so the file is the same."""
+    known = tuple(source._style)
+    if known not in styles:
+        target.font, target.fill, target.border = copy(source.font), copy(source.fill), copy(source.border)
+        target.alignment, target.protection = copy(source.alignment), copy(source.protection)
+        target.number_format = source.number_format
+        styles[known] = copy(target._style)
+    target._style = copy(styles[known])
 
 
 def _set_value(cell: Cell, value: object) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from tertial.cycle import Cycle
 from tertial.findings import Finding, Severity
 from tertial.ledger import Version
-from tertial.render.html import make_environment
+from tertial.render.html import shared_environment
 
 
 @dataclass(frozen=True)
@@ -37,4 +37,4 @@ def feedback_context(cycle: Cycle, version: Version, findings: list[Finding]) ->
 
 
 def feedback_html(context: FeedbackContext) -> str:
-    return make_environment().get_template("feedback.html.j2").render(feedback=context)
+    return shared_environment().get_template("feedback.html.j2").render(feedback=context)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from functools import cache
 from typing import TYPE_CHECKING
 
 from babel.dates import format_date
@@ -42,6 +43,14 @@ def make_environment() -> Environment:
     env.globals["trend_colours"] = TREND_COLOURS
     env.globals["paragraph_heading"] = paragraph_heading
     return env
+
+
+@cache
+def shared_environment() -> Environment:
+    """The environment built once, for pages rendered on every upload (feedback, status): building it anew compiled
+    their templates again each time, a good part of an upload's feedback files (bench/RESULTS.md, serve). Only for
+    callers that never change it; Jinja still reloads a template whose file has changed."""
+    return make_environment()
 
 
 _ASCII = str.maketrans("åäöéü", "aaoeu")

@@ -10,7 +10,7 @@ from pathlib import Path
 from tertial.cycle import Cycle
 from tertial.deadlines import days_text
 from tertial.feedback.files import feedback_file_name
-from tertial.render.html import make_environment
+from tertial.render.html import shared_environment
 from tertial.status import ContributorStatus, Status
 
 DONE = {Status.ACCEPTED, Status.REVIEWED}
@@ -57,7 +57,7 @@ def status_view(cycle: Cycle, statuses: list[ContributorStatus], as_of: dt.date,
 
 
 def status_page_html(view: StatusView) -> str:
-    return make_environment().get_template("status.html.j2").render(view=view)
+    return shared_environment().get_template("status.html.j2").render(view=view)
 
 
 def status_table(view: StatusView) -> list[dict[str, object]]:
