@@ -47,7 +47,8 @@ class Result:
     cpu_median: float
     prefect_server: bool
     target: str = ""
-    ratio: float | None = None
+    ratio: float | None = None  # of the wall medians, as the targets are set
+    cpu_ratio: float | None = None  # of the CPU medians, which the machine's load moves less
 
 
 def tertial(*args: str) -> list[str]:
@@ -111,15 +112,16 @@ def measure(commands: dict[str, list[str]], rounds: int, homes: Path) -> dict[st
 
 
 def with_targets(results: dict[str, Result]) -> list[Result]:
-    gx, pandas = results["import great_expectations"].wall_median, results["import pandas"].wall_median
-    limits = {"validate": ("≤ 1.3 × import great_expectations", gx, 1.3)}
-    limits |= {name: ("≤ 3 × import pandas", pandas, 3.0) for name in ("status", "history", "diff")}
-    limits |= {name: ("(none; × import pandas)", pandas, None) for name in ("check-config", "verify")}
+    gx, pandas = results["import great_expectations"], results["import pandas"]
+    limits = {"validate": ("≤ 1.3 × import great_expectations", gx)}
+    limits |= {name: ("≤ 3 × import pandas", pandas) for name in ("status", "history", "diff")}
+    limits |= {name: ("(none; × import pandas)", pandas) for name in ("check-config", "verify")}
     rows = []
     for name, result in results.items():
         if name in limits:
-            text, base, _ = limits[name]
-            result = Result(**{**asdict(result), "target": text, "ratio": result.wall_median / base})
+            text, base = limits[name]
+            result = Result(**{**asdict(result), "target": text, "ratio": result.wall_median / base.wall_median,
+                               "cpu_ratio": result.cpu_median / base.cpu_median})
         rows.append(result)
     return rows
 
@@ -132,9 +134,10 @@ def machine() -> str:
 
 def table(rows: list[Result]) -> str:
     limits = {"validate": 1.3, "status": 3.0, "history": 3.0, "diff": 3.0}
-    lines = ["| Measure | Wall median (min) | CPU median | Prefect server | Ratio | Target | Met |", "|---|---|---|---|---|---|---|"]
+    lines = ["| Measure | Wall median (min) | CPU median | Prefect server | Ratio wall (CPU) | Target | Met (wall) |",
+             "|---|---|---|---|---|---|---|"]
     for r in rows:
-        ratio = f"{r.ratio:.2f}" if r.ratio is not None else ""
+        ratio = f"{r.ratio:.2f} ({r.cpu_ratio:.2f})" if r.ratio is not None and r.cpu_ratio is not None else ""
         met = ("yes" if r.ratio <= limits[r.name] else "no") if r.name in limits and r.ratio is not None else ""
         lines.append(f"| `{r.name}` | {r.wall_median:.2f} s ({r.wall_min:.2f}) | {r.cpu_median:.2f} s | "
                      f"{'started' if r.prefect_server else 'no'} | {ratio} | {r.target} | {met} |")
