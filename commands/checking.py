@@ -1,4 +1,8 @@
-"""Checking one file on the command line, with the same steps as intake but nothing recorded."""
+"""Checking one file on the command line, with the same steps as intake but nothing recorded.
+
+Great Expectations is imported inside `check_file`, the one function here that validates, so `diff`
+answers without it.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,18 @@ from pathlib import Path
 
 from tertial import versions
 from tertial.access import require_token_key
-from tertial.checking.suites import check_submissions
 from tertial.config import load_cycle
 from tertial.errors import SubmissionError
 from tertial.findings import Finding
-from tertial.inbox import read_with_token
 from tertial.ledger import Ledger
 from tertial.versions import Change
 
 
 def check_file(path: Path, cycle_path: Path, workdir: Path) -> list[Finding]:
     """The findings intake would record; the token is checked against the key in `workdir`, as intake does."""
+    from tertial.checking.suites import check_submissions
+    from tertial.inbox import read_with_token
+
     cycle = load_cycle(cycle_path)
     key = require_token_key(workdir)
     if not path.exists():

@@ -10,11 +10,8 @@ import typer
 
 from commands.app import command, console, err
 from commands.options import WORKDIR, AsJson, Contributor, Cycle, Debug, Ledger, Workdir
-from tertial.config import load_cycle
 from tertial.controls import escape_controls
-from tertial.verify import verify_cycle
 from tertial.wording import findings_count
-from tertial.workspace import Create, Workspace
 
 
 @command()
@@ -27,6 +24,9 @@ def history(
     debug: Debug = False,
 ) -> None:
     """Lista en bidragsgivares versioner med tid, kontrollsumma och resultat."""
+    from tertial.config import load_cycle
+    from tertial.verify import verify_cycle
+    from tertial.workspace import Create, Workspace
 
     loaded = load_cycle(cycle)
     store = Workspace(workdir).open_ledger(ledger, create=Create.LEDGER)
@@ -56,6 +56,9 @@ def verify(
     debug: Debug = False,
 ) -> None:
     """Kontrollera att liggaren (kedjan av kontrollsummor) och arkivets original är oförändrade. Felkod 1 vid avvikelse."""
+    from tertial.config import load_cycle
+    from tertial.verify import verify_cycle
+    from tertial.workspace import Create, Workspace
 
     loaded = load_cycle(cycle)
     # An empty ledger made here would prove nothing.
@@ -83,6 +86,7 @@ def diff(
 ) -> None:
     """Visa vilka värden och texter som ändrats mellan två versioner."""
     from commands.checking import compare_versions
+    from tertial.workspace import Create, Workspace
 
     store = Workspace(workdir).open_ledger(ledger, create=Create.LEDGER)
     changes = compare_versions(cycle, contributor, from_version, to_version, store)

@@ -14,12 +14,10 @@ import json
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
-
-from prefect import get_run_logger
-from prefect.exceptions import MissingContextError
 
 from tertial.access import UNKNOWN_CONTRIBUTOR, not_issued, token_matches, verify_token
 from tertial.archive import content_hash, mismatch
@@ -107,7 +105,16 @@ def inbox_links(inbox: Path) -> list[str]:
 
 
 def run_logger() -> logging.Logger | logging.LoggerAdapter:
-    """The run's logger (shown in Prefect's UI for scheduled runs); the module's outside a run."""
+    """The run's logger (shown in Prefect's UI for scheduled runs); the module's outside a run.
+
+    Prefect is imported only when it is already loaded: without it there is no run, and `tertial validate`
+    reads through here without paying for Prefect's import.
+    """
+    if "prefect.context" not in sys.modules:
+        return logger
+    from prefect import get_run_logger
+    from prefect.exceptions import MissingContextError
+
     try:
         return get_run_logger()
     except MissingContextError:

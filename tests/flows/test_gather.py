@@ -20,6 +20,17 @@ from tests.conftest import DATA, MINI
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
 
+# Runs the `tertial` command line and, on the way out, names the heavy libraries the command imported.
+LOADED = ("import atexit, sys; atexit.register(lambda: print('importerade:', *sorted(m for m in "
+          "('great_expectations', 'pandas', 'prefect') if m in sys.modules), file=sys.stderr)); "
+          "from commands import app; app()")
+
+
+def _imported_by(*args: str) -> set[str]:
+    """The heavy libraries one run of a command imported (it must succeed)."""
+    done = subprocess.run([sys.executable, "-c", LOADED, *args], capture_output=True, text=True, check=True)
+    return set(done.stderr.splitlines()[-1].removeprefix("importerade:").split())
+
 
 @pytest.fixture(scope="module")
 def handed(tmp_path_factory, prefect_harness):
@@ -141,6 +152,18 @@ def test_collect_versions_history_and_diff(handed, mini_cycle, tmp_path):
         "Indikatorer, 1.1-I1 (Andel barn som deltar i fritidsaktiviteter), Periodens utfall: '72 %' → '73 %'",
         "2 ändringar.",
     ]
+    _reading_commands_import_neither_prefect_nor_gx(workdir, inbox / "barn-andra.xlsx")
+
+
+def _reading_commands_import_neither_prefect_nor_gx(workdir: Path, workbook: Path) -> None:
+    """Commands that read or check answer at once: no Prefect (so no temporary server), GX only to validate."""
+    where = ["--cycle", str(MINI), "--workdir", str(workdir)]
+    assert _imported_by("status", *where, "--as-of", "2025-05-02") == set()
+    assert _imported_by("history", *where, "--contributor", "barn") == set()
+    assert _imported_by("verify", *where) == set()
+    assert _imported_by("check-config", "--cycle", str(MINI)) == set()
+    assert _imported_by("diff", *where, "--contributor", "barn") == {"pandas"}  # it reads both workbooks
+    assert _imported_by("validate", str(workbook), *where) == {"great_expectations", "pandas"}
 
 
 def test_versions_follow_arrival_not_file_names(handed, tmp_path):
