@@ -76,6 +76,36 @@ def test_collect_and_assemble_against_postgresql(postgres_url, tmp_path, mini_cy
         'status: väntat "underkänd", fann "godkänd".']
 
 
+def test_tertial_serve_on_postgresql_takes_uploads_sign_ins_and_decisions_into_it(postgres_url, tmp_path, mini_cycle):
+    """`tertial serve --ledger postgresql+psycopg://…`: an upload, a controller's sign-in and approval all land in the
+    PostgreSQL ledger, chained, and nothing in a SQLite file beside it."""
+    import httpx
+
+    from commands.web import build_app
+    from tertial.access import require_token_key
+    from tertial.web import links
+    from tests.webapp import CONTROLLER, CSRF, free_port, mail_server, running, sign_in
+
+    workdir, port = tmp_path / "arbete", free_port()
+    workbook = write_filled(tmp_path / "bok", mini_cycle, "barn")
+    with mail_server() as (box, mailer), \
+            running(build_app(MINI, workdir, postgres_url, base_url=f"http://127.0.0.1:{port}", mailer=mailer), port) as url, \
+            httpx.Client(base_url=url, timeout=120) as controller:
+        token = links.personal_link(require_token_key(workdir), mini_cycle, workdir, "barn", 30, dt.datetime.now(dt.UTC))
+        csrf = CSRF.search(httpx.get(f"{url}/b/{token}").text)[1]
+        handed = httpx.post(f"{url}/b/{token}/inlamning", data={"csrf": csrf}, timeout=120,
+                            files={"fil": (workbook.name, workbook.read_bytes(), "application/octet-stream")})
+        assert handed.status_code == 200 and "Inlämningen är godkänd" in handed.text
+        assert sign_in(controller, url, box, CONTROLLER).status_code == 303
+        page = controller.get("/controller/bidrag/barn")
+        assert controller.post("/controller/bidrag/barn/godkann", data={"csrf": CSRF.search(page.text)[1]}).status_code == 200
+    ledger = Ledger(postgres_url)
+    assert [(v.contributor_id, v.number, v.status) for v in ledger.versions(CYCLE)] == [("barn", 1, "godkänd")]
+    assert [(e.kind, e.actor) for e in ledger.events(CYCLE, kinds=("signed_in", "approved"))] == [
+        ("signed_in", CONTROLLER), ("approved", CONTROLLER)]
+    assert verify_cycle(ledger, CYCLE).problems == [] and not (workdir / "tertial.sqlite").exists()
+
+
 # --------------------------------------------------------------------------- racing workers
 
 
