@@ -23,6 +23,26 @@ def _day(as_of: dt.datetime | None) -> dt.date:
     return as_of.date() if as_of else today()
 
 
+def _preview(cycle: Path, day: dt.date, workdir: Path, url: str | None) -> None:
+    """Every mail the remind flow would send on `day`, the same selection, printed whole; nothing sent or recorded."""
+    from tertial.config import load_cycle
+    from tertial.reminders import unsent_mails
+    from tertial.status import cycle_status
+    from tertial.workspace import Create, Workspace
+
+    loaded = load_cycle(cycle)
+    ledger = Workspace(workdir).open_ledger(url, create=Create.NOTHING)
+    due = unsent_mails(loaded, ledger, cycle_status(loaded, ledger, day), day, workdir)
+    for item in due:
+        mail = item.mail
+        console.print(escape_controls(f"Till: {', '.join(mail.to)}" + (f"; kopia: {', '.join(mail.cc)}" if mail.cc else "")))
+        console.print(escape_controls(f"Ämne: {mail.subject}"))
+        for line in mail.body.splitlines():
+            console.print(escape_controls(line))
+        console.print("")
+    console.print(f"{len(due)} e-brev skulle skickas {day.isoformat()} (torrkörning: inget skickat eller antecknat).")
+
+
 def _open_ledger(workdir: Path, url: str | None):
     """The ledger; a missing workdir is named rather than silently created as an empty one."""
     from tertial.workspace import Create, Workspace
@@ -65,23 +85,50 @@ def approve(cycle: Cycle, contributor: Contributor, by: By = None, workdir: Work
 
 @command("return")
 def return_(cycle: Cycle, contributor: Contributor,
-            comment: Annotated[str, typer.Option(help="Vad som ska ändras; skickas med i påminnelserna.")],
+            comment: Annotated[str, typer.Option(help="Vad som ska ändras; skickas genast till bidragsgivaren.")],
             by: By = None, workdir: Workdir = WORKDIR, ledger: Ledger = None, debug: Debug = False) -> None:
-    """Återsänd bidragsgivarens senaste version med en kommentar; nästa version öppnar den igen."""
+    """Återsänd bidragsgivarens senaste version med en kommentar, som genast skickas med e-post; nästa version öppnar den igen."""
     from tertial.config import load_cycle
     from tertial.review import return_submission
 
-    event = return_submission(_open_ledger(workdir, ledger), load_cycle(cycle), contributor, comment, by or getpass.getuser())
+    loaded = load_cycle(cycle)
+    event = return_submission(_open_ledger(workdir, ledger), loaded, contributor, comment, by or getpass.getuser())
     console.print(escape_controls(f"{contributor}: version {event.version} återsänd av {event.actor} "
                                   f"{event.at.astimezone().isoformat(timespec='minutes')}: \"{event.comment}\""))
+    _mail_return(loaded, event, workdir)
+
+
+def _mail_return(cycle, event, workdir: Path) -> None:
+    """The return mailed at once when a mail server is set; without one, the next reminder carries the comment."""
+    from tasks.mail import smtp_mailer
+    from tertial.reminders import personal_links, return_mail
+    from tertial.settings import load_settings
+
+    if not load_settings().smtp_host:
+        console.print("Ingen e-postserver (TERTIAL_SMTP_HOST): kommentaren följer med nästa påminnelse.")
+        return
+    mail = return_mail(cycle, event, (personal_links(cycle, workdir) or {}).get(event.contributor_id))
+    try:
+        smtp_mailer.fn().send(mail)
+    except Exception as error:  # noqa: BLE001 - the return stands; say that the mail did not go
+        console.print(escape_controls(f"E-brevet till {', '.join(mail.recipients)} kunde inte skickas "
+                                      f"({type(error).__name__}); kommentaren följer med nästa påminnelse."))
+        raise typer.Exit(code=1) from None
+    console.print(escape_controls(f"E-brev skickat till {', '.join(mail.recipients)}."))
 
 
 @command()
 def remind(cycle: Cycle, as_of: AsOf = None, workdir: Workdir = WORKDIR, ledger: Ledger = None,
            cron: Annotated[Optional[str], typer.Option(help="Kör enligt ett Prefect-schema (cron, svensk tid) i stället för en gång, t.ex. '0 8 * * 1-5'.")] = None,
+           dry_run: Annotated[bool, typer.Option("--torrkorning", "--dry-run", help="Visa varje brev som skulle skickas, "
+                                                 "med mottagare och text; inget skickas eller antecknas.")] = False,
            debug: Debug = False) -> None:
     """Skicka påminnelser, förseningsbesked och eskaleringar som är aktuella i dag (eller --as-of)."""
     from flows.remind import remind as remind_flow
+
+    if dry_run:
+        _preview(cycle, _day(as_of), workdir, ledger)
+        return
 
     parameters = {"cycle_path": cycle, "workdir": workdir, "ledger_url": ledger}
     if cron:

@@ -22,7 +22,7 @@ from pathlib import Path
 from tertial.access import require_token_key
 from tertial.cycle import Cycle
 from tertial.deadlines import is_working_day, long_date, working_days_between
-from tertial.ledger import Ledger
+from tertial.ledger import Event, Ledger
 from tertial.mail import Mail
 from tertial.settings import load_settings
 from tertial.status import ContributorStatus, EventKind, Status
@@ -184,6 +184,21 @@ def handout_mail(cycle: Cycle, contributor_id: str, workbook: Path, calendar: Pa
     mail = Mail(to=to, cc=cc, subject=f"Underlag till {cycle.title} – sista dag {long_date(deadline)}", body=body,
                 attachments=(workbook, calendar))
     return DueMail(f"{EventKind.HANDOUT.value}:{contributor_id}", EventKind.HANDOUT, contributor_id, mail)
+
+
+def return_mail(cycle: Cycle, event: Event, link: str | None = None) -> Mail:
+    """To the contributor and deputy at once: which version, who returned it, the comment, and where to hand in again
+    (their page when there is one)."""
+    who = cycle.contributor(event.contributor_id)
+    again = f"Rätta och lämna in en ny version på din sida: {link}" if link else "Rätta och lämna in en ny version."
+    body = "\n".join([
+        f"Hej {who.responsible},", "",
+        f"Version {event.version} av ert underlag till {cycle.title} har återsänts av {event.actor} med kommentaren:", "",
+        event.comment, "", again, "",
+        "Det här är ett automatiskt utskick från Tertial.",
+    ])
+    return Mail(to=(who.email,), cc=(who.deputy_email,) if who.deputy_email else (),
+                subject=f"Återsänt underlag: {cycle.title} – {who.avdelning}", body=body)
 
 
 def _greeting(cycle: Cycle, status: ContributorStatus) -> str:

@@ -10,8 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from tertial.ledger import Event
-from tertial.mail import Mail
+from tertial.reminders import return_mail
 from tertial.review import ReviewError, approve, return_submission
 from tertial.web.controller import contributor_page
 from tertial.web.links import handout_link
@@ -40,7 +39,8 @@ async def return_version(request: Request, contributor_id: str, person: SignedIn
                                   person.email, service.clock())
     except (FormRefused, ReviewError) as refused:
         return _refused(request, person, contributor_id, refused)
-    mail = return_mail(service, event)
+    link = handout_link(service.key, service.cycle, service.workdir, event.contributor_id, service.base_url)
+    mail = return_mail(service.cycle, event, link)
     try:
         service.mailer.send(mail)
     except Exception as error:  # noqa: BLE001 - the return stands; the controller is told the mail did not go
@@ -55,19 +55,3 @@ def _refused(request: Request, person: SignedIn, contributor_id: str, refused: E
     message = refused.message if isinstance(refused, FormRefused) else str(refused)
     return contributor_page(request, person, contributor_id, 403 if isinstance(refused, FormRefused) else 409,
                             problem=message)
-
-
-def return_mail(service, event: Event) -> Mail:
-    """To the contributor and deputy: which version, who returned it, the comment and the link to hand in again."""
-    cycle = service.cycle
-    who = cycle.contributor(event.contributor_id)
-    link = handout_link(service.key, cycle, service.workdir, who.id, service.base_url)
-    body = "\n".join([
-        f"Hej {who.responsible},", "",
-        f"Version {event.version} av ert underlag till {cycle.title} har återsänts av {event.actor} med kommentaren:", "",
-        event.comment, "",
-        f"Rätta och lämna in en ny version på din sida: {link}", "",
-        "Det här är ett automatiskt utskick från Tertial.",
-    ])
-    return Mail(to=(who.email,), cc=(who.deputy_email,) if who.deputy_email else (),
-                subject=f"Återsänt underlag: {cycle.title} – {who.avdelning}", body=body)

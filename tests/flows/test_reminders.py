@@ -354,3 +354,31 @@ def test_opening_mails_each_contributor_its_workbook_calendar_and_page_once(smtp
 
     again = open_reporting_cycle(cycle_path=cycle_path, out_dir=out, workdir=workdir, send=True, smtp=settings)
     assert inbox.take() == [] and [h.mailed for h in again] == [None] * len(again)  # nobody mailed twice
+
+
+def test_a_return_is_mailed_at_once_and_a_dry_run_shows_every_mail_without_sending(smtp_server, cycle_path, workdir):
+    inbox, port = smtp_server
+    tertial = str(Path(sys.executable).parent / "tertial")
+    env = {**os.environ, "TERTIAL_SMTP_HOST": "127.0.0.1", "TERTIAL_SMTP_PORT": str(port), "TERTIAL_SMTP_SENDER": "tertial@example.se",
+           "TERTIAL_SMTP_USER": USER, "TERTIAL_SMTP_PASSWORD": PASSWORD, "TERTIAL_PUBLIC_URL": "https://tertial.example.se"}
+    common = ["--cycle", str(cycle_path), "--workdir", str(workdir)]
+    returned = subprocess.run([tertial, "return", *common, "--contributor", "barn", "--comment", "Analysen av mål 1.1 saknas.",
+                               "--by", "Kim Controller"], capture_output=True, text=True, env=env)
+    assert returned.returncode == 0, returned.stderr
+    assert "E-brev skickat till alex@example.se." in returned.stdout and PASSWORD not in returned.stdout + returned.stderr
+    [mail] = inbox.take()
+    assert mail.to == ("alex@example.se",) and mail.subject == f"Återsänt underlag: {TITLE} – Avdelningen för barn och unga"
+    assert "återsänts av Kim Controller med kommentaren:\n\nAnalysen av mål 1.1 saknas." in mail.body
+    assert "Rätta och lämna in en ny version på din sida: https://tertial.example.se/b/" in mail.body
+
+    events = Ledger(Workspace(workdir).default_ledger_url).events("testdal-t1-2025")
+    preview = subprocess.run([tertial, "remind", *common, "--as-of", "2025-05-06", "--torrkorning"],
+                             capture_output=True, text=True, env=env)
+    assert preview.returncode == 0, preview.stderr
+    assert inbox.messages == [] and Ledger(Workspace(workdir).default_ledger_url).events("testdal-t1-2025") == events
+    # The day before barn's and stab's deadline, the day after äldre's: what `tertial remind` would send, each mail whole.
+    subjects = [line for line in preview.stdout.splitlines() if line.startswith("Ämne: ")]
+    assert len(subjects) == 3 and sum("Påminnelse: underlag till" in s for s in subjects) == 2
+    assert "Till: eli@example.se; kopia: vik.aldre@example.se" in preview.stdout
+    assert "Version 1 återsändes av Kim Controller med kommentaren: \"Analysen av mål 1.1 saknas.\"" in preview.stdout
+    assert preview.stdout.rstrip().endswith("3 e-brev skulle skickas 2025-05-06 (torrkörning: inget skickat eller antecknat).")
