@@ -100,13 +100,14 @@ def return_(cycle: Cycle, contributor: Contributor,
 
 def _mail_return(cycle, event, workdir: Path) -> None:
     """The return mailed at once when a mail server is set; without one, the next reminder carries the comment."""
-    from tasks.mail import smtp_mailer
-    from tertial.reminders import personal_links, return_mail
     from tertial.settings import load_settings
 
     if not load_settings().smtp_host:
         console.print("Ingen e-postserver (TERTIAL_SMTP_HOST): kommentaren följer med nästa påminnelse.")
         return
+    from tasks.mail import smtp_mailer  # Prefect's Secret block may hold the password: imported only to mail
+    from tertial.reminders import personal_links, return_mail
+
     mail = return_mail(cycle, event, (personal_links(cycle, workdir) or {}).get(event.contributor_id))
     try:
         smtp_mailer.fn().send(mail)
