@@ -27,9 +27,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 import uvicorn
-from axe_playwright_python.sync_playwright import Axe
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, Download, Page, sync_playwright
+from playwright.sync_api import Browser, Download, Page
 from typer.testing import CliRunner
 
 from commands import app
@@ -46,6 +45,7 @@ from tertial.web.upload import MAX_BODY_BYTES
 from tertial.workspace import Workspace
 from tests.builders import filled_rows, write_filled, write_filled_csv
 from tests.conftest import MINI
+from tests.webapp import accessible, chromium
 
 pytestmark = [pytest.mark.flow, pytest.mark.browser, pytest.mark.usefixtures("prefect_harness")]
 
@@ -106,13 +106,8 @@ def served(tmp_path_factory, mini_cycle, prefect_harness):
 
 @pytest.fixture(scope="module")
 def browser() -> Browser:
-    """Debian's Chromium (`make test` installs it), driven by Playwright: no browser download of Playwright's own."""
-    executable = shutil.which("chromium")
-    assert executable, "Chromium is missing: `make test` installs it (apt-get install chromium)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -120,12 +115,6 @@ def page(browser: Browser) -> Page:
     context = browser.new_context(accept_downloads=True)
     yield context.new_page()
     context.close()
-
-
-def accessible(page: Page) -> None:
-    """WCAG 2.1 AA as axe-core checks it, on the page as the browser shows it now."""
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
 def policy(response: httpx.Response) -> dict[str, str]:

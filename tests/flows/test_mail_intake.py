@@ -30,6 +30,7 @@ from tertial.settings import ImapSettings
 from tertial.workspace import Workspace
 from tests.builders import write_filled, write_filled_csv
 from tests.conftest import MINI
+from tests.webapp import free_port
 from tests.prefect_records import recorded
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
@@ -39,16 +40,11 @@ DEPUTY, STRANGER = "vik.aldre@example.se", "okand@example.com"
 _FOLDERS = itertools.count(1)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def imap_port():
     """pymap's in-memory IMAP server, without TLS on loopback, for the module; it is ready when it answers."""
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([str(Path(sys.executable).parent / "pymap"), "--host", "127.0.0.1", "--port", str(port),
                                "--no-tls", "dict", "--demo-data", "--demo-user", USER, "--demo-password", PASSWORD],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -6,7 +6,6 @@ import datetime as dt
 import email
 import json
 import os
-import socket
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from tertial.workspace import Workspace
 from tertial.mail import SmtpMailer, SmtpSettings
 from tests.builders import filled_rows, write_filled
 from tests.conftest import MINI
+from tests.webapp import free_port
 from tests.prefect_records import recorded
 
 pytestmark = [
@@ -94,16 +94,11 @@ def _authenticate(server, session, envelope, mechanism, auth_data) -> AuthResult
     return AuthResult(success=ok, handled=False)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture
 def smtp_server():
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port(), authenticator=_authenticate,
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), authenticator=_authenticate,
                             auth_required=True, auth_require_tls=False)
     controller.start()
     yield inbox, controller.port
