@@ -122,8 +122,10 @@ def _validate_together(key: str, group: list[Member], sheet: Sheet) -> list[tupl
     origins = [(m, index) for m, frame in zip(group, frames) for index in frame.index]
     owned = [_mark(m.position, item) for m in group for item in m.params.get(OWNED, [])]
     params = {**group[0].params, OWNED: owned}
-    result = _batch(key, pd.concat(frames, ignore_index=True)).validate(
-        gx.ExpectationSuite(**_suite_for(key, frames[0])), result_format="COMPLETE", expectation_parameters=params)
+    suite = _suite_for(key, frames[0])
+    read = _read_by(suite, frames[0])
+    stacked = pd.concat([frame[read] for frame in frames], ignore_index=True)
+    result = _batch(key, stacked).validate(gx.ExpectationSuite(**suite), result_format="COMPLETE", expectation_parameters=params)
     found: dict[int, list[Finding]] = {m.position: [] for m in group}
     for item in result.results:
         if item.exception_info and item.exception_info.get("raised_exception"):
@@ -148,6 +150,23 @@ def _suite_for(key: str, frame: pd.DataFrame) -> dict:
     kept = [e for e in suite["expectations"]
             if all(e["kwargs"].get(k) in present for k in ("column", "column_A", "column_B") if k in e["kwargs"])]
     return {**suite, "expectations": kept}
+
+
+def _read_by(suite: dict, frame: pd.DataFrame) -> list[str]:
+    """The columns the suite's expectations and their row conditions read: GX's cost of filtering and copying a
+    frame grows with its width, and the rest of the frame (raw values, names) is read back from the member's own.
+    A condition written as a query string could read any column, so it keeps them all."""
+    read: set[str] = set()
+    for e in suite["expectations"]:
+        kwargs = e["kwargs"]
+        condition = kwargs.get("row_condition")
+        if condition and not (isinstance(condition, dict) and "name" in condition.get("column", {})):
+            return list(frame.columns)
+        read |= {kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs}
+        read |= set(kwargs.get("column_list") or ())
+        if condition:
+            read.add(condition["column"]["name"])
+    return [c for c in frame.columns if c in read]
 
 
 def _declared(key: str, config) -> dict:
