@@ -151,7 +151,9 @@ def collect(
 
         from flows.run_names import cycle_id
 
-        collect_flow.serve(name=f"samla-in-{cycle_id(cycle)}", interval=dt.timedelta(minutes=every), parameters=parameters)
+        console.print(f"Tar emot inlämningar var {every}:e minut (avsluta med Ctrl+C).")
+        collect_flow.serve(name=f"samla-in-{cycle_id(cycle)}", interval=dt.timedelta(minutes=every), parameters=parameters,
+                           print_starting_message=debug)  # Prefect's English banner only with --debug
         return
     outcomes = collect_flow(**parameters)
     if as_json:

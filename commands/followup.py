@@ -141,8 +141,9 @@ def remind(cycle: Cycle, as_of: AsOf = None, workdir: Workdir = WORKDIR, ledger:
         from tertial.settings import load_settings
 
         # Swedish time, so "08:00" stays 08:00 across summer time; each run reminds as of its own day.
+        console.print(escape_controls(f"Påminner enligt schemat '{cron}' (avsluta med Ctrl+C)."))
         remind_flow.serve(name=f"paminnelser-{cycle.stem}", schedule=Cron(cron, timezone=load_settings().timezone),
-                          parameters=parameters)
+                          parameters=parameters, print_starting_message=debug)  # Prefect's English banner only with --debug
         return
     deliveries = remind_flow(**parameters, as_of=as_of.date() if as_of else None)
     if as_json:

@@ -30,6 +30,8 @@ RICH_TEXTS = {
     "RICH_HELP": "Skriv [blue]'{command_path} {help_option}'[/] för hjälp.",
 }
 KINDS = {"option": "flaggan", "argument": "argumentet"}
+# The value a flag takes, as help shows it: Typer names the Python type; a switch needs none.
+VALUE_NAMES = {"<path>": "<sökväg>", "<str>": "<text>", "<int>": "<heltal>", "<int range>": "<heltal>", "<bool>": "", "<%Y-%m-%d>": "<ÅÅÅÅ-MM-DD>"}
 
 
 def speak_swedish() -> None:
@@ -76,6 +78,13 @@ class _Swedish:
 
     def format_usage(self, ctx, formatter) -> None:
         formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=USAGE)
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        for param in params:
+            if param.metavar is None and (shown := param.display_type(ctx)) in VALUE_NAMES:
+                param.metavar = VALUE_NAMES[shown]
+        return params
 
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)
