@@ -22,8 +22,7 @@ from tertial.controls import escape_controls
 from tertial.errors import TertialError
 
 speak_swedish()
-app = typer.Typer(help="Tertial: nämndens rapportcykel (tertialrapport och verksamhetsberättelse).", no_args_is_help=True,
-                  add_completion=False, cls=SwedishGroup, options_metavar="[FLAGGOR]",
+app = typer.Typer(no_args_is_help=True, add_completion=False, cls=SwedishGroup, options_metavar="[FLAGGOR]",
                   subcommand_metavar="KOMMANDO [FLAGGOR]...")
 # Markup off: what is printed comes from files and settings, and `[/]` in a cell must print as it is.
 console = Console(highlight=False, soft_wrap=True, markup=False)
@@ -83,7 +82,7 @@ def _show_version(value: bool) -> None:
 
 
 @app.callback()
-def main(
+def tertial(
     version: Annotated[Optional[bool], typer.Option("--version", callback=_show_version, is_eager=True,
                                                     help="Visa Tertials version och avsluta.")] = None,
 ) -> None:

@@ -8,6 +8,7 @@ by its kind, with the context that prints the usage line above it.
 
 from __future__ import annotations
 
+import datetime as dt
 from difflib import get_close_matches
 
 import typer.rich_utils as rich_utils
@@ -31,7 +32,8 @@ RICH_TEXTS = {
 }
 KINDS = {"option": "flaggan", "argument": "argumentet"}
 # The value a flag takes, as help shows it: Typer names the Python type; a switch needs none.
-VALUE_NAMES = {"<path>": "<sökväg>", "<str>": "<text>", "<int>": "<heltal>", "<int range>": "<heltal>", "<bool>": "", "<%Y-%m-%d>": "<ÅÅÅÅ-MM-DD>"}
+VALUE_NAMES = {"<path>": "<sökväg>", "<str>": "<text>", "<int>": "<heltal>", "<int range>": "<heltal>", "<bool>": "",
+               "<%Y-%m-%d>": "<ÅÅÅÅ-MM-DD>"}
 
 
 def speak_swedish() -> None:
@@ -60,17 +62,18 @@ def swedish_error(error: click_errors.UsageError, command, ctx) -> click_errors.
 
 def _reason(error: click_errors.BadParameter) -> str:
     """What was wrong with the value, in the words the configuration's own messages use."""
-    from tertial.config import _MESSAGES
+    from tertial.config import problem_message
 
     cause = error.__cause__
     if not isinstance(cause, ValidationError):
         return error.message
     item = cause.errors(include_url=False)[0]
-    if item["type"] == "value_error" and "format" in str(item.get("ctx", {}).get("error", "")):
-        return f"förväntade ett datum på formen ÅÅÅÅ-MM-DD (fann '{item['input']}')"
-    template = _MESSAGES.get(item["type"])
-    context = {k: str(v) for k, v in (item.get("ctx") or {}).items()}
-    return f"{template.format(**context)} (fann '{item['input']}')" if template else error.message
+    descriptor = getattr(error.param, "type_descriptor", None)
+    if descriptor is not None and descriptor.annotation in (dt.date, dt.datetime):
+        expected = "förväntade ett datum på formen ÅÅÅÅ-MM-DD"  # Typer's own date check words it in English
+    else:
+        expected = problem_message(item)
+    return f"{expected} (fann '{item['input']}')"
 
 
 class _Swedish:
