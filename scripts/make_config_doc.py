@@ -135,10 +135,10 @@ def _model_sections(root: type[BaseModel], found: dict[str, Any]) -> list[str]:
     places = dict(_models_in_order())
     lines: list[str] = []
     for model, path in _models_in_order():
-        if not _belongs_to(model, root, places):
+        if not _belongs_to(model, root):
             continue
         heading = f"### `{path}`" if path else "### Filens nycklar"
-        intro = _intro(path, root, places)
+        intro = _intro(path, places)
         lines += [heading, ""] + ([intro, ""] if intro else [])
         lines += ["| Nyckel | Typ | Krävs | Exempel | Betydelse |", "|---|---|---|---|---|"]
         for name, field in model.model_fields.items():
@@ -149,7 +149,7 @@ def _model_sections(root: type[BaseModel], found: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _belongs_to(model: type[BaseModel], root: type[BaseModel], places: dict) -> bool:
+def _belongs_to(model: type[BaseModel], root: type[BaseModel]) -> bool:
     """A model is documented under the first file it is met in."""
     for document in DOCUMENTS:
         seen: dict[type[BaseModel], str] = {}
@@ -159,7 +159,7 @@ def _belongs_to(model: type[BaseModel], root: type[BaseModel], places: dict) -> 
     return False
 
 
-def _intro(path: str, root: type[BaseModel], places: dict) -> str:
+def _intro(path: str, places: dict[type[BaseModel], str]) -> str:
     """The section of a nested model is introduced by the description of the key that holds it."""
     if not path:
         return ""
