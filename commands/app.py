@@ -7,18 +7,23 @@ noise; `--debug` shows everything.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
+import sys
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Annotated, Optional, TypeVar
 
 import typer
 from rich.console import Console
 
+from commands.swedish import SwedishCommand, SwedishGroup, speak_swedish
 from tertial.controls import escape_controls
 from tertial.errors import TertialError
 
-app = typer.Typer(help="Tertial: nämndens rapportcykel (tertialrapport och verksamhetsberättelse).", no_args_is_help=True, add_completion=False)
+speak_swedish()
+app = typer.Typer(no_args_is_help=True, add_completion=False, cls=SwedishGroup, options_metavar="[FLAGGOR]",
+                  subcommand_metavar="KOMMANDO [FLAGGOR]...")
 # Markup off: what is printed comes from files and settings, and `[/]` in a cell must print as it is.
 console = Console(highlight=False, soft_wrap=True, markup=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
@@ -63,6 +68,28 @@ def command(name: str | None = None) -> Callable[[F], F]:
                 raise
             except Exception as error:  # noqa: BLE001 - one Swedish line, details behind --debug
                 fail(error, debug)
-        app.command(name)(run)
+        app.command(name, cls=SwedishCommand)(run)
         return run  # type: ignore[return-value]
     return register
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        console.print(f"tertial {version('tertial')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def tertial(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_show_version, is_eager=True,
+                                                    help="Visa Tertials version och avsluta.")] = None,
+) -> None:
+    """Tertial: nämndens rapportcykel (tertialrapport och verksamhetsberättelse)."""
+
+
+def print_json(data: object) -> None:
+    """A command's result as JSON on stdout (`--json`), for other programs: UTF-8 as it is, indented, one document.
+    Problems go to stderr, so stdout always parses."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from commands.app import command, console, err
+from commands.app import command, console, err, print_json
 from commands.options import WORKDIR, AsJson, Cycle, Debug, Inbox, Ledger, Workdir
 from tertial.controls import escape_controls
 from tertial.findings import Severity, count
@@ -67,11 +65,13 @@ def _run(cycle: Path, inbox: Path, workdir: Path, ledger: str | None, formats: t
     with console.status("Kör cykeln …"):
         result = run_cycle(cycle_path=cycle, inbox=inbox, workdir=workdir, ledger_url=ledger, formats=formats)
     print_summary(console, result)
+    if any(outcome.problems for outcome in result.intake):
+        raise typer.Exit(code=1)  # as collect: every file is recorded, but Tertial failed on one
 
 
 @command()
 def validate(
-    file: Annotated[Path, typer.Argument(help="Arbetsboken (.xlsx) eller CSV-mappen som ska kontrolleras.")],
+    file: Annotated[Path, typer.Argument(metavar="FIL", help="Arbetsboken (.xlsx) eller CSV-mappen som ska kontrolleras.")],
     cycle: Cycle,
     as_json: AsJson = False,
     strict: Annotated[bool, typer.Option(help="Avsluta med felkod även vid varningar.")] = False,
@@ -84,7 +84,7 @@ def validate(
     findings = check_file(file, cycle, workdir)
     errors, warnings = count(findings, Severity.ERROR), count(findings, Severity.WARNING)
     if as_json:
-        sys.stdout.write(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2) + "\n")
+        print_json([f.to_dict() for f in findings])
     else:
         for finding in findings:
             console.print(escape_controls(finding.line()))
@@ -102,6 +102,7 @@ def open_(
     send: Annotated[bool, typer.Option("--skicka", "--send", help="Skicka varje bidragsgivare arbetsboken, kalenderfilen "
                                        "och länken till sin sida med e-post (TERTIAL_SMTP_*); ingen får brevet två gånger.")] = False,
     ledger: Ledger = None,
+    as_json: AsJson = False,
     debug: Debug = False,
 ) -> None:
     """Öppna cykeln: en förifylld arbetsbok och en kalenderfil per bidragsgivare, med --skicka också per e-post."""
@@ -110,8 +111,14 @@ def open_(
     with console.status("Skapar arbetsböcker …"):
         handed = open_reporting_cycle(cycle_path=cycle, out_dir=out, workdir=workdir,
                                       previous_report=previous_report, kolada=kolada, send=send, ledger_url=ledger)
-    for item in handed:
-        console.print(escape_controls(f"{item.contributor_id}: {item.workbook} och {item.calendar}{_mailed(item.mailed, send)}"))
+    if as_json:
+        print_json([{"contributor": item.contributor_id, "workbook": str(item.workbook), "calendar": str(item.calendar),
+                     "sent": None if item.mailed is None else item.mailed.sent} for item in handed])
+    else:
+        for item in handed:
+            console.print(escape_controls(f"{item.contributor_id}: {item.workbook} och {item.calendar}{_mailed(item.mailed, send)}"))
+    if send and any(item.mailed is not None and not item.mailed.sent for item in handed):
+        raise typer.Exit(code=1)  # the workbooks are written; a mail that did not go is sent again next time
 
 
 def _mailed(delivery, send: bool) -> str:
@@ -131,6 +138,7 @@ def collect(
     workdir: Workdir = WORKDIR,
     ledger: Ledger = None,
     every: Annotated[Optional[int], typer.Option(help="Kör om var N:e minut (Prefect-schema) i stället för en gång.")] = None,
+    as_json: AsJson = False,
     debug: Debug = False,
 ) -> None:
     """Ta emot nya inlämningar: arkivera, läs, validera och spara en version per fil."""
@@ -143,13 +151,20 @@ def collect(
 
         from flows.run_names import cycle_id
 
-        collect_flow.serve(name=f"samla-in-{cycle_id(cycle)}", interval=dt.timedelta(minutes=every), parameters=parameters)
+        console.print(f"Tar emot inlämningar var {every}:e minut (avsluta med Ctrl+C).")
+        collect_flow.serve(name=f"samla-in-{cycle_id(cycle)}", interval=dt.timedelta(minutes=every), parameters=parameters,
+                           print_starting_message=debug)  # Prefect's English banner only with --debug
         return
     outcomes = collect_flow(**parameters)
-    for outcome in outcomes:
-        _print_outcome(outcome)
-    for line in inbox_links(inbox):  # links are never taken in, so they have no outcome of their own
-        console.print(escape_controls(line))
+    if as_json:
+        print_json([{"file": o.file, "contributor": o.version.contributor_id, "version": o.version.number,
+                     "status": o.version.status, "errors": o.version.errors, "warnings": o.version.warnings,
+                     "new": o.new, "problems": list(o.problems)} for o in outcomes])
+    else:
+        for outcome in outcomes:
+            _print_outcome(outcome)
+        for line in inbox_links(inbox):  # links are never taken in, so they have no outcome of their own
+            console.print(escape_controls(line))
     problems = [line for outcome in outcomes for line in outcome.problems]
     for line in problems:  # every file is recorded; these could not be checked, and the controller must look
         err.print(escape_controls(line))
@@ -179,6 +194,7 @@ def assemble(
     namnd_version: Annotated[bool, typer.Option("--namndversion", help="Utan bilagan över vilka versioner som använts.")] = False,
     workdir: Workdir = WORKDIR,
     ledger: Ledger = None,
+    as_json: AsJson = False,
     debug: Debug = False,
 ) -> None:
     """Sammanställ rapporten från de godkända underlagen."""
@@ -194,6 +210,10 @@ def assemble(
     with console.status("Sammanställer rapporten …"):
         result = assemble_flow(cycle_path=cycle, workdir=workdir, formats=chosen, allow_missing=allow_missing,
                                out_dir=out, ledger_url=ledger, controller=not namnd_version)
+    if as_json:
+        print_json({"files": {kind: str(path) for kind, path in result.files.items()}, "missing": list(result.report.missing),
+                    "findings": [f.to_dict() for f in result.findings]})
+        return
     if result.report.missing:
         console.print(f"Underlag saknas från: {', '.join(result.report.missing)} (markerat i rapporten).")
     for finding in result.findings:

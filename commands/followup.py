@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import json
-import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from commands.app import command, console
+from commands.app import command, console, print_json
 from commands.options import WORKDIR, AsJson, AsOf, By, Contributor, Cycle, Debug, Ledger, Workdir
 from tertial.controls import escape_controls
 from tertial.wording import findings_count
@@ -23,7 +22,7 @@ def _day(as_of: dt.datetime | None) -> dt.date:
     return as_of.date() if as_of else today()
 
 
-def _preview(cycle: Path, day: dt.date, workdir: Path, url: str | None) -> None:
+def _preview(cycle: Path, day: dt.date, workdir: Path, url: str | None, as_json: bool) -> None:
     """Every mail the remind flow would send on `day`, the same selection, printed whole; nothing sent or recorded."""
     from tertial.config import load_cycle
     from tertial.reminders import unsent_mails
@@ -33,6 +32,10 @@ def _preview(cycle: Path, day: dt.date, workdir: Path, url: str | None) -> None:
     loaded = load_cycle(cycle)
     ledger = Workspace(workdir).open_ledger(url, create=Create.NOTHING)
     due = unsent_mails(loaded, ledger, cycle_status(loaded, ledger, day), day, workdir)
+    if as_json:
+        print_json([{"contributor": item.contributor_id, "kind": str(item.kind), "to": list(item.mail.to),
+                     "cc": list(item.mail.cc), "subject": item.mail.subject, "body": item.mail.body} for item in due])
+        return
     for item in due:
         mail = item.mail
         console.print(escape_controls(f"Till: {', '.join(mail.to)}" + (f"; kopia: {', '.join(mail.cc)}" if mail.cc else "")))
@@ -61,7 +64,7 @@ def status(cycle: Cycle, as_of: AsOf = None, as_json: AsJson = False,
     loaded = load_cycle(cycle)
     rows = cycle_status(loaded, _open_ledger(workdir, ledger), _day(as_of))
     if as_json:
-        sys.stdout.write(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2) + "\n")
+        print_json([r.to_dict() for r in rows])
         return
     console.print(escape_controls(f"{loaded.title}, läget {_day(as_of).isoformat()}:"))
     for r in rows:
@@ -123,12 +126,12 @@ def remind(cycle: Cycle, as_of: AsOf = None, workdir: Workdir = WORKDIR, ledger:
            cron: Annotated[Optional[str], typer.Option(help="Kör enligt ett Prefect-schema (cron, svensk tid) i stället för en gång, t.ex. '0 8 * * 1-5'.")] = None,
            dry_run: Annotated[bool, typer.Option("--torrkorning", "--dry-run", help="Visa varje brev som skulle skickas, "
                                                  "med mottagare och text; inget skickas eller antecknas.")] = False,
-           debug: Debug = False) -> None:
+           as_json: AsJson = False, debug: Debug = False) -> None:
     """Skicka påminnelser, förseningsbesked och eskaleringar som är aktuella i dag (eller --as-of)."""
     from flows.remind import remind as remind_flow
 
     if dry_run:
-        _preview(cycle, _day(as_of), workdir, ledger)
+        _preview(cycle, _day(as_of), workdir, ledger, as_json)
         return
 
     parameters = {"cycle_path": cycle, "workdir": workdir, "ledger_url": ledger}
@@ -138,13 +141,17 @@ def remind(cycle: Cycle, as_of: AsOf = None, workdir: Workdir = WORKDIR, ledger:
         from tertial.settings import load_settings
 
         # Swedish time, so "08:00" stays 08:00 across summer time; each run reminds as of its own day.
+        console.print(escape_controls(f"Påminner enligt schemat '{cron}' (avsluta med Ctrl+C)."))
         remind_flow.serve(name=f"paminnelser-{cycle.stem}", schedule=Cron(cron, timezone=load_settings().timezone),
-                          parameters=parameters)
+                          parameters=parameters, print_starting_message=debug)  # Prefect's English banner only with --debug
         return
     deliveries = remind_flow(**parameters, as_of=as_of.date() if as_of else None)
-    for d in deliveries:
-        verdict = "skickad" if d.sent else f"inte skickad ({d.error})"
-        console.print(escape_controls(f"{d.contributor_id}: {d.subject} → {', '.join(d.recipients)}: {verdict}"))
-    console.print(f"{sum(d.sent for d in deliveries)} e-brev skickade.")
+    if as_json:
+        print_json([asdict(d) for d in deliveries])
+    else:
+        for d in deliveries:
+            verdict = "skickad" if d.sent else f"inte skickad ({d.error})"
+            console.print(escape_controls(f"{d.contributor_id}: {d.subject} → {', '.join(d.recipients)}: {verdict}"))
+        console.print(f"{sum(d.sent for d in deliveries)} e-brev skickade.")
     if any(not d.sent for d in deliveries):
         raise typer.Exit(code=1)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import sys
+from dataclasses import asdict
 from typing import Annotated, Optional
 
 import typer
 
-from commands.app import command, console, err
+from commands.app import command, console, err, print_json
 from commands.options import WORKDIR, AsJson, Contributor, Cycle, Debug, Ledger, Workdir
 from tertial.controls import escape_controls
 from tertial.wording import findings_count
@@ -38,7 +37,7 @@ def history(
     rows = [{"version": v.number, "mottagen": v.received_at.isoformat(timespec="seconds"), "sha256": v.sha256,
              "fil": v.original_name, "resultat": v.status, "fel": v.errors, "varningar": v.warnings} for v in versions]
     if as_json:
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        print_json(rows)
         return
     if not rows:
         console.print(escape_controls(f"Inga versioner från {contributor} i {loaded.config.id}."))
@@ -64,7 +63,7 @@ def verify(
     # An empty ledger made here would prove nothing.
     result = verify_cycle(Workspace(workdir).open_ledger(ledger, create=Create.NOTHING), loaded.config.id)
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        print_json(result.to_dict())
     else:
         for problem in result.problems:
             console.print(escape_controls(problem))
@@ -82,6 +81,7 @@ def diff(
     to_version: Annotated[Optional[int], typer.Option("--to", help="Nyare version (standard: senaste).")] = None,
     workdir: Workdir = WORKDIR,
     ledger: Ledger = None,
+    as_json: AsJson = False,
     debug: Debug = False,
 ) -> None:
     """Visa vilka värden och texter som ändrats mellan två versioner."""
@@ -90,6 +90,9 @@ def diff(
 
     store = Workspace(workdir).open_ledger(ledger, create=Create.LEDGER)
     changes = compare_versions(cycle, contributor, from_version, to_version, store)
+    if as_json:
+        print_json([asdict(change) for change in changes])
+        return
     for change in changes:
         console.print(escape_controls(change.line()))
     console.print(f"{len(changes)} ändringar.")

@@ -117,9 +117,10 @@ def deploy_cycle(cycle_path: Path, pool: str, workdir: Path, inbox: Path, every_
     registered = {}
     for plan in every_few_seconds(planned, interval_seconds) if interval_seconds else planned:
         flow = Flow.from_source(source=str(ROOT), entrypoint=plan.entrypoint)
-        registered[f"{flow.name}/{plan.name}"] = flow.deploy(
-            name=plan.name, work_pool_name=pool, schedules=[plan.schedule] if plan.schedule else [],
-            parameters=plan.parameters, description=plan.description, build=False, push=False,
-            print_next_steps=False, ignore_warnings=True, tags=["tertial", cycle.config.id],
+        # to_deployment + apply is what Flow.deploy does for a process pool, without its English summary on stdout.
+        deployment = flow.to_deployment(
+            name=plan.name, schedules=[plan.schedule] if plan.schedule else [], parameters=plan.parameters,
+            description=plan.description, tags=["tertial", cycle.config.id],
         )
+        registered[f"{flow.name}/{plan.name}"] = deployment.apply(work_pool_name=pool)
     return registered

@@ -20,10 +20,12 @@ class ActivityStatusChoice(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     value: str = Field(min_length=1, pattern=r"^[^,\"]+$",
-                       description="The status as chosen in the workbook and printed in the report (no comma or quote: "
-                                   "it is an item of the workbook's drop-down list).")
-    symbol: str = Field("", description="Printed before the activity's name, e.g. ✓ or ⓘ; empty for none.")
-    finished: bool = Field(False, description="True when no work remains: such an activity is never overdue.")
+                       description="Statusen som den väljs i arbetsboken och skrivs i rapporten (utan kommatecken och "
+                                   "citattecken: den står i arbetsbokens rullista).", examples=["Genomförd"])
+    symbol: str = Field("", description="Skrivs före aktivitetens namn, t.ex. ✓ eller ⓘ; tom: ingen symbol.",
+                        examples=["✓"])
+    finished: bool = Field(False, description=(
+        "true när inget arbete återstår: en sådan aktivitet varnas aldrig som försenad. Minst en status ska ha det."))
 
 
 def _distinct(choices: list[ActivityStatusChoice]) -> list[ActivityStatusChoice]:

@@ -46,9 +46,14 @@ class Grade(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    value: str = Field(min_length=1, description="The value as printed and offered in the drop-down.")
-    means: Meaning = Field(description="helt, delvis, inte, ej_bedomd, or beror_inte for a goal outside the förvaltning.")
-    symbol: str = Field("■", description="The symbol printed before the value.")
+    value: str = Field(min_length=1, description=(
+        "Värdet som rullistan erbjuder och rapporten skriver ut; utan kommatecken och citattecken."),
+        examples=["Uppfylls helt"])
+    means: Meaning = Field(description=(
+        "Vad värdet räknas som i rapportens meningar (\"3 av 5 mål uppfylls helt\"): helt, delvis, inte, ej_bedomd "
+        "(inte bedömt; räknas som det), eller beror_inte (målet berör inte förvaltningen: ingen analys krävs och det "
+        "räknas aldrig)."))
+    symbol: str = Field("■", description="Symbolen som skrivs före värdet (●, ◆, ▲, ■).", examples=["●"])
 
     @field_validator("value")
     @classmethod
@@ -81,10 +86,12 @@ class AssessmentScale(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    scale: list[Grade] = Field(default_factory=lambda: list(DEFAULT_GRADES),
-                               description="The values in drop-down order; exactly one means ej_bedomd.")
-    unassessed_levels: list[int] = Field(
-        default_factory=list, description="Goal levels (1–3) described in prose only: no assessment asked, printed or counted.")
+    scale: list[Grade] = Field(default_factory=lambda: list(DEFAULT_GRADES), description=(
+        "Värdena i rullistans ordning; exakt ett har means: ej_bedomd (det skrivs för ett mål som inte bedömts). "
+        "Utelämnad: Uppfylls helt, Uppfylls delvis, Uppfylls inte, Ej bedömd."))
+    unassessed_levels: list[int] = Field(default_factory=list, description=(
+        "Målnivåer (1–3) som bara beskrivs i text: ingen bedömning efterfrågas, skrivs ut eller räknas."),
+        examples=[[1]])
 
     @model_validator(mode="after")
     def _consistent(self) -> "AssessmentScale":

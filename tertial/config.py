@@ -55,7 +55,7 @@ def swedish_problems(error: ValidationError, model: BaseModel | type[BaseModel],
     for item in error.errors(include_url=False):
         path = _key_path(item["loc"], data)
         found = f" (fann {_shown(item['input'])})" if item["type"] not in ("missing",) and not isinstance(item["input"], (dict, list)) else ""
-        lines.append(f"{path or '(filens topp)'}: {_message(item)}{found}")
+        lines.append(f"{path or '(filens topp)'}: {problem_message(item)}{found}")
     return lines
 
 
@@ -66,7 +66,8 @@ def _shown(value: object) -> str:
     return f"'{escape_controls(value)}'" if isinstance(value, str) else escape_controls(value)
 
 
-def _message(item: dict) -> str:
+def problem_message(item: dict) -> str:
+    """One pydantic error in Swedish: what was expected (the found value is the caller's to add)."""
     if item["type"] == "value_error":
         return str(item["ctx"]["error"])
     template = _MESSAGES.get(item["type"])

@@ -33,79 +33,123 @@ OptionalOneLine = Annotated[str | None, BeforeValidator(_one_line)]
 
 
 class Person(Strict):
-    name: OneLine = Field(min_length=1)
-    title: OneLine = ""
-    phone: OneLine = ""
-    email: OptionalOneLine = Field(None, pattern=EMAIL)
+    name: OneLine = Field(min_length=1, description="Namnet, som det skrivs ut i rapporten.")
+    title: OneLine = Field("", description="Titeln, skriven under namnet (t.ex. Stadsdelsdirektör); tom: ingen.",
+                           examples=["Stadsdelsdirektör"])
+    phone: OneLine = Field("", description="Telefonnumret efter namnet (handläggaren, i tjänsteutlåtandet och i "
+                                           "arbetsböckernas instruktioner); tom: inget.")
+    email: OptionalOneLine = Field(None, pattern=EMAIL, description=(
+        "E-postadressen. Handläggarens är controllerns: den står i påminnelserna, får eskaleringar och besked om "
+        "inlämningar utan känd avsändare; utan den skickas inget av det till controllern."),
+        examples=["ewa.jungstedt.pilestal@example.se"])
 
 
 class Ownership(Strict):
     """What one contributor owns. Indicators and activities default to their goal's owner."""
 
-    goals: list[str] = Field(default_factory=list, description="Goal numbers whose assessment and texts it writes.")
-    indicators: list[str] = Field(default_factory=list, description="Indicator ids, beyond those of its goals.")
-    activities: list[str] = Field(default_factory=list, description="Activity ids, beyond those of its goals.")
-    texts: list[str] = Field(default_factory=list, description="Text section keys, e.g. 'sammanfattning'.")
-    economy: bool = Field(False, description="Whether it submits the economy tables.")
+    goals: list[str] = Field(default_factory=list, description=(
+        "Målen (deras id; numret för ett numrerat mål) vars bedömning och analys bidragsgivaren skriver. Målets "
+        "indikatorer och aktiviteter följer med, om inte någon annan tar dem under indicators eller activities."))
+    indicators: list[str] = Field(default_factory=list, description=(
+        "Indikatorer (id) som bidragsgivaren lämnar utfall för, utöver indikatorerna under de egna målen."))
+    activities: list[str] = Field(default_factory=list, description=(
+        "Aktiviteter (id) som bidragsgivaren lämnar status för, utöver aktiviteterna under de egna målen."))
+    texts: list[str] = Field(default_factory=list, description=(
+        "Textavsnitt som bidragsgivaren skriver på bladet Texter, t.ex. sammanfattning, direktiv, ekonomi, "
+        "ekonomi:<rad>, investeringar; vilka som finns följer av planen och profilen (docs/rapportprofil.md). "
+        "Varje avsnitt ska ha exakt en ägare."), examples=[["sammanfattning", "direktiv"]])
+    economy: bool = Field(False, description=(
+        "true: bidragsgivaren lämnar ekonomins tabeller (driftbudget, investeringar …). Exakt en bidragsgivare ska "
+        "ha det när planen har ekonomirader."))
 
 
 class Contributor(Strict):
-    id: str = Field(pattern=ITEM_ID, description="Short stable id, used in file names and the ledger.")
-    avdelning: OneLine = Field(min_length=1, description="The avdelning or enhet, as named in the report.")
-    responsible: OneLine = Field(min_length=1, description="Who answers for the submission.")
-    email: OneLine = Field(pattern=EMAIL)
-    deputy: OptionalOneLine = None
-    deputy_email: OptionalOneLine = Field(None, pattern=EMAIL)
-    chief_email: OptionalOneLine = Field(None, pattern=EMAIL, description="Avdelningschef, for escalation.")
-    deadline: dt.date | None = Field(None, description="Overrides the cycle's default deadline.")
-    deadline_working_days_before_attest: int | None = Field(
-        None, ge=0, description="Deadline as Swedish working days before the attest date; an explicit deadline wins.")
-    owns: Ownership = Field(default_factory=Ownership)
+    id: str = Field(pattern=ITEM_ID, description=(
+        "Bidragsgivarens korta, stabila id: i filnamn, i liggaren och i arbetsbokens styrkta token; byt det inte mitt i "
+        "en cykel."))
+    avdelning: OneLine = Field(min_length=1, description="Avdelningen eller enheten, som den heter i rapporten.")
+    responsible: OneLine = Field(min_length=1, description=(
+        "Den som svarar för underlaget: står i arbetsboken och kalendern, och breven hälsar till den."))
+    email: OneLine = Field(pattern=EMAIL, description=(
+        "Adressen som får arbetsboken, återkopplingen och påminnelserna. En inlämning per e-post tas bara emot från den "
+        "eller från deputy_email."))
+    deputy: OptionalOneLine = Field(None, description="Ersättarens namn; för läsaren av filen (breven går till deputy_email).")
+    deputy_email: OptionalOneLine = Field(None, pattern=EMAIL, description=(
+        "Ersättarens adress: kopia på återkoppling och påminnelser, och får också lämna in per e-post."))
+    chief_email: OptionalOneLine = Field(None, pattern=EMAIL, description=(
+        "Avdelningschefens adress: får eskaleringen (med controllern) när underlaget är escalate_after_working_days "
+        "arbetsdagar sent; utan den eskaleras bara till controllern."))
+    deadline: dt.date | None = Field(None, description=(
+        "Bidragsgivarens egen sista dag; går före alla andra. En dag som inte är en svensk arbetsdag flyttas till "
+        "arbetsdagen före."), examples=["2024-05-03"])
+    deadline_working_days_before_attest: int | None = Field(None, ge=0, description=(
+        "Sista dag som antal svenska arbetsdagar före attestdagen, för den här bidragsgivaren; ett eget deadline går före."),
+        examples=[8])
+    owns: Ownership = Field(default_factory=Ownership, description=(
+        "Vad bidragsgivaren äger: mål, indikatorer, aktiviteter, textavsnitt och ekonomin. Varje del av rapporten ska "
+        "ha exakt en ägare; check-config namnger det som saknar ägare eller har flera."))
 
 
 class WebRoles(Strict):
     """Who signs in to `tertial serve` beside the contributors (whose personal links need no sign-in)."""
 
-    controllers: list[Annotated[str, Field(pattern=EMAIL)]] = Field(
-        default_factory=list, description="E-mail addresses that sign in as controller: follow up, approve, return, assemble.")
-    leadership: list[Annotated[str, Field(pattern=EMAIL)]] = Field(
-        default_factory=list, description="E-mail addresses that sign in as leadership: read the cycle's status and draft.")
+    controllers: list[Annotated[str, Field(pattern=EMAIL)]] = Field(default_factory=list, description=(
+        "Adresser som loggar in som controller: följer upp, godkänner, återsänder, påminner och sammanställer."))
+    leadership: list[Annotated[str, Field(pattern=EMAIL)]] = Field(default_factory=list, description=(
+        "Adresser som loggar in som ledning: läser cykelns läge och senaste utkast."))
 
 
 class Decision(Strict):
     """A point in Förslag till beslut beyond the standard approval."""
 
-    text: str = Field(min_length=1)
+    text: str = Field(min_length=1, description="Beslutspunkten, som den skrivs i Förslag till beslut.")
 
 
 class CycleConfig(Strict):
-    id: str = Field(pattern=ITEM_ID, description="Cycle id, e.g. 'eav-t1-2024'.")
-    namnd: OneLine = Field(min_length=1)
-    kind: ReportKind
-    year: int = Field(ge=2000, le=2100)
-    plan: Path = Field(description="The plan file, relative to this file.")
-    period_end: dt.date
-    attest_date: dt.date
-    meeting_date: dt.date
-    deadline: dt.date | None = Field(None, description="Default contributor deadline.")
-    deadline_working_days_before_attest: int | None = Field(
-        None, ge=0, description="Default deadline as Swedish working days before the attest date; wins over `deadline`.")
-    reminder_working_days: list[Annotated[int, Field(ge=0)]] = Field(
-        default_factory=lambda: [5, 1], description="Remind this many working days before the deadline.")
-    escalate_after_working_days: int = Field(
-        2, ge=1, description="Escalate to the chief and the controller once this many working days late.")
-    handlaggare: Person
-    signer: Person
-    prepared_by: OneLine = Field(min_length=1, description="Avdelning that prepared the ärende.")
-    attesters: list[Person] = Field(default_factory=list)
-    decisions: list[Decision] = Field(default_factory=list)
-    attachments: list[str] = Field(default_factory=list, description="Bilagor in order: Bilaga 1, Bilaga 2 …")
-    contributors: list[Contributor] = Field(min_length=1)
-    t2_report: Path | None = Field(None, description="The T2 cycle's report.json (relative to this file), for the VB's comparison with its forecasts.")
-    kolada_municipality: str | None = Field(None, description="Kolada municipality or unit id, for pre-filling outcomes.")
-    web_roles: WebRoles = Field(default_factory=WebRoles, description="Who signs in to tertial serve, and as what.")
-    profile: Path | None = Field(None, description="The nämnd's report profile (its outline), relative to this file; "
-                                                   "none: the built-in profile of the report kind.")
+    id: str = Field(pattern=ITEM_ID, description=(
+        "Cykelns id, t.ex. eav-t1-2024: i liggaren, arkivet och Prefect-flödenas namn. Byt det inte mitt i en cykel."))
+    namnd: OneLine = Field(min_length=1, description="Nämndens namn; ska vara detsamma som planens namnd.")
+    kind: ReportKind = Field(description=(
+        "Rapporttypen: T1 (tertialrapport 1, per 30 april), T2 (tertialrapport 2 med helårsprognos) eller VB "
+        "(verksamhetsberättelse). Avgör disposition, kolumner och vilka utfall som krävs."))
+    year: int = Field(ge=2000, le=2100, description="Året rapporten gäller; ska vara detsamma som planens year.")
+    plan: Path = Field(description="Planen (plan.yaml), räknat från cykelfilens mapp.")
+    period_end: dt.date = Field(description="Periodens sista dag (30 april för T1, 31 augusti för T2, 31 december för VB).")
+    attest_date: dt.date = Field(description=(
+        "Dagen ledningen attesterar rapporten: efter period_end. Sista dag för underlagen räknas från den när inget "
+        "deadline anges, och den skrivs i attestblocket."))
+    meeting_date: dt.date = Field(description="Nämndsammanträdet (Till: i tjänsteutlåtandet); samma dag som attest_date eller senare.")
+    deadline: dt.date | None = Field(None, description=(
+        "Sista dag för alla bidragsgivare som inte har en egen; utan den och utan "
+        "deadline_working_days_before_attest är attestdagen sista dag. En helgdag flyttas till arbetsdagen före."))
+    deadline_working_days_before_attest: int | None = Field(None, ge=0, description=(
+        "Sista dag som antal svenska arbetsdagar före attestdagen; går före deadline."), examples=[8])
+    reminder_working_days: list[Annotated[int, Field(ge=0)]] = Field(default_factory=lambda: [5, 1], description=(
+        "Påminn så här många arbetsdagar före sista dag (en påminnelse per tal, bara till den som inte lämnat in)."))
+    escalate_after_working_days: int = Field(2, ge=1, description=(
+        "Eskalera till avdelningschefen (chief_email) och controllern när underlaget är så här många arbetsdagar sent."))
+    handlaggare: Person = Field(description=(
+        "Handläggaren (controllern): står i tjänsteutlåtandet och arbetsböckerna, och får controllerns e-post. "
+        "signer och attesters har samma nycklar."))
+    signer: Person = Field(description="Den som undertecknar tjänsteutlåtandet (name, title).")
+    prepared_by: OneLine = Field(min_length=1, description=(
+        "Avdelningen som berett ärendet: i Ärendets beredning och i bidragsgivarnas kalenderhändelse."))
+    attesters: list[Person] = Field(default_factory=list, description=(
+        "De som attesterar rapporten, i ordning; skrivs i blocket Attesterat av med attestdagen."))
+    decisions: list[Decision] = Field(default_factory=list, description=(
+        "Beslutspunkter i Förslag till beslut utöver att nämnden godkänner rapporten."))
+    attachments: list[str] = Field(default_factory=list, description="Bilagorna i ordning: Bilaga 1, Bilaga 2 …")
+    contributors: list[Contributor] = Field(min_length=1, description="Bidragsgivarna: avdelningar, enheter, ekonomienheten.")
+    t2_report: Path | None = Field(None, description=(
+        "För VB: T2-cykelns report.json (räknat från cykelfilen); verksamhetsberättelsen jämför utfallen med T2:s prognoser."))
+    kolada_municipality: str | None = Field(None, description=(
+        "Kommunens (eller enhetens) id i Kolada: väljer raderna i Kolada-filen som `tertial open --kolada` förifyller "
+        "utfall från; utan den förifylls inget."), examples=["0180"])
+    web_roles: WebRoles = Field(default_factory=WebRoles, description=(
+        "Vem som loggar in i `tertial serve` och som vad; bidragsgivarna når sina sidor med personlig länk utan inloggning."))
+    profile: Path | None = Field(None, description=(
+        "Nämndens rapportprofil (dispositionen), räknat från cykelfilen; utan den gäller Tertials inbyggda profil för "
+        "rapporttypen."))
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> "CycleConfig":

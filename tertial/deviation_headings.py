@@ -29,10 +29,15 @@ class AreaHeading(Strict):
 
     The row's text key stays 'ekonomi:<row>', as without a list, so a profile that adds one changes no Texter key."""
 
-    row: str | None = Field(None, pattern=ITEM_ID, description="The driftbudget row (plan economy.areas id) it follows.")
-    key: str | None = Field(None, pattern=ITEM_ID, description="A heading without a table row: its text is 'ekonomi:<key>'.")
-    label: str | None = Field(None, min_length=1, description="The printed label; none: the row's name.")
-    deviation: bool = Field(True, description="False: the label alone, even when the profile's headings carry deviations.")
+    row: str | None = Field(None, pattern=ITEM_ID, description=(
+        "Driftbudgetens rad (id i planens economy.areas) som texten följer; texten är ekonomi:<row> på bladet Texter. "
+        "Ange row eller key, inte båda."), examples=["iof"])
+    key: str | None = Field(None, pattern=ITEM_ID, description=(
+        "En rubrik utan rad i tabellen: texten är ekonomi:<key> på bladet Texter; kräver label."), examples=["lokaler"])
+    label: str | None = Field(None, min_length=1, description="Rubriken som den skrivs ut; utelämnad: radens namn.",
+                              examples=["Individ- och familjeomsorg"])
+    deviation: bool = Field(True, description=(
+        "false: bara rubriken, utan avvikelse, även när profilens rubriker annars har avvikelsen."))
 
     @model_validator(mode="after")
     def _row_or_key(self) -> AreaHeading:
@@ -51,9 +56,9 @@ class DeviationHeadings(Strict):
     """How the area texts' headings carry the deviation; declared in the report profile."""
 
     column: str = Field("deviation", pattern=ITEM_ID,
-                        description="The driftbudget column whose value the heading prints (deviation, adjusted, ...).")
-    minus: Literal["-", "\u2212", "\u2013"] = Field("-", description="The minus sign as printed: '-', '−' (U+2212) or '–'.")
-    spaced: bool = Field(False, description="A space between the sign and the figure: '+ 0,3 mnkr'.")
+                        description="Driftbudgetens kolumn vars värde rubriken skriver ut (deviation, adjusted …).")
+    minus: Literal["-", "\u2212", "\u2013"] = Field("-", description="Minustecknet som det skrivs: '-', '−' (U+2212) eller '–'.")
+    spaced: bool = Field(False, description="true: mellanslag mellan tecknet och talet: '+ 0,3 mnkr'.")
 
 
 @dataclass(frozen=True)

@@ -169,9 +169,14 @@ def complete(values: Values, keys: list[str], entered: Iterable[str] = ()) -> Va
 class EconomyColumn(Strict):
     """One printed column: its key in the catalogue, its own heading, and whether a computed one is entered."""
 
-    column: str
-    heading: str | None = Field(None, min_length=1, description="The printed heading ({year}, {previous_year}); none: the catalogue's.")
-    entered: bool = Field(False, description="A computed column the contributor enters, as the report prints it without its inputs.")
+    column: str = Field(description=(
+        "Kolumnens nyckel i Tertials kolumnkatalog (profiles/economy_columns.yaml), t.ex. budget, prognos, avvikelse."))
+    heading: str | None = Field(None, min_length=1, description=(
+        "Kolumnrubriken som den skrivs ut ({year}, {previous_year}, {next_year} fylls i); utelämnad: katalogens."),
+        examples=["Budget {year}"])
+    entered: bool = Field(False, description=(
+        "true: en kolumn som annars räknas fram fylls i av bidragsgivaren, när rapporten skriver den utan kolumnerna "
+        "den räknas ur."))
 
     @field_validator("column")
     @classmethod
@@ -208,13 +213,19 @@ def _bare_key(value: object) -> object:
 class EconomyTableSpec(Strict):
     """One economy table as the nämnd prints it."""
 
-    title: str | None = Field(None, min_length=1, description="The table's title; none: Tertial's.")
-    unit: Literal["mnkr", "tkr"] | None = Field(None, description="The amounts' unit; none: Tertial's.")
-    columns: list[Annotated[EconomyColumn, BeforeValidator(_bare_key)]] = Field(min_length=1)
-    subtotal: str | None = Field(None, min_length=1, description="The areas' sum above rows of row_type below; none: 'Summa'.")
-    total: str | None = Field(None, min_length=1, description="The total row's label; none: Tertial's ('Totalt', 'Netto').")
-    cap: Decimal | None = Field(None, gt=0, le=100, description="Resultatenheter: at most this per cent of the "
-                                                               "bruttobudget may be carried over (a warning above it).")
+    title: str | None = Field(None, min_length=1, description="Tabellens rubrik; utelämnad: Tertials.",
+                              examples=["Driftbudget per verksamhetsområde"])
+    unit: Literal["mnkr", "tkr"] | None = Field(None, description="Beloppens enhet; utelämnad: Tertials.")
+    columns: list[Annotated[EconomyColumn, BeforeValidator(_bare_key)]] = Field(min_length=1, description=(
+        "Kolumnerna i utskriftsordning, varje en gång; `- budget` är kort för `- {column: budget}`. En kolumn som "
+        "räknas fram behöver kolumnerna den räknas ur, eller entered: true."))
+    subtotal: str | None = Field(None, min_length=1, description=(
+        "Namnet på områdenas summa ovanför rader med row_type below; utelämnad: Summa."))
+    total: str | None = Field(None, min_length=1, description="Totalradens namn; utelämnad: Tertials (Totalt, Netto).",
+                              examples=["Totalt"])
+    cap: Decimal | None = Field(None, gt=0, le=100, description=(
+        "Resultatenheter: högst så här många procent av bruttobudgeten får föras över (varning över det)."),
+        examples=[3])
 
     @model_validator(mode="after")
     def _columns_fit(self) -> EconomyTableSpec:
@@ -245,17 +256,20 @@ class EconomyTableSpec(Strict):
 class EconomyTables(Strict):
     """A profile's `economy:`: the economy tables it declares; one left out prints as today."""
 
-    operations: EconomyTableSpec | None = Field(None, description="Driftbudget per verksamhetsområde.")
-    investments: EconomyTableSpec | None = Field(None, description="Investeringar.")
-    revenue_costs: EconomyTableSpec | None = Field(None, description="Intäkter och kostnader per kostnadsgruppering; "
-                                                                     "declared, it is printed in T1 and T2 too.")
-    result_units: EconomyTableSpec | None = Field(None, description="Resultatenheter (tkr).")
-    signs: dict[str, str] | None = Field(
-        None, description="The sign a row type is written with, where the nämnd prints it otherwise than the "
-                          "catalogue's `signs:` (e.g. intäkt: positiv); none: the catalogue's.")
-    investments_as: Literal["table", "text"] = Field(
-        "table", description="Investeringar as a table (with the economy owner's text above it), or as that text alone: "
-                             "then no Investeringar sheet and no table.")
+    operations: EconomyTableSpec | None = Field(None, description=(
+        "Driftbudget per verksamhetsområde (tabell, titel, enhet, kolumner); utelämnad: som i dag."))
+    investments: EconomyTableSpec | None = Field(None, description="Investeringar; samma nycklar som operations.")
+    revenue_costs: EconomyTableSpec | None = Field(None, description=(
+        "Intäkter och kostnader per kostnadsgruppering; angiven skrivs den ut i T1 och T2 också. Samma nycklar som "
+        "operations."))
+    result_units: EconomyTableSpec | None = Field(None, description=(
+        "Resultatenheter (tkr); samma nycklar som operations, och cap."))
+    signs: dict[str, str] | None = Field(None, description=(
+        "Tecknet en radtyp skrivs med, där nämnden skriver det annorlunda än katalogens signs: (t.ex. intäkt: positiv); "
+        "utelämnad: katalogens."), examples=[{"intäkt": "positiv"}])
+    investments_as: Literal["table", "text"] = Field("table", description=(
+        "table: Investeringar som tabell (med ekonomiägarens text ovanför); text: bara texten, och då inget blad "
+        "Investeringar och ingen tabell."))
 
     @field_validator("signs")
     @classmethod

@@ -21,11 +21,14 @@ class Layout(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    goal_expected: bool = Field(True, description="Nämndmål list their Förväntat resultat; false: not asked, missed or printed.")
-    indicator_status: bool = Field(True, description="Each indicator has a status (Uppfylls helt …); false: none asked, proposed or printed.")
-    activity_status: bool = Field(True, description="Each activity has a status; false: none asked or printed, and no overdue warning.")
-    not_followed_up_choice: bool = Field(
-        False, description="The contributor may pick 'Följs inte upp' as an indicator's Status, with the reason in Analys.")
+    goal_expected: bool = Field(True, description=(
+        "Nämndmålen har Förväntat resultat; false: det efterfrågas inte, saknas inte och skrivs inte ut."))
+    indicator_status: bool = Field(True, description=(
+        "Varje indikator har en status (Uppfylls helt …); false: ingen efterfrågas, föreslås eller skrivs ut."))
+    activity_status: bool = Field(True, description=(
+        "Varje aktivitet har en status; false: ingen efterfrågas eller skrivs ut, och ingen varning för försenad aktivitet."))
+    not_followed_up_choice: bool = Field(False, description=(
+        "true: bidragsgivaren kan välja 'Följs inte upp' som indikatorns status, med skälet i Analys."))
 
     def indicator_choices(self, statuses: list[str]) -> list[str]:
         """The Status drop-down of an indicator row: the statuses the layout has, and the not-followed-up choice."""

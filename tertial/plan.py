@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -42,6 +42,10 @@ class Strict(BaseModel):
 class Target(Strict):
     """A target as written: a number with unit, or one of the closed target texts."""
 
+    # How the configuration documentation names it: the file holds one value, its parts are Tertial's own.
+    written_as: ClassVar[str] = ("målvärde: ett tal med enhet (`85 %`, `300 000 st`) eller en fast text (" +
+                                 ", ".join(f"`{text}`" for text in KF_TARGET_TEXT_EXAMPLES) + ")")
+
     raw: str
     value: Decimal | None = None
     unit: str = ""
@@ -71,12 +75,23 @@ class Goal(Strict):
     """A goal of the plan. Its id is its number unless the plan prints none (seed 002's nämndmål): then the
     plan gives an id and the goal it falls under, and its level follows from that goal's."""
 
-    id: str = Field(pattern=ITEM_ID, description="Stable internal id; the number when the goal has one.")
-    number: str | None = Field(None, pattern=GOAL_NUMBER, description="Goal number as printed, e.g. '1', '1.2', '1.2.1'; none for an unnumbered goal.")
-    title: str = Field(min_length=1, description="Goal title as adopted.")
-    parent: str | None = Field(None, description="Id of the goal this one falls under; follows from the number when left out.")
-    level: int = Field(ge=1, le=3, description="1 = KF:s inriktningsmål, 2 = KF:s mål för verksamhetsområdet, 3 = nämndmål.")
-    assessed: bool | None = Field(None, description="False for a goal described in prose only; the level decides when left out.")
+    id: str = Field(pattern=ITEM_ID, description=(
+        "Målets stabila id, som ägarskap (owns.goals) och profilen hänvisar till. För ett numrerat mål är det numret och "
+        "kan utelämnas; ett mål utan nummer måste ha ett."), examples=["trygghet"], json_schema_extra={"derived": True})
+    number: str | None = Field(None, pattern=GOAL_NUMBER, description=(
+        "Målets nummer som det skrivs ut, t.ex. '1', '1.2', '1.2.1' (inom citattecken i YAML). Numret ger också id, "
+        "överordnat mål (1.2 ligger under 1) och nivå (antal delar); utelämnas för ett onumrerat mål."))
+    title: str = Field(min_length=1, description="Målets titel, som den är beslutad.")
+    parent: str | None = Field(None, description=(
+        "Id för målet det här ligger under; följer av numret när det utelämnas. Ett onumrerat mål med parent hamnar "
+        "en nivå under det."), examples=["1.2"])
+    level: int = Field(ge=1, le=3, description=(
+        "1 = KF:s inriktningsmål, 2 = KF:s mål för verksamhetsområdet, 3 = nämndmål. Följer av numret eller parent "
+        "när det utelämnas. Nämndmål (nivå 3) har Beskrivning och Förväntat resultat i arbetsboken och rapporten."),
+        examples=[3], json_schema_extra={"derived": True})
+    assessed: bool | None = Field(None, description=(
+        "false: målet beskrivs bara i text, utan bedömning (ingen bedömning efterfrågas, skrivs ut eller räknas). "
+        "Utelämnat avgör nivån (assessments.unassessed_levels)."), examples=[False])
 
     @model_validator(mode="before")
     @classmethod
@@ -112,27 +127,53 @@ class Goal(Strict):
 
 
 class Indicator(Strict):
-    id: str = Field(pattern=ITEM_ID, description="Stable identifier, unique in the plan.")
-    goal: str = Field(pattern=ITEM_ID, description="Id (the number, for a numbered goal) of the goal the indicator follows up.")
-    name: str = Field(min_length=1)
-    unit: str = Field("", description="Unit as printed: '%', 'st', 'kr', '' for an index.")
-    direction: Direction = Field(description="higher, lower or band (a target interval).")
-    aggregation: Aggregation = Field(Aggregation.NONE, description="How men/women outcomes relate to the total.")
-    frequency: Frequency = Field(description="tertial, halvar or annual: decides the expected Period.")
-    level: Level | None = Field(None, description="kf or namnd; derived from the goal when left out.")
-    annual_target: Target | None = Field(None, description="Årsmål.")
-    kf_target: Target | None = Field(None, description="KF:s årsmål: a number or a closed text.")
-    kf_scope: TargetScope = Field(TargetScope.NAMND, description="namnd, or stad when the KF target is city-wide.")
-    previous_outcome: Decimal | None = Field(None, description="Outcome in the previous year's VB.")
-    kpi: str | None = Field(None, description="Kolada KPI id, for pre-filling outcomes.")
-    period_label: str | dict[ReportKind, str] | None = Field(
-        None, description="The Period as the report prints it ('VB 2013', 'Verksamhetsberättelse 2013', 'Halvår 1 2024'), "
-                          "for every report of the year or per report kind ({T1: …, VB: …}); from the frequency when left out.")
-    not_followed_up: str | dict[ReportKind, str] | None = Field(
-        None, description="Why the indicator is not followed up this period, printed under its row as the reports do "
-                          "('Stockholmsenkäten har inte genomförts 2013. Nästa gång är 2014.'); no outcome is then required. "
-                          "For every report of the year or per report kind.")
-    gender_equality: bool = Field(False, description="A jämställdhetsindikator: printed with ♀ before its name.")
+    id: str = Field(pattern=ITEM_ID, description="Indikatorns stabila id, unikt i planen; raden på bladet Indikatorer.")
+    goal: str = Field(pattern=ITEM_ID, description=(
+        "Id för målet indikatorn följer upp (numret för ett numrerat mål). Målets ägare lämnar utfallet, om inte någon "
+        "tar indikatorn under owns.indicators."))
+    name: str = Field(min_length=1, description="Indikatorns namn, som det skrivs ut.")
+    unit: str = Field("", description=(
+        "Enheten som den skrivs ut: '%', 'st', 'kr', tom för ett index. Med '%' måste utfall och prognos ligga mellan "
+        "0 och 100 (utom vid direction: band), och förändringen mot föregående år prövas redan i T1 och T2."))
+    direction: Direction = Field(description=(
+        "Vilket håll som är bättre: higher (utfallet ska nå årsmålet eller mer), lower (högst årsmålet), band "
+        "(inom målintervallet, t.ex. +/- 2 %) eller unknown (planen säger inte: Tertial bedömer inte målet och "
+        "föreslår ingen status)."))
+    aggregation: Aggregation = Field(Aggregation.NONE, description=(
+        "Om indikatorn redovisas per kön, och hur. none: cellerna Utfall män och Utfall kvinnor är låsta i arbetsboken, "
+        "förifylls inte från Kolada och kontrolleras inte. rate (en andel eller ett snitt): cellerna är öppna och "
+        "totalen ska ligga mellan männens och kvinnornas värde. parts (antal): cellerna är öppna och män + kvinnor "
+        "ska bli totalen."))
+    frequency: Frequency = Field(description=(
+        "Hur ofta indikatorn mäts: tertial (utfall krävs i varje rapport), halvar (i T2 och VB) eller annual (bara i "
+        "VB). Avgör också Period och att en årlig indikator inte har någon helårsprognos."))
+    level: Level | None = Field(None, description=(
+        "kf eller namnd: om indikatorn är KF:s eller nämndens; följer av målet när det utelämnas (nämndmål ger namnd)."),
+        examples=["namnd"])
+    annual_target: Target | None = Field(None, description=(
+        "Årsmålet. Utfallet (i T1/T2 prognosen) jämförs med det i indikatorns riktning; en indikator utan årsmål "
+        "eller som inte når det behöver en analys."), examples=["85 %"])
+    kf_target: Target | None = Field(None, description="KF:s årsmål: ett tal eller en fast text; skrivs ut i kolumnen KF:s årsmål.",
+                                     examples=["Tas fram av nämnd"])
+    kf_scope: TargetScope = Field(TargetScope.NAMND, description=(
+        "namnd, eller stad när KF:s årsmål gäller hela staden. Sparas med planen; rapporten skriver i dag ut målet "
+        "likadant i båda fallen."))
+    previous_outcome: Decimal | None = Field(None, description=(
+        "Förra årets utfall (i förra årets verksamhetsberättelse). Skrivs ut som föregående utfall och jämförs med "
+        "årets: en stor förändring som analysen inte nämner ger en varning (för andelar alltid, för antal bara i VB)."),
+        examples=[72])
+    kpi: str | None = Field(None, description=(
+        "Koladas nyckeltals-id: utfallet (och, med aggregation, män och kvinnor) förifylls från Kolada-filen vid "
+        "`tertial open --kolada`."), examples=["N15033"])
+    period_label: str | dict[ReportKind, str] | None = Field(None, description=(
+        "Perioden som rapporten skriver den ('VB 2013', 'Halvår 1 2024'), för årets alla rapporter eller per "
+        "rapporttyp ({T1: …, VB: …}); ska innehålla planens år. Utelämnad: ur frequency."), examples=["VB 2013"])
+    not_followed_up: str | dict[ReportKind, str] | None = Field(None, description=(
+        "Varför indikatorn inte följs upp i perioden, utskrivet under raden ('Stockholmsenkäten har inte genomförts "
+        "2013.'); då krävs inget utfall. För årets alla rapporter eller per rapporttyp."),
+        examples=["Mäts vartannat år. Nästa gång är 2025."])
+    gender_equality: bool = Field(False, description="true: en jämställdhetsindikator, utskriven med ♀ före namnet.",
+                                  examples=[True])
 
     @field_validator("period_label")
     @classmethod
@@ -166,11 +207,14 @@ class Indicator(Strict):
 
 
 class Activity(Strict):
-    id: str = Field(pattern=ITEM_ID)
-    goal: str = Field(pattern=ITEM_ID, description="Id (the number, for a numbered goal) of the goal.")
-    name: str = Field(min_length=1)
-    start: dt.date
-    end: dt.date
+    id: str = Field(pattern=ITEM_ID, description="Aktivitetens stabila id, unikt i planen; raden på bladet Aktiviteter.")
+    goal: str = Field(pattern=ITEM_ID, description=(
+        "Id för målet aktiviteten hör till (numret för ett numrerat mål); målets ägare lämnar dess status, om inte "
+        "någon tar den under owns.activities."))
+    name: str = Field(min_length=1, description="Aktivitetens namn, som det skrivs ut.")
+    start: dt.date = Field(description="Startdatum.")
+    end: dt.date = Field(description=(
+        "Slutdatum, inte före start. En aktivitet vars slutdatum passerat utan en avslutande status varnas som försenad."))
 
     @model_validator(mode="after")
     def _end_after_start(self) -> "Activity":
@@ -187,16 +231,23 @@ class RowType(StrEnum):
 
 
 class EconomyRow(Strict):
-    id: str = Field(pattern=ITEM_ID)
-    name: str = Field(min_length=1)
-    row_type: RowType = RowType.TOP
-    parent: str | None = None
+    id: str = Field(pattern=ITEM_ID, description=(
+        "Radens id: raden i arbetsbokens ekonomiblad och textavsnittet ekonomi:<id>. 'totalt' är upptaget av summaraden."))
+    name: str = Field(min_length=1, description="Radens namn, som det skrivs ut.")
+    row_type: RowType = Field(RowType.TOP, description=(
+        "top: ett verksamhetsområde, räknas i totalen. varav: en del av raden parent, räknas inte i totalen. additive: "
+        "skrivs kursivt under parent men räknas i totalen (Avskrivningar). below: skrivs efter områdenas summa och "
+        "räknas i totalen (en resultatöverföring)."))
+    parent: str | None = Field(None, description="För varav och additive: id för huvudraden (top) den hör till.",
+                               examples=["iof"])
 
 
 class EconomyLayout(Strict):
-    unit: str = "mnkr"
-    areas: list[EconomyRow] = Field(default_factory=list, description="Driftbudget rows per verksamhetsområde.")
-    investments: list[EconomyRow] = Field(default_factory=list, description="Investment rows.")
+    unit: str = Field("mnkr", description="Beloppens enhet i ekonomins tabeller.")
+    areas: list[EconomyRow] = Field(default_factory=list, description=(
+        "Driftbudgetens rader per verksamhetsområde, i utskriftsordning. Med rader här (eller under investments) ska "
+        "exakt en bidragsgivare äga ekonomin."))
+    investments: list[EconomyRow] = Field(default_factory=list, description="Investeringarnas rader, i utskriftsordning.")
 
     @model_validator(mode="after")
     def _parents_exist(self) -> "EconomyLayout":
@@ -215,17 +266,24 @@ class EconomyLayout(Strict):
 
 
 class Plan(Strict):
-    namnd: str = Field(min_length=1, description="The nämnd's name, spelled canonically.")
-    year: int = Field(ge=2000, le=2100)
-    goals: list[Goal]
-    indicators: list[Indicator] = Field(default_factory=list)
-    activities: list[Activity] = Field(default_factory=list)
-    activity_statuses: ActivityVocabulary | None = Field(
-        None, description="The activities' status vocabulary (value, symbol, finished); the built-in one when left out.")
-    activity_analysis: bool = Field(False, description="The workbook's Aktiviteter sheet has an Analys column, printed under the row.")
-    economy: EconomyLayout = Field(default_factory=EconomyLayout)
-    assessments: AssessmentScale = Field(default_factory=AssessmentScale, description="The goals' assessment scale.")
-    layout: Layout = Field(default_factory=Layout, description="The parts of goals, indicators and activities the report has.")
+    namnd: str = Field(min_length=1, description="Nämndens namn, stavat som i cykelfilen.")
+    year: int = Field(ge=2000, le=2100, description="Planens år; cykelns year ska vara detsamma.")
+    goals: list[Goal] = Field(description=(
+        "Målen, i utskriftsordning: KF:s inriktningsmål, KF:s mål för verksamhetsområdet och nämndmålen under dem."))
+    indicators: list[Indicator] = Field(default_factory=list, description="Indikatorerna, i utskriftsordning under sina mål.")
+    activities: list[Activity] = Field(default_factory=list, description="Aktiviteterna, i utskriftsordning under sina mål.")
+    activity_statuses: ActivityVocabulary | None = Field(None, description=(
+        "Aktiviteternas statusar (värde, symbol, avslutad) som rullistan erbjuder och rapporten skriver; utelämnad: "
+        "Tertials (Pågår, Genomförd, Ej påbörjad, Avbruten)."))
+    activity_analysis: bool = Field(False, description=(
+        "true: bladet Aktiviteter har en kolumn Analys, som skrivs ut under raden (eller i profilens kolumn kommentar)."))
+    economy: EconomyLayout = Field(default_factory=EconomyLayout, description=(
+        "Ekonomins rader: driftbudget per verksamhetsområde och investeringar."))
+    assessments: AssessmentScale = Field(default_factory=AssessmentScale, description=(
+        "Målens bedömningsskala och vilka målnivåer som inte bedöms."))
+    layout: Layout = Field(default_factory=Layout, description=(
+        "Vilka delar av mål, indikatorer och aktiviteter nämndens rapport har; en del som lämnas bort efterfrågas inte "
+        "i arbetsboken, saknas inte vid inlämningen och skrivs inte ut."))
 
     @model_validator(mode="before")
     @classmethod

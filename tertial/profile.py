@@ -51,18 +51,22 @@ class SummaryStyle(StrEnum):
 class SectionTableColumn(Strict):
     """One column of a free section's table: its key in report.json and its heading (also the workbook's)."""
 
-    key: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", description="Stable key, unique in the table.")
-    heading: str = Field(min_length=1, description="The heading as printed, and as the workbook's column header.")
+    key: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", description="Kolumnens stabila nyckel (i report.json), unik i tabellen.",
+                     examples=["antal"])
+    heading: str = Field(min_length=1, description="Rubriken som den skrivs ut, och som kolumnrubrik i arbetsboken.",
+                         examples=["Antal"])
 
 
 class SectionTable(Strict):
     """A simple table in a free section: named rows, numbers in declared columns, filled by the section's owner on the
     workbook's Tabeller sheet. Printed after the section's text."""
 
-    corner: str = Field("", description="The heading over the row names (the corner cell), e.g. the year.")
-    columns: list[SectionTableColumn] = Field(min_length=1, description="The value columns, in print order.")
-    rows: list[str] = Field(default_factory=list, description="Fixed row names in print order; none: the owner writes its own rows.")
-    words: list[str] = Field(default_factory=list, description="Besides numbers, the words a cell may hold (e.g. 'Flera').")
+    corner: str = Field("", description="Rubriken över radnamnen (hörncellen), t.ex. året.", examples=["2013"])
+    columns: list[SectionTableColumn] = Field(min_length=1, description="Värdekolumnerna, i utskriftsordning.")
+    rows: list[str] = Field(default_factory=list, description=(
+        "Fasta radnamn i utskriftsordning; utelämnade: ägaren skriver sina egna rader."), examples=[["Lex Sarah", "Lex Maria"]])
+    words: list[str] = Field(default_factory=list, description=(
+        "Utöver tal, de ord en cell får innehålla (t.ex. Flera)."), examples=[["Flera"]])
 
     @model_validator(mode="after")
     def _each_once(self) -> SectionTable:
@@ -83,12 +87,18 @@ TABLE_FIXED_HEADERS = ("Avsnitt", "Rad")
 class Section(Strict):
     """A free section: the controller's own heading, its owner's text, and sub-sections."""
 
-    key: str = Field(pattern=ITEM_ID, description="Its key on the Texter sheet; unique in the report.")
-    title: str = Field(min_length=1, description="The heading, as printed.")
-    owner: str | None = Field(None, description="The contributor id who writes it; none for a heading over sub-sections.")
-    empty: str = Field("", description="The fixed sentence printed when the owner submits no text.")
-    sections: list[Section] = Field(default_factory=list, description="Sub-sections, printed under it in order.")
-    table: SectionTable | None = Field(None, description="A simple table its owner fills, printed after its text.")
+    key: str = Field(pattern=ITEM_ID, description="Avsnittets nyckel: raden på bladet Texter; unik i rapporten.")
+    title: str = Field(min_length=1, description="Rubriken, som den skrivs ut ({year} och {previous_year} fylls i).")
+    owner: str | None = Field(None, description=(
+        "Bidragsgivarens id som skriver avsnittet; utelämnad för en rubrik över underavsnitt (ett avsnitt utan "
+        "underavsnitt måste ha en ägare)."))
+    empty: str = Field("", description=(
+        "Den fasta meningen som skrivs ut när ägaren har lämnat in men lämnat texten tom. Har ägaren inte lämnat in "
+        "alls står Underlag saknas från …"), examples=["Inga rapporter har lämnats under perioden."])
+    sections: list[Section] = Field(default_factory=list, description=(
+        "Underavsnitt, en rubriknivå ned, i utskriftsordning; samma nycklar som avsnittet."))
+    table: SectionTable | None = Field(None, description=(
+        "En enkel tabell som ägaren fyller i på bladet Tabeller, utskriven efter avsnittets text."))
 
     @model_validator(mode="after")
     def _owned_or_heading(self) -> Section:
@@ -105,17 +115,34 @@ UNDER_PARTS = (PartKind.SECTION, PartKind.BALANCE_SHEET, PartKind.SPECIAL_REPORT
 class Part(Strict):
     """One part of the outline. A free section (`part: section`) carries its own key, title and owner."""
 
-    part: PartKind
-    style: SummaryStyle | None = Field(None, description="summary: positivt_utmaningar or sammanfattande_analys.")
-    key: str | None = Field(None, pattern=ITEM_ID)
-    title: str | None = Field(None, min_length=1)
-    owner: str | None = None
-    empty: str = ""
-    sections: list[Section] = Field(default_factory=list)
-    under: str | None = Field(None, description="A free section printed inside the goal tree: the id of the goal it follows.")
-    table: SectionTable | None = None
-    after: str | None = Field(None, description="Extending profile: the part (name or section key) it follows.")
-    before: str | None = Field(None, description="Extending profile: the part (name or section key) it precedes.")
+    part: PartKind = Field(description=(
+        "Delen: front_matter (tjänsteutlåtandet), summary (Sammanfattande analys), directives (arbete utifrån "
+        "direktiven), goals (målträdet), economy (Uppföljning av ekonomi), balance_sheet (Analys av balansräkning), "
+        "special_reports (de inbyggda Särskilda redovisningar), section (ett eget avsnitt) eller attest (Attesterat "
+        "av). Se docs/rapportprofil.md."))
+    style: SummaryStyle | None = Field(None, description=(
+        "Bara för summary: positivt_utmaningar (Positivt under perioden och Utmaningar per inriktningsmål) eller "
+        "sammanfattande_analys (en enda text)."))
+    key: str | None = Field(None, pattern=ITEM_ID, description=(
+        "För part: section: avsnittets nyckel, raden på bladet Texter; unik och inte en av Tertials egna (sammanfattning, "
+        "direktiv …)."), examples=["lokaler"])
+    title: str | None = Field(None, min_length=1, description="För part: section: rubriken som den skrivs ut.",
+                              examples=["Medel för lokaländamål"])
+    owner: str | None = Field(None, description=(
+        "För part: section: bidragsgivarens id som skriver avsnittet (behövs inte också under owns.texts)."),
+        examples=["ekonomi"])
+    empty: str = Field("", description="För part: section: den fasta meningen när ägaren lämnat texten tom.")
+    sections: list[Section] = Field(default_factory=list, description="För part: section: underavsnitten, i ordning.")
+    under: str | None = Field(None, description=(
+        "Skriv ut delen inne i målträdet, efter det här målets eget innehåll (målets id; numret inom citattecken). "
+        "Gäller section, balance_sheet, special_reports och economy; dispositionen måste ha part: goals."),
+        examples=["administration"])
+    table: SectionTable | None = Field(None, description="För part: section: en enkel tabell som ägaren fyller i.")
+    after: str | None = Field(None, description=(
+        "I en profil med extends: delen (namn eller avsnittets key) som den här läggs efter. Utan after och before "
+        "läggs en ny del före Attesterat av."), examples=["goals"])
+    before: str | None = Field(None, description=(
+        "I en profil med extends: delen (namn eller avsnittets key) som den här läggs före."), examples=["economy"])
 
     @model_validator(mode="after")
     def _keys_fit_the_part(self) -> Part:
@@ -152,10 +179,14 @@ PART_KEY = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"  # no ':', which joins it to the goal
 class GoalPart(Strict):
     """One contributor's part of a goal's analysis, printed under its own sub-heading."""
 
-    key: str = Field(pattern=PART_KEY, description="Its key; the Texter row is '<key>:<goal id>'.")
-    title: str = Field(min_length=1, description="The sub-heading, as printed ('Stadsövergripande arbete').")
-    owner: str = Field(min_length=1, description="The contributor id who writes this part.")
-    empty: str = Field("", description="The fixed sentence printed when the owner submits no text; none: the text is required.")
+    key: str = Field(pattern=PART_KEY, description="Delens nyckel; raden på bladet Texter är <key>:<målets id>.",
+                     examples=["stad"])
+    title: str = Field(min_length=1, description="Underrubriken som den skrivs ut ('Stadsövergripande arbete').",
+                       examples=["Stadsövergripande arbete"])
+    owner: str = Field(min_length=1, description="Bidragsgivarens id som skriver delen.", examples=["stab"])
+    empty: str = Field("", description=(
+        "Den fasta meningen när ägaren lämnar texten tom; utelämnad: texten krävs."),
+        examples=["Inget att rapportera under perioden."])
 
 
 class GoalParts(Strict):
@@ -164,39 +195,47 @@ class GoalParts(Strict):
     The goal's assessment (and its own analysis, optional here, printed before the parts) stays with its owner in
     cycle.yaml (`owns.goals`)."""
 
-    goals: list[str] = Field(min_length=1, description="The ids of the goals (the number, for a numbered goal).")
-    parts: list[GoalPart] = Field(min_length=1, description="The parts, in print order.")
+    goals: list[str] = Field(min_length=1, description=(
+        "Målens id (numret för ett numrerat mål). Målets bedömning och egen analys stannar hos ägaren i cycle.yaml."),
+        examples=[["trygga", "hemlosa"]])
+    parts: list[GoalPart] = Field(min_length=1, description="Delarna, i utskriftsordning, var och en med egen ägare.")
 
 
 class EconomyHeadings(Strict):
     """The economy part's own headings, as the nämnd's report prints them."""
 
-    title: str = Field(ECONOMY_TITLE, description="The economy part's heading ('Uppföljning av ekonomi'); empty: none, "
-                                                 "for an economy placed under a goal whose report prints no heading of its own.")
-    operations: str = Field(OPERATIONS_TITLE, min_length=1,
-                            description="The driftbudget's sub-heading ('Uppföljning av driftbudget', 'Budgetavvikelser').")
+    title: str = Field(ECONOMY_TITLE, description=(
+        "Ekonomidelens rubrik; tom: ingen, för en ekonomi i målträdet (under) vars rapport inte har någon egen rubrik."))
+    operations: str = Field(OPERATIONS_TITLE, min_length=1, description=(
+        "Driftbudgetens underrubrik ('Uppföljning av driftbudget', 'Budgetavvikelser')."), examples=["Budgetavvikelser"])
 
 
 class ProfileFile(Strict):
     """A profile as written in YAML."""
 
-    extends: ReportKind | None = Field(None, description="The built-in profile it starts from: T1, T2 or VB.")
-    parts: list[Part] = Field(default_factory=list)
-    remove: list[str] = Field(default_factory=list, description="Parts of the base left out: a part's name or a section's key.")
-    columns: TableColumns | None = Field(None, description="The indicator and activity tables' columns; none: today's.")
-    economy: EconomyTables | None = Field(None, description="The economy tables' titles, units and columns; none: today's.")
-    deviation_headings: DeviationHeadings | None = Field(
-        None, description="The area texts' headings carry the driftbudget row's signed deviation; null: labels only.")
-    area_texts: list[AreaHeading] | None = Field(
-        None, description="The driftbudget's area texts in print order, with their labels; none: one per top-level row.")
-    labels: Labels | None = Field(None, description="The label of a goal's analysis and of a row's: Analys or Kommentar.")
-    goal_parts: list[GoalParts] = Field(
-        default_factory=list, description="Goals whose analysis several contributors write, each its own part.")
-    total_deviation_heading: bool = Field(
-        True, description="False: the heading Uppföljning av driftbudget without the total's deviation, as a "
-                          "Tertialrapport 1 may print it.")
-    economy_headings: EconomyHeadings | None = Field(
-        None, description="The economy part's heading and its driftbudget sub-heading; none: Tertial's.")
+    extends: ReportKind | None = Field(None, description=(
+        "Den inbyggda profilen som profilen utgår från: T1, T2 eller VB. Då ersätter en del med samma namn basens del, "
+        "nya delar läggs in där after/before säger, och remove tar bort delar. Utan extends är parts hela dispositionen."))
+    parts: list[Part] = Field(default_factory=list, description="Rapportens delar i ordning (eller, med extends, ändringarna).")
+    remove: list[str] = Field(default_factory=list, description=(
+        "Med extends: basens delar som lämnas bort, med delens namn eller avsnittets key."), examples=[["directives"]])
+    columns: TableColumns | None = Field(None, description=(
+        "Indikator- och aktivitetstabellernas kolumner; utelämnad: basens, annars Tertials för rapporttypen."))
+    economy: EconomyTables | None = Field(None, description=(
+        "Ekonomitabellernas titlar, enheter och kolumner; utelämnad: basens, annars Tertials."))
+    deviation_headings: DeviationHeadings | None = Field(None, description=(
+        "Områdestexternas rubriker får driftbudgetradens avvikelse med tecken ('Barn och ungdom +4,5 mnkr'); null: "
+        "bara rubriken, även om basen har avvikelser."))
+    area_texts: list[AreaHeading] | None = Field(None, description=(
+        "Driftbudgetens områdestexter i utskriftsordning, med sina rubriker; utelämnad: en per huvudrad (top), med "
+        "radens namn."))
+    labels: Labels | None = Field(None, description="Etiketten på ett måls analys och en rads analys: Analys eller Kommentar.")
+    goal_parts: list[GoalParts] = Field(default_factory=list, description=(
+        "Mål vars analys flera bidragsgivare skriver, var och en sin del under egen underrubrik."))
+    total_deviation_heading: bool = Field(True, description=(
+        "false: rubriken Uppföljning av driftbudget utan totalens avvikelse, som en Tertialrapport 1 kan skriva den."))
+    economy_headings: EconomyHeadings | None = Field(None, description=(
+        "Ekonomidelens rubrik och driftbudgetens underrubrik; utelämnad: Tertials."))
 
 
 @dataclass(frozen=True)

@@ -18,5 +18,6 @@ class AnalysisLabel(StrEnum):
 class Labels(Strict):
     """A profile's `labels:`."""
 
-    goal_analysis: AnalysisLabel = Field(AnalysisLabel.ANALYS, description="The heading over a goal's analysis.")
-    row_analysis: AnalysisLabel = Field(AnalysisLabel.ANALYS, description="The label of the analysis under an indicator or activity row.")
+    goal_analysis: AnalysisLabel = Field(AnalysisLabel.ANALYS, description="Rubriken över ett måls analys.")
+    row_analysis: AnalysisLabel = Field(AnalysisLabel.ANALYS, description=(
+        "Etiketten på analysen under en indikator- eller aktivitetsrad."))

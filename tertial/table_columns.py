@@ -40,7 +40,9 @@ class TableColumn(Strict):
 
     catalogue: ClassVar[dict[str, str]] = {}
     column: str
-    heading: str | None = Field(None, min_length=1, description="The printed heading; none: the catalogue's.")
+    heading: str | None = Field(None, min_length=1, description=(
+        "Kolumnrubriken som den skrivs ut; utelämnad: Tertials. {year} och {previous_year} fylls i med cykelns år "
+        "och året före."), examples=["Utfall {year}"])
 
     @field_validator("column")
     @classmethod
@@ -52,10 +54,14 @@ class TableColumn(Strict):
 
 class IndicatorColumn(TableColumn):
     catalogue: ClassVar[dict[str, str]] = INDICATOR_COLUMNS
+    column: str = Field(description="Kolumnen, en av: " + ", ".join(INDICATOR_COLUMNS) + ". Den första ska vara indikator.", examples=["utfall"])
 
 
 class ActivityColumn(TableColumn):
     catalogue: ClassVar[dict[str, str]] = ACTIVITY_COLUMNS
+    column: str = Field(description=(
+        "Kolumnen, en av: " + ", ".join(ACTIVITY_COLUMNS) + ". Den första ska vara aktivitet; kommentar tar radens "
+        "analys (och kräver planens activity_analysis)."), examples=["status"])
 
 
 def _bare_key(value: object) -> object:
@@ -82,12 +88,16 @@ class TableColumns(Strict):
     """A profile's `columns:`: the indicator and the activity table, each in print order; one left out prints as today."""
 
     indicators: Annotated[list[Annotated[IndicatorColumn, BeforeValidator(_bare_key)]] | None,
-                          AfterValidator(_in_order)] = None
+                          AfterValidator(_in_order)] = Field(None, description=(
+        "Indikatortabellens kolumner i utskriftsordning, varje kolumn en gång; `- utfall` är kort för "
+        "`- {column: utfall}`. Utelämnad: Tertials kolumner för rapporttypen."))
     activities: Annotated[list[Annotated[ActivityColumn, BeforeValidator(_bare_key)]] | None,
-                          AfterValidator(_in_order)] = None
-    ask_printed_only: bool = Field(
-        False, description="The handout asks only for the indicator figures the table prints: no men/women, no forecast "
-                           "columns when they are not printed (and intake does not require them).")
+                          AfterValidator(_in_order)] = Field(None, description=(
+        "Aktivitetstabellens kolumner i utskriftsordning; `- status` är kort för `- {column: status}`. Utelämnad: "
+        "Tertials kolumner."))
+    ask_printed_only: bool = Field(False, description=(
+        "true: arbetsboken frågar bara efter de indikatorvärden tabellen skriver ut; kolumnerna för män/kvinnor och "
+        "prognos finns inte när de inte skrivs ut (och krävs inte vid inlämningen)."))
 
     @model_validator(mode="after")
     def _something_declared(self) -> TableColumns:

@@ -33,8 +33,9 @@ def _deployments(registered: dict) -> dict:
         return {name: client.read_deployment_by_name(name) for name in registered}
 
 
-def test_deploy_registers_four_deployments_on_the_ledger_given(tmp_path):
+def test_deploy_registers_four_deployments_on_the_ledger_given(tmp_path, capsys):
     registered = deploy_cycle(MINI, "tertial-test", tmp_path, tmp_path / "inkorg", every_minutes=10, ledger_url=LEDGER)
+    assert capsys.readouterr().out == ""  # Prefect's English summary is not printed; `tertial deploy` says it in Swedish
     assert sorted(registered) == [f"paminnelser/paminnelser-{CYCLE}", f"samla-in/samla-in-{CYCLE}",
                                   f"sammanstall-rapport/utkast-{CYCLE}", f"tertialcykel/cykel-{CYCLE}"]
     deployments = _deployments(registered)  # found by the very names printed for `prefect deployment run`
