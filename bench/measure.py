@@ -216,8 +216,15 @@ def city(namnder: list[Namnd], mode: str, workroot: Path, city_runner: str | Non
 
 
 def suite(namnder: list[Namnd], repetitions: int) -> dict[str, object]:
-    """Feedback, then the city directly, then through Prefect, in this one process (for --quick)."""
+    """Feedback, then the city directly, then through Prefect, in this one process (for --quick); each side runs one
+    nämnd first, uncounted, so that neither pays the cold start in the ratio."""
     results: dict[str, object] = {"feedback": feedback(namnder[0], repetitions)}
+    for mode in ("direct", "prefect"):  # both sides warm first (imports, GX, fonts, Prefect's server), not counted
+        workroot = Path(tempfile.mkdtemp(prefix="tertial-bench-warm-"))
+        try:
+            city(namnder[:1], mode, workroot)
+        finally:
+            shutil.rmtree(workroot, ignore_errors=True)
     for mode in ("direct", "prefect"):
         workroot = Path(tempfile.mkdtemp(prefix="tertial-bench-"))
         try:

@@ -247,3 +247,23 @@ def deploy(
     where = shown(url) if url else f"arbetarens TERTIAL_LEDGER_URL, annars SQLite i {workdir.resolve()}"
     console.print(escape_controls(f"Liggare: {where}"))
     console.print(escape_controls(f"Kör en nu: prefect deployment run '{next(iter(registered))}'"))
+
+
+@command()
+def worker(
+    at_once: Annotated[int, typer.Option("--samtidigt", min=1, help="Hur många nämnder arbetaren kör åt gången; starta "
+                                                                   "hellre en arbetare per kärna.")] = 1,
+    status_port: Annotated[Optional[int], typer.Option("--statusport", help="Port på 127.0.0.1 där arbetaren visar sin "
+                                                                           "status (för övervakning).")] = None,
+    debug: Debug = False,
+) -> None:
+    """Starta en varm arbetare som kör nämndernas cykler åt Prefect-servern (PREFECT_API_URL) tills den stoppas."""
+    from prefect.task_worker import serve
+
+    from flows.deploy import require_server
+    from flows.run_cycles import cycle_on_worker, warm_up
+
+    require_server("det finns ingen server att ta nämndernas cykler från")
+    warm_up()
+    console.print(escape_controls("Arbetaren är redo och väntar på nämndernas cykler (Ctrl-C stoppar)."))
+    serve(cycle_on_worker, limit=at_once, status_server_port=status_port)

@@ -85,12 +85,12 @@ def every_few_seconds(planned: list[Planned], seconds: int) -> list[Planned]:
             for p in planned]
 
 
-def require_server() -> None:
-    """Deployments belong on a lasting server: registered with the temporary one, they vanish with the command."""
+def require_server(why: str = "det finns ingen Prefect-server att registrera hos: en tillfällig server försvinner med "
+                                "kommandot, och driftsättningarna med den") -> None:
+    """Deployments and workers belong with a lasting server: with the temporary one, they vanish with the command."""
     if not PREFECT_API_URL.value():
-        raise TertialError("PREFECT_API_URL är inte satt, så det finns ingen Prefect-server att registrera hos: en "
-                           "tillfällig server försvinner med kommandot, och driftsättningarna med den. Peka ut servern, "
-                           "t.ex. export PREFECT_API_URL=http://tertial.stad.local:4200/api (se docs/drift.md).")
+        raise TertialError(f"PREFECT_API_URL är inte satt, så {why}. Peka ut servern, t.ex. export "
+                           "PREFECT_API_URL=http://tertial.stad.local:4200/api (se docs/drift.md).")
 
 
 def ensure_work_pool(name: str) -> None:

@@ -43,6 +43,13 @@ def _context():
     return context
 
 
+def warm() -> None:
+    """GX's context and every suite loaded, before the first submission waits for them."""
+    _context()
+    for path in sorted(EXPECTATIONS.glob("*.json")):
+        load_suite(path.stem)
+
+
 @cache
 def load_suite(name: str) -> dict:
     return json.loads((EXPECTATIONS / f"{name}.json").read_text(encoding="utf-8"))
