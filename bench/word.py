@@ -1,0 +1,77 @@
+"""The Word document's cost: its pictures and the whole .docx, for one nämnd of the synthetic city.
+
+    python -m bench.word [--rounds 9] [--json word.json]
+
+Assembles nämnd 1 of the city (bench/city.py: 80 indicators) once without Prefect, then times, in this
+process and warm, each of: every indicator's trend picture, the economy chart, and the whole Word
+document (pictures included), `--rounds` times each; prints the medians and the machine's load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.city import CitySpec, generate_namnd
+from tertial.access import EXAMPLE_TOKEN_KEY, TOKEN_KEY_ENV
+
+os.environ[TOKEN_KEY_ENV] = EXAMPLE_TOKEN_KEY.decode("ascii")  # the synthetic city's submissions are signed with it
+
+
+def city_report(root: Path):
+    """Nämnd 1's report, assembled by the cycle's own steps (bench/direct.py), read back from its JSON."""
+    from bench.direct import run_cycle
+    from tertial.report import Report
+
+    namnd = generate_namnd(CitySpec(namnder=1), 0, root / "stad")
+    workdir = root / "arbete"
+    _, files = run_cycle(namnd.cycle_path, namnd.inbox, workdir, f"sqlite:///{workdir / 'tertial.sqlite'}", ("json",))
+    return Report.model_validate_json(files["json"].read_text(encoding="utf-8"))
+
+
+def median_seconds(work: Callable[[], object], rounds: int) -> float:
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--json", type=Path, help="Also write the results here.")
+    args = parser.parse_args()
+    from tertial.render.charts import ReportCharts
+    from tertial.render.word import document_bytes
+
+    with tempfile.TemporaryDirectory() as folder:
+        report = city_report(Path(folder))
+    charts = ReportCharts(report)
+    pictures = len(charts.trends)
+    document_bytes(report, True, charts)  # warm: fonts, imports, caches of the libraries
+    results = {
+        "trend_pictures": pictures,
+        "trends_s": median_seconds(lambda: ReportCharts(report).trends, args.rounds),
+        "economy_chart_s": median_seconds(lambda: ReportCharts(report).economy, args.rounds),
+        "docx_s": median_seconds(lambda: document_bytes(report, True, ReportCharts(report)), args.rounds),
+        "rounds": args.rounds,
+        "load_average": Path("/proc/loadavg").read_text().split()[:3],
+    }
+    print(f"Trendbilder ({pictures} st), median   {results['trends_s'] * 1000:8.1f} ms")
+    print(f"Ekonomidiagrammet, median        {results['economy_chart_s'] * 1000:8.1f} ms")
+    print(f"Hela Word-filen, median          {results['docx_s'] * 1000:8.1f} ms")
+    print(f"Maskinens last (1, 5, 15 min)    {' '.join(results['load_average'])}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
