@@ -186,10 +186,10 @@ def test_a_template_that_cannot_be_used_is_named_with_what_to_do(template, tmp_p
 @pytest.mark.slow
 def test_libreoffice_opens_the_word_file_with_its_contents_and_the_templates_header(report, template, tmp_path):
     soffice = shutil.which("soffice")
-    if soffice is None:
+    if soffice is None or not (Path(soffice).resolve().parent / "libswlo.so").exists():
         if os.environ.get("CI"):
             pytest.fail("CI must have LibreOffice Writer (make test installs libreoffice-writer-nogui)")
-        pytest.skip("LibreOffice is not installed; `make test` installs it")
+        pytest.skip("LibreOffice Writer is not installed; `make test` installs it")
     source = tmp_path / "rapport.docx"
     source.write_bytes(document_bytes(report, template=template))
     done = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--convert-to", "pdf",
