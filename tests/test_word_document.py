@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
 from lxml import etree
@@ -21,6 +23,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from commands import app
+from tests.active_content import scan_docx
 from tests.builders import accepted_versions
 from tests.conftest import DATA
 from tertial.assembly import build_report
@@ -36,6 +39,7 @@ TEMPLATE_FONT = "Georgia"
 TOC_INSTRUCTION = 'TOC \\o "1-4" \\h \\z \\u'
 DOTX = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+ATTACHED_TEMPLATE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +53,8 @@ def report(tmp_path_factory):
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> Path:
     """A city's template as a Swedish Word saves one (.dotx): a logo and a line in the header, a footer, Rubrik 1 in
-    Georgia under its Swedish id, sample text in the body, and neither List Bullet nor TOC Heading (Word keeps only
-    the styles a template uses)."""
+    Georgia under its Swedish id, sample text in the body, neither List Bullet nor TOC Heading (Word keeps only
+    the styles a template uses), and a link to the template it was made from on its author's machine."""
     folder = tmp_path_factory.mktemp("mall")
     logo = folder / "logo.png"
     Image.new("RGB", (40, 20), "#2f5d8a").save(logo)
@@ -61,6 +65,9 @@ def template(tmp_path_factory) -> Path:
     doc.sections[0].footer.paragraphs[0].text = FOOTER_TEXT
     doc.styles["Heading 1"].font.name = TEMPLATE_FONT
     doc.add_paragraph(SAMPLE_TEXT)
+    r_id = doc.part.part_related_by(RT.SETTINGS).relate_to("file:///C:/Users/anna/Mallar/Normal.dotm", ATTACHED_TEMPLATE, is_external=True)
+    attached = OxmlElement("w:attachedTemplate", {qn("r:id"): r_id})
+    doc.settings.element.find(qn("w:defaultTabStop")).addprevious(attached)
     for unused in ("List Bullet", "TOC Heading"):
         element = doc.styles[unused].element
         element.getparent().remove(element)
@@ -154,6 +161,8 @@ def test_the_citys_template_gives_styles_header_footer_and_logo(report, template
     assert doc.styles["TOC Heading"].base_style.style_id == "Rubrik1"  # based on its own Rubrik 1
     assert "Innehåll" in texts
     assert parts["word/settings.xml"].find(qn("w:updateFields")) is not None
+    assert parts["word/settings.xml"].find(qn("w:attachedTemplate")) is None
+    scan_docx("rapport.docx", data)  # nothing active, no link to the author's machine
     assert document_bytes(report, template=template) == data
 
 

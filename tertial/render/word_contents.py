@@ -76,4 +76,5 @@ def _run(text: str | None = None, field: str | None = None, instruction: str | N
 def _update_fields_on_open(doc: DocumentType) -> None:
     settings = doc.settings.element
     if settings.find(qn("w:updateFields")) is None:
-        settings.insert_element_before(OxmlElement("w:updateFields", {qn("w:val"): "true"}), *_AFTER_UPDATE_FIELDS)
+        settings.insert_element_before(OxmlElement("w:updateFields"), *_AFTER_UPDATE_FIELDS)
+    settings.find(qn("w:updateFields")).set(qn("w:val"), "true")  # a template may say false

@@ -21,6 +21,7 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocumentType
 from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.oxml.text.font import CT_RPr
@@ -59,6 +60,7 @@ def base_document(template: Path | None) -> DocumentType:
     else:
         doc = Document(io.BytesIO(_as_document(template)))
         _empty_body(doc)
+        _detach(doc)
         _canonical_names(doc)
     _add_missing_styles(doc)
     _in_swedish(doc)
@@ -113,6 +115,17 @@ def _swedish_ids(doc: DocumentType) -> None:
         style.style_id = swedish
     for reference in doc.styles.element.iter(qn("w:basedOn"), qn("w:next"), qn("w:link")):
         reference.set(qn("w:val"), renamed.get(reference.get(qn("w:val")), reference.get(qn("w:val"))))
+
+
+def _detach(doc: DocumentType) -> None:
+    """No link to the template's own template (w:attachedTemplate: a path on the author's machine) leaves with the report."""
+    settings = doc.settings.element
+    for attached in settings.findall(qn("w:attachedTemplate")):
+        settings.remove(attached)
+    part = doc.part.part_related_by(RT.SETTINGS)
+    for r_id, relationship in list(part.rels.items()):
+        if relationship.is_external:
+            part.drop_rel(r_id)
 
 
 def _canonical_names(doc: DocumentType) -> None:
