@@ -153,7 +153,7 @@ def _add_missing_styles(doc: DocumentType) -> None:
         table.paragraph_format.space_after = Pt(0)
     for level, name in enumerate(TOC_STYLES):
         if name not in have:
-            toc = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+            toc = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH, builtin=True)  # Word's own "toc N"
             toc.base_style, toc.next_paragraph_style = doc.styles["Normal"], doc.styles["Normal"]
             toc.paragraph_format.left_indent = Pt(11 * level)
             toc.paragraph_format.space_after = Pt(3)
