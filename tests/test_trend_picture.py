@@ -68,3 +68,4 @@ def test_no_target_no_line_and_the_same_bytes_twice():
     assert _boxes(trend_picture(trend).png)[1] == []
     assert trend_picture(trend).png == trend_picture(_trend(["1", "2", "3"], None)).png
     assert trend_picture(trend).alt == trend.alt
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+import threading
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -115,8 +116,23 @@ class ReportCharts:
         return {i.id: trend_picture(i.trend) for goal in walk_goals(self._report.goals) for i in goal.indicators if i.trend}
 
 
+# The PDF's task and the other formats' may run side by side (flows/assemble.py write_formats), each with the
+# same report: the chart is drawn once for both, and never by two threads at once (pyplot is not thread-safe).
+_DRAWING = threading.Lock()
+
+
 def economy_chart(table: EconomyTable, tertial: bool) -> Chart | None:
-    """Horizontal bars per top-level area; None when there is nothing to draw."""
+    """Horizontal bars per top-level area; None when there is nothing to draw. Drawn once per table's content."""
+    with _DRAWING:
+        return _economy_chart_of(table.model_dump_json(), tertial)
+
+
+@lru_cache(maxsize=16)
+def _economy_chart_of(table_json: str, tertial: bool) -> Chart | None:
+    return draw_economy_chart(EconomyTable.model_validate_json(table_json), tertial)
+
+
+def draw_economy_chart(table: EconomyTable, tertial: bool) -> Chart | None:
     spent_key, spent_label = ("forecast_before", "Prognos") if tertial else ("outcome", "Utfall")
     lines = [line for line in table.rows if line.row_type == "top" and line.values.get("budget") is not None]
     if not lines or table.missing:
