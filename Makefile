@@ -7,12 +7,14 @@ BIN := $(VENV)/bin
 
 setup: $(VENV)/.installed
 
-# Real programs the tests drive: LibreOffice opens the handout workbooks as a contributor would,
+# Real programs the tests drive: LibreOffice opens the handout workbooks as a contributor would (Calc) and the
+# Word report as the secretariat would (Writer),
 # a throwaway PostgreSQL server holds the ledger in tests/test_postgres.py, and headless Chromium
 # loads the leadership page and, driven by Playwright, the contributors' pages (tests/test_serve.py). Installed from Debian's packages when missing (as root).
 system-deps:
 	@missing=""; \
-	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
+	ls /usr/lib/libreoffice/program/libsclo.so >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
+	ls /usr/lib/libreoffice/program/libswlo.so >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \

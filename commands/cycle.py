@@ -192,6 +192,9 @@ def assemble(
     out: Annotated[Optional[Path], typer.Option(help="Mapp för rapportfilerna (standard: workdir/rapport).")] = None,
     allow_missing: Annotated[bool, typer.Option("--allow-missing", help="Sammanställ ett utkast trots att underlag saknas.")] = False,
     namnd_version: Annotated[bool, typer.Option("--namndversion", help="Utan bilagan över vilka versioner som använts.")] = False,
+    word_template: Annotated[Optional[Path], typer.Option(
+        "--word-template", help="Word-mall (.dotx eller .docx) vars formatmallar, sidhuvud, sidfot och logotyp "
+                                "Word-rapporten får (standard: TERTIAL_WORD_TEMPLATE).")] = None,
     workdir: Workdir = WORKDIR,
     ledger: Ledger = None,
     as_json: AsJson = False,
@@ -205,11 +208,15 @@ def assemble(
     if unknown or not chosen:
         err.print(escape_controls(f"Okänt format: {', '.join(unknown) or '(inget)'}. Välj bland {', '.join(FORMATS)}."))
         raise typer.Exit(code=2)
+    if word_template is not None and "docx" in chosen:
+        from tertial.render.word_template import check_template
+
+        check_template(word_template)  # a wrong file is named before Prefect starts
     from flows.assemble import assemble as assemble_flow
 
     with console.status("Sammanställer rapporten …"):
         result = assemble_flow(cycle_path=cycle, workdir=workdir, formats=chosen, allow_missing=allow_missing,
-                               out_dir=out, ledger_url=ledger, controller=not namnd_version)
+                               out_dir=out, ledger_url=ledger, controller=not namnd_version, word_template=word_template)
     if as_json:
         print_json({"files": {kind: str(path) for kind, path in result.files.items()}, "missing": list(result.report.missing),
                     "findings": [f.to_dict() for f in result.findings]})

@@ -34,36 +34,39 @@ class Assembled:
 @flow(name="sammanstall-rapport", flow_run_name=named("sammanställ"), task_runner=task_runner())
 def assemble(cycle_path: Path, workdir: Path, formats: tuple[str, ...] = ("html", "pdf", "docx", "json"),
              allow_missing: bool = False, out_dir: Path | None = None, ledger_url: str | None = None,
-             controller: bool = True) -> Assembled:
-    """`controller=False` gives the nämnd's version, without the appendix of submission versions."""
+             controller: bool = True, word_template: Path | None = None) -> Assembled:
+    """`controller=False` gives the nämnd's version, without the appendix of submission versions; `word_template`
+    the Word template for this run (else TERTIAL_WORD_TEMPLATE's)."""
     cycle = open_cycle(cycle_path)
     workspace = Workspace(workdir)
     ledger = workspace.open_ledger(ledger_url, create=Create.FOLDER_AND_LEDGER)
-    assembled = assemble_report(cycle, ledger, out_dir or workspace.report, tuple(formats), allow_missing, controller)
+    assembled = assemble_report(cycle, ledger, out_dir or workspace.report, tuple(formats), allow_missing, controller,
+                                word_template)
     show_status(cycle, workspace, ledger)
     return assembled
 
 
 def assemble_report(cycle: Cycle, ledger: Ledger, target: Path, formats: tuple[str, ...], allow_missing: bool = True,
-                    controller: bool = True) -> Assembled:
+                    controller: bool = True, word_template: Path | None = None) -> Assembled:
     """The report from each contributor's newest accepted version, written in every format asked for."""
     accepted = accepted_submissions(quote(ledger), quote(cycle))
     if not allow_missing:
         require_every_contributor(quote(cycle), quote(accepted))
     report, unreadable = build_report(quote(cycle), quote(accepted))
     findings = unreadable + check_narrative(quote(report), signs_for(cycle.outline.economy))
-    files = write_formats(report, target, formats, controller)
+    files = write_formats(report, target, formats, controller, word_template)
     files["kontroller"] = write_checks(quote(findings), target)
     record_assembly(quote(ledger), quote(cycle), files)  # the outputs' SHA-256 go into the ledger's hash chain
     return Assembled(report, files, findings)
 
 
-def write_formats(report: Report, target: Path, formats: tuple[str, ...], controller: bool) -> dict[str, Path]:
+def write_formats(report: Report, target: Path, formats: tuple[str, ...], controller: bool,
+                  word_template: Path | None = None) -> dict[str, Path]:
     """With workers to spare, the PDF (the slowest) apart from the other formats, side by side; else all in one go."""
     split = workers_at_hand() > 1 and "pdf" in formats
     groups = [("pdf",), tuple(k for k in formats if k != "pdf")] if split else [formats]
     groups = [group for group in groups if group]
-    futures = [write_report.submit(quote(report), target, group, controller) for group in groups]
+    futures = [write_report.submit(quote(report), target, group, controller, word_template) for group in groups]
     written = {kind: path for future in futures for kind, path in future.result().items()}
     return {kind: written[kind] for kind in formats}
 

@@ -10,6 +10,7 @@ Secrets are `SecretStr`, so they are never shown in a repr, a log line or a flow
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -107,6 +108,10 @@ class Settings(BaseSettings):
                           ".well-known/openid-configuration. Utan den loggar controller och ledning in med e-postlänk.")
     oidc_client_id: str | None = Field(None, description="Tertials klient-id hos stadens inloggning (OpenID Connect).")
     oidc_client_secret: SecretStr | None = Field(None, description="Tertials klienthemlighet hos stadens inloggning.")
+
+    word_template: Path | None = Field(
+        None, description="Stadens Word-mall (.dotx eller .docx) som rapporten i Word skrivs i: mallens formatmallar, "
+                          "sidhuvud, sidfot och logotyp. tertial assemble --word-template väljer en annan för en körning.")
 
     imap_host: str | None = Field(
         None, description="E-postlådan (IMAP) som bidragsgivarna skickar arbetsböcker till. Utan den läses ingen e-post.")

@@ -261,6 +261,21 @@ def test_charts_are_drawn_once_per_report(mini, tmp_path, monkeypatch):
     assert calls == {"economy": 1, "trend": len([i for g in _walk(report.goals) for i in g.indicators if i.trend])}
 
 
+def test_the_economy_chart_is_drawn_once_for_the_pdf_and_the_other_formats_side_by_side(mini, tmp_path, monkeypatch):
+    """write_formats may give the PDF a task of its own beside the others; both use one drawing of the chart."""
+    import tertial.render.charts as charts
+    from tertial.render.formats import write_report_files
+
+    report = _report(load_cycle(mini / "cycle.yaml"), tmp_path / "in")
+    drawn = []
+    draw = charts.draw_economy_chart
+    monkeypatch.setattr(charts, "draw_economy_chart", lambda *a: drawn.append(a) or draw(*a))
+    charts._economy_chart_of.cache_clear()
+    write_report_files(report, tmp_path / "pdf", ("html",))  # the PDF's task renders the HTML
+    write_report_files(report, tmp_path / "ovriga", ("html", "docx"))
+    assert len(drawn) == 1
+    assert (tmp_path / "pdf" / "report.html").read_bytes() == (tmp_path / "ovriga" / "report.html").read_bytes()
+
 def _walk(goals):
     for goal in goals:
         yield goal

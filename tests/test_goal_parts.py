@@ -126,9 +126,9 @@ def test_the_parts_print_in_order_under_their_sub_headings(report):
     texts = [(p.style.name, p.text) for p in doc.paragraphs]
     start = texts.index(("Heading 6", "Stadsövergripande arbete"))
     assert texts[start - 1:start + 6] == [
-        ("Heading 5", "Analys"), ("Heading 6", "Stadsövergripande arbete"), ("Normal", "Staden samordnar jobbtorgen."),
-        ("Heading 7", "Bostad först"), ("Normal", "Fler har fått eget kontrakt."), ("Heading 6", "Nämndens verksamhet"),
-        ("Normal", "Handläggningstiderna har kortats.")]
+        ("Heading 5", "Analys"), ("Heading 6", "Stadsövergripande arbete"), ("Body Text", "Staden samordnar jobbtorgen."),
+        ("Heading 7", "Bostad först"), ("Body Text", "Fler har fått eget kontrakt."), ("Heading 6", "Nämndens verksamhet"),
+        ("Body Text", "Handläggningstiderna har kortats.")]
     nodes = {n.get("id") or n["number"]: n for n in _walk(json.loads(render_json(report))["goals"])}
     assert [(p["key"], p["title"], p["missing"]) for p in nodes["arbete"]["parts"]] == [
         ("stad:arbete", "Stadsövergripande arbete", False), ("verksamhet:arbete", "Nämndens verksamhet", False)]
@@ -167,7 +167,7 @@ def test_the_balance_sheet_and_the_special_reports_stand_under_their_goals(repor
     doc = Document(io.BytesIO(document_bytes(report)))
     texts = [(p.style.name, p.text) for p in doc.paragraphs]
     at = texts.index(("Heading 5", "Analys av balansräkning"))
-    assert texts[at + 1] == ("Normal", BALANCE)
+    assert texts[at + 1] == ("Body Text", BALANCE)
     assert texts.index(("Heading 4", "Nämndmål: Nämndens verksamheter är kostnadseffektiva")) < at
 
 

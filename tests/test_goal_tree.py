@@ -113,11 +113,11 @@ def test_word_prints_a_section_after_its_goal_s_own_content(report):
     doc = Document(io.BytesIO(document_bytes(report)))
     texts = [(p.style.name, p.text) for p in doc.paragraphs]
     complaints = texts.index(("Heading 5", "Synpunkter och klagomål"))
-    assert texts[complaints + 1] == ("Normal", COMPLAINTS)
+    assert texts[complaints + 1] == ("Body Text", COMPLAINTS)
     assert texts.index(("Heading 4", "Nämndmål: Arbetsföra personer arbetar eller studerar")) < complaints \
         < texts.index(("Heading 4", "Nämndmål: Färre hushåll har skulder hos kronofogden"))
     special = texts.index(("Heading 4", "Särskilda redovisningar"))
-    assert texts[special + 1:special + 3] == [("Heading 5", "Redovisning av Lex Sarah-rapporter"), ("Normal", LEX_SARAH_EMPTY)]
+    assert texts[special + 1:special + 3] == [("Heading 5", "Redovisning av Lex Sarah-rapporter"), ("Body Text", LEX_SARAH_EMPTY)]
 
 
 @pytest.mark.parametrize("change, expected", [
@@ -155,12 +155,12 @@ def test_theme_headings_in_an_analysis_are_printed_as_sub_headings(report):
     assert "<p>Fler arbetar eller studerar.</p>" in html  # an analysis without '## ' lines prints as before
     doc = Document(io.BytesIO(document_bytes(report)))
     texts = [(p.style.name, p.text) for p in doc.paragraphs]
-    start = texts.index(("Normal", "Nämndmålen under området bidrar till självförsörjning."))
+    start = texts.index(("Body Text", "Nämndmålen under området bidrar till självförsörjning."))
     assert texts[start:start + 8] == [
-        ("Normal", "Nämndmålen under området bidrar till självförsörjning."), ("Heading 6", "Stadsövergripande arbete"),
-        ("Normal", "Staden samordnar jobbtorgen."), ("Normal", "Ett andra stycke."), ("Heading 7", "Bostad först"),
-        ("Normal", "Fler har fått eget kontrakt."), ("Heading 6", "Nämndens verksamhet"),
-        ("Normal", "Handläggningstiderna har kortats.")]
+        ("Body Text", "Nämndmålen under området bidrar till självförsörjning."), ("Heading 6", "Stadsövergripande arbete"),
+        ("Body Text", "Staden samordnar jobbtorgen."), ("Body Text", "Ett andra stycke."), ("Heading 7", "Bostad först"),
+        ("Body Text", "Fler har fått eget kontrakt."), ("Heading 6", "Nämndens verksamhet"),
+        ("Body Text", "Handläggningstiderna har kortats.")]
 
 
 def test_a_reminder_names_unnumbered_goals_by_their_title(cycle):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from tertial.render.html import render_html
 from tertial.render.pdf import fingerprint_path, pdf_fingerprint, pdf_is_current, render_pdf
 from tertial.report import Report
+from tertial.settings import load_settings
 
 if TYPE_CHECKING:  # matplotlib is imported only when a report is rendered
     from tertial.render.charts import ReportCharts
@@ -24,7 +25,7 @@ def render_json(report: Report) -> str:
 FORMATS = ("html", "pdf", "docx", "json")
 
 
-def _render(report: Report, kind: str, html: str, controller: bool, charts: ReportCharts) -> bytes:
+def _render(report: Report, kind: str, html: str, controller: bool, charts: ReportCharts, word_template: Path | None) -> bytes:
     if kind == "json":
         return render_json(report).encode("utf-8")
     if kind == "html":
@@ -33,11 +34,13 @@ def _render(report: Report, kind: str, html: str, controller: bool, charts: Repo
         return render_pdf(html)
     from tertial.render.word import document_bytes
 
-    return document_bytes(report, controller, charts)
+    return document_bytes(report, controller, charts, word_template or load_settings().word_template)
 
 
-def write_report_files(report: Report, out_dir: Path, formats: tuple[str, ...] = ("json", "html"), controller: bool = True) -> dict[str, Path]:
-    """The report in each format, written atomically so a crash never leaves half a file."""
+def write_report_files(report: Report, out_dir: Path, formats: tuple[str, ...] = ("json", "html"), controller: bool = True,
+                       word_template: Path | None = None) -> dict[str, Path]:
+    """The report in each format, written atomically so a crash never leaves half a file. The Word document is
+    written in `word_template`, else in TERTIAL_WORD_TEMPLATE's template, else in Tertial's own look."""
     out_dir.mkdir(parents=True, exist_ok=True)
     from tertial.render.charts import ReportCharts
 
@@ -49,7 +52,7 @@ def write_report_files(report: Report, out_dir: Path, formats: tuple[str, ...] =
         if kind == "pdf" and pdf_is_current(path, html):
             written[kind] = path
             continue
-        _write_atomically(path, _render(report, kind, html, controller, charts))
+        _write_atomically(path, _render(report, kind, html, controller, charts, word_template))
         if kind == "pdf":
             _write_atomically(fingerprint_path(path), pdf_fingerprint(html).encode("ascii"))
         written[kind] = path

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
-from docx import Document
 from docx.document import Document as DocumentType
-from docx.shared import Cm, Pt
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm
 from docx.table import Table
 
 from tertial.analysis_headings import paragraph_heading
 from tertial.numbers import format_number, format_quantity
 from tertial.render.charts import Chart, Picture, ReportCharts
+from tertial.render.word_contents import add_contents
+from tertial.render.word_template import BODY_STYLE, TABLE_STYLE, base_document
 from tertial.report import (
     ActivityRow, EconomySection, EconomyTable, FreeSection, GoalSection, IndicatorRow, Report, TextBlock,
 )
@@ -41,15 +45,20 @@ def _text(doc: DocumentType, block: TextBlock, heading: str | None = None, level
 
 
 def _table(doc: DocumentType, headers: list[str], rows: list[list[str]]) -> Table:
+    """A grid, its text in the Tabell style, its header row repeated on every page the table runs over."""
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
+    text_style = doc.styles[TABLE_STYLE].style_id
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     for cell, header in zip(table.rows[0].cells, headers):
         cell.text = header
+        cell._tc.p_lst[0].style = text_style
         for run in cell.paragraphs[0].runs:  # an empty corner cell has none
             run.bold = True
     for values in rows:
         for cell, value in zip(table.add_row().cells, values):
             cell.text = value
+            cell._tc.p_lst[0].style = text_style
     doc.add_paragraph()
     return table
 
@@ -237,11 +246,11 @@ def _front_matter(doc: DocumentType, report: Report) -> None:
             doc.add_paragraph(f"Bilaga {number}: {attachment}")
 
 
-def build_document(report: Report, controller: bool = True, charts: ReportCharts | None = None) -> DocumentType:
+def build_document(report: Report, controller: bool = True, charts: ReportCharts | None = None,
+                   template: Path | None = None) -> DocumentType:
+    """The report in Word, in the template's styles, header and footer when one is given (tertial.render.word_template)."""
     charts = charts or ReportCharts(report)
-    doc = Document()
-    doc.styles["Normal"].font.name = "Arial"
-    doc.styles["Normal"].font.size = Pt(10)
+    doc = base_document(template)
     doc.core_properties.title = report.title
     doc.core_properties.author = "Tertial"
     parts = {
@@ -260,7 +269,17 @@ def build_document(report: Report, controller: bool = True, charts: ReportCharts
         doc.add_heading("Underlag", 1)
         _table(doc, ["Avdelning", "Version", "Fil", "SHA-256"],
                [[s.avdelning, str(s.version) if s.version is not None else "saknas", s.file or "", (s.sha256 or "")[:12]] for s in report.sources])
+    _body_text(doc)
+    add_contents(doc)
     return doc
+
+
+def _body_text(doc: DocumentType) -> None:
+    """Every paragraph of running text without a style of its own is Brödtext (tertial.render.word_template)."""
+    body_style = doc.styles[BODY_STYLE].style_id
+    for paragraph in doc.element.body.iterchildren(qn("w:p")):
+        if paragraph.style is None:
+            paragraph.style = body_style
 
 
 def _summary(doc: DocumentType, report: Report) -> None:
@@ -356,9 +375,10 @@ def _economy(doc: DocumentType, report: Report, chart: Chart | None, level: int 
         _economy_section(doc, section, sub)
 
 
-def document_bytes(report: Report, controller: bool = True, charts: ReportCharts | None = None) -> bytes:
+def document_bytes(report: Report, controller: bool = True, charts: ReportCharts | None = None,
+                   template: Path | None = None) -> bytes:
     """The .docx; its document times are fixed by the report so re-runs differ only where the report does."""
-    doc = build_document(report, controller, charts)
+    doc = build_document(report, controller, charts, template)
     moment = dt.datetime.combine(report.period_end, dt.time())
     doc.core_properties.created = doc.core_properties.modified = doc.core_properties.last_printed = moment
     buffer = io.BytesIO()

@@ -88,3 +88,12 @@ def test_texts_that_contradict_the_data_are_listed_for_the_controller(draft):
     hits = [f for f in draft.findings if f.rule_id == "narrative_indicator_count"]
     assert [(f.item_id, f.value) for f in hits] == [("1.1", "tre av fem indikatorer uppfylls helt")]
     assert "tre av fem indikatorer" in draft.files["kontroller"].read_text(encoding="utf-8")
+
+
+def test_the_runs_word_template_gives_the_header(workdir, tmp_path):
+    template = Document()
+    template.sections[0].header.paragraphs[0].text = "Testdals stad, mallens sidhuvud"
+    template.save(tmp_path / "mall.docx")
+    made = assemble(cycle_path=MINI, workdir=workdir, formats=("docx",), allow_missing=True, out_dir=tmp_path / "ut",
+                    word_template=tmp_path / "mall.docx")
+    assert Document(made.files["docx"]).sections[0].header.paragraphs[0].text == "Testdals stad, mallens sidhuvud"
