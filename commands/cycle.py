@@ -1,4 +1,4 @@
-"""`tertial demo`, `run`, `validate`, `open`, `collect`, `assemble` and `deploy`: running the cycle."""
+"""`tertial demo`, `run`, `validate`, `open`, `collect`, `assemble`, `attest` and `deploy`: running the cycle."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from commands.app import command, console, err
-from commands.options import WORKDIR, AsJson, Cycle, Debug, Inbox, Ledger, Workdir
+from commands.options import WORKDIR, AsJson, Cycle, Debug, Formats, Inbox, Ledger, NamndVersion, ReportOut, Workdir
 from tertial.controls import escape_controls
 from tertial.findings import Severity, count
 from tertial.resources import EXAMPLES
@@ -173,15 +173,57 @@ def _print_outcome(outcome: IntakeOutcome) -> None:
 @command()
 def assemble(
     cycle: Cycle,
-    formats: Annotated[str, typer.Option("--format", help="Format, kommaseparerade: html,pdf,docx,json.")] = "html,pdf,docx,json",
-    out: Annotated[Optional[Path], typer.Option(help="Mapp för rapportfilerna (standard: workdir/rapport).")] = None,
+    formats: Formats = "html,pdf,docx,json",
+    out: ReportOut = None,
     allow_missing: Annotated[bool, typer.Option("--allow-missing", help="Sammanställ ett utkast trots att underlag saknas.")] = False,
-    namnd_version: Annotated[bool, typer.Option("--namndversion", help="Utan bilagan över vilka versioner som använts.")] = False,
+    namnd_version: NamndVersion = False,
     workdir: Workdir = WORKDIR,
     ledger: Ledger = None,
     debug: Debug = False,
 ) -> None:
-    """Sammanställ rapporten från de godkända underlagen."""
+    """Sammanställ rapporten från de godkända underlagen: ett utkast tills allt är granskat och attesterat."""
+    from flows.assemble import assemble as assemble_flow
+
+    chosen = _formats(formats)
+    with console.status("Sammanställer rapporten …"):
+        result = assemble_flow(cycle_path=cycle, workdir=workdir, formats=chosen, allow_missing=allow_missing,
+                               out_dir=out, ledger_url=ledger, controller=not namnd_version)
+    if result.report.missing:
+        console.print(f"Underlag saknas från: {', '.join(result.report.missing)} (markerat i rapporten).")
+    _print_assembled(result)
+
+
+@command()
+def attest(
+    cycle: Cycle,
+    who: Annotated[str, typer.Option("--namn", "--som", help="Attestanten, som cykelfilen namnger henne eller honom "
+                                                           "under attesters: (namn eller e-postadress).")],
+    formats: Formats = "html,pdf,docx,json",
+    out: ReportOut = None,
+    namnd_version: NamndVersion = False,
+    workdir: Workdir = WORKDIR,
+    ledger: Ledger = None,
+    debug: Debug = False,
+) -> None:
+    """Attestera rapporten: sammanställer den, antecknar attesten i liggaren och skriver den slutliga rapporten när alla attesterat."""
+    from flows.assemble import assemble as assemble_flow
+    from tertial.attestation import named_attester
+    from tertial.config import load_cycle
+    from tertial.deadlines import local_time
+
+    chosen = _formats(formats)
+    person = named_attester(load_cycle(cycle), who)  # a person the cycle does not name is refused before any work
+    with console.status("Sammanställer och attesterar rapporten …"):
+        result = assemble_flow(cycle_path=cycle, workdir=workdir, formats=chosen, allow_missing=True, out_dir=out,
+                               ledger_url=ledger, controller=not namnd_version, attester=person.name)
+    event, new = result.attestation
+    moment = local_time(event.at)
+    console.print(escape_controls(f"{event.actor} attesterade rapporten {moment} (innehåll {result.report.content_sha256[:12]})."
+                                  if new else f"{event.actor} har redan attesterat den här rapporten ({moment})."))
+    _print_assembled(result)
+
+
+def _formats(formats: str) -> tuple[str, ...]:
     from tertial.render.formats import FORMATS
 
     chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
@@ -189,13 +231,18 @@ def assemble(
     if unknown or not chosen:
         err.print(escape_controls(f"Okänt format: {', '.join(unknown) or '(inget)'}. Välj bland {', '.join(FORMATS)}."))
         raise typer.Exit(code=2)
-    from flows.assemble import assemble as assemble_flow
+    return chosen
 
-    with console.status("Sammanställer rapporten …"):
-        result = assemble_flow(cycle_path=cycle, workdir=workdir, formats=chosen, allow_missing=allow_missing,
-                               out_dir=out, ledger_url=ledger, controller=not namnd_version)
-    if result.report.missing:
-        console.print(f"Underlag saknas från: {', '.join(result.report.missing)} (markerat i rapporten).")
+
+def _print_assembled(result) -> None:
+    """The report's standing, its checks and its files."""
+    report = result.report
+    if report.draft:
+        console.print(escape_controls(report.draft_notice()))
+    else:
+        signed = ", ".join(f"{s.name} {s.date.isoformat()}" for s in report.attestations)
+        console.print(escape_controls(f"Slutlig rapport, attesterad av {signed or 'ingen (cykeln namnger ingen attestant)'}; "
+                                      "kontrollsummorna är antecknade i liggaren."))
     for finding in result.findings:
         console.print(escape_controls(finding.line()))
     for kind, path in result.files.items():

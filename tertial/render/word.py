@@ -16,7 +16,7 @@ from tertial.render.charts import Chart, Picture, ReportCharts
 from tertial.report import (
     ActivityRow, EconomySection, EconomyTable, FreeSection, GoalSection, IndicatorRow, Report, TextBlock,
 )
-from tertial.report import KeyFigureTable
+from tertial.report import ATTESTED_BY, DRAFT_MARK, NOT_ATTESTED, KeyFigureTable
 from tertial.sections import SPECIAL_REPORTS_TITLE
 from tertial.table_columns import ANALYSIS_COLUMN
 from tertial.vocabulary import GENDER_EQUALITY_MARK
@@ -251,6 +251,8 @@ def build_document(report: Report, controller: bool = True, charts: ReportCharts
         "balance_sheet": lambda: _balance_sheet(doc, report), "special_reports": lambda: _special_reports(doc, report),
         "attest": lambda: _attest(doc, report),
     }
+    if report.draft:
+        doc.add_paragraph().add_run(report.draft_notice()).bold = True
     for part in report.parts():
         if part.startswith("section:"):
             _free_section(doc, report.section(part), 1)
@@ -260,7 +262,17 @@ def build_document(report: Report, controller: bool = True, charts: ReportCharts
         doc.add_heading("Underlag", 1)
         _table(doc, ["Avdelning", "Version", "Fil", "SHA-256"],
                [[s.avdelning, str(s.version) if s.version is not None else "saknas", s.file or "", (s.sha256 or "")[:12]] for s in report.sources])
+    if report.draft:
+        _mark_draft(doc)
     return doc
+
+
+def _mark_draft(doc: DocumentType) -> None:
+    """UTKAST in the header of every section, so it stands on every page."""
+    for section in doc.sections:
+        section.header.is_linked_to_previous = False
+        run = section.header.paragraphs[0].add_run(DRAFT_MARK)
+        run.bold = True
 
 
 def _summary(doc: DocumentType, report: Report) -> None:
@@ -296,7 +308,11 @@ def _special_reports(doc: DocumentType, report: Report) -> None:
 
 def _attest(doc: DocumentType, report: Report) -> None:
     doc.add_heading("Attesterat av", 1)
-    _table(doc, ["Namn", "Datum"], [[f"{p.name}, {p.title}" if p.title else p.name, report.attest_date.isoformat()] for p in report.attesters])
+    if report.draft:
+        doc.add_paragraph(NOT_ATTESTED)
+        return
+    doc.add_paragraph(ATTESTED_BY)
+    _table(doc, ["Namn", "Datum"], [[f"{p.name}, {p.title}" if p.title else p.name, p.date.isoformat()] for p in report.attestations])
 
 
 def _free_section(doc: DocumentType, section: FreeSection, level: int) -> None:
