@@ -207,12 +207,14 @@ def attest(
 ) -> None:
     """Attestera rapporten: sammanställer den, antecknar attesten i liggaren och skriver den slutliga rapporten när alla attesterat."""
     from flows.assemble import assemble as assemble_flow
-    from tertial.attestation import named_attester
+    from tertial.attestation import may_attest
     from tertial.config import load_cycle
     from tertial.deadlines import local_time
+    from tertial.workspace import Create, Workspace
 
     chosen = _formats(formats)
-    person = named_attester(load_cycle(cycle), who)  # a person the cycle does not name is refused before any work
+    # A person the cycle does not name, or a draft, is refused at once, before the flow starts.
+    person = may_attest(load_cycle(cycle), Workspace(workdir).open_ledger(ledger, create=Create.NOTHING), who)
     with console.status("Sammanställer och attesterar rapporten …"):
         result = assemble_flow(cycle_path=cycle, workdir=workdir, formats=chosen, allow_missing=True, out_dir=out,
                                ledger_url=ledger, controller=not namnd_version, attester=person.name)

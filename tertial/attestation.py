@@ -89,15 +89,20 @@ def named_attester(cycle: Cycle, who: str) -> Person:
                              + (f"bara {named}." if named else "ingen attestant. Lägg till dem som ska attestera."))
 
 
-def attest(ledger: Ledger, cycle: Cycle, report: Report, who: str, at: dt.datetime) -> tuple[Event, bool]:
-    """Record the named attester's attestation of the report's content; (the earlier one, False) if already given.
-
-    Refused for a person the cycle does not name and for a draft: every part must be in and approved first.
-    """
+def may_attest(cycle: Cycle, ledger: Ledger, who: str) -> Person:
+    """The named attester, when the report can be attested now: refused for a person the cycle does not name and
+    for a draft (every part must be in and approved first)."""
     person = named_attester(cycle, who)
     if reasons := unfinished_parts(cycle, ledger):
         raise AttestationRefused(f"Rapporten är ett utkast och kan inte attesteras: {'; '.join(reasons)}. "
                                  "Granska och godkänn varje del först (tertial approve).")
+    return person
+
+
+def attest(ledger: Ledger, cycle: Cycle, report: Report, who: str, at: dt.datetime) -> tuple[Event, bool]:
+    """Record the named attester's attestation of the report's content; (the earlier one, False) if already given.
+    Refused as `may_attest` says."""
+    person = may_attest(cycle, ledger, who)
     content = content_hash(report)
     kind = EventKind.ATTESTED.value
     event = Event(cycle_id=cycle.config.id, contributor_id="", kind=kind, at=at, actor=person.name,
