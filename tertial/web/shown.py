@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from tertial.accepted import archived_copy
 from tertial.checking.addresses import with_cells
 from tertial.cycle import Cycle
+from tertial.deadlines import local_time
 from tertial.errors import TertialError
 from tertial.findings import Finding
 from tertial.ledger import Version

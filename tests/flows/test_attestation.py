@@ -24,7 +24,6 @@ from flows.assemble import assemble
 from flows.collect import collect
 from flows.remind import remind
 from tertial.archive import content_hash
-from tertial.attestation import AttestationRefused
 from tertial.config import load_cycle
 from tertial.deadlines import today
 from tertial.ledger import Ledger
