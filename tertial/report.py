@@ -352,6 +352,7 @@ class Person(Model):
 DRAFT_MARK = "UTKAST"  # on every page of a draft, in every format
 ATTESTED_BY = "Detta dokument har godkänts digitalt av följande personer:"
 NOT_ATTESTED = "Rapporten är ett utkast och har inte attesterats."
+NO_ATTESTERS = "Cykeln namnger ingen attestant; rapporten attesteras inte i Tertial."
 
 
 class Signature(Model):

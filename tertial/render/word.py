@@ -16,7 +16,7 @@ from tertial.render.charts import Chart, Picture, ReportCharts
 from tertial.report import (
     ActivityRow, EconomySection, EconomyTable, FreeSection, GoalSection, IndicatorRow, Report, TextBlock,
 )
-from tertial.report import ATTESTED_BY, DRAFT_MARK, NOT_ATTESTED, KeyFigureTable
+from tertial.report import ATTESTED_BY, DRAFT_MARK, NO_ATTESTERS, NOT_ATTESTED, KeyFigureTable
 from tertial.sections import SPECIAL_REPORTS_TITLE
 from tertial.table_columns import ANALYSIS_COLUMN
 from tertial.vocabulary import GENDER_EQUALITY_MARK
@@ -308,8 +308,8 @@ def _special_reports(doc: DocumentType, report: Report) -> None:
 
 def _attest(doc: DocumentType, report: Report) -> None:
     doc.add_heading("Attesterat av", 1)
-    if report.draft:
-        doc.add_paragraph(NOT_ATTESTED)
+    if report.draft or not report.attestations:
+        doc.add_paragraph(NOT_ATTESTED if report.draft else NO_ATTESTERS)
         return
     doc.add_paragraph(ATTESTED_BY)
     _table(doc, ["Namn", "Datum"], [[f"{p.name}, {p.title}" if p.title else p.name, p.date.isoformat()] for p in report.attestations])
