@@ -240,7 +240,7 @@ def _print_assembled(result) -> None:
     """The report's standing, its checks and its files."""
     report = result.report
     if report.draft:
-        console.print(escape_controls(report.draft_notice()))
+        console.print(escape_controls(f"{report.draft_notice()} Skäl: {'; '.join(report.draft_reasons) or 'okänt'}."))
     else:
         signed = ", ".join(f"{s.name} {s.date.isoformat()}" for s in report.attestations)
         console.print(escape_controls(f"Slutlig rapport, attesterad av {signed or 'ingen (cykeln namnger ingen attestant)'}; "

@@ -416,9 +416,8 @@ class Report(Model):
         None, exclude_if=lambda v: v is None, description="Sammanfattande analys as one text, when the profile says so.")
 
     def draft_notice(self) -> str:
-        """The line atop a draft: what it is and why."""
-        reasons = f": {'; '.join(self.draft_reasons)}" if self.draft_reasons else ""
-        return f"{DRAFT_MARK} – inte den slutliga rapporten{reasons}."
+        """The line atop a draft; why it is one is listed under Attesterat av, where a long list has room."""
+        return f"{DRAFT_MARK} – inte den slutliga rapporten."
 
     def parts(self) -> list[str]:
         """The parts in print order."""

@@ -310,6 +310,8 @@ def _attest(doc: DocumentType, report: Report) -> None:
     doc.add_heading("Attesterat av", 1)
     if report.draft or not report.attestations:
         doc.add_paragraph(NOT_ATTESTED if report.draft else NO_ATTESTERS)
+        for reason in report.draft_reasons:
+            doc.add_paragraph(reason, style="List Bullet")
         return
     doc.add_paragraph(ATTESTED_BY)
     _table(doc, ["Namn", "Datum"], [[f"{p.name}, {p.title}" if p.title else p.name, p.date.isoformat()] for p in report.attestations])

@@ -71,14 +71,15 @@ def _docx(path: Path) -> tuple[list[str], str]:
 def _assert_draft(files: dict[str, Path], reason: str) -> None:
     """UTKAST on every page of every format, the reason said, and no attestation block anywhere."""
     html = files["html"].read_text(encoding="utf-8")
-    assert f'<p class="utkast" id="utkast" role="note">UTKAST – inte den slutliga rapporten' in html and reason in html
+    assert '<p class="utkast" id="utkast" role="note">UTKAST – inte den slutliga rapporten.</p>' in html
+    assert f"<li>{reason}</li>" in html
     assert '@page { @top-center { content: "UTKAST"' in html and ATTESTED_BY not in html
     pages = _pdf_pages(files["pdf"])
     assert len(pages) > 3 and all("UTKAST" in page for page in pages)
     assert not any(ATTESTED_BY in page for page in pages)
     headers, body = _docx(files["docx"])
     assert headers and all("UTKAST" in header for header in headers)
-    assert ATTESTED_BY not in body and "Rapporten är ett utkast och har inte attesterats." in body
+    assert ATTESTED_BY not in body and "Rapporten är ett utkast och har inte attesterats." in body and reason in body
     report = json.loads(files["json"].read_text(encoding="utf-8"))
     assert report["draft"] is True and report["attestations"] == [] and any(reason in r for r in report["draft_reasons"])
 
