@@ -18,7 +18,7 @@ from tasks.configuration import open_cycle
 from tasks.feedback import write_annotated, write_feedback, write_feedback_html
 from tasks.followup import contributor_statuses
 from tasks.intake import archive_original, find_submissions, read_archived
-from tasks.ledger import accepted_submissions, record_assembly, record_version
+from tasks.ledger import accepted_submissions, record_assembly, record_version, report_standing
 from tasks.rendering import write_report
 from tasks.report_checks import check_narrative, write_checks
 from tasks.status_page import write_status_page
@@ -84,10 +84,11 @@ def assemble_report(cycle: Cycle, ledger: Ledger, target: Path, formats: tuple[s
     """As flows.assemble.assemble_report with allow_missing=True (what run_cycle asks for), one worker."""
     accepted = accepted_submissions.fn(ledger, cycle)
     report, unreadable = build_report.fn(cycle, accepted)
+    report = report_standing.fn(ledger, cycle, report)
     findings = unreadable + check_narrative.fn(report)
     files = write_report.fn(report, target, tuple(formats), True)
     files["kontroller"] = write_checks.fn(findings, target)
-    record_assembly.fn(ledger, cycle, files)
+    record_assembly.fn(ledger, cycle, report, files)
     return files
 
 

@@ -1,4 +1,4 @@
-"""`tertial demo`, `run`, `validate`, `open`, `collect`, `assemble` and `deploy`: running the cycle."""
+"""`tertial demo`, `run`, `validate`, `open`, `collect`, `assemble`, `attest` and `deploy`: running the cycle."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from commands.app import command, console, err, print_json
-from commands.options import WORKDIR, AsJson, Cycle, Debug, Inbox, Ledger, Workdir
+from commands.options import (WORKDIR, AsJson, Cycle, Debug, Formats, Inbox, Ledger, NamndVersion, ReportOut, Workdir,
+                              WordTemplate)
 from tertial.controls import escape_controls
 from tertial.findings import Severity, count
 from tertial.resources import EXAMPLES
@@ -188,19 +189,72 @@ def _print_outcome(outcome: IntakeOutcome) -> None:
 @command()
 def assemble(
     cycle: Cycle,
-    formats: Annotated[str, typer.Option("--format", help="Format, kommaseparerade: html,pdf,docx,json.")] = "html,pdf,docx,json",
-    out: Annotated[Optional[Path], typer.Option(help="Mapp för rapportfilerna (standard: workdir/rapport).")] = None,
+    formats: Formats = "html,pdf,docx,json",
+    out: ReportOut = None,
     allow_missing: Annotated[bool, typer.Option("--allow-missing", help="Sammanställ ett utkast trots att underlag saknas.")] = False,
-    namnd_version: Annotated[bool, typer.Option("--namndversion", help="Utan bilagan över vilka versioner som använts.")] = False,
-    word_template: Annotated[Optional[Path], typer.Option(
-        "--word-template", help="Word-mall (.dotx eller .docx) vars formatmallar, sidhuvud, sidfot och logotyp "
-                                "Word-rapporten får (standard: TERTIAL_WORD_TEMPLATE).")] = None,
+    namnd_version: NamndVersion = False,
+    word_template: WordTemplate = None,
     workdir: Workdir = WORKDIR,
     ledger: Ledger = None,
     as_json: AsJson = False,
     debug: Debug = False,
 ) -> None:
-    """Sammanställ rapporten från de godkända underlagen."""
+    """Sammanställ rapporten från de godkända underlagen: ett utkast tills allt är granskat och attesterat."""
+    chosen = _formats(formats, word_template)
+    from flows.assemble import assemble as assemble_flow
+
+    with console.status("Sammanställer rapporten …"):
+        result = assemble_flow(cycle_path=cycle, workdir=workdir, formats=chosen, allow_missing=allow_missing,
+                               out_dir=out, ledger_url=ledger, controller=not namnd_version, word_template=word_template)
+    if as_json:
+        print_json(_assembled_json(result))
+        return
+    if result.report.missing:
+        console.print(f"Underlag saknas från: {', '.join(result.report.missing)} (markerat i rapporten).")
+    _print_assembled(result)
+
+
+@command()
+def attest(
+    cycle: Cycle,
+    who: Annotated[str, typer.Option("--namn", "--som", help="Attestanten, som cykelfilen namnger henne eller honom "
+                                                           "under attesters: (namn eller e-postadress).")],
+    formats: Formats = "html,pdf,docx,json",
+    out: ReportOut = None,
+    namnd_version: NamndVersion = False,
+    word_template: WordTemplate = None,
+    workdir: Workdir = WORKDIR,
+    ledger: Ledger = None,
+    as_json: AsJson = False,
+    debug: Debug = False,
+) -> None:
+    """Attestera rapporten: sammanställer den, antecknar attesten i liggaren och skriver den slutliga rapporten när alla attesterat."""
+    from tertial.attestation import may_attest
+    from tertial.config import load_cycle
+    from tertial.deadlines import local_time
+    from tertial.workspace import Create, Workspace
+
+    chosen = _formats(formats, word_template)
+    # A person the cycle does not name, or a draft, is refused at once, before the flow starts.
+    person = may_attest(load_cycle(cycle), Workspace(workdir).open_ledger(ledger, create=Create.NOTHING), who)
+    from flows.assemble import assemble as assemble_flow
+
+    with console.status("Sammanställer och attesterar rapporten …"):
+        result = assemble_flow(cycle_path=cycle, workdir=workdir, formats=chosen, allow_missing=True, out_dir=out,
+                               ledger_url=ledger, controller=not namnd_version, attester=person.name,
+                               word_template=word_template)
+    event, new = result.attestation
+    moment = local_time(event.at)
+    if as_json:
+        print_json({**_assembled_json(result), "attestation": {"by": event.actor, "at": moment, "new": new}})
+        return
+    console.print(escape_controls(f"{event.actor} attesterade rapporten {moment} (innehåll {result.report.content_sha256[:12]})."
+                                  if new else f"{event.actor} har redan attesterat den här rapporten ({moment})."))
+    _print_assembled(result)
+
+
+def _formats(formats: str, word_template: Path | None) -> tuple[str, ...]:
+    """The formats asked for; a wrong Word template is named before Prefect starts."""
     from tertial.render.formats import FORMATS
 
     chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
@@ -211,18 +265,26 @@ def assemble(
     if word_template is not None and "docx" in chosen:
         from tertial.render.word_template import check_template
 
-        check_template(word_template)  # a wrong file is named before Prefect starts
-    from flows.assemble import assemble as assemble_flow
+        check_template(word_template)
+    return chosen
 
-    with console.status("Sammanställer rapporten …"):
-        result = assemble_flow(cycle_path=cycle, workdir=workdir, formats=chosen, allow_missing=allow_missing,
-                               out_dir=out, ledger_url=ledger, controller=not namnd_version, word_template=word_template)
-    if as_json:
-        print_json({"files": {kind: str(path) for kind, path in result.files.items()}, "missing": list(result.report.missing),
-                    "findings": [f.to_dict() for f in result.findings]})
-        return
-    if result.report.missing:
-        console.print(f"Underlag saknas från: {', '.join(result.report.missing)} (markerat i rapporten).")
+
+def _assembled_json(result) -> dict:
+    report = result.report
+    return {"files": {kind: str(path) for kind, path in result.files.items()}, "missing": list(report.missing),
+            "draft": report.draft, "draft_reasons": list(report.draft_reasons), "content_sha256": report.content_sha256,
+            "findings": [f.to_dict() for f in result.findings]}
+
+
+def _print_assembled(result) -> None:
+    """The report's standing, its checks and its files."""
+    report = result.report
+    if report.draft:
+        console.print(escape_controls(f"{report.draft_notice()} Skäl: {'; '.join(report.draft_reasons) or 'okänt'}."))
+    else:
+        signed = ", ".join(f"{s.name} {s.date.isoformat()}" for s in report.attestations)
+        console.print(escape_controls(f"Slutlig rapport, attesterad av {signed or 'ingen (cykeln namnger ingen attestant)'}; "
+                                      "kontrollsummorna är antecknade i liggaren."))
     for finding in result.findings:
         console.print(escape_controls(finding.line()))
     for kind, path in result.files.items():

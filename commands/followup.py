@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Optional
@@ -13,6 +12,7 @@ import typer
 from commands.app import command, console, print_json
 from commands.options import WORKDIR, AsJson, AsOf, By, Contributor, Cycle, Debug, Ledger, Workdir
 from tertial.controls import escape_controls
+from tertial.deadlines import local_time
 from tertial.wording import findings_count
 
 
@@ -81,9 +81,9 @@ def approve(cycle: Cycle, contributor: Contributor, by: By = None, workdir: Work
     from tertial.config import load_cycle
     from tertial.review import approve as approve_version
 
-    event = approve_version(_open_ledger(workdir, ledger), load_cycle(cycle), contributor, by or getpass.getuser())
-    console.print(escape_controls(f"{contributor}: version {event.version} granskad av {event.actor} "
-                                  f"{event.at.astimezone().isoformat(timespec='minutes')}."))
+    loaded = load_cycle(cycle)
+    event = approve_version(_open_ledger(workdir, ledger), loaded, contributor, _reviewer(loaded, by))
+    console.print(escape_controls(f"{contributor}: version {event.version} granskad av {event.actor} {local_time(event.at)}."))
 
 
 @command("return")
@@ -95,13 +95,19 @@ def return_(cycle: Cycle, contributor: Contributor,
     from tertial.review import return_submission
 
     loaded = load_cycle(cycle)
-    event = return_submission(_open_ledger(workdir, ledger), loaded, contributor, comment, by or getpass.getuser())
-    console.print(escape_controls(f"{contributor}: version {event.version} återsänd av {event.actor} "
-                                  f"{event.at.astimezone().isoformat(timespec='minutes')}: \"{event.comment}\""))
-    _mail_return(loaded, event, workdir)
+    store = _open_ledger(workdir, ledger)
+    event = return_submission(store, loaded, contributor, comment, _reviewer(loaded, by))
+    console.print(escape_controls(f"{contributor}: version {event.version} återsänd av {event.actor} {local_time(event.at)}: "
+                                  f"\"{event.comment}\""))
+    _mail_return(loaded, event, workdir, store)
 
 
-def _mail_return(cycle, event, workdir: Path) -> None:
+def _reviewer(cycle, by: str | None) -> str:
+    """Who reviews: the person named with --by, else the cycle's handläggare (never the computer's user account)."""
+    return " ".join(by.split()) if by and by.strip() else cycle.config.handlaggare.name
+
+
+def _mail_return(cycle, event, workdir: Path, ledger) -> None:
     """The return mailed at once when a mail server is set; without one, the next reminder carries the comment."""
     from tertial.settings import load_settings
 
@@ -109,7 +115,7 @@ def _mail_return(cycle, event, workdir: Path) -> None:
         console.print("Ingen e-postserver (TERTIAL_SMTP_HOST): kommentaren följer med nästa påminnelse.")
         return
     from tasks.mail import smtp_mailer  # Prefect's Secret block may hold the password: imported only to mail
-    from tertial.reminders import personal_links, return_mail
+    from tertial.reminders import personal_links, return_mail, return_mail_sent
 
     mail = return_mail(cycle, event, (personal_links(cycle, workdir) or {}).get(event.contributor_id))
     try:
@@ -118,6 +124,7 @@ def _mail_return(cycle, event, workdir: Path) -> None:
         console.print(escape_controls(f"E-brevet till {', '.join(mail.recipients)} kunde inte skickas "
                                       f"({type(error).__name__}); kommentaren följer med nästa påminnelse."))
         raise typer.Exit(code=1) from None
+    return_mail_sent(ledger, event, mail, dt.datetime.now(dt.UTC))
     console.print(escape_controls(f"E-brev skickat till {', '.join(mail.recipients)}."))
 
 

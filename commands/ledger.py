@@ -10,40 +10,41 @@ import typer
 from commands.app import command, console, err, print_json
 from commands.options import WORKDIR, AsJson, Contributor, Cycle, Debug, Ledger, Workdir
 from tertial.controls import escape_controls
-from tertial.wording import findings_count
 
 
 @command()
 def history(
     cycle: Cycle,
-    contributor: Contributor,
+    contributor: Annotated[Optional[str], typer.Option(help="Bidragsgivarens id (standard: hela cykeln).")] = None,
     workdir: Workdir = WORKDIR,
     ledger: Ledger = None,
     as_json: AsJson = False,
     debug: Debug = False,
 ) -> None:
-    """Lista en bidragsgivares versioner med tid, kontrollsumma och resultat."""
+    """Visa granskningsspåret i tidsordning: versioner och kontrollresultat, granskningar, återsändningar, e-brev,
+    attester och sammanställningar, med tid (svensk tid) och vem."""
     from tertial.config import load_cycle
+    from tertial.history import history as audit_trail
+    from tertial.review import known_contributor
     from tertial.verify import verify_cycle
     from tertial.workspace import Create, Workspace
 
     loaded = load_cycle(cycle)
+    if contributor is not None:
+        known_contributor(loaded, contributor)
     store = Workspace(workdir).open_ledger(ledger, create=Create.LEDGER)
-    versions = store.versions(loaded.config.id, contributor)
     verification = verify_cycle(store, loaded.config.id, originals_of=contributor)
     if not verification.ok:  # on stderr, so --json stays parseable
         err.print(f"Varning: liggaren eller arkivet för {loaded.config.id} har ändrats i efterhand "
                   f"({len(verification.problems)} avvikelser); kör tertial verify för detaljer.", markup=False)
-    rows = [{"version": v.number, "mottagen": v.received_at.isoformat(timespec="seconds"), "sha256": v.sha256,
-             "fil": v.original_name, "resultat": v.status, "fel": v.errors, "varningar": v.warnings} for v in versions]
+    entries = audit_trail(loaded, store, contributor)
     if as_json:
-        print_json(rows)
+        print_json([e.to_dict() for e in entries])
         return
-    if not rows:
-        console.print(escape_controls(f"Inga versioner från {contributor} i {loaded.config.id}."))
-    for r in rows:
-        console.print(escape_controls(f"Version {r['version']}: {r['mottagen']} {r['sha256'][:12]} {r['fil']} – {r['resultat']} "
-                                      f"({findings_count(r['fel'], r['varningar'])})"))
+    if not entries:
+        console.print(escape_controls(f"Inget antecknat för {contributor or 'cykeln'} i {loaded.config.id}."))
+    for entry in entries:
+        console.print(escape_controls(entry.line()))
 
 
 @command()

@@ -18,5 +18,11 @@ Contributor = Annotated[str, typer.Option(help="Bidragsgivarens id.")]
 Debug = Annotated[bool, typer.Option("--debug", help="Visa Prefects loggar och fullständiga felspår.")]
 AsOf = Annotated[Optional[dt.datetime], typer.Option(
     "--as-of", formats=["%Y-%m-%d"], help="Dag att räkna från, ÅÅÅÅ-MM-DD (standard: i dag).")]
-By = Annotated[Optional[str], typer.Option("--by", help="Vem som granskar (standard: ditt användarnamn).")]
+By = Annotated[Optional[str], typer.Option("--by", "--som", help="Vem som granskar (standard: cykelns handläggare).")]
+Formats = Annotated[str, typer.Option("--format", help="Format, kommaseparerade: html,pdf,docx,json.")]
+ReportOut = Annotated[Optional[Path], typer.Option("--out", help="Mapp för rapportfilerna (standard: workdir/rapport).")]
+NamndVersion = Annotated[bool, typer.Option("--namndversion", help="Utan bilagan över vilka versioner som använts.")]
+WordTemplate = Annotated[Optional[Path], typer.Option(
+    "--word-template", help="Word-mall (.dotx eller .docx) vars formatmallar, sidhuvud, sidfot och logotyp "
+                            "Word-rapporten får (standard: TERTIAL_WORD_TEMPLATE).")]
 AsJson = Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON (för andra program).")]

@@ -43,9 +43,8 @@ def personal_links(cycle: Cycle, workdir: Path) -> dict[str, str] | None:
 
 
 def _event(cycle: Cycle, item: DueMail, version: int | None) -> Event:
-    comment = f"till {', '.join(item.mail.recipients)}: {item.mail.subject}"
     return Event(cycle_id=cycle.config.id, contributor_id=item.contributor_id, kind=item.kind.value,
-                 at=dt.datetime.now(dt.UTC), actor=MAILER_ACTOR, key=item.key, comment=comment, version=version)
+                 at=dt.datetime.now(dt.UTC), actor=MAILER_ACTOR, key=item.key, comment=item.mail.note(), version=version)
 
 
 @task(cache_policy=NO_CACHE)

@@ -79,6 +79,16 @@ def today() -> dt.date:
     return dt.datetime.now(ZoneInfo(load_settings().timezone)).date()
 
 
+def swedish_moment(at: dt.datetime) -> dt.datetime:
+    """A recorded moment in Swedish time (TERTIAL_TIMEZONE); the ledger keeps UTC (SQLite drops the zone: UTC)."""
+    return at.replace(tzinfo=at.tzinfo or dt.UTC).astimezone(ZoneInfo(load_settings().timezone))
+
+
+def local_time(at: dt.datetime) -> str:
+    """A recorded moment in Swedish time, to the minute: how the ledger's moments are shown."""
+    return swedish_moment(at).strftime("%Y-%m-%d %H:%M")
+
+
 def days_text(days_left: int, delivered: bool = False) -> str:
     """'3 arbetsdagar kvar', 'sista dag i dag', '1 arbetsdag sent'; a delivered contributor is never late."""
     if days_left < 0 and delivered:

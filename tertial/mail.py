@@ -33,6 +33,19 @@ class Mail:
     def recipients(self) -> tuple[str, ...]:
         return self.to + self.cc
 
+    def note(self) -> str:
+        """The mail as the ledger's mail log keeps it: to whom, and its subject (read back by `read_note`)."""
+        return f"{NOTE_TO}{', '.join(self.recipients)}{NOTE_SUBJECT}{self.subject}"
+
+
+NOTE_TO, NOTE_SUBJECT = "till ", ": "
+
+
+def read_note(note: str) -> tuple[list[str], str]:
+    """(recipients, subject) of a mail noted in the ledger; an address never holds ': ', so the first one ends them."""
+    recipients, _, subject = note.removeprefix(NOTE_TO).partition(NOTE_SUBJECT)
+    return [r for r in recipients.split(", ") if r], subject
+
 
 class Mailer(Protocol):
     """Whatever delivers a mail; raises on failure, smtplib's exceptions for SMTP."""

@@ -201,6 +201,14 @@ def return_mail(cycle: Cycle, event: Event, link: str | None = None) -> Mail:
                 subject=f"Återsänt underlag: {cycle.title} – {who.avdelning}", body=body)
 
 
+def return_mail_sent(ledger: Ledger, returned: Event, mail: Mail, at: dt.datetime) -> None:
+    """The return's mail in the ledger's mail log, once it has gone: on behalf of whoever returned the version."""
+    kind = EventKind.RETURN_MAIL.value
+    ledger.record_event(Event(cycle_id=returned.cycle_id, contributor_id=returned.contributor_id, kind=kind, at=at,
+                              actor=returned.actor, key=f"{kind}:{returned.key}", comment=mail.note(),
+                              version=returned.version))
+
+
 def _greeting(cycle: Cycle, status: ContributorStatus) -> str:
     return f"Hej {cycle.contributor(status.contributor_id).responsible},"
 

@@ -349,6 +349,20 @@ class Person(Model):
     phone: str = ""
 
 
+DRAFT_MARK = "UTKAST"  # on every page of a draft, in every format
+ATTESTED_BY = "Detta dokument har godkänts digitalt av följande personer:"
+NOT_ATTESTED = "Rapporten är ett utkast och har inte attesterats."
+NO_ATTESTERS = "Cykeln namnger ingen attestant; rapporten attesteras inte i Tertial."
+
+
+class Signature(Model):
+    """A named attester's attestation of the report: who, and the Swedish day it was given."""
+
+    name: str
+    title: str = ""
+    date: dt.date
+
+
 class Source(Model):
     contributor: str
     avdelning: str
@@ -383,6 +397,13 @@ class Report(Model):
         default_factory=list, description="VB: the sections under Särskilda redovisningar (intern kontroll, kvalitet, arbetsmiljö).")
     attesters: list[Person]
     sources: list[Source]
+    # The report's standing (tertial/attestation.py): set by the assembly from the ledger, never part of the content
+    # the attesters attest. Built without a ledger, a report is a draft.
+    draft: bool = Field(True, description="UTKAST: parts missing, not approved or returned, or not attested by everyone named.")
+    draft_reasons: list[str] = Field(default_factory=list, description="Why the report is a draft, in Swedish.")
+    attestations: list[Signature] = Field(
+        default_factory=list, description="Every named attester's attestation; only in the final report.")
+    content_sha256: str = Field("", description="SHA-256 of the report's content without its standing: what is attested.")
     missing: list[str] = Field(default_factory=list, description="Avdelningar without an accepted submission.")
     counts: dict[str, int] = Field(default_factory=dict)
     # The nämnd's own outline; left out of report.json when the built-in one is used, so that stays as it was.
@@ -393,6 +414,10 @@ class Report(Model):
         default_factory=list, exclude_if=lambda v: not v, description="The outline's free sections, top level, in order.")
     summary_text: TextBlock | None = Field(
         None, exclude_if=lambda v: v is None, description="Sammanfattande analys as one text, when the profile says so.")
+
+    def draft_notice(self) -> str:
+        """The line atop a draft; why it is one is listed under Attesterat av, where a long list has room."""
+        return f"{DRAFT_MARK} – inte den slutliga rapporten."
 
     def parts(self) -> list[str]:
         """The parts in print order."""

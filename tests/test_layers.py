@@ -140,7 +140,7 @@ def test_the_command_line_is_one_app_with_every_command():
     from commands import app
 
     commands = typer.main.get_command(app).commands
-    assert sorted(commands) == ["approve", "assemble", "check-config", "collect", "collect-mail", "demo", "deploy", "diff",
+    assert sorted(commands) == ["approve", "assemble", "attest", "check-config", "collect", "collect-mail", "demo", "deploy", "diff",
                                 "history", "installningar", "lank", "open", "rebuild-ledger", "remind", "return", "run", "serve",
                                 "status", "validate", "verify", "worker"]
     with_debug = [name for name, command in commands.items() if "--debug" in {o for p in command.params for o in p.opts}]

@@ -20,7 +20,7 @@ from tertial.render.word_template import BODY_STYLE, TABLE_STYLE, base_document
 from tertial.report import (
     ActivityRow, EconomySection, EconomyTable, FreeSection, GoalSection, IndicatorRow, Report, TextBlock,
 )
-from tertial.report import KeyFigureTable
+from tertial.report import ATTESTED_BY, DRAFT_MARK, NO_ATTESTERS, NOT_ATTESTED, KeyFigureTable
 from tertial.sections import SPECIAL_REPORTS_TITLE
 from tertial.table_columns import ANALYSIS_COLUMN
 from tertial.vocabulary import GENDER_EQUALITY_MARK
@@ -260,6 +260,8 @@ def build_document(report: Report, controller: bool = True, charts: ReportCharts
         "balance_sheet": lambda: _balance_sheet(doc, report), "special_reports": lambda: _special_reports(doc, report),
         "attest": lambda: _attest(doc, report),
     }
+    if report.draft:
+        doc.add_paragraph().add_run(report.draft_notice()).bold = True
     for part in report.parts():
         if part.startswith("section:"):
             _free_section(doc, report.section(part), 1)
@@ -271,6 +273,8 @@ def build_document(report: Report, controller: bool = True, charts: ReportCharts
                [[s.avdelning, str(s.version) if s.version is not None else "saknas", s.file or "", (s.sha256 or "")[:12]] for s in report.sources])
     _body_text(doc)
     add_contents(doc)
+    if report.draft:
+        _mark_draft(doc)
     return doc
 
 
@@ -280,6 +284,14 @@ def _body_text(doc: DocumentType) -> None:
     for paragraph in doc.element.body.iterchildren(qn("w:p")):
         if paragraph.style is None:
             paragraph.style = body_style
+
+
+def _mark_draft(doc: DocumentType) -> None:
+    """UTKAST in the header of every section, so it stands on every page (after a template's own header text)."""
+    for section in doc.sections:
+        section.header.is_linked_to_previous = False
+        run = section.header.paragraphs[0].add_run(DRAFT_MARK)
+        run.bold = True
 
 
 def _summary(doc: DocumentType, report: Report) -> None:
@@ -315,7 +327,13 @@ def _special_reports(doc: DocumentType, report: Report) -> None:
 
 def _attest(doc: DocumentType, report: Report) -> None:
     doc.add_heading("Attesterat av", 1)
-    _table(doc, ["Namn", "Datum"], [[f"{p.name}, {p.title}" if p.title else p.name, report.attest_date.isoformat()] for p in report.attesters])
+    if report.draft or not report.attestations:
+        doc.add_paragraph(NOT_ATTESTED if report.draft else NO_ATTESTERS)
+        for reason in report.draft_reasons:
+            doc.add_paragraph(reason, style="List Bullet")
+        return
+    doc.add_paragraph(ATTESTED_BY)
+    _table(doc, ["Namn", "Datum"], [[f"{p.name}, {p.title}" if p.title else p.name, p.date.isoformat()] for p in report.attestations])
 
 
 def _free_section(doc: DocumentType, section: FreeSection, level: int) -> None:

@@ -28,7 +28,7 @@ from tertial import prefill, workbooks
 from tertial.access import UNKNOWN_CONTRIBUTOR
 from tertial.calendar import contributor_calendar
 from tertial.cycle import Cycle
-from tertial.deadlines import long_date
+from tertial.deadlines import local_time, long_date
 from tertial.feedback.files import feedback_file_name
 from tertial.findings import Finding, Severity
 from tertial.intake import IntakeOutcome
@@ -44,7 +44,7 @@ from tertial.web import controller, decisions, drafts, leadership, reminding, se
 from tertial.web.csv_zip import NotUnpacked
 from tertial.web.links import LinkClaim, LinkRefused, csrf_matches, csrf_token, read_link
 from tertial.web.rate import UploadRate
-from tertial.web.shown import SECURITY_HEADERS, local_time, located
+from tertial.web.shown import SECURITY_HEADERS, located
 from tertial.web.shown import attachment as _attachment
 from tertial.web.shown import shown as _shown
 from tertial.web.upload import MAX_BODY_BYTES, NotAForm, TooLarge, WrongType, put_in_inbox, read_form

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from tertial.deadlines import days_text, long_date
+from tertial.deadlines import days_text, local_time, long_date
 from tertial.errors import TertialError
 from tertial.findings import Severity
 from tertial.ledger import Event, Version
@@ -27,7 +27,7 @@ from tertial.settings import load_settings
 from tertial.status import EventKind, cycle_status
 from tertial.versions import compare_versions
 from tertial.web.sessions import FormRefused, Role, SignedIn, require, signed_form
-from tertial.web.shown import local_time, located, shown
+from tertial.web.shown import located, shown
 
 ACTIVITY_SHOWN = 15  # the overview's log: the latest actions; the ledger keeps them all
 WHAT = {
@@ -39,6 +39,8 @@ WHAT = {
     EventKind.SIGNED_IN: "loggade in",
     EventKind.REMINDERS_SENT: "skickade påminnelser: {comment}",
     EventKind.DRAFT_ASSEMBLED: "sammanställde ett utkast till rapporten",
+    EventKind.RETURN_MAIL: "e-brev om återsändningen {comment}",
+    EventKind.ATTESTED: "attesterade rapporten",
 }
 
 T = TypeVar("T")

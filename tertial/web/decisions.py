@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from tertial.reminders import return_mail
+from tertial.reminders import return_mail, return_mail_sent
 from tertial.review import ReviewError, approve, return_submission
 from tertial.web.controller import contributor_page
 from tertial.web.links import handout_link
@@ -47,6 +47,7 @@ async def return_version(request: Request, contributor_id: str, person: SignedIn
         return contributor_page(request, person, contributor_id, done=f"Version {event.version} är återsänd.",
                                 problem=f"E-brevet till {', '.join(mail.recipients)} kunde inte skickas ({type(error).__name__}). "
                                         "Meddela bidragsgivaren på annat sätt.")
+    return_mail_sent(service.ledger, event, mail, service.clock())
     return contributor_page(request, person, contributor_id,
                             done=f"Version {event.version} är återsänd; e-brev skickat till {', '.join(mail.recipients)}.")
 

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 
 from tertial.accepted import archived_copy
 from tertial.cycle import Cycle
+from tertial.deadlines import local_time
 from tertial.errors import TertialError
 from tertial.findings import Finding, Severity
 from tertial.ledger import Event, Ledger, Version
@@ -27,7 +28,7 @@ from tertial.status import EventKind, usable_versions
 from tertial.submission import Sheet, Submission, sheets_for
 from tertial.web.controller import ActionRefused, cycle_action, record_action
 from tertial.web.sessions import Role, SignedIn, require
-from tertial.web.shown import attachment, local_time
+from tertial.web.shown import attachment
 from tertial.workspace import Workspace
 
 FORMATS = {"html": "Webbsida (HTML)", "pdf": "PDF", "docx": "Word (DOCX)", "json": "Data (JSON)",

@@ -3,18 +3,16 @@ the contributor's pages (app.py) and the controller's (controller.py, drafts.py)
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from tertial.accepted import archived_copy
 from tertial.checking.addresses import with_cells
 from tertial.cycle import Cycle
+from tertial.deadlines import local_time
 from tertial.errors import TertialError
 from tertial.findings import Finding
 from tertial.ledger import Version
 from tertial.reading import read_submission
-from tertial.settings import load_settings
 
 # On every response: no script but the app's own file (nothing inline), no framing, no third-party anything, and
 # the link (the credential) never leaves in a Referer.
@@ -52,11 +50,6 @@ class ShownVersion:
     status: str
     errors: int
     warnings: int
-
-
-def local_time(at: dt.datetime) -> str:
-    """A recorded moment in Swedish time (TERTIAL_TIMEZONE), to the minute; the ledger keeps UTC."""
-    return at.replace(tzinfo=at.tzinfo or dt.UTC).astimezone(ZoneInfo(load_settings().timezone)).strftime("%Y-%m-%d %H:%M")
 
 
 def shown(version: Version) -> ShownVersion:
