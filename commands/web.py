@@ -69,7 +69,8 @@ def build_app(cycle_path: Path, workdir: Path, ledger_url: str | None = None, ba
     mailer = mailer or default_mailer()
     batches = Batches(intake, after=lambda: status_page(cycle, workspace, ledger))
     service = Service(cycle, Path(workdir), ledger, key, batches.take_in, mailer, base_url, sso=sso_client(settings),
-                      remind=_reminding(cycle_path, workdir, ledger_url, mailer), assemble=_drafting(cycle_path, workdir, ledger_url))
+                      remind=_reminding(cycle_path, workdir, ledger_url, mailer), assemble=_drafting(cycle_path, workdir, ledger_url),
+                      attest=_attesting(cycle_path, workdir, ledger_url))
     return create_app(replace(service, clock=clock) if clock else service)
 
 
@@ -95,6 +96,16 @@ def _drafting(cycle_path: Path, workdir: Path, ledger_url: str | None):
         return assembled.files, assembled.findings
 
     return draft
+
+
+def _attesting(cycle_path: Path, workdir: Path, ledger_url: str | None):
+    """The named attester's attestation, by the assemble flow as `tertial attest --namn` gives it."""
+    from flows.assemble import assemble
+
+    def attest(name: str):
+        return assemble(cycle_path=cycle_path, workdir=workdir, allow_missing=True, ledger_url=ledger_url, attester=name)
+
+    return attest
 
 
 def status_page(cycle, workspace, ledger) -> Path:

@@ -290,8 +290,9 @@ def _mark_draft(doc: DocumentType) -> None:
     """UTKAST in the header of every section, so it stands on every page (after a template's own header text)."""
     for section in doc.sections:
         section.header.is_linked_to_previous = False
-        run = section.header.paragraphs[0].add_run(DRAFT_MARK)
-        run.bold = True
+        first = section.header.paragraphs[0]
+        paragraph = first if not first.text.strip() else section.header.add_paragraph()  # beside a template's own text
+        paragraph.add_run(DRAFT_MARK).bold = True
 
 
 def _summary(doc: DocumentType, report: Report) -> None:

@@ -40,7 +40,7 @@ from tertial.render.html import make_environment
 from tertial.resources import TEMPLATES
 from tertial.settings import load_settings
 from tertial.status import REVIEWS, EventKind
-from tertial.web import controller, decisions, drafts, leadership, reminding, sessions, signin, sso
+from tertial.web import attesting, controller, decisions, drafts, leadership, reminding, sessions, signin, sso
 from tertial.web.csv_zip import NotUnpacked
 from tertial.web.links import LinkClaim, LinkRefused, csrf_matches, csrf_token, read_link
 from tertial.web.rate import UploadRate
@@ -53,6 +53,7 @@ from tertial.workspace import Workspace
 Intake = Callable[[Path], IntakeOutcome]  # takes in one file, as `tertial collect` takes in each file of its inbox
 Remind = Callable[[dt.date], list[Delivery]]  # sends the mails due on the day, as `tertial remind` does
 Assemble = Callable[[], tuple[dict[str, Path], list[Finding]]]  # a draft report, its files and checks (`tertial assemble`)
+Attest = Callable[[str], object]  # the named attester attests the report, as `tertial attest --namn` does
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DROP_SCRIPT = TEMPLATES / "web" / "inlamning.js"  # drag and drop onto the upload form; the form works without it
 
@@ -73,6 +74,7 @@ class Service:
     sign_in_mails: UploadRate = field(default_factory=UploadRate.sign_in_mails)  # how often one address is mailed a link
     remind: Remind | None = None  # None: the controller's page says reminders are not sent from this service
     assemble: Assemble | None = None  # None: likewise for the draft report
+    attest: Attest | None = None  # None: the attestation page says to run `tertial attest`
 
 
 def create_app(service: Service) -> FastAPI:
@@ -105,7 +107,7 @@ def create_app(service: Service) -> FastAPI:
         return pages.problem(500, "Något gick fel", "Något gick fel hos Tertial. Försök igen om en stund; "
                                                     "kvarstår felet, kontakta controllern.")
 
-    for router in (sso.router, signin.router, controller.router, decisions.router, reminding.router, drafts.router,
+    for router in (sso.router, signin.router, controller.router, decisions.router, reminding.router, drafts.router, attesting.router,
                    leadership.router):  # sso's paths before signin's {token}
         app.include_router(router)
     app.get("/", response_class=HTMLResponse)(pages.start)

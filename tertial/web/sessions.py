@@ -135,6 +135,8 @@ async def signed_form(request: Request) -> FormData:
     except HTTPException as error:
         raise FormRefused("Formuläret kunde inte läsas. Gå tillbaka och försök igen.") from error
     given, expected = form.get("csrf"), request.session.get("csrf")
-    if not isinstance(given, str) or not expected or not hmac.compare_digest(given, expected):
+    # As bytes: compare_digest refuses str with non-ASCII characters, and a forged token may have them.
+    if not isinstance(given, str) or not expected or not hmac.compare_digest(given.encode("utf-8", "surrogatepass"),
+                                                                             expected.encode("utf-8")):
         raise FormRefused("Formuläret saknar sin kontrollkod eller har en felaktig. Ladda om sidan och försök igen.")
     return form
