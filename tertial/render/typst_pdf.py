@@ -35,15 +35,17 @@ def printed_figures(indicator: IndicatorRow) -> dict[str, str]:
     return {key: format_quantity(value, indicator.unit) for key, value in figures.items()}
 
 
-def typst_inputs(report: Report, charts: ReportCharts | None = None) -> dict[str, str]:
-    """What the template reads, each a JSON string or plain text: data, never Typst markup."""
+def typst_inputs(report: Report, charts: ReportCharts | None = None, controller: bool = True) -> dict[str, str]:
+    """What the template reads, each a JSON string or plain text: data, never Typst markup. `controller` adds the
+    appendix of which version fed each section, as in the HTML."""
     printing = {
         "indicator_columns": report.table_columns("indicators"),
         "activity_columns": report.table_columns("activities"),
         "figures": {i.id: printed_figures(i) for goal in walk_goals(report.goals) for i in goal.indicators},
         "trend_colours": list(TREND_COLOURS),
     }
-    inputs = {"report": render_json(report), "printing": json.dumps(printing, ensure_ascii=False, sort_keys=True)}
+    inputs = {"report": render_json(report), "printing": json.dumps(printing, ensure_ascii=False, sort_keys=True),
+              "show_sources": "ja" if controller else ""}
     chart = charts.economy if charts is not None else None
     if chart is not None:
         inputs |= {"economy_chart": chart.svg, "economy_chart_alt": chart.alt}
@@ -58,7 +60,7 @@ def compiler() -> typst.Compiler:
     return typst.Compiler(TEMPLATE, root=TEMPLATES)
 
 
-def render_typst_pdf(report: Report, charts: ReportCharts | None = None) -> bytes:
+def render_typst_pdf(report: Report, charts: ReportCharts | None = None, controller: bool = True) -> bytes:
     """A4 PDF/UA-1 (tagged, Swedish, outline and TOC with page numbers), stamped with the attest date for same bytes."""
     stamp = dt.datetime.combine(report.attest_date, dt.time(), tzinfo=dt.UTC)
-    return compiler().compile(format="pdf", sys_inputs=typst_inputs(report, charts), pdf_standards="ua-1", timestamp=stamp)
+    return compiler().compile(format="pdf", sys_inputs=typst_inputs(report, charts, controller), pdf_standards="ua-1", timestamp=stamp)
