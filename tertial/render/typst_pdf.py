@@ -3,8 +3,8 @@
 templates/report.typ reads the report as JSON (the same model report.json publishes) through `sys.inputs`, never as
 markup: every text a contributor wrote reaches Typst as a string value and is set as text, so a submission's
 `#read(...)` or `#link(...)` prints as those characters. The few things the JSON does not carry as printed (the
-indicator figures with their typed decimals and units, the tables' columns, the economy chart) are added here by
-the same functions the HTML uses.
+indicator figures with their typed decimals and units, the tables' columns, the goals' analyses split at their
+sub-headings, the economy chart) are added here by the same functions the HTML uses.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from tertial.numbers import format_quantity
 from tertial.render.formats import render_json
-from tertial.report import IndicatorRow, Report, walk_goals
+from tertial.analysis_headings import Block
+from tertial.report import GoalSection, IndicatorRow, Report, walk_goals
 from tertial.resources import TEMPLATES
 from tertial.trend import TREND_COLOURS
 
@@ -35,6 +36,13 @@ def printed_figures(indicator: IndicatorRow) -> dict[str, str]:
     return {key: format_quantity(value, indicator.unit) for key, value in figures.items()}
 
 
+def analysis_blocks(goal: GoalSection) -> list[Block]:
+    """A goal's analysis as the HTML prints it: split at its '## ' lines when it has any, else one paragraph."""
+    if goal.analysis_headed:
+        return goal.analysis_blocks
+    return [("paragraph", goal.analysis)] if goal.analysis else []
+
+
 def typst_inputs(report: Report, charts: ReportCharts | None = None, controller: bool = True) -> dict[str, str]:
     """What the template reads, each a JSON string or plain text: data, never Typst markup. `controller` adds the
     appendix of which version fed each section, as in the HTML."""
@@ -42,6 +50,8 @@ def typst_inputs(report: Report, charts: ReportCharts | None = None, controller:
         "indicator_columns": report.table_columns("indicators"),
         "activity_columns": report.table_columns("activities"),
         "figures": {i.id: printed_figures(i) for goal in walk_goals(report.goals) for i in goal.indicators},
+        "analyses": {goal.key: analysis_blocks(goal) for goal in walk_goals(report.goals)},
+        "parts": {part.key: part.blocks for goal in walk_goals(report.goals) for part in goal.parts},
         "trend_colours": list(TREND_COLOURS),
     }
     inputs = {"report": render_json(report), "printing": json.dumps(printing, ensure_ascii=False, sort_keys=True),
