@@ -210,3 +210,10 @@ def test_pdf_activity_tables_give_the_name_more_room_than_the_deviation(runs, na
     for h in tables:
         name_width, deviation_width = h["Startdatum"] - h["Aktivitet"], right - h["Avvikelse"]
         assert name_width > 2 * deviation_width and name_width > 0.4 * (right - LEFT), h
+
+
+def test_targets_print_in_the_products_number_form_and_report_json_keeps_the_plans(runs):
+    """Seed 002's KF target '1600 st' prints '1 600 st' (a non-breaking space in each gap), as every figure does."""
+    html = runs["sn-vb-2013"].files["html"].read_text(encoding="utf-8")
+    assert "<td class=\"num\">1\u00a0600\u00a0st</td>" in html and "1600 st" not in html
+    assert "\"kf_target\": \"1600 st\"" in runs["sn-vb-2013"].files["json"].read_text(encoding="utf-8")

@@ -15,6 +15,7 @@ from tertial.analysis_headings import paragraph_heading
 from tertial.numbers import LOCALE, format_number, format_quantity
 from tertial.report import Report
 from tertial.table_columns import column_kind
+from tertial.targets import printed_target
 from tertial.resources import TEMPLATES
 from tertial.trend import TREND_COLOURS
 
@@ -41,7 +42,7 @@ def make_environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(tal=format_number, mangd=format_quantity, procent=_percent, langt_datum=_long_date, slug=_slug,
-                       column_kind=column_kind)
+                       column_kind=column_kind, mal=printed_target)
     env.globals["trend_colours"] = TREND_COLOURS
     env.globals["paragraph_heading"] = paragraph_heading
     return env
