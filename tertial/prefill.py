@@ -6,9 +6,9 @@ from tertial.cycle import Cycle
 from tertial.economy import COST, REVENUE
 from tertial.kolada import KoladaValue
 from tertial.long_texts import cell_parts
-from tertial.numbers import format_number, format_quantity
+from tertial.numbers import format_number
 from tertial.report import Report, text_of, walk_goals
-from tertial.workbooks import Rows, prefilled_rows
+from tertial.workbooks import Rows, cell_quantity, prefilled_rows
 
 
 def handout_rows(cycle: Cycle, contributor_id: str, previous: Report | None, kolada: dict) -> Rows:
@@ -99,12 +99,8 @@ def _kolada_values(rows: Rows, cycle: Cycle, kolada: dict[tuple[str, int], Kolad
             continue
         now, before = kolada.get((indicator.kpi, year)), kolada.get((indicator.kpi, year - 1))
         if now:
-            row.update(outcome=_shown(now.total, indicator.unit))
+            row.update(outcome=cell_quantity(now.total, indicator.unit))
             if indicator.aggregation.value != "none":
-                row.update(men=_shown(now.men, indicator.unit), women=_shown(now.women, indicator.unit))
+                row.update(men=cell_quantity(now.men, indicator.unit), women=cell_quantity(now.women, indicator.unit))
         if before and not row.get("previous"):
-            row["previous"] = _shown(before.total, indicator.unit)
-
-
-def _shown(value, unit: str) -> str:
-    return format_quantity(value, unit).replace("\u00a0", " ") if value is not None else ""
+            row["previous"] = cell_quantity(before.total, indicator.unit)

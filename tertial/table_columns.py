@@ -7,6 +7,7 @@ heading of its own. A profile that declares none prints the columns Tertial has 
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
@@ -26,6 +27,33 @@ ACTIVITY_COLUMNS = {
     "aktivitet": "Aktivitet", "status": "Status", "startdatum": "Startdatum", "slutdatum": "Slutdatum",
     "avvikelse": "Avvikelse", "kommentar": "Kommentar",
 }
+
+
+class ColumnKind(StrEnum):
+    """What a column holds, which sets its share of the printed table: the name takes what the others leave,
+    a text column a fixed share, dates, figures and single words only their own width."""
+
+    NAME = "name"
+    TEXT = "text"
+    FIGURE = "figure"
+    DATE = "date"
+    WORD = "word"
+
+
+_FIGURE_KEYS = ("utfall", "man", "kvinnor", PREVIOUS, "prognos", "arsmal", "kf_arsmal")
+KINDS = {
+    "indikator": ColumnKind.NAME, **dict.fromkeys(_FIGURE_KEYS, ColumnKind.FIGURE), "period": ColumnKind.WORD,
+    "enhet": ColumnKind.WORD,
+    "aktivitet": ColumnKind.NAME, "status": ColumnKind.WORD, "startdatum": ColumnKind.DATE, "slutdatum": ColumnKind.DATE,
+    "avvikelse": ColumnKind.TEXT, "kommentar": ColumnKind.TEXT,
+}
+
+
+def column_kind(key: str) -> ColumnKind:
+    """The kind of a catalogue column (`indikator`, `startdatum`, …)."""
+    return KINDS[key]
+
+
 # Comment columns take the row's analysis, which is otherwise printed on a row of its own under it.
 ANALYSIS_COLUMN = "kommentar"
 

@@ -5,13 +5,27 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from tertial.numbers import NumberParseError, parse_quantity
 from tertial.plan import Indicator, Target
-from tertial.vocabulary import Direction, IndicatorStatus
+from tertial.vocabulary import Direction, IndicatorStatus, is_closed_target_text
 
 _BAND_TEXT = re.compile(r"^\+/- ?(\d+(?:[,.]\d+)?) ?%$")
 _MAX_TEXT = re.compile(r"^Max (\d+(?:[,.]\d+)?)")
 # A miss within this share of the target counts as partly met when proposing a status.
 PARTLY_MET_SHARE = Decimal("0.10")
+
+
+
+def printed_target(raw: str) -> str:
+    """A target as the report prints it: a number in the product's own form ('300000 st' → '300 000 st', '2.5 %' →
+    '2,5 %'), a target text ('Ökning', '+/- 1 %') as the plan writes it. report.json keeps the plan's text."""
+    if not raw or is_closed_target_text(raw):
+        return raw
+    try:
+        quantity = parse_quantity(raw)
+    except NumberParseError:
+        return raw
+    return f"{'+' if raw.startswith('+') else ''}{quantity}"
 
 
 def target_bounds(target: Target | None, direction: Direction) -> tuple[Decimal | None, Decimal | None] | None:

@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -28,7 +29,7 @@ from tertial.activity_statuses import activity_statuses
 from tertial.cycle import Cycle
 from tertial.inert import formulas_as_text
 from tertial.layout import NOT_FOLLOWED_UP
-from tertial.numbers import NumberParseError, format_number, parse_quantity
+from tertial.numbers import NumberParseError, format_quantity, parse_quantity
 from tertial.economy import ADJUSTMENT, ADJUSTMENT_KINDS, REVENUE_COST_KINDS
 from tertial.economy_columns import investments_as_text, table_spec
 from tertial.economy_totals import TOTAL_ID, TOTAL_NAME
@@ -96,7 +97,7 @@ def prefilled_rows(cycle: Cycle, contributor_id: str) -> Rows:
         "indicators": [{
             "id": i.id, "name": i.name, "goal": i.goal, "unit": i.unit,
             "period": i.period(cfg.kind, cfg.year),
-            "previous": _plain(i.previous_outcome),
+            "previous": cell_quantity(i.previous_outcome, i.unit),
             "annual_target": i.annual_target.raw if i.annual_target else "",
             "kf_target": i.kf_target.raw if i.kf_target else "",
         } for i in indicators],
@@ -124,8 +125,9 @@ def offered_rows(key: str, rows: list[dict[str, object]]) -> list[dict[str, obje
     return [*rows, {"id": TOTAL_ID, "name": TOTAL_NAME, "row_type": "total"}]
 
 
-def _plain(value: object) -> str:
-    return "" if value is None else format_number(value).replace("\u00a0", " ")
+def cell_quantity(value: Decimal | None, unit: str) -> str:
+    """A figure with its unit as a cell shows it ('22 %', not '22'), with the plain spaces a person types."""
+    return format_quantity(value, unit).replace("\u00a0", " ")
 
 
 def meta_rows(cycle: Cycle, contributor_id: str, token_key: bytes | None = None) -> list[tuple[str, str]]:

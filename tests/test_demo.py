@@ -91,7 +91,7 @@ def test_html_shows_the_published_values(demo):
     row = re.search(r'<tr id="ind-1\.2-I2".*?</tr>', html, re.S).group(0)
     assert "Andel legitimerade förskollärare" in row
     cells = re.findall(r'<td class="num">(.*?)</td>', row)
-    assert cells[0] == "34,5\u00a0%" and "35,5 %" in cells  # period outcome and årsmål
+    assert cells[0] == "34,5\u00a0%" and "35,5\u00a0%" in cells  # period outcome and årsmål, both in the number form
     assert "Uppföljning av Kommunfullmäktiges inriktningsmål" in html
     assert html.count('class="goal goal-3"') == 25
 

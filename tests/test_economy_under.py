@@ -65,7 +65,7 @@ def test_html_prints_the_economy_after_its_goal_s_content_before_the_section_and
     html = render_html(report)
     goal, after = html.index('id="mal-1.1.1"'), html.index('id="mal-1.1.2"')
     title = html.index('<h6 id="uppfoljning-ekonomi">Analys av resultaträkning</h6>')
-    operations = html.index('<h6 id="driftbudget">Budgetavvikelser')
+    operations = html.index('<p role="heading" aria-level="7" id="driftbudget">Budgetavvikelser')
     section = html.index("<h6>Efter ekonomin</h6>")
     assert goal < html.index('id="akt-1.1.1-A1"') < title < operations < section < after
     assert html.count('id="uppfoljning-ekonomi"') == 1 and "Uppföljning av ekonomi" not in html

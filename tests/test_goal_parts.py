@@ -118,10 +118,11 @@ def test_the_parts_print_in_order_under_their_sub_headings(report):
     assert trygga.owner == "Socialtjänstavdelningen"
     assert trygga.parts[1].text == "Nämndens egna verksamheter har inget särskilt att redovisa."  # the fixed sentence
     html = render_html(report)
-    assert ('<h6>Analys</h6>\n<h6 class="analysis-heading" id="del-stad:arbete">Stadsövergripande arbete</h6>'
-            '<p>Staden samordnar jobbtorgen.</p><h6 class="analysis-subheading">Bostad först</h6><p>Fler har fått eget '
-            'kontrakt.</p><h6 class="analysis-heading" id="del-verksamhet:arbete">Nämndens verksamhet</h6>'
-            '<p>Handläggningstiderna har kortats.</p>') in html
+    # the nämndmål is an h5, its Analys an h6, the parts and their sub-headings the levels below (role="heading")
+    assert ('<h6>Analys</h6>\n<p role="heading" aria-level="7" id="del-stad:arbete" class="analysis-heading">Stadsövergripande '
+            'arbete</p><p>Staden samordnar jobbtorgen.</p><p role="heading" aria-level="8" class="analysis-subheading">Bostad '
+            'först</p><p>Fler har fått eget kontrakt.</p><p role="heading" aria-level="7" id="del-verksamhet:arbete" '
+            'class="analysis-heading">Nämndens verksamhet</p><p>Handläggningstiderna har kortats.</p>') in html
     doc = Document(io.BytesIO(document_bytes(report)))
     texts = [(p.style.name, p.text) for p in doc.paragraphs]
     start = texts.index(("Heading 6", "Stadsövergripande arbete"))
@@ -140,7 +141,7 @@ def test_a_part_whose_writer_has_not_submitted_is_reported_missing(cycle, tmp_pa
     built, _ = assemble(cycle, accepted)
     part = _goal(built, "arbete").parts[1]
     assert (part.missing, part.text) == (True, "")
-    assert ('<h6 class="analysis-heading" id="del-verksamhet:arbete">Nämndens verksamhet</h6>'
+    assert ('<p role="heading" aria-level="7" id="del-verksamhet:arbete" class="analysis-heading">Nämndens verksamhet</p>'
             '<p class="missing">Underlag saknas från Socialtjänstavdelningen.</p>') in render_html(built)
     status = ContributorStatus(contributor_id="stad", avdelning="Avdelningen för stadsövergripande frågor",
                                deadline=dt.date(2026, 1, 26), status=Status.NOT_STARTED, days_left=1, latest_version=None,

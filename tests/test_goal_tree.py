@@ -147,10 +147,12 @@ def test_theme_headings_in_an_analysis_are_printed_as_sub_headings(report):
     area = _goal(report, "1.1")
     assert area.analysis == HEADED  # report.json keeps the text as written
     html = render_html(report)
-    assert ('<h6>Analys</h6>\n<p>Nämndmålen under området bidrar till självförsörjning.</p>'
+    # the KF area is an h4, its Analys an h5, the themes h6 and below h6 a heading by role
+    assert ('<h5>Analys</h5>\n<p>Nämndmålen under området bidrar till självförsörjning.</p>'
             '<h6 class="analysis-heading">Stadsövergripande arbete</h6><p>Staden samordnar jobbtorgen.</p>'
-            '<p>Ett andra stycke.</p><h6 class="analysis-subheading">Bostad först</h6><p>Fler har fått eget kontrakt.</p>'
-            '<h6 class="analysis-heading">Nämndens verksamhet</h6><p>Handläggningstiderna har kortats.</p>') in html
+            '<p>Ett andra stycke.</p><p role="heading" aria-level="7" class="analysis-subheading">Bostad först</p><p>Fler har '
+            'fått eget kontrakt.</p><h6 class="analysis-heading">Nämndens verksamhet</h6><p>Handläggningstiderna har '
+            'kortats.</p>') in html
     assert "##" not in re.sub(r"<script.*?</script>", "", html, flags=re.S)
     assert "<p>Fler arbetar eller studerar.</p>" in html  # an analysis without '## ' lines prints as before
     doc = Document(io.BytesIO(document_bytes(report)))

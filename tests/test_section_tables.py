@@ -86,7 +86,8 @@ def test_the_tables_are_printed_in_every_format(report):
     assert [(r.name, r.values) for r in ideas.rows] == [
         ("Digitala tjänster", {"antal": Decimal(3), "berom": None}), ("Öppettider", {"antal": Decimal(1150), "berom": Decimal("2.5")})]
     html = render_html(report)
-    assert ('<table class="data section-table"><thead><tr><th>2025</th><th>Klagomål/synpunkter</th><th>Beröm</th></tr>'
+    assert ('<table class="data section-table"><colgroup><col class="col-name"><col class="col-figure"><col class="col-figure">'
+            '</colgroup><thead><tr><th>2025</th><th>Klagomål/synpunkter</th><th>Beröm</th></tr>'
             '</thead><tbody><tr><td>Handläggning</td><td class="num">7</td><td class="num"></td></tr>') in html
     assert '<tr><td>Övrigt</td><td class="num">1</td><td class="num">Flera</td></tr>' in html
     assert '<tr><td>Öppettider</td><td class="num">1\xa0150</td><td class="num">2,5</td></tr>' in html

@@ -40,7 +40,7 @@ from tests.builders import (
 )
 from tests.conftest import DATA, MINI
 from tests.test_goal_tree import TREE, _rows as tree_rows
-from tests.webapp import CONTROLLER, LEADER, accessible, chromium, free_port, mail_server, running, sign_in
+from tests.webapp import CONTROLLER, LEADER, accessible, chromium, fits_the_screen, free_port, mail_server, running, sign_in
 
 pytestmark = [pytest.mark.flow, pytest.mark.browser]
 
@@ -223,7 +223,7 @@ def test_a_returned_submission_leaves_the_page_at_once_and_comes_back_when_appro
     assert _mark(_goal(site.page(leader), PARTLY))[0].endswith("Uppfylls delvis")
 
 
-def test_the_page_is_accessible_in_chromium(site):
+def test_the_page_is_accessible_in_chromium_and_fits_a_phone_and_a_1200_px_screen(site):
     with chromium() as browser:
         context = browser.new_context()
         page = context.new_page()
@@ -236,6 +236,7 @@ def test_the_page_is_accessible_in_chromium(site):
         page.wait_for_selector("#maltrad")
         assert page.url.endswith("/ledning")
         accessible(page)
+        fits_the_screen(page)
         context.close()
 
 

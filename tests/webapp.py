@@ -112,6 +112,14 @@ def accessible(page: Page) -> None:
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
+def fits_the_screen(page: Page, widths: tuple[int, ...] = (375, 1200)) -> None:
+    """The page on a phone and on a 1 200 px screen: never wider than the window (a wide table scrolls in its own box)."""
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 800})
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= width, f"{page.url} is {wide} px wide in a {width} px window"
+
+
 def sign_in_in_browser(page: Page, url: str, box: MailBox, address: str) -> None:
     """The sign-in as a person makes it in the browser: the address typed, the mailed link opened, the button pressed."""
     page.goto(f"{url}/logga-in")

@@ -14,6 +14,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from tertial.analysis_headings import paragraph_heading
 from tertial.numbers import LOCALE, format_number, format_quantity
 from tertial.report import ATTESTED_BY, DRAFT_MARK, NO_ATTESTERS, NOT_ATTESTED, Report
+from tertial.table_columns import column_kind
+from tertial.targets import printed_target
 from tertial.resources import TEMPLATES
 from tertial.trend import TREND_COLOURS
 
@@ -39,7 +41,8 @@ def make_environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(tal=format_number, mangd=format_quantity, procent=_percent, langt_datum=_long_date, slug=_slug)
+    env.filters.update(tal=format_number, mangd=format_quantity, procent=_percent, langt_datum=_long_date, slug=_slug,
+                       column_kind=column_kind, mal=printed_target)
     env.globals["trend_colours"] = TREND_COLOURS
     env.globals["paragraph_heading"] = paragraph_heading
     env.globals.update(draft_mark=DRAFT_MARK, attested_by=ATTESTED_BY, not_attested=NOT_ATTESTED, no_attesters=NO_ATTESTERS)

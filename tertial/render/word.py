@@ -23,6 +23,7 @@ from tertial.report import (
 from tertial.report import ATTESTED_BY, DRAFT_MARK, NO_ATTESTERS, NOT_ATTESTED, KeyFigureTable
 from tertial.sections import SPECIAL_REPORTS_TITLE
 from tertial.table_columns import ANALYSIS_COLUMN
+from tertial.targets import printed_target
 from tertial.vocabulary import GENDER_EQUALITY_MARK
 from tertial.workbooks import pin_ooxml_times
 
@@ -70,7 +71,8 @@ def _indicator_cell(i: IndicatorRow, key: str) -> str:
         return format_quantity(figures[key], i.unit)
     if key == "indikator":
         return (f"{i.status_symbol} " if i.status_symbol else "") + (f"{GENDER_EQUALITY_MARK} {i.name}" if i.gender_equality else i.name)
-    return {"arsmal": i.annual_target, "kf_arsmal": i.kf_target, "period": i.period, "enhet": i.unit}[key]
+    return {"arsmal": printed_target(i.annual_target), "kf_arsmal": printed_target(i.kf_target), "period": i.period,
+            "enhet": i.unit}[key]
 
 
 def _indicator_rows(goal: GoalSection, keys: list[str], label: str = "Analys") -> tuple[list[list[str]], dict[str, int]]:

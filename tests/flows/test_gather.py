@@ -63,7 +63,9 @@ def test_handout_is_prefilled_locked_and_has_drop_downs(handed):
     ws = wb["Indikatorer"]
     headers = [c.value for c in ws[1]]
     row = {h: ws.cell(2, i + 1) for i, h in enumerate(headers)}  # 1.1-I1, split by sex (rate)
-    assert (row["Id"].value, row["Period"].value, row["Årsmål"].value, row["Utfall VB 2024"].value) == ("1.1-I1", "Tertial 1 2025", "70 %", "68")
+    # the previous outcome shows its unit, as the target does
+    assert (row["Id"].value, row["Period"].value, row["Årsmål"].value, row["Utfall VB 2024"].value) == (
+        "1.1-I1", "Tertial 1 2025", "70 %", "68 %")
     assert row["Indikator"].protection.locked and not row["Periodens utfall"].protection.locked
     assert not row["Utfall män/pojkar"].protection.locked
     unsplit = {h: ws.cell(3, i + 1) for i, h in enumerate(headers)}  # 1.1-I2, not split by sex
