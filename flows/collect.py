@@ -31,6 +31,7 @@ from tertial.findings import Finding
 from tertial.inbox import Archived, Read, run_logger
 from tertial.intake import Checked, IntakeOutcome, Unexpected, Unrecorded, guarded, internal_error
 from tertial.ledger import Ledger, Version
+from tertial.reminders import feedback_mail_sent
 from tertial.runners import task_runner
 from tertial.settings import load_settings
 from tertial.workspace import Create, Workspace
@@ -113,7 +114,7 @@ def take_in_files(paths: list[Path], cycle: Cycle, ledger: Ledger, workspace: Wo
         results.append(record_guarded(item, checked, cycle, ledger, workspace.feedback, steps))
         if recorded is not None and isinstance(results[-1], IntakeOutcome):
             recorded(place, results[-1])
-    outcomes = mail_feedback(cycle, [r for r in results if isinstance(r, IntakeOutcome)], steps)
+    outcomes = mail_feedback(cycle, [r for r in results if isinstance(r, IntakeOutcome)], steps, ledger)
     if len(outcomes) < len(results):  # the recorded versions' contributors have had their feedback all the same
         raise Unrecorded([r.line for r in results if isinstance(r, Unexpected)], outcomes)
     return outcomes
@@ -233,7 +234,8 @@ def give_feedback(cycle: Cycle, version: Version, findings: list[Finding], out_d
     return files
 
 
-def mail_feedback(cycle: Cycle, outcomes: list[IntakeOutcome], steps: Steps = TASKS) -> list[IntakeOutcome]:
+def mail_feedback(cycle: Cycle, outcomes: list[IntakeOutcome], steps: Steps = TASKS,
+                  ledger: Ledger | None = None) -> list[IntakeOutcome]:
     """With SMTP configured (TERTIAL_SMTP_*), each new version's feedback goes to its contributor,
     and the controller is told of new files without a known sender (they get no feedback).
 
@@ -246,7 +248,8 @@ def mail_feedback(cycle: Cycle, outcomes: list[IntakeOutcome], steps: Steps = TA
     if not (fresh or notice) or not load_settings().smtp_host:
         return outcomes
     mailer = steps.mailer()
-    mailed = [_mailed(cycle, outcome, mailer, steps) if outcome.new and outcome.feedback else outcome for outcome in outcomes]
+    mailed = [_mailed(cycle, outcome, mailer, steps, ledger) if outcome.new and outcome.feedback else outcome
+              for outcome in outcomes]
     return _controller_told(notice, mailer, mailed, steps) if notice is not None else mailed
 
 
@@ -261,10 +264,13 @@ def _controller_told(notice, mailer, outcomes: list[IntakeOutcome], steps: Steps
     return outcomes
 
 
-def _mailed(cycle: Cycle, outcome: IntakeOutcome, mailer, steps: Steps) -> IntakeOutcome:
+def _mailed(cycle: Cycle, outcome: IntakeOutcome, mailer, steps: Steps, ledger: Ledger | None) -> IntakeOutcome:
+    """The feedback mailed, and kept in the ledger's mail log (`tertial history`) once it has gone."""
     try:
-        guarded(outcome.file, "utskick", lambda: steps.feedback_mail(
+        mail = guarded(outcome.file, "utskick", lambda: steps.feedback_mail(
             quote(cycle), outcome.version, quote(outcome.findings), list(outcome.feedback.values()), mailer))
     except Unexpected as problem:
         return replace(outcome, problems=(*outcome.problems, problem.line))
+    if mail is not None and ledger is not None:
+        feedback_mail_sent(ledger, outcome.version, mail, dt.datetime.now(dt.UTC))
     return outcome

@@ -22,7 +22,7 @@ from tertial.status import MAILS, EventKind
 from tertial.wording import findings_count
 
 MAIL_KINDS = {EventKind.HANDOUT: "utskick", EventKind.REMINDER: "påminnelse", EventKind.LATE_NOTICE: "förseningsbesked",
-              EventKind.ESCALATION: "eskalering", EventKind.RETURN_MAIL: "återsändning"}
+              EventKind.ESCALATION: "eskalering", EventKind.RETURN_MAIL: "återsändning", EventKind.FEEDBACK_MAIL: "återkoppling"}
 ASSEMBLY = "sammanstallning"  # the assemble flow's event (tasks/ledger.py)
 
 
@@ -76,8 +76,9 @@ def _event(event: Event) -> Entry:
     if event.kind in MAILS:
         recipients, subject = read_note(event.comment)
         slag = MAIL_KINDS[EventKind(event.kind)]
+        about = {"version": event.version} if event.version is not None else {}  # feedback and returns name theirs
         return entry("e-brev", f"e-brev ({slag}) till {', '.join(recipients)}: {subject}", slag=slag, till=recipients,
-                     amne=subject)
+                     amne=subject, **about)
     if event.kind == EventKind.ATTESTED:
         content = json.loads(event.comment)["innehall"]
         return entry("attest", f"attesterade rapporten (innehåll {content[:12]})", innehall=content)

@@ -22,7 +22,7 @@ from pathlib import Path
 from tertial.access import require_token_key
 from tertial.cycle import Cycle
 from tertial.deadlines import is_working_day, long_date, working_days_between
-from tertial.ledger import Event, Ledger
+from tertial.ledger import Event, Ledger, Version
 from tertial.mail import Mail
 from tertial.settings import load_settings
 from tertial.status import ContributorStatus, EventKind, Status
@@ -207,6 +207,14 @@ def return_mail_sent(ledger: Ledger, returned: Event, mail: Mail, at: dt.datetim
     ledger.record_event(Event(cycle_id=returned.cycle_id, contributor_id=returned.contributor_id, kind=kind, at=at,
                               actor=returned.actor, key=f"{kind}:{returned.key}", comment=mail.note(),
                               version=returned.version))
+
+
+def feedback_mail_sent(ledger: Ledger, version: Version, mail: Mail, at: dt.datetime) -> None:
+    """A version's feedback mail in the ledger's mail log, once it has gone; Tertial sent it, nobody in person."""
+    kind = EventKind.FEEDBACK_MAIL.value
+    ledger.record_event(Event(cycle_id=version.cycle_id, contributor_id=version.contributor_id, kind=kind, at=at,
+                              actor="tertial", key=f"{kind}:{version.cycle_id}:{version.contributor_id}:{version.number}",
+                              comment=mail.note(), version=version.number))
 
 
 def _greeting(cycle: Cycle, status: ContributorStatus) -> str:

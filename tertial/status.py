@@ -39,13 +39,14 @@ class EventKind(StrEnum):
     REMINDERS_SENT = "reminders_sent"  # a controller sent the due reminders from `tertial serve` (cycle-wide)
     DRAFT_ASSEMBLED = "draft_assembled"  # a controller assembled a draft report from `tertial serve` (cycle-wide)
     RETURN_MAIL = "return_mail"  # the mail telling a contributor of a return, sent at once (the mail log keeps it)
+    FEEDBACK_MAIL = "feedback_mail"  # a new version's feedback mailed to its contributor (the mail log keeps it)
     ATTESTED = "attested"  # a named attester attested the report's content (`tertial attest`; cycle-wide)
 
 
 REVIEWS = (EventKind.APPROVED.value, EventKind.RETURNED.value)
 # The mails Tertial sent, each an event noting its recipients and subject (tertial.mail.Mail.note): the mail log.
 MAILS = (EventKind.HANDOUT.value, EventKind.REMINDER.value, EventKind.LATE_NOTICE.value, EventKind.ESCALATION.value,
-         EventKind.RETURN_MAIL.value)
+         EventKind.RETURN_MAIL.value, EventKind.FEEDBACK_MAIL.value)
 
 
 @dataclass(frozen=True)

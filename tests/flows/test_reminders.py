@@ -304,6 +304,13 @@ def test_collect_mails_feedback_when_smtp_is_configured(smtp_server, cycle_path,
     assert {part.get_filename() for part in received.message.iter_attachments()} == {"barn-v1.txt", "barn-v1.html", "barn-v1.xlsx"}
     collect(cycle_path=cycle_path, inbox=tmp_path / "in", workdir=tmp_path / "w")
     assert inbox.take() == []  # the same file again: no new version, no new mail
+    from tertial.history import history
+    from tertial.workspace import Workspace
+
+    logged = [e.to_dict() for e in history(cycle, Workspace(tmp_path / "w").open_ledger(), "barn")
+              if e.to_dict()["handelse"] == "e-brev"]  # the mail log of `tertial history`: the one mail, once
+    assert [(e["slag"], e["till"], e["amne"], e["version"]) for e in logged] == [
+        ("återkoppling", ["alex@example.se"], received.subject, 1)]
 
 
 def test_a_mail_that_cannot_be_sent_is_a_line_and_the_others_are_sent(smtp_server, cycle_path, tmp_path, monkeypatch):
