@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from commands.app import command, console, err
+from commands.app import command, console, err, flows_on
 from commands.options import WORKDIR, AsJson, Cycle, Debug, Inbox, Ledger, Workdir
 from tertial.controls import escape_controls
 from tertial.findings import Severity, count
@@ -64,7 +64,7 @@ def _run(cycle: Path, inbox: Path, workdir: Path, ledger: str | None, formats: t
     from commands.summary import print_summary
     from flows.run_cycle import run_cycle
 
-    with console.status("Kör cykeln …"):
+    with flows_on(workdir), console.status("Kör cykeln …"):
         result = run_cycle(cycle_path=cycle, inbox=inbox, workdir=workdir, ledger_url=ledger, formats=formats)
     print_summary(console, result)
 
@@ -107,7 +107,7 @@ def open_(
     """Öppna cykeln: en förifylld arbetsbok och en kalenderfil per bidragsgivare, med --skicka också per e-post."""
     from flows.open_cycle import open_reporting_cycle
 
-    with console.status("Skapar arbetsböcker …"):
+    with flows_on(workdir), console.status("Skapar arbetsböcker …"):
         handed = open_reporting_cycle(cycle_path=cycle, out_dir=out, workdir=workdir,
                                       previous_report=previous_report, kolada=kolada, send=send, ledger_url=ledger)
     for item in handed:
@@ -143,9 +143,11 @@ def collect(
 
         from flows.run_names import cycle_id
 
-        collect_flow.serve(name=f"samla-in-{cycle_id(cycle)}", interval=dt.timedelta(minutes=every), parameters=parameters)
+        with flows_on(workdir):
+            collect_flow.serve(name=f"samla-in-{cycle_id(cycle)}", interval=dt.timedelta(minutes=every), parameters=parameters)
         return
-    outcomes = collect_flow(**parameters)
+    with flows_on(workdir):
+        outcomes = collect_flow(**parameters)
     for outcome in outcomes:
         _print_outcome(outcome)
     for line in inbox_links(inbox):  # links are never taken in, so they have no outcome of their own
@@ -191,7 +193,7 @@ def assemble(
         raise typer.Exit(code=2)
     from flows.assemble import assemble as assemble_flow
 
-    with console.status("Sammanställer rapporten …"):
+    with flows_on(workdir), console.status("Sammanställer rapporten …"):
         result = assemble_flow(cycle_path=cycle, workdir=workdir, formats=chosen, allow_missing=allow_missing,
                                out_dir=out, ledger_url=ledger, controller=not namnd_version)
     if result.report.missing:

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from commands.app import command, console
+from commands.app import command, console, flows_on
 from commands.options import WORKDIR, AsJson, AsOf, By, Contributor, Cycle, Debug, Ledger, Workdir
 from tertial.controls import escape_controls
 from tertial.wording import findings_count
@@ -138,10 +138,12 @@ def remind(cycle: Cycle, as_of: AsOf = None, workdir: Workdir = WORKDIR, ledger:
         from tertial.settings import load_settings
 
         # Swedish time, so "08:00" stays 08:00 across summer time; each run reminds as of its own day.
-        remind_flow.serve(name=f"paminnelser-{cycle.stem}", schedule=Cron(cron, timezone=load_settings().timezone),
-                          parameters=parameters)
+        with flows_on(workdir, make_folder=False):
+            remind_flow.serve(name=f"paminnelser-{cycle.stem}", schedule=Cron(cron, timezone=load_settings().timezone),
+                              parameters=parameters)
         return
-    deliveries = remind_flow(**parameters, as_of=as_of.date() if as_of else None)
+    with flows_on(workdir, make_folder=False):  # an empty work folder would remind everyone
+        deliveries = remind_flow(**parameters, as_of=as_of.date() if as_of else None)
     for d in deliveries:
         verdict = "skickad" if d.sent else f"inte skickad ({d.error})"
         console.print(escape_controls(f"{d.contributor_id}: {d.subject} → {', '.join(d.recipients)}: {verdict}"))
