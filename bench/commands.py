@@ -79,6 +79,7 @@ def inbox_of(workdir: Path) -> Path:
 
 
 def environment(prefect_home: Path) -> dict[str, str]:
+    prefect_home.mkdir(parents=True, exist_ok=True)  # Prefect does not make its home's parents
     env = {**os.environ, **QUIET, "PREFECT_HOME": str(prefect_home), TOKEN_KEY_ENV: EXAMPLE_TOKEN_KEY.decode("ascii")}
     root = str(Path(__file__).resolve().parent.parent)  # this checkout, also under an editable install of another
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
