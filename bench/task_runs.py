@@ -15,10 +15,12 @@ import tempfile
 from pathlib import Path
 
 from bench.city import CitySpec, generate_namnd
+from tertial.access import EXAMPLE_TOKEN_KEY, TOKEN_KEY_ENV
 
 for name, value in {"PREFECT_LOGGING_LEVEL": "CRITICAL", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
                     "GX_ANALYTICS_ENABLED": "False"}.items():
     os.environ.setdefault(name, value)
+os.environ[TOKEN_KEY_ENV] = EXAMPLE_TOKEN_KEY.decode("ascii")  # the synthetic city's submissions are signed with it
 
 ALL_FORMATS = ("html", "pdf", "docx", "json")
 
@@ -35,6 +37,7 @@ def count(namnd_index: int, root: Path) -> tuple[int, collections.Counter]:
     with prefect_test_harness(server_startup_timeout=180):
         state = run_cycle(cycle_path=namnd.cycle_path, inbox=namnd.inbox, workdir=root / "arbete", formats=ALL_FORMATS,
                           return_state=True)
+        state.result()  # a failed run raises here rather than being counted
         with get_client(sync_client=True) as client:
             runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id])))
     return namnd.submissions, collections.Counter(run.name.rsplit("-", 1)[0] for run in runs)

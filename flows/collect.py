@@ -31,7 +31,7 @@ from tertial.cycle import Cycle
 from tertial.feedback.mail import unknown_sender_mail
 from tertial.findings import Finding
 from tertial.inbox import Archived, Read, run_logger
-from tertial.intake import Checked, IntakeOutcome, Unexpected, Unrecorded, guarded, internal_error
+from tertial.intake import Checked, IntakeOutcome, Unexpected, Unrecorded, attempt, guarded, internal_error
 from tertial.ledger import Ledger
 from tertial.runners import task_runner, workers_at_hand
 from tertial.settings import load_settings
@@ -136,7 +136,8 @@ def check(archived: list[Archived], cycle: Cycle, workdir: Path, steps: Steps = 
 
     `workdir` holds the installation's key that tells whose each file is.
     """
-    shares = [archived[start::workers_at_hand()] for start in range(min(workers_at_hand(), len(archived)))]
+    workers = workers_at_hand()
+    shares = [archived[start::workers] for start in range(min(workers, len(archived)))]
     futures = [steps.submit(steps.read, share, quote(cycle), workdir) for share in shares]
     read_by_sha = {item.sha256: result for share, future in zip(shares, futures)
                    for item, result in zip(share, _read_results(share, future))}
@@ -148,10 +149,8 @@ def check(archived: list[Archived], cycle: Cycle, workdir: Path, steps: Steps = 
 
 def _read_results(share: list[Archived], future) -> list[Read | Unexpected]:
     """A share's reads; should the whole task fail (its process lost), each of its files gets that line."""
-    try:
-        return guarded(", ".join(item.original_name for item in share), "läsning", future.result)
-    except Unexpected as problem:
-        return [problem] * len(share)
+    reads = attempt(", ".join(item.original_name for item in share), "läsning", future.result)
+    return [reads] * len(share) if isinstance(reads, Unexpected) else reads
 
 
 def _checked(item: Archived, read: Read | Unexpected, verdicts: dict[str, list[Finding] | Unexpected]) -> Checked:
@@ -177,10 +176,7 @@ def validate_all(readable: list[tuple[Archived, Read]], cycle: Cycle,
 
 
 def _validate_one(item: Archived, read: Read, cycle: Cycle, steps: Steps) -> list[Finding] | Unexpected:
-    try:
-        return guarded(item.original_name, "validering", lambda: steps.validate([read.submission], quote(cycle))[0])
-    except Unexpected as problem:
-        return problem
+    return attempt(item.original_name, "validering", lambda: steps.validate([read.submission], quote(cycle))[0])
 
 
 def give_feedback(cycle: Cycle, results: list[IntakeOutcome | Unexpected], out_dir: Path,

@@ -98,6 +98,7 @@ class LocalServer:
         self.record.unlink(missing_ok=True)
 
     def _start(self) -> Running:
+        """Recorded as soon as it is spawned, so a command interrupted while it starts leaves no server unknown."""
         for _ in range(3):  # the free port may be taken before the server binds it; then another
             port = _free_port()
             with self.log.open("ab") as log:
@@ -106,11 +107,12 @@ class LocalServer:
                     env=self._environment(), cwd=self.home, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                     start_new_session=True)  # outlives this command, and a Ctrl-C here does not reach it
             server = Running(f"http://{LOOPBACK}:{port}/api", process.pid)
+            self.record.write_text(json.dumps(asdict(server)) + "\n", encoding="utf-8")
             if _came_up(server, process):
-                self.record.write_text(json.dumps(asdict(server)) + "\n", encoding="utf-8")
                 return server
-            if process.poll() is None:
-                _terminate(process.pid)
+            gave_up = process.poll() is None  # still starting after STARTUP_SECONDS, not lost to a taken port
+            self._clear()
+            if gave_up:
                 break
         raise TertialError(f"Prefects lokala server i {self.home} startade inte inom {STARTUP_SECONDS} s. Se {self.log}, "
                            "eller ange en Prefect-server med PREFECT_API_URL.")
