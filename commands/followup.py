@@ -142,7 +142,7 @@ def remind(cycle: Cycle, as_of: AsOf = None, workdir: Workdir = WORKDIR, ledger:
             remind_flow.serve(name=f"paminnelser-{cycle.stem}", schedule=Cron(cron, timezone=load_settings().timezone),
                               parameters=parameters)
         return
-    with flows_on(workdir, make_folder=False):  # an empty work folder would remind everyone
+    with flows_on(workdir, make_folder=False):  # a misspelt --workdir is named by the flow, not made
         deliveries = remind_flow(**parameters, as_of=as_of.date() if as_of else None)
     for d in deliveries:
         verdict = "skickad" if d.sent else f"inte skickad ({d.error})"
