@@ -78,6 +78,8 @@ class LocalServer:
 
     def stop(self) -> Running | None:
         """Stop the recorded server (whatever its state) and remove its record; the server it was, or None."""
+        if not self.home.is_dir():  # nothing was ever started here (a misspelt --workdir is not made)
+            return None
         with self._locked():
             found = self._recorded()
             ours = found is not None and _ours(found)
