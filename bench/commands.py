@@ -2,15 +2,17 @@
 
 Issue 18 sets the targets: `tertial validate` of one workbook at most 1.3 × a bare
 `python -c "import great_expectations"`, and `status`, `history`, `diff` at most 3 × a bare
-`python -c "import pandas"`. Each measurement is a fresh process, and the rounds interleave them, so a
+`python -c "import pandas"`. `collect` of an inbox already taken in is the command that runs a flow: it shows
+what talking to Prefect costs (the work folder's local server, reused; before issue 18.2 a temporary server per run). Each measurement is a fresh process, and the rounds interleave them, so a
 change in the machine's load hits all of them alike. Run from the repository root:
 
     .venv/bin/python -m bench.commands                    # the demo cycle, 5 rounds
     .venv/bin/python -m bench.commands --workdir /tmp/w   # reuse (or make once) a work folder
 
 The work folder is made by one `tertial collect` of the demo's submissions (that one starts Prefect).
-Every command gets its own PREFECT_HOME, so the table can say whether it started Prefect's server
-(which leaves its database there).
+Every command gets its own PREFECT_HOME, so the table can say whether it started Prefect's temporary server
+(which leaves its database there) or used the work folder's local one (WORKDIR/prefect/server.json), which the
+benchmark stops at the end.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from pathlib import Path
 
 from tertial.access import EXAMPLE_TOKEN_KEY, TOKEN_KEY_ENV
 from tertial.resources import EXAMPLES
-from tertial.workspace import LEDGER_FILE
+from tertial.workspace import LEDGER_FILE, Workspace
 
 CYCLE = EXAMPLES / "eav-t1-2024"
 WORKBOOK = CYCLE / "submissions" / "aldre.xlsx"  # no errors, so `validate` exits 0
@@ -45,7 +47,7 @@ class Result:
     wall_median: float
     wall_min: float
     cpu_median: float
-    prefect_server: bool
+    prefect_server: str  # "started" (a temporary one in this run), "local, reused" or "no"
     target: str = ""
     ratio: float | None = None  # of the wall medians, as the targets are set
     cpu_ratio: float | None = None  # of the CPU medians, which the machine's load moves less
@@ -68,10 +70,16 @@ def measurements(workdir: Path) -> dict[str, list[str]]:
         "diff": tertial("diff", "--cycle", cycle, "--workdir", work, "--contributor", CONTRIBUTOR),
         "check-config": tertial("check-config", "--cycle", cycle),
         "verify": tertial("verify", "--cycle", cycle, "--workdir", work),
+        "collect": tertial("collect", "--cycle", cycle, "--inbox", str(inbox_of(workdir)), "--workdir", work),
     }
 
 
+def inbox_of(workdir: Path) -> Path:
+    return workdir.parent / f"{workdir.name}-inkorg"
+
+
 def environment(prefect_home: Path) -> dict[str, str]:
+    prefect_home.mkdir(parents=True, exist_ok=True)  # Prefect does not make its home's parents
     env = {**os.environ, **QUIET, "PREFECT_HOME": str(prefect_home), TOKEN_KEY_ENV: EXAMPLE_TOKEN_KEY.decode("ascii")}
     root = str(Path(__file__).resolve().parent.parent)  # this checkout, also under an editable install of another
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
@@ -80,7 +88,7 @@ def environment(prefect_home: Path) -> dict[str, str]:
 
 def make_workdir(workdir: Path, prefect_home: Path) -> None:
     """One collect of the demo's submissions, in name order as `tertial demo` delivers them."""
-    inbox = workdir.parent / f"{workdir.name}-inkorg"
+    inbox = inbox_of(workdir)
     shutil.copytree(CYCLE / "submissions", inbox, dirs_exist_ok=True)
     subprocess.run(tertial("collect", "--cycle", str(CYCLE / "cycle.yaml"), "--inbox", str(inbox), "--workdir", str(workdir)),
                    env=environment(prefect_home), check=True, stdout=subprocess.DEVNULL)
@@ -98,7 +106,14 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def measure(commands: dict[str, list[str]], rounds: int, homes: Path) -> dict[str, Result]:
+def server_used(name: str, home: Path, workdir: Path) -> str:
+    if any(home.glob("prefect.db*")):
+        return "started"
+    local = (Workspace(workdir).prefect_home / "server.json").exists()
+    return "local, reused" if name == "collect" and local else "no"  # collect is the one that runs a flow
+
+
+def measure(commands: dict[str, list[str]], rounds: int, homes: Path, workdir: Path) -> dict[str, Result]:
     walls: dict[str, list[float]] = {name: [] for name in commands}
     cpus: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(rounds):
@@ -107,7 +122,7 @@ def measure(commands: dict[str, list[str]], rounds: int, homes: Path) -> dict[st
             walls[name].append(wall)
             cpus[name].append(cpu)
     return {name: Result(name, statistics.median(walls[name]), min(walls[name]), statistics.median(cpus[name]),
-                         any((homes / name.replace(" ", "-")).glob("prefect.db*")))
+                         server_used(name, homes / name.replace(" ", "-"), workdir))
             for name in commands}
 
 
@@ -115,7 +130,7 @@ def with_targets(results: dict[str, Result]) -> list[Result]:
     gx, pandas = results["import great_expectations"], results["import pandas"]
     limits = {"validate": ("≤ 1.3 × import great_expectations", gx)}
     limits |= {name: ("≤ 3 × import pandas", pandas) for name in ("status", "history", "diff")}
-    limits |= {name: ("(none; × import pandas)", pandas) for name in ("check-config", "verify")}
+    limits |= {name: ("(none; × import pandas)", pandas) for name in ("check-config", "verify", "collect")}
     rows = []
     for name, result in results.items():
         if name in limits:
@@ -140,8 +155,14 @@ def table(rows: list[Result]) -> str:
         ratio = f"{r.ratio:.2f} ({r.cpu_ratio:.2f})" if r.ratio is not None and r.cpu_ratio is not None else ""
         met = ("yes" if r.ratio <= limits[r.name] else "no") if r.name in limits and r.ratio is not None else ""
         lines.append(f"| `{r.name}` | {r.wall_median:.2f} s ({r.wall_min:.2f}) | {r.cpu_median:.2f} s | "
-                     f"{'started' if r.prefect_server else 'no'} | {ratio} | {r.target} | {met} |")
+                     f"{r.prefect_server} | {ratio} | {r.target} | {met} |")
     return "\n".join(lines)
+
+
+def stop_local_server(workdir: Path, prefect_home: Path) -> None:
+    if (Workspace(workdir).prefect_home / "server.json").exists():
+        subprocess.run(tertial("server", "stop", "--workdir", str(workdir)), env=environment(prefect_home), check=True,
+                       stdout=subprocess.DEVNULL)
 
 
 def main() -> None:
@@ -156,7 +177,10 @@ def main() -> None:
         if not (workdir / LEDGER_FILE).exists():
             make_workdir(workdir, Path(scratch) / "prefect-collect")
         load_before = os.getloadavg()
-        rows = with_targets(measure(measurements(workdir), args.rounds, homes))
+        try:
+            rows = with_targets(measure(measurements(workdir), args.rounds, homes, workdir))
+        finally:
+            stop_local_server(workdir, Path(scratch) / "prefect-collect")
         load_after = os.getloadavg()
     print(f"Machine: {machine()}")
     print(f"Load average (1, 5, 15 min) before: {', '.join(f'{x:.2f}' for x in load_before)}; "

@@ -9,7 +9,7 @@ everything they write, so a flow that changes its steps fails that test until th
 
 from __future__ import annotations
 
-import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from flows.collect import unknown_to
@@ -17,8 +17,8 @@ from tasks.assembly import build_report
 from tasks.configuration import open_cycle
 from tasks.feedback import write_annotated, write_feedback, write_feedback_html
 from tasks.followup import contributor_statuses
-from tasks.intake import archive_original, find_submissions, read_archived
-from tasks.ledger import accepted_submissions, record_assembly, record_version, report_standing
+from tasks.intake import archive_originals, find_submissions, read_archived
+from tasks.ledger import accepted_submissions, record_assembly, record_versions, report_standing
 from tasks.rendering import write_report
 from tasks.report_checks import check_narrative, write_checks
 from tasks.status_page import write_status_page
@@ -26,10 +26,9 @@ from tasks.validation import validate_submissions
 from tertial.access import UNKNOWN_CONTRIBUTOR
 from tertial.cycle import Cycle
 from tertial.deadlines import today
-from tertial.findings import Finding
 from tertial.inbox import Archived
 from tertial.intake import Checked, IntakeOutcome
-from tertial.ledger import Ledger, Version
+from tertial.ledger import Ledger
 from tertial.render.status_page import status_view
 from tertial.workspace import Workspace
 
@@ -37,40 +36,24 @@ ALL_FORMATS = ("html", "pdf", "docx", "json")
 
 
 def take_in(inbox: Path, cycle: Cycle, ledger: Ledger, workdir: Path) -> list[IntakeOutcome]:
-    archived = [archive_original.fn(path, Workspace(workdir).archive, dt.datetime.now(dt.UTC)) for path in find_submissions.fn(inbox)]
+    archived = archive_originals.fn(find_submissions.fn(inbox), Workspace(workdir).archive)
     checked = check(unknown_to(ledger, archived, cycle), cycle, workdir)
-    return [record(item, checked, cycle, ledger, workdir) for item in archived]
+    recorded = record_versions.fn(ledger, cycle, archived, checked)
+    due = [(o.version, o.findings) for o in recorded if o.new and o.version.contributor_id != UNKNOWN_CONTRIBUTOR]
+    out_dir = Workspace(workdir).feedback
+    written = zip(write_feedback.fn(cycle, due, out_dir), write_feedback_html.fn(cycle, due, out_dir),
+                  write_annotated.fn(due, out_dir))
+    files = {version.id: {"text": text, "html": html} | ({"xlsx": xlsx} if xlsx is not None else {})
+             for (version, _), (text, html, xlsx) in zip(due, written)}
+    return [replace(o, feedback=files.get(o.version.id, {})) for o in recorded]
 
 
 def check(archived: list[Archived], cycle: Cycle, workdir: Path) -> dict[str, Checked]:
-    reads = [read_archived.fn(item, cycle, workdir) for item in archived]
+    reads = read_archived.fn(archived, cycle, workdir)
     readable = [r.submission for r in reads if r.submission is not None]
     verdicts = iter(validate_submissions.fn(readable, cycle) if readable else [])
     return {item.sha256: Checked(r.contributor_id, next(verdicts) if r.submission is not None else r.findings)
             for item, r in zip(archived, reads)}
-
-
-def record(archived: Archived, checked: dict[str, Checked], cycle: Cycle, ledger: Ledger, workdir: Path) -> IntakeOutcome:
-    known = ledger.find(cycle.config.id, archived.sha256)
-    if known is not None:
-        return IntakeOutcome(archived.original_name, known, False, ledger.findings(known.id), {})
-    result = checked[archived.sha256]
-    version, new = record_version.fn(ledger, cycle, result.contributor_id, archived, result.findings)
-    feedback = {}
-    if result.contributor_id != UNKNOWN_CONTRIBUTOR:
-        feedback = give_feedback(cycle, version, result.findings, Workspace(workdir).feedback)
-    return IntakeOutcome(archived.original_name, version, new, result.findings, feedback)
-
-
-def give_feedback(cycle: Cycle, version: Version, findings: list[Finding], out_dir: Path) -> dict[str, Path]:
-    files = {
-        "text": write_feedback.fn(cycle, version, findings, out_dir),
-        "html": write_feedback_html.fn(cycle, version, findings, out_dir),
-    }
-    annotated = write_annotated.fn(version, findings, out_dir)
-    if annotated is not None:
-        files["xlsx"] = annotated
-    return files
 
 
 def show_status(cycle: Cycle, workdir: Path, ledger: Ledger) -> Path:

@@ -5,6 +5,6 @@ are imported inside the commands, after Prefect has been quietened.
 """
 
 from commands.app import app
-from commands import config, cycle, followup, ledger, mailbox, web  # noqa: E402, F401 - each registers its commands on `app`
+from commands import config, cycle, followup, ledger, mailbox, server, web  # noqa: E402, F401 - each registers its commands on `app`
 
 __all__ = ["app"]

@@ -11,7 +11,9 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Optional, TypeVar
 
 import typer
@@ -46,6 +48,19 @@ def quiet_prefect(debug: bool) -> None:
             logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
+@contextmanager
+def flows_on(workdir: Path, make_folder: bool = True) -> Iterator[None]:
+    """Flows run in this block talk to the Prefect server PREFECT_API_URL names, else to the work folder's own local
+    server, started on first use and reused by later commands (tertial/prefect_server.py)."""
+    from tertial.prefect_server import prefect_api
+
+    with prefect_api(workdir, make_folder) as local:
+        if local is not None and local[1]:
+            err.print(f"Startade Prefects lokala server för {workdir} på {local[0].url.removesuffix('/api')} "
+                      "(den används av nästa kommando också; stoppa med tertial server stop).")
+        yield
+
+
 def fail(error: Exception, debug: bool) -> None:
     if debug:
         raise error
@@ -54,7 +69,7 @@ def fail(error: Exception, debug: bool) -> None:
     raise typer.Exit(code=2)
 
 
-def command(name: str | None = None) -> Callable[[F], F]:
+def command(name: str | None = None, on: typer.Typer = app) -> Callable[[F], F]:
     """Register a command on the app: Prefect quietened before the command imports it, and any failure
     one red Swedish line with exit code 2 (the whole traceback with `--debug`)."""
     def register(function: F) -> F:
@@ -68,7 +83,7 @@ def command(name: str | None = None) -> Callable[[F], F]:
                 raise
             except Exception as error:  # noqa: BLE001 - one Swedish line, details behind --debug
                 fail(error, debug)
-        app.command(name, cls=SwedishCommand)(run)
+        on.command(name, cls=SwedishCommand)(run)
         return run  # type: ignore[return-value]
     return register
 

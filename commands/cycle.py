@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from commands.app import command, console, err, print_json
+from commands.app import command, console, err, flows_on, print_json
 from commands.options import (WORKDIR, AsJson, Cycle, Debug, Formats, Inbox, Ledger, NamndVersion, ReportOut, Workdir,
                               WordTemplate)
 from tertial.controls import escape_controls
@@ -63,7 +63,7 @@ def _run(cycle: Path, inbox: Path, workdir: Path, ledger: str | None, formats: t
     from commands.summary import print_summary
     from flows.run_cycle import run_cycle
 
-    with console.status("Kör cykeln …"):
+    with flows_on(workdir), console.status("Kör cykeln …"):
         result = run_cycle(cycle_path=cycle, inbox=inbox, workdir=workdir, ledger_url=ledger, formats=formats)
     print_summary(console, result)
     if any(outcome.problems for outcome in result.intake):
@@ -109,7 +109,7 @@ def open_(
     """Öppna cykeln: en förifylld arbetsbok och en kalenderfil per bidragsgivare, med --skicka också per e-post."""
     from flows.open_cycle import open_reporting_cycle
 
-    with console.status("Skapar arbetsböcker …"):
+    with flows_on(workdir), console.status("Skapar arbetsböcker …"):
         handed = open_reporting_cycle(cycle_path=cycle, out_dir=out, workdir=workdir,
                                       previous_report=previous_report, kolada=kolada, send=send, ledger_url=ledger)
     if as_json:
@@ -153,10 +153,12 @@ def collect(
         from flows.run_names import cycle_id
 
         console.print(f"Tar emot inlämningar var {every}:e minut (avsluta med Ctrl+C).")
-        collect_flow.serve(name=f"samla-in-{cycle_id(cycle)}", interval=dt.timedelta(minutes=every), parameters=parameters,
-                           print_starting_message=debug)  # Prefect's English banner only with --debug
+        with flows_on(workdir):
+            collect_flow.serve(name=f"samla-in-{cycle_id(cycle)}", interval=dt.timedelta(minutes=every),
+                               parameters=parameters, print_starting_message=debug)  # Prefect's English banner only with --debug
         return
-    outcomes = collect_flow(**parameters)
+    with flows_on(workdir):
+        outcomes = collect_flow(**parameters)
     if as_json:
         print_json([{"file": o.file, "contributor": o.version.contributor_id, "version": o.version.number,
                      "status": o.version.status, "errors": o.version.errors, "warnings": o.version.warnings,
@@ -203,7 +205,7 @@ def assemble(
     chosen = _formats(formats, word_template)
     from flows.assemble import assemble as assemble_flow
 
-    with console.status("Sammanställer rapporten …"):
+    with flows_on(workdir), console.status("Sammanställer rapporten …"):
         result = assemble_flow(cycle_path=cycle, workdir=workdir, formats=chosen, allow_missing=allow_missing,
                                out_dir=out, ledger_url=ledger, controller=not namnd_version, word_template=word_template)
     if as_json:
@@ -239,7 +241,7 @@ def attest(
     person = may_attest(load_cycle(cycle), Workspace(workdir).open_ledger(ledger, create=Create.NOTHING), who)
     from flows.assemble import assemble as assemble_flow
 
-    with console.status("Sammanställer och attesterar rapporten …"):
+    with flows_on(workdir), console.status("Sammanställer och attesterar rapporten …"):
         result = assemble_flow(cycle_path=cycle, workdir=workdir, formats=chosen, allow_missing=True, out_dir=out,
                                ledger_url=ledger, controller=not namnd_version, attester=person.name,
                                word_template=word_template)

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from commands.app import command, console, print_json
+from commands.app import command, console, flows_on, print_json
 from commands.options import WORKDIR, AsJson, AsOf, By, Contributor, Cycle, Debug, Ledger, Workdir
 from tertial.controls import escape_controls
 from tertial.deadlines import local_time
@@ -149,10 +149,12 @@ def remind(cycle: Cycle, as_of: AsOf = None, workdir: Workdir = WORKDIR, ledger:
 
         # Swedish time, so "08:00" stays 08:00 across summer time; each run reminds as of its own day.
         console.print(escape_controls(f"Påminner enligt schemat '{cron}' (avsluta med Ctrl+C)."))
-        remind_flow.serve(name=f"paminnelser-{cycle.stem}", schedule=Cron(cron, timezone=load_settings().timezone),
-                          parameters=parameters, print_starting_message=debug)  # Prefect's English banner only with --debug
+        with flows_on(workdir, make_folder=False):
+            remind_flow.serve(name=f"paminnelser-{cycle.stem}", schedule=Cron(cron, timezone=load_settings().timezone),
+                              parameters=parameters, print_starting_message=debug)  # Prefect's English banner only with --debug
         return
-    deliveries = remind_flow(**parameters, as_of=as_of.date() if as_of else None)
+    with flows_on(workdir, make_folder=False):  # a misspelt --workdir is named by the flow, not made
+        deliveries = remind_flow(**parameters, as_of=as_of.date() if as_of else None)
     if as_json:
         print_json([asdict(d) for d in deliveries])
     else:

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from commands.app import command, console, err, print_json
+from commands.app import command, console, err, flows_on, print_json
 from commands.options import WORKDIR, AsJson, Contributor, Cycle, Debug, Ledger, Workdir
 from tertial.controls import escape_controls
 
@@ -109,7 +109,8 @@ def rebuild_ledger(
     """Återskapa liggaren från arkivet av original (versioner och kontrollresultat)."""
     from flows.rebuild_ledger import rebuild_ledger as rebuild_flow
 
-    rebuilt = rebuild_flow(cycle_path=cycle, workdir=workdir, ledger_url=ledger)
+    with flows_on(workdir, make_folder=False):
+        rebuilt = rebuild_flow(cycle_path=cycle, workdir=workdir, ledger_url=ledger)
     for line in rebuilt.refused:
         err.print(line, markup=False)
     left_out = f"; {len(rebuilt.refused)} original stämde inte och togs inte med" if rebuilt.refused else ""

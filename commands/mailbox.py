@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from commands.app import command, console, err
+from commands.app import command, console, err, flows_on
 from commands.options import WORKDIR, Cycle, Debug, Ledger, Workdir
 from tertial.controls import escape_controls
 
@@ -17,7 +17,8 @@ def collect_mail(cycle: Cycle, workdir: Workdir = WORKDIR, ledger: Ledger = None
     from tertial.settings import load_settings
 
     load_settings().imap()  # a missing setting is named before Prefect starts
-    results = collect_mail_flow(cycle_path=cycle, workdir=workdir, ledger_url=ledger)
+    with flows_on(workdir):
+        results = collect_mail_flow(cycle_path=cycle, workdir=workdir, ledger_url=ledger)
     for result in results:
         console.print(escape_controls(result.line))
     if not results:

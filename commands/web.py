@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from commands.app import command, console
+from commands.app import command, console, flows_on
 from commands.options import WORKDIR, Cycle, Debug, Ledger, Workdir
 from tertial.controls import escape_controls
 
@@ -169,7 +169,8 @@ def serve(
         warm_up(cycle, workdir)
     console.print(escape_controls(f"Tertial visas på http://{host}:{port}/ (avsluta med Ctrl+C). "
                                   "Skriv ut en bidragsgivares länk med 'tertial lank'."))
-    uvicorn.run(app, host=host, port=port, log_level="info" if debug else "warning", server_header=False)
+    with flows_on(workdir):  # the controller's reminders and drafts are flow runs
+        uvicorn.run(app, host=host, port=port, log_level="info" if debug else "warning", server_header=False)
 
 
 @command("lank")

@@ -1,8 +1,10 @@
 """Collecting: take in the inbox, archive -> read -> validate -> record -> feedback -> mail -> publish the status.
 
-One file never stops the others: each step runs per file under its own guard (tertial/intake.py), and an
-unexpected error in one file becomes that file's version with an `internal_error` finding and one line for
-the controller, while every other file goes on.
+Each step is one task over the whole batch of files (reading: one per worker of the task runner), so a collect's
+task runs do not grow with the files it takes in; only mail goes per file, retried on its own. One file never stops
+the others: within each step every file runs under its own guard (tertial/intake.py), and an unexpected error in one
+file becomes that file's version with an `internal_error` finding and one line for the controller, while every
+other file goes on.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from flows.publish_status import show_status
 from flows.run_names import named
 from tasks.configuration import open_cycle
 from tasks.feedback import write_annotated, write_feedback, write_feedback_html
-from tasks.intake import archive_original, find_submissions, read_archived
-from tasks.ledger import record_version
+from tasks.intake import archive_originals, find_submissions, read_archived
+from tasks.ledger import record_versions
 from tasks.mail import send_feedback, send_mail, smtp_mailer
 from tasks.validation import validate_submissions
 from tertial.access import UNKNOWN_CONTRIBUTOR, require_token_key
@@ -29,10 +31,10 @@ from tertial.cycle import Cycle
 from tertial.feedback.mail import unknown_sender_mail
 from tertial.findings import Finding
 from tertial.inbox import Archived, Read, run_logger
-from tertial.intake import Checked, IntakeOutcome, Unexpected, Unrecorded, guarded, internal_error
-from tertial.ledger import Ledger, Version
+from tertial.intake import Checked, IntakeOutcome, Unexpected, Unrecorded, attempt, guarded, internal_error
+from tertial.ledger import Ledger
 from tertial.reminders import feedback_mail_sent
-from tertial.runners import task_runner
+from tertial.runners import task_runner, workers_at_hand
 from tertial.settings import load_settings
 from tertial.workspace import Create, Workspace
 
@@ -42,10 +44,10 @@ class Steps:
     """The intake's steps. In a flow run each is its Prefect task; `tertial serve` runs the same body with the tasks'
     own functions (PLAIN), as a flow run per upload costs more than the upload's work (bench/RESULTS.md, serve)."""
 
-    archive: Callable = archive_original
+    archive: Callable = archive_originals
     read: Callable = read_archived
     validate: Callable = validate_submissions
-    record: Callable = record_version
+    record: Callable = record_versions
     text: Callable = write_feedback
     html: Callable = write_feedback_html
     annotated: Callable = write_annotated
@@ -101,19 +103,19 @@ def take_in_files(paths: list[Path], cycle: Cycle, ledger: Ledger, workspace: Wo
                   recorded: Callable[[int, IntakeOutcome], object] | None = None) -> list[IntakeOutcome]:
     """The intake's steps in one body, for these files in this order: one outcome each, in the same order.
 
-    `recorded` is told each file's outcome (by its place in `paths`) once its version and feedback files are
-    written, before the next file's and before any mail: `tertial serve` shows the contributor their page then.
+    `recorded` is told each file's outcome (by its place in `paths`) once the versions and feedback files are
+    written, before any mail: `tertial serve` shows the contributor their page then.
     """
     require_token_key(workspace.root)  # before anything is archived: without the key no file can be told apart from a forgery
-    # 1. archive every original first, 2. read the new ones side by side, 3. validate them together
-    archived = [steps.archive(path, workspace.archive, dt.datetime.now(dt.UTC)) for path in paths]
+    # 1. archive every original first, 2. read the new ones, 3. validate them together
+    archived = steps.archive(paths, workspace.archive)
     checked = check(unknown_to(ledger, archived, cycle), cycle, workspace.root, steps)
     # 4. record a version per file, 5. with its feedback, 6. mailed to its contributor
-    results = []
-    for place, item in enumerate(archived):
-        results.append(record_guarded(item, checked, cycle, ledger, workspace.feedback, steps))
-        if recorded is not None and isinstance(results[-1], IntakeOutcome):
-            recorded(place, results[-1])
+    results = give_feedback(cycle, steps.record(quote(ledger), quote(cycle), archived, quote(checked)), workspace.feedback, steps)
+    if recorded is not None:
+        for place, result in enumerate(results):
+            if isinstance(result, IntakeOutcome):
+                recorded(place, result)
     outcomes = mail_feedback(cycle, [r for r in results if isinstance(r, IntakeOutcome)], steps, ledger)
     if len(outcomes) < len(results):  # the recorded versions' contributors have had their feedback all the same
         raise Unrecorded([r.line for r in results if isinstance(r, Unexpected)], outcomes)
@@ -130,22 +132,26 @@ def unknown_to(ledger: Ledger, archived: list[Archived], cycle: Cycle) -> list[A
 
 
 def check(archived: list[Archived], cycle: Cycle, workdir: Path, steps: Steps = TASKS) -> dict[str, Checked]:
-    """Read the originals side by side (as the flow's task runner allows), then validate them all in one go.
+    """Read the originals, a share for each worker of the flow's task runner side by side, then validate them all in
+    one go.
 
     `workdir` holds the installation's key that tells whose each file is.
     """
-    futures = [steps.submit(steps.read, item, quote(cycle), workdir) for item in archived]
-    reads = [_read_result(item, future) for item, future in zip(archived, futures)]
+    workers = workers_at_hand()
+    shares = [archived[start::workers] for start in range(min(workers, len(archived)))]
+    futures = [steps.submit(steps.read, share, quote(cycle), workdir) for share in shares]
+    read_by_sha = {item.sha256: result for share, future in zip(shares, futures)
+                   for item, result in zip(share, _read_results(share, future))}
+    reads = [read_by_sha[item.sha256] for item in archived]
     readable = [(item, r) for item, r in zip(archived, reads) if isinstance(r, Read) and r.submission is not None]
     verdicts = validate_all(readable, cycle, steps)
     return {item.sha256: _checked(item, r, verdicts) for item, r in zip(archived, reads)}
 
 
-def _read_result(item: Archived, future) -> Read | Unexpected:
-    try:
-        return guarded(item.original_name, "läsning", future.result)
-    except Unexpected as problem:
-        return problem
+def _read_results(share: list[Archived], future) -> list[Read | Unexpected]:
+    """A share's reads; should the whole task fail (its process lost), each of its files gets that line."""
+    reads = attempt(", ".join(item.original_name for item in share), "läsning", future.result)
+    return [reads] * len(share) if isinstance(reads, Unexpected) else reads
 
 
 def _checked(item: Archived, read: Read | Unexpected, verdicts: dict[str, list[Finding] | Unexpected]) -> Checked:
@@ -171,67 +177,27 @@ def validate_all(readable: list[tuple[Archived, Read]], cycle: Cycle,
 
 
 def _validate_one(item: Archived, read: Read, cycle: Cycle, steps: Steps) -> list[Finding] | Unexpected:
-    try:
-        return guarded(item.original_name, "validering", lambda: steps.validate([read.submission], quote(cycle))[0])
-    except Unexpected as problem:
-        return problem
+    return attempt(item.original_name, "validering", lambda: steps.validate([read.submission], quote(cycle))[0])
 
 
-def record_guarded(archived: Archived, checked: dict[str, Checked], cycle: Cycle, ledger: Ledger,
-                   feedback_dir: Path, steps: Steps = TASKS) -> IntakeOutcome | Unexpected:
-    """The file's outcome; when recording its findings fails, its version with the internal error instead.
-
-    Unexpected only when not even that can be recorded (the ledger is unreachable): the file is taken in
-    on the next run, as nothing was recorded for its bytes.
-    """
-    try:
-        return guarded(archived.original_name, "registrering", lambda: record(archived, checked, cycle, ledger, feedback_dir,
-                                                                           steps))
-    except Unexpected as problem:
-        fallback = Checked(checked.get(archived.sha256, Checked(UNKNOWN_CONTRIBUTOR, [])).contributor_id,
-                           [internal_error(archived.original_name)], (problem.line,))
-    try:
-        return guarded(archived.original_name, "registrering", lambda: record(archived, {archived.sha256: fallback}, cycle,
-                                                                           ledger, feedback_dir, steps))
-    except Unexpected as problem:
-        return problem
-
-
-def record(archived: Archived, checked: dict[str, Checked], cycle: Cycle, ledger: Ledger, feedback_dir: Path,
-           steps: Steps = TASKS) -> IntakeOutcome:
-    """A new version with its feedback, or the version the ledger already has for these bytes."""
-    known = ledger.find(cycle.config.id, archived.sha256)
-    if known is not None:
-        return IntakeOutcome(archived.original_name, known, False, ledger.findings(known.id), {})
-    result = checked[archived.sha256]
-    version, new = steps.record(quote(ledger), quote(cycle), result.contributor_id, archived, quote(result.findings))
-    feedback, problems = {}, result.problems
-    if result.contributor_id != UNKNOWN_CONTRIBUTOR:
-        feedback, problems = _feedback_or_nothing(cycle, version, result.findings, feedback_dir, problems, steps)
-    return IntakeOutcome(archived.original_name, version, new, result.findings, feedback, problems)
-
-
-def _feedback_or_nothing(cycle: Cycle, version: Version, findings: list[Finding], out_dir: Path,
-                         problems: tuple[str, ...], steps: Steps) -> tuple[dict[str, Path], tuple[str, ...]]:
-    """The version is already recorded; a feedback file that cannot be made must not stop the other submissions."""
-    try:
-        return guarded(version.original_name, "återkoppling",
-                       lambda: give_feedback(cycle, version, findings, out_dir, steps)), problems
-    except Unexpected as problem:
-        return {}, (*problems, problem.line)
-
-
-def give_feedback(cycle: Cycle, version: Version, findings: list[Finding], out_dir: Path,
-                  steps: Steps = TASKS) -> dict[str, Path]:
-    """The summary text, the HTML page and, for a workbook, an annotated copy of it."""
-    files = {
-        "text": steps.text(quote(cycle), version, quote(findings), out_dir),
-        "html": steps.html(quote(cycle), version, quote(findings), out_dir),
-    }
-    annotated = steps.annotated(version, quote(findings), out_dir)
-    if annotated is not None:
-        files["xlsx"] = annotated
-    return files
+def give_feedback(cycle: Cycle, results: list[IntakeOutcome | Unexpected], out_dir: Path,
+                  steps: Steps = TASKS) -> list[IntakeOutcome | Unexpected]:
+    """The summary text, the HTML page and, for a workbook, an annotated copy, for each new version whose contributor is
+    known; a file of them that cannot be made is a line for the controller on that version, not a stop for the others."""
+    due = [place for place, r in enumerate(results)
+           if isinstance(r, IntakeOutcome) and r.new and r.version.contributor_id != UNKNOWN_CONTRIBUTOR]
+    if not due:
+        return results
+    versions = quote([(results[place].version, results[place].findings) for place in due])
+    written = zip(steps.text(quote(cycle), versions, out_dir), steps.html(quote(cycle), versions, out_dir),
+                  steps.annotated(versions, out_dir))
+    results = [*results]
+    for place, (text, html, annotated) in zip(due, written):
+        failed = next((f for f in (text, html, annotated) if isinstance(f, Unexpected)), None)
+        files = {"text": text, "html": html} | ({"xlsx": annotated} if annotated is not None else {})
+        results[place] = (replace(results[place], feedback=files) if failed is None
+                          else replace(results[place], problems=(*results[place].problems, failed.line)))
+    return results
 
 
 def mail_feedback(cycle: Cycle, outcomes: list[IntakeOutcome], steps: Steps = TASKS,

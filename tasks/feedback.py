@@ -1,4 +1,8 @@
-"""Feedback to a contributor about one submission version: the text, the HTML page and the annotated workbook."""
+"""Feedback to contributors on the versions a collect recorded: the texts, the HTML pages and the annotated workbooks.
+
+Each is one task for all the versions (a step in Prefect's UI, not a task run per file); a file that cannot be
+written is that version's Unexpected, and the others are written all the same.
+"""
 
 from __future__ import annotations
 
@@ -8,32 +12,29 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tertial.cycle import Cycle
-from tertial.feedback.annotated_workbook import annotated_workbook
-from tertial.feedback.files import feedback_file_name
-from tertial.feedback.html import feedback_context, feedback_html
-from tertial.feedback.text import feedback_text
+from tertial.feedback import files
 from tertial.findings import Finding
+from tertial.intake import Unexpected, attempt
 from tertial.ledger import Version
 
-
-@task(cache_policy=NO_CACHE)
-def write_feedback(cycle: Cycle, version: Version, findings: list[Finding], out_dir: Path) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / feedback_file_name(version.contributor_id, version.number, "txt")
-    path.write_text(feedback_text(cycle, version, findings), encoding="utf-8")
-    return path
+Due = tuple[Version, list[Finding]]  # a recorded version and its findings
+STEP = "återkoppling"
 
 
 @task(cache_policy=NO_CACHE)
-def write_feedback_html(cycle: Cycle, version: Version, findings: list[Finding], out_dir: Path) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / feedback_file_name(version.contributor_id, version.number, "html")
-    path.write_text(feedback_html(feedback_context(cycle, version, findings)), encoding="utf-8")
-    return path
+def write_feedback(cycle: Cycle, due: list[Due], out_dir: Path) -> list[Path | Unexpected]:
+    return [attempt(version.original_name, STEP, files.write_text, cycle, version, findings, out_dir)
+            for version, findings in due]
 
 
 @task(cache_policy=NO_CACHE)
-def write_annotated(version: Version, findings: list[Finding], out_dir: Path) -> Path | None:
-    """The annotated copy of this version's archived original; stamped with its arrival time."""
-    out = out_dir / feedback_file_name(version.contributor_id, version.number, "xlsx")
-    return annotated_workbook(Path(version.archive_path), findings, out, version.received_at)
+def write_feedback_html(cycle: Cycle, due: list[Due], out_dir: Path) -> list[Path | Unexpected]:
+    return [attempt(version.original_name, STEP, files.write_html, cycle, version, findings, out_dir)
+            for version, findings in due]
+
+
+@task(cache_policy=NO_CACHE)
+def write_annotated(due: list[Due], out_dir: Path) -> list[Path | None | Unexpected]:
+    """The annotated copy of each version's archived original (None for a CSV folder)."""
+    return [attempt(version.original_name, STEP, files.write_annotated, version, findings, out_dir)
+            for version, findings in due]

@@ -17,19 +17,22 @@ from tertial import attestation
 from tertial.archive import content_hash
 from tertial.cycle import Cycle
 from tertial.findings import Finding
-from tertial.ledger import Arrival, Event, Ledger, Version
+from tertial.intake import Checked, IntakeOutcome, Unexpected, arrival_of, record_arrival
+from tertial.ledger import Event, Ledger, Version
 from tertial.report import Report
 
 
 @task(cache_policy=NO_CACHE)
 def record_version(ledger: Ledger, cycle: Cycle, contributor_id: str, archived: Archived, findings: list[Finding]) -> tuple[Version, bool]:
     """A new version in the ledger; (existing version, False) for an identical re-send."""
-    arrival = Arrival(
-        cycle_id=cycle.config.id, contributor_id=contributor_id, sha256=archived.sha256,
-        original_name=archived.original_name, archive_path=archived.archive_path,
-        source=archived.source, received_at=archived.received_at,
-    )
-    return ledger.record(arrival, findings)
+    return ledger.record(arrival_of(cycle, contributor_id, archived), findings)
+
+
+@task(cache_policy=NO_CACHE)
+def record_versions(ledger: Ledger, cycle: Cycle, archived: list[Archived], checked: dict[str, Checked]) -> list[IntakeOutcome | Unexpected]:
+    """Each file's version, in the order they arrived: the known one for bytes already recorded, else a new one with its
+    findings (or with the internal error, should those not record); one file's failure is its own (record_arrival)."""
+    return [record_arrival(ledger, cycle, item, checked) for item in archived]
 
 
 @task(cache_policy=NO_CACHE)

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from tertial.access import UNKNOWN_CONTRIBUTOR, not_issued, token_matches, verify_token
-from tertial.archive import content_hash, mismatch
+from tertial.archive import content_hash, mismatch, verified_original
 from tertial.cycle import Cycle
 from tertial.errors import SubmissionError
 from tertial.findings import Finding, Severity
@@ -231,6 +231,15 @@ def read_with_token(path: Path, name: str, cycle: Cycle, key: bytes) -> Read:
         return unread(error, key, cycle.config.id)
     submission.file = name
     return Read(submission.contributor_id, submission, [])
+
+
+def read_original(archived: Archived, cycle: Cycle, key: bytes) -> Read:
+    """The archived copy read (never the inbox file, which may change), its token checked against the key."""
+    try:
+        path = verified_original(Path(archived.archive_path), archived.sha256, archived.original_name, "ny inlämning")
+    except SubmissionError as error:
+        return unread(error, key, cycle.config.id)
+    return read_with_token(path, archived.original_name, cycle, key)
 
 
 def unread(error: SubmissionError, key: bytes, cycle_id: str) -> Read:

@@ -54,6 +54,11 @@ class Workspace:
         return self.root / "lage" / "index.html"
 
     @property
+    def prefect_home(self) -> Path:
+        """The local Prefect server's home and database, when no PREFECT_API_URL names a server (tertial/prefect_server.py)."""
+        return self.root / "prefect"
+
+    @property
     def key_file(self) -> Path:
         return key_file(self.root)
 

@@ -32,6 +32,15 @@ def prefect_harness():
         yield
 
 
+@pytest.fixture
+def server_env(prefect_harness) -> dict[str, str]:
+    """For a `tertial` the test starts: talk to the harness's server, never start a Prefect server of its own
+    (neither Prefect's temporary one nor the work folder's local one, tertial/prefect_server.py)."""
+    from prefect.settings import PREFECT_API_URL
+
+    return {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
+
+
 @pytest.fixture(scope="session")
 def mini_cycle() -> Cycle:
     return load_cycle(MINI)

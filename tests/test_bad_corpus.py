@@ -22,9 +22,8 @@ from tests.bad_corpus import (
     CASES, generate, write_huge_csv_field, write_huge_text, write_many_rows, write_ratio_bomb, write_zip_bomb,
 )
 from tertial.checking.prepare import prepare
-from tertial.access import UNKNOWN_CONTRIBUTOR
-from tasks.intake import read_archived
-from tertial.inbox import Archived
+from tertial.access import UNKNOWN_CONTRIBUTOR, require_token_key
+from tertial.inbox import Archived, read_original
 from tertial.archive import content_hash
 from tertial.reading import MAX_CELL_CHARS, MAX_ROWS, read_submission
 from tasks.validation import validate_submission
@@ -286,7 +285,7 @@ def expect_outcome(path: Path, outcome: Outcome, cycle: Cycle) -> None:
 def _expect_not_issued(path: Path, expected: NotIssued, cycle: Cycle) -> None:
     """Through intake's own read (the key is the tests' installation key, from conftest)."""
     archived = Archived(content_hash(path), path.name, str(path), str(path), dt.datetime(2025, 5, 2, tzinfo=dt.UTC))
-    read = read_archived.fn(archived, cycle, path.parent)
+    read = read_original(archived, cycle, require_token_key(path.parent))
     [finding] = read.findings
     assert (read.contributor_id, read.submission) == (UNKNOWN_CONTRIBUTOR, None)
     assert f"arbetsboken är inte utfärdad till bidragsgivaren '{expected.claimed}'" in finding.message

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.flows.test_local_server import nothing_left_of, recorded_server, user_env
 from tests.test_key_figures import compare_key_figures, compare_total_budget
 from tertial.numbers import parse_quantity
 
@@ -18,10 +19,15 @@ pytestmark = [pytest.mark.flow, pytest.mark.slow]
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
+    """As a user runs it: no Prefect server configured, so the demo starts the work folder's own, stopped at the end."""
     workdir = tmp_path_factory.mktemp("demo")
     tertial = Path(sys.executable).parent / "tertial"
-    done = subprocess.run([str(tertial), "demo", "--workdir", str(workdir)], capture_output=True, text=True, timeout=600)
-    return done, workdir
+    env = user_env(tmp_path_factory.mktemp("prefect-home"))
+    done = subprocess.run([str(tertial), "demo", "--workdir", str(workdir)], capture_output=True, text=True, timeout=600, env=env)
+    yield done, workdir
+    server = recorded_server(workdir)
+    subprocess.run([str(tertial), "server", "stop", "--workdir", str(workdir)], capture_output=True, timeout=120, env=env)
+    assert server is None or nothing_left_of(server)
 
 
 def test_demo_exits_cleanly_without_noise(demo):
@@ -101,9 +107,11 @@ def test_demo_rerun_changes_nothing(demo, tmp_path):
     # The PDF too: an unchanged HTML reuses the PDF set from it (and a fresh one is byte-identical: test_pdf_reuse.py).
     stable = lambda: {p.name: p.read_bytes() for p in (workdir / "rapport").iterdir() if not p.name.startswith(".")}  # noqa: E731
     before = stable()
+    server = recorded_server(workdir)
     again = subprocess.run([str(Path(sys.executable).parent / "tertial"), "demo", "--workdir", str(workdir)],
-                           capture_output=True, text=True, timeout=600)
+                           capture_output=True, text=True, timeout=600, env=user_env(tmp_path))
     assert again.returncode == 0
+    assert server is not None and recorded_server(workdir) == server and "Startade" not in again.stderr  # the same server
     assert "Redan mottagna och oförändrade: 9" in again.stdout
     assert stable() == before
     assert set(before) == {"report.json", "report.html", "report.docx", "report.pdf", "kontroller.txt"}

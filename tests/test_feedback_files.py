@@ -15,7 +15,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from pypdf import PdfReader
 
-from tasks.feedback import write_annotated, write_feedback_html
+from tertial.feedback.files import write_annotated, write_html
 from tertial.reading import read_submission
 from tasks.validation import validate_submission
 from tests.builders import filled_rows, write_filled, write_filled_csv
@@ -217,7 +217,7 @@ def test_what_is_not_a_workbook_gives_none(tmp_path, mini_cycle):
 def test_task_writes_the_version_copy(tmp_path, broken):
     path, findings = broken
     version = _version(path, errors=sum(f.severity is Severity.ERROR for f in findings))
-    out = write_annotated.fn(version, findings, tmp_path / "aterkoppling")
+    out = write_annotated(version, findings, tmp_path / "aterkoppling")
     assert out == tmp_path / "aterkoppling" / "barn-v2.xlsx"
     with zipfile.ZipFile(out) as archive:
         assert b"2025-05-02T10:30:00Z" in archive.read("docProps/core.xml")  # 12:30 in Stockholm
@@ -283,7 +283,7 @@ def test_html_escapes_contributor_text(tmp_path, mini_cycle):
 def test_html_task_writes_the_version_page(tmp_path, mini_cycle, broken):
     path, findings = broken
     version = _version(path, errors=sum(f.severity is Severity.ERROR for f in findings))
-    out = write_feedback_html.fn(mini_cycle, version, findings, tmp_path)
+    out = write_html(mini_cycle, version, findings, tmp_path)
     html = out.read_text(encoding="utf-8")
     assert out.name == "barn-v2.html" and mini_cycle.title in html and "Inlämningen är underkänd" in html
     assert mini_cycle.contributor("barn").avdelning in html

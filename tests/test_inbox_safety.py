@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tasks.intake import archive_original, find_submissions
+from tasks.intake import find_submissions
 from tertial.archive import content_hash
-from tertial.inbox import inbox_links
+from tertial.inbox import archive, inbox_links
 from tertial.reading import MAX_FILE_BYTES, read_submission
 from tests.builders import write_filled, write_filled_csv
 from tertial.errors import SubmissionError
@@ -26,7 +26,7 @@ def test_a_2_gib_sparse_file_is_archived_only_up_to_the_limit_and_refused_as_too
     huge = inbox / "stor.xlsx"
     huge.write_bytes(b"PK\x03\x04")
     os.truncate(huge, SPARSE_SIZE)
-    archived = archive_original.fn(huge, tmp_path / "arkiv", RECEIVED)
+    archived = archive(huge, tmp_path / "arkiv", RECEIVED, MAX_FILE_BYTES)
     stored = Path(archived.archive_path)
     assert stored.stat().st_size == MAX_FILE_BYTES + 1 and archived.size == SPARSE_SIZE
     receipt = json.loads((stored.parent / "mottagen.json").read_text(encoding="utf-8"))
@@ -40,7 +40,7 @@ def test_a_2_gib_sparse_file_is_archived_only_up_to_the_limit_and_refused_as_too
 
 def test_a_normal_file_is_archived_whole(tmp_path, mini_cycle):
     path = write_filled(tmp_path / "inkorg", mini_cycle, "barn")
-    archived = archive_original.fn(path, tmp_path / "arkiv", RECEIVED)
+    archived = archive(path, tmp_path / "arkiv", RECEIVED, MAX_FILE_BYTES)
     assert Path(archived.archive_path).read_bytes() == path.read_bytes() and archived.size == path.stat().st_size
 
 
@@ -75,7 +75,7 @@ def test_links_in_the_inbox_are_skipped_with_a_line_each(linked_inbox, tmp_path)
 
 def test_a_link_inside_a_csv_folder_is_neither_archived_nor_hashed(linked_inbox, tmp_path, mini_cycle):
     folder = linked_inbox / "aldre"
-    archived = archive_original.fn(folder, tmp_path / "arkiv", RECEIVED)
+    archived = archive(folder, tmp_path / "arkiv", RECEIVED, MAX_FILE_BYTES)
     stored = Path(archived.archive_path)
     assert sorted(p.name for p in stored.iterdir()) == sorted(p.name for p in folder.iterdir() if not p.is_symlink())
     assert archived.sha256 == content_hash(folder) == content_hash(stored)
@@ -91,5 +91,5 @@ def test_a_link_is_never_opened_for_hashing(linked_inbox):
 @pytest.mark.parametrize("name", ["losenord.xlsx", "mapp"])
 def test_a_link_handed_to_the_archive_directly_is_refused_not_followed(linked_inbox, tmp_path, name):
     with pytest.raises(OSError):
-        archive_original.fn(linked_inbox / name, tmp_path / "arkiv", RECEIVED)
+        archive(linked_inbox / name, tmp_path / "arkiv", RECEIVED, MAX_FILE_BYTES)
     assert not [p for p in (tmp_path / "arkiv").rglob("*") if p.is_file()]

@@ -11,7 +11,6 @@ import datetime as dt
 import itertools
 import json
 import multiprocessing
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -173,7 +172,7 @@ def _collect_command(workdir: Path, inbox: Path, url: str) -> list[str]:
 
 
 @pytest.mark.parametrize("backend", ["postgres", "sqlite"])
-def test_two_collect_processes_on_one_inbox(backend, request, tmp_path, mini_cycle):
+def test_two_collect_processes_on_one_inbox(backend, request, tmp_path, mini_cycle, server_env):
     """Two `tertial collect` at once on the same inbox: every file one version, numbers 1..n per contributor."""
     url = request.getfixturevalue(f"{backend}_url")
     inbox, workdir = tmp_path / "inkorg", tmp_path / "arbete"
@@ -184,12 +183,8 @@ def test_two_collect_processes_on_one_inbox(backend, request, tmp_path, mini_cyc
     write_filled(inbox, mini_cycle, "aldre", wrong, name="aldre-utkast.xlsx")
     write_filled(inbox, mini_cycle, "aldre")
     processes = []
-    for n in (1, 2):  # each its own temporary Prefect server; what they share is the ledger and the archive
-        env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {
-            "PREFECT_HOME": str(tmp_path / f"prefect-{n}"),
-            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",  # two servers start at once on a busy machine
-        }
-        processes.append(subprocess.Popen(_collect_command(workdir, inbox, url), env=env, stdout=subprocess.PIPE,
+    for _ in (1, 2):  # two processes on one Prefect server, as two workers; what they share is the ledger and the archive
+        processes.append(subprocess.Popen(_collect_command(workdir, inbox, url), env=server_env, stdout=subprocess.PIPE,
                                           stderr=subprocess.PIPE, text=True))
     outputs = [p.communicate(timeout=600) for p in processes]
     for process, (out, err) in zip(processes, outputs):

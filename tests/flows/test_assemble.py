@@ -37,9 +37,9 @@ def test_refuses_while_a_contributor_is_missing(workdir):
     assert not (workdir / "nej" / "report.json").exists()
 
 
-def test_cli_refusal_is_one_swedish_line(workdir):
+def test_cli_refusal_is_one_swedish_line(workdir, server_env):
     done = subprocess.run([str(Path(sys.executable).parent / "tertial"), "assemble", "--cycle", str(MINI),
-                           "--workdir", str(workdir), "--format", "json"], capture_output=True, text=True)
+                           "--workdir", str(workdir), "--format", "json"], capture_output=True, text=True, env=server_env)
     assert done.returncode == 2
     assert "godkänt underlag saknas från Äldreavdelningen" in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) <= 2

@@ -28,7 +28,7 @@ from tertial.workspace import Workspace
 from tests.active_content import HOSTILE_TEXT, scan, strings
 from tests.builders import filled_rows, write_filled, write_filled_csv
 from tests.conftest import MINI
-from tests.flows.test_interruption import TERTIAL, server_env  # noqa: F401 - server_env is a fixture
+from tests.flows.test_interruption import TERTIAL
 from tests.flows.test_reminders import PASSWORD, USER, smtp_server  # noqa: F401 - smtp_server is a fixture
 from tests.test_bad_corpus import BAD, EXPECTED, Refused
 from tertial.access import EXAMPLE_TOKEN_KEY
@@ -122,7 +122,7 @@ def _outputs(workdir: Path) -> list[Path]:
                   and (workdir / "arkiv" not in p.parents or p.name == "mottagen.json"))
 
 
-def test_collect_names_each_skipped_link_in_one_line(tmp_path, mini_cycle, server_env):  # noqa: F811
+def test_collect_names_each_skipped_link_in_one_line(tmp_path, mini_cycle, server_env):
     inbox = tmp_path / "inkorg"
     write_filled(inbox, mini_cycle, "barn")
     (inbox / "losenord.xlsx").symlink_to("/etc/passwd")

@@ -19,14 +19,6 @@ pytestmark = [pytest.mark.flow, pytest.mark.slow, pytest.mark.usefixtures("prefe
 TERTIAL = str(Path(sys.executable).parent / "tertial")
 
 
-@pytest.fixture
-def server_env(prefect_harness):
-    """The subprocesses talk to the harness's server instead of starting their own."""
-    from prefect.settings import PREFECT_API_URL
-
-    return {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
-
-
 def _inbox(folder: Path, cycle) -> list[Path]:
     files = [write_filled(folder, cycle, c.id) for c in cycle.config.contributors]
     for n in range(2):  # more versions from barn, so the kill lands mid-intake

@@ -149,7 +149,8 @@ def test_a_value_accepted_under_older_rules_is_a_named_check_not_a_failed_report
     from docx import Document
 
     from flows.assemble import assemble
-    from tasks.intake import archive_original
+    from tertial.inbox import archive
+    from tertial.reading import MAX_FILE_BYTES
     from tertial.ledger import Arrival
 
     rows = filled_rows(mini_cycle, "barn")
@@ -157,7 +158,7 @@ def test_a_value_accepted_under_older_rules_is_a_named_check_not_a_failed_report
     rows["goals"][0]["analysis"] = "Målet nås\x0benligt plan."
     sent = write_csv_folder(tmp_path / "inkorg" / "barn", mini_cycle, "barn", rows)
     workdir = tmp_path / "arbete"
-    archived = archive_original.fn(sent, workdir / "arkiv", dt.datetime(2025, 5, 2, tzinfo=dt.UTC))
+    archived = archive(sent, workdir / "arkiv", dt.datetime(2025, 5, 2, tzinfo=dt.UTC), MAX_FILE_BYTES)
     workdir.mkdir(exist_ok=True)
     version, _ = Ledger(Workspace(workdir).default_ledger_url).record(Arrival(
         mini_cycle.config.id, "barn", archived.sha256, archived.original_name, archived.archive_path,
