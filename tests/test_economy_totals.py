@@ -106,13 +106,12 @@ def test_amounts_with_more_decimals_are_summed_unrounded_and_printed_rounded(tmp
 
 
 def test_html_word_and_json_print_the_same_figures(tmp_path, mini_cycle):
-    from docx import Document
-
     from tertial.render.word import _economy_table
+    from tertial.render.word_template import base_document
 
     report = _report(tmp_path, mini_cycle, _rows(mini_cycle, UNROUNDED))
     table = report.economy.operations
-    doc = Document()
+    doc = base_document(None)  # Tertial's own styles (Tabell), as the report is written
     _economy_table(doc, table)
     word = [[cell.text for cell in row.cells[1:]] for row in doc.tables[0].rows[1:]]
     data = json.loads(render_json(report))["economy"]["operations"]

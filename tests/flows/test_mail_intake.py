@@ -159,7 +159,7 @@ def test_only_the_contributors_own_addresses_hand_in_and_a_second_run_adds_nothi
     assert {c: [v.status for v in found] for c, found in versions.items()} == {
         "barn": ["godkänd"], "aldre": ["godkänd"], "stab": ["godkänd"], "okand": []}
     archived = sorted((tmp_path / "arbete" / "arkiv").glob("*/*/*.xlsx"))
-    assert [(p.name, p.read_bytes()) for p in archived] == sorted([(f.name, f.read_bytes()) for f in (barn, aldre)])
+    assert sorted((p.name, p.read_bytes()) for p in archived) == sorted((f.name, f.read_bytes()) for f in (barn, aldre))
     assert _flags(imap) == {"Underlag barn": {"\\Seen"}, "Underlag äldre": {"\\Seen"}, "Från okänd": {"\\Flagged"},
                             "Stabens bok": {"\\Flagged"}, "Stabens CSV": {"\\Seen"}}
     assert not list((tmp_path / "arbete" / "e-post").iterdir())  # the run's inbox is gone; the originals are archived
