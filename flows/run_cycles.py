@@ -21,7 +21,6 @@ from prefect import flow, get_client, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import PrefectTaskRunner
 
-from flows.run_cycle import run_cycle
 from tertial.errors import TertialError
 
 EVERY_FORMAT = ("html", "pdf", "docx", "json")
@@ -55,6 +54,9 @@ def worker_name() -> str:
 @task(name="nämndens-cykel", task_run_name="cykel {job.cycle_path.parent.name}", cache_policy=NO_CACHE)
 def cycle_on_worker(job: CycleJob, ledger_url: str | None, formats: tuple[str, ...]) -> CycleDone:
     """Run one nämnd's cycle where the task runs (a task worker): intake, a draft in every format, the status page."""
+    # Imported here: the process that only hands nämnder over never loads Great Expectations or WeasyPrint.
+    from flows.run_cycle import run_cycle
+
     result = run_cycle(cycle_path=job.cycle_path, inbox=job.inbox, workdir=job.workdir, ledger_url=ledger_url,
                        formats=tuple(formats))
     return CycleDone(result.cycle_id, len(result.intake), sum(o.version.accepted for o in result.intake),
@@ -77,9 +79,10 @@ def run_cycles(jobs: list[CycleJob], ledger_url: str | None = None, formats: tup
 def warm_up() -> None:
     """What every nämnd would otherwise pay once per process: Great Expectations' context and suites, WeasyPrint's
     fonts, the Word and chart libraries. A task worker does it before it takes its first nämnd."""
+    from flows import run_cycle  # noqa: F401 - the cycle's flow, its tasks and what they import, once
     from tertial.checking.suites import warm
-    from tertial.render.pdf import render_pdf
     from tertial.render import word  # noqa: F401 - python-docx and the charts, imported once
+    from tertial.render.pdf import render_pdf
 
     warm()
     render_pdf("<!doctype html><html lang=sv><title>Uppvärmning</title><h1>Tertial</h1><p>Åäö 1 234,5 tkr</p></html>")
