@@ -103,7 +103,7 @@ def take_in_files(paths: list[Path], cycle: Cycle, ledger: Ledger, workspace: Wo
                   recorded: Callable[[int, IntakeOutcome], object] | None = None) -> list[IntakeOutcome]:
     """The intake's steps in one body, for these files in this order: one outcome each, in the same order.
 
-    `recorded` is told each file's outcome (by its place in `paths`) once the versions and feedback files are
+    `recorded` is told each file's outcome (by its place in `paths`) once the versions and its own feedback files are
     written, before any mail: `tertial serve` shows the contributor their page then.
     """
     require_token_key(workspace.root)  # before anything is archived: without the key no file can be told apart from a forgery
@@ -111,15 +111,27 @@ def take_in_files(paths: list[Path], cycle: Cycle, ledger: Ledger, workspace: Wo
     archived = steps.archive(paths, workspace.archive)
     checked = check(unknown_to(ledger, archived, cycle), cycle, workspace.root, steps)
     # 4. record a version per file, 5. with its feedback, 6. mailed to its contributor
-    results = give_feedback(cycle, steps.record(quote(ledger), quote(cycle), archived, quote(checked)), workspace.feedback, steps)
-    if recorded is not None:
-        for place, result in enumerate(results):
-            if isinstance(result, IntakeOutcome):
-                recorded(place, result)
+    records = steps.record(quote(ledger), quote(cycle), archived, quote(checked))
+    results = (give_feedback(cycle, records, workspace.feedback, steps) if recorded is None
+               else _answered_one_by_one(cycle, records, workspace.feedback, steps, recorded))
     outcomes = mail_feedback(cycle, [r for r in results if isinstance(r, IntakeOutcome)], steps, ledger)
     if len(outcomes) < len(results):  # the recorded versions' contributors have had their feedback all the same
         raise Unrecorded([r.line for r in results if isinstance(r, Unexpected)], outcomes)
     return outcomes
+
+
+def _answered_one_by_one(cycle: Cycle, records: list[IntakeOutcome | Unexpected], out_dir: Path, steps: Steps,
+                         recorded: Callable[[int, IntakeOutcome], object]) -> list[IntakeOutcome | Unexpected]:
+    """Each file's feedback files, its outcome told as soon as they are written: in `tertial serve` the first upload
+    of a batch is answered before the last one's files are made (the steps are plain calls there, so one step per
+    file costs nothing in Prefect)."""
+    results = []
+    for place, record in enumerate(records):
+        [result] = give_feedback(cycle, [record], out_dir, steps)
+        results.append(result)
+        if isinstance(result, IntakeOutcome):
+            recorded(place, result)
+    return results
 
 
 def unknown_to(ledger: Ledger, archived: list[Archived], cycle: Cycle) -> list[Archived]:

@@ -68,3 +68,24 @@ def test_an_intake_that_loses_count_is_an_error_for_its_uploads(returned):
     batches = Batches(lambda paths, answer: returned, quiet=0.01)
     with pytest.raises(RuntimeError, match="outcomes for 1 files"):
         batches.take_in(Path("a.xlsx"))
+
+
+def test_the_served_intake_answers_each_file_once_its_own_feedback_is_written(tmp_path, mini_cycle):
+    """flows.collect.take_in_files with the tasks' plain functions, as `tertial serve` runs it: the first file of a
+    batch is answered before the last one's feedback files exist, so an upload waits for its own files only."""
+    from flows.collect import PLAIN, take_in_files
+    from tests.builders import write_filled
+    from tertial.workspace import Create, Workspace
+
+    inbox, workspace = tmp_path / "inkorg", Workspace(tmp_path / "arbete")
+    paths = [write_filled(inbox, mini_cycle, c) for c in ("stab", "barn", "aldre")]
+    ledger = workspace.open_ledger(None, create=Create.FOLDER_AND_LEDGER)
+    seen: list[tuple[int, str, list[str]]] = []
+
+    def recorded(place, outcome) -> None:  # which feedback pages exist when this file is answered
+        seen.append((place, outcome.version.contributor_id, sorted(p.name for p in workspace.feedback.glob("*.html"))))
+
+    outcomes = take_in_files(paths, mini_cycle, ledger, workspace, PLAIN, recorded)
+    assert [o.version.contributor_id for o in outcomes] == ["stab", "barn", "aldre"]
+    assert seen == [(0, "stab", ["stab-v1.html"]), (1, "barn", ["barn-v1.html", "stab-v1.html"]),
+                    (2, "aldre", ["aldre-v1.html", "barn-v1.html", "stab-v1.html"])]
