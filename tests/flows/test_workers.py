@@ -64,7 +64,9 @@ def test_the_nämnder_run_on_the_workers_not_in_the_sending_process(tmp_path, mi
         done = run_cycles(jobs, formats=("json", "html"), timeout_s=600)
     assert [d.cycle_id for d in done] == ["testdal-t1-2025"] * 3
     ran_on = {int(d.worker.rsplit(":", 1)[1]) for d in done}
-    assert ran_on == set(pids), (ran_on, pids)  # both listened before the hand-over, so both took part
+    # Every nämnd ran in a worker, none in this process. Which worker takes which is Prefect's server's choice: a
+    # worker waiting for its one slot may hold the next run too, so one worker can take all three here.
+    assert ran_on and ran_on <= set(pids), (ran_on, pids)
     for job, result in zip(jobs, done):
         assert (result.versions, result.accepted) == (1, 1)
         assert result.files["html"].parent.parent == job.workdir  # each nämnd's report in its own work folder
