@@ -1,8 +1,9 @@
 """One nämnd's CPU budget by step (issue 18: "one nämnd's CPU budget by step").
 
 Runs one nämnd of the generated city through bench/direct.py (the flows' steps without Prefect, see that module)
-twice in one process: once to warm up (imports, GX's context and suites, the PDF engine's fonts), uncounted, then
-again in a fresh work folder and ledger with every step timed in CPU seconds of this process (time.process_time).
+twice in one process: once to warm up (imports, GX's context and suites, the PDF engine's fonts), uncounted; then,
+after freezing the warm objects as `tertial worker` does (tertial/heap.py; `--unfrozen` leaves them), again in a
+fresh work folder and ledger with every step timed in CPU seconds of this process (time.process_time).
 The steps are the task functions direct.py calls, and inside writing the report each format on its own. Prefect's
 share is not in this budget: bench/workers.py gives the CPU of the workers and of Prefect's server for the whole
 city, and bench.run --quick the ratio Prefect / direct.
@@ -28,6 +29,7 @@ from types import SimpleNamespace
 
 from bench.run import ENV, FULL, QUICK, city_folder
 from bench.city import load_city
+from tertial.heap import freeze_warm_objects
 from tertial.access import EXAMPLE_TOKEN_KEY, TOKEN_KEY_ENV
 
 # The city's workbooks are signed with the published example key, as in bench/run.py.
@@ -94,12 +96,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="En nämnds CPU-budget per steg.")
     parser.add_argument("--quick", action="store_true", help="den mindre staden")
     parser.add_argument("--namnd", type=int, default=0, help="vilken nämnd i staden (från 0)")
+    parser.add_argument("--unfrozen", action="store_true", help="frys inte de varma objekten (som före tertial.heap)")
     parser.add_argument("--json", type=Path, help="spara mätvärdena här")
     args = parser.parse_args()
     namnd = load_city(city_folder(QUICK if args.quick else FULL, fresh=False))[args.namnd]
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="tertial-bench-budget-") as scratch:
         run_once(namnd, Path(scratch) / "warm")
+        if not args.unfrozen:
+            freeze_warm_objects()  # as `tertial worker` does after warming up
         budget = Budget()
         instrument(budget)
         began, wall = time.process_time(), time.perf_counter()
@@ -113,7 +118,7 @@ def main() -> None:
         print(f"{step:<24}{seconds:7.2f} s CPU  {seconds / total:6.1%}")
     print(f"{'summa':<24}{total:7.2f} s CPU  (väggtid {wall:.2f} s)")
     result = {"namnd": namnd.name, "submissions": namnd.submissions, "cpu_s": round(total, 3), "wall_s": round(wall, 3),
-              "steps_cpu_s": {k: round(v, 3) for k, v in steps.items()}, "load": [load_before, os.getloadavg()[0]]}
+              "steps_cpu_s": {k: round(v, 3) for k, v in steps.items()}, "frozen": not args.unfrozen, "load": [load_before, os.getloadavg()[0]]}
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     print("BENCH " + json.dumps(result, ensure_ascii=False))

@@ -333,8 +333,10 @@ def worker(
 
     from flows.deploy import require_server
     from flows.run_cycles import cycle_on_worker, warm_up
+    from tertial.heap import freeze_warm_objects
 
     require_server("det finns ingen server att ta nämndernas cykler från")
     warm_up()
+    freeze_warm_objects()
     console.print(escape_controls("Arbetaren är redo och väntar på nämndernas cykler (Ctrl-C stoppar)."))
     serve(cycle_on_worker, limit=at_once, status_server_port=status_port)

@@ -162,11 +162,13 @@ def serve(
     """Visa Tertial i webbläsaren: bidragsgivarnas sidor (personlig länk) och controllerns och ledningens (inloggning)."""
     import uvicorn
 
+    from tertial.heap import freeze_warm_objects
     from tertial.settings import load_settings
 
     app = build_app(cycle, workdir, ledger, base_url=None if load_settings().public_url else f"http://{host}:{port}")
     with console.status("Startar …"):
         warm_up(cycle, workdir)
+        freeze_warm_objects()
     console.print(escape_controls(f"Tertial visas på http://{host}:{port}/ (avsluta med Ctrl+C). "
                                   "Skriv ut en bidragsgivares länk med 'tertial lank'."))
     with flows_on(workdir):  # the controller's reminders and drafts are flow runs
