@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-from typing import Iterator
+from typing import Annotated, Iterator
 
 import yaml
 from pydantic import Field, model_validator
@@ -210,6 +210,10 @@ class EconomyHeadings(Strict):
         "Driftbudgetens underrubrik ('Uppföljning av driftbudget', 'Budgetavvikelser')."), examples=["Budgetavvikelser"])
 
 
+# Units that count whole things: a count is never negative, and '1,330' in one is 1 330 (tertial.checking.indicator_rules).
+COUNT_UNITS = ("st", "antal", "personer", "pers", "person", "barn", "elever", "platser", "ärenden", "hushåll", "besök")
+
+
 class ProfileFile(Strict):
     """A profile as written in YAML."""
 
@@ -236,6 +240,10 @@ class ProfileFile(Strict):
         "false: rubriken Uppföljning av driftbudget utan totalens avvikelse, som en Tertialrapport 1 kan skriva den."))
     economy_headings: EconomyHeadings | None = Field(None, description=(
         "Ekonomidelens rubrik och driftbudgetens underrubrik; utelämnad: Tertials."))
+    count_units: list[Annotated[str, Field(min_length=1)]] | None = Field(None, description=(
+        "Enheter som räknar hela saker: ett antal i dem är aldrig negativt, och '1,330' i dem läses som tusental. "
+        "Listan ersätter Tertials (" + ", ".join(COUNT_UNITS) + "); skriv med dem som ska gälla."),
+        examples=[[*COUNT_UNITS, "brukare", "placeringar"]])
 
 
 @dataclass(frozen=True)
@@ -251,6 +259,11 @@ class Profile:
     goal_parts: tuple[GoalParts, ...] = ()  # goals whose analysis several contributors write, part by part
     total_deviation_heading: bool = True  # False: Uppföljning av driftbudget is headed without the total's deviation
     economy_headings: EconomyHeadings | None = None  # None: Uppföljning av ekonomi / Uppföljning av driftbudget
+    count_units: frozenset[str] = frozenset(COUNT_UNITS)  # lower case, as indicator units are compared
+
+    def counts(self, unit: str) -> bool:
+        """True for a unit that counts whole things ('st', 'Barn.')."""
+        return unit.strip().rstrip(".").lower() in self.count_units
 
     @property
     def names(self) -> list[str]:
@@ -377,7 +390,9 @@ def merge(own: ProfileFile) -> tuple[Profile, list[str]]:
     economy = own.economy or (builtin_file(own.extends).economy if own.extends else None)
     return Profile(tuple(parts), columns, _deviation_headings(own), area_texts, labels, economy,
                    goal_parts=tuple(own.goal_parts), total_deviation_heading=own.total_deviation_heading,
-                   economy_headings=own.economy_headings), problems
+                   economy_headings=own.economy_headings,
+                   count_units=frozenset(u.strip().lower() for u in own.count_units) if own.count_units is not None
+                   else frozenset(COUNT_UNITS)), problems
 
 
 def _deviation_headings(own: ProfileFile) -> DeviationHeadings | None:

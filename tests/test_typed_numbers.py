@@ -8,14 +8,18 @@ the mini cycle's filled workbooks.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import pytest
+import yaml
 from openpyxl import load_workbook
 
 from tasks.validation import validate_submission
 from tests.bad_corpus import cell
 from tests.builders import accepted_version, filled_rows, write_filled
+from tests.conftest import DATA
 from tertial.assembly import build_report
+from tertial.config import load_cycle
 from tertial.checking.parse import typed_number_mistake
 from tertial.checking.row_ids import one_message_per_cell
 from tertial.economy_totals import TOTAL_ID
@@ -172,3 +176,24 @@ def test_a_gap_in_a_row_is_not_also_a_wrong_total(tmp_path, mini_cycle, change, 
     path = write_filled(tmp_path, mini_cycle, "stab", rows)
     found = [f for f in validate_submission.fn(read_submission(path, mini_cycle), mini_cycle) if f.sheet == "Ekonomi"]
     assert [(f.rule_id, f.row) for f in found] == [(flagged, 4)], [f.line() for f in found]
+
+
+def _with_count_units(root, units: list[str]):
+    """The mini cycle with a T1 profile of its own that names the units counting whole things."""
+    shutil.copytree(DATA / "mini", root, dirs_exist_ok=True)
+    (root / "profil.yaml").write_text(yaml.safe_dump({"extends": "T1", "count_units": units}, allow_unicode=True),
+                                      encoding="utf-8")
+    config = yaml.safe_load((root / "cycle.yaml").read_text(encoding="utf-8"))
+    config["profile"] = "profil.yaml"
+    (root / "cycle.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return load_cycle(root / "cycle.yaml")
+
+
+def test_the_units_that_count_are_the_profiles_data(tmp_path, mini_cycle):
+    own = _with_count_units(tmp_path / "egen", ["Brukare", "placeringar"])
+    assert own.outline.counts("brukare.") and own.outline.counts(" Placeringar") and not own.outline.counts("st")
+    assert mini_cycle.outline.counts("st") and not mini_cycle.outline.counts("brukare")  # Tertial's own list
+    negative = _set("indicators", "1.1-I2", outcome="-43 st")
+    assert "indicator_negative_count" in [f.rule_id for f in _findings(tmp_path / "a", mini_cycle, "barn", negative)]
+    # 'st' is no count for this nämnd: a negative figure in it is no longer reported as one.
+    assert "indicator_negative_count" not in [f.rule_id for f in _findings(tmp_path / "b", own, "barn", negative)]

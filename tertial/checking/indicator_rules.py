@@ -27,14 +27,8 @@ def unit_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: 
     return findings
 
 
-# Units that count whole things: a count is never negative and never has three decimals.
-COUNT_UNITS = {"st", "antal", "personer", "pers", "person", "barn", "elever", "platser", "ärenden", "hushåll", "besök"}
 # '1,330': a comma before exactly three digits in a count is a thousands separator, not a decimal comma.
 _COMMA_THOUSANDS = re.compile(r"^[+−–-]?\s*([1-9]\d{0,2}),(\d{3})(?!\d)(.*)$")
-
-
-def _is_count(unit: str) -> bool:
-    return unit.strip().rstrip(".").lower() in COUNT_UNITS
 
 
 def typed_value_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contributor: str) -> list[Finding]:
@@ -51,7 +45,7 @@ def typed_value_findings(frame: pd.DataFrame, sheet: Sheet, cycle: Cycle, contri
             raw, unit = str(row[f"{key}_raw"]).strip(), row.get(f"{key}_unit") or ""
             where = {"sheet": sheet.name, "row": int(row["_row"]), "column": sheet.column(key).header,
                      "item_id": row["id"], "item_name": row["name"], "value": raw, "name": row["name"]}
-            counted = _is_count(indicator.unit) or _is_count(unit)
+            counted = cycle.outline.counts(indicator.unit) or cycle.outline.counts(unit)
             value = Decimal(str(row[key]))
             thousands = _COMMA_THOUSANDS.match(raw) if counted else None
             if counted and value < 0:
