@@ -86,9 +86,10 @@ def scaling(per_namnd: list[float], submissions_per_namnd: list[int]) -> dict:
 
 
 def run_full(city: Path, overhead_namnder: int, workers: int) -> dict:
-    results = {"feedback": measure("feedback", "--city", str(city), "--repetitions", "9")}
+    # Feedback and the overhead as in --quick: both sides warm, the same first nämnder, in one process.
+    warm = measure("suite", "--city", str(city), "--namnder", str(overhead_namnder), "--repetitions", "9")
+    results = {"feedback": warm["feedback"], "direct": warm["direct"], "prefect_overhead": warm["prefect"]}
     results["prefect"] = measure("city", "--city", str(city), "--mode", "prefect")
-    results["direct"] = measure("city", "--city", str(city), "--mode", "direct", "--namnder", str(overhead_namnder))
     results["prefect_no_heartbeat_join"] = measure("city", "--city", str(city), "--mode", "prefect",
                                                    "--namnder", str(overhead_namnder), "--no-heartbeat-join")
     results["prefect_side_by_side"] = measure("city", "--city", str(city), "--mode", "prefect", "--namnder",
@@ -98,15 +99,22 @@ def run_full(city: Path, overhead_namnder: int, workers: int) -> dict:
     return results
 
 
+def overhead(prefect: dict, direct: dict) -> tuple[float, float]:
+    """Prefect / direct for the same nämnder, both warm: in CPU (the process and Prefect's server against the direct
+    process; the issue's measure) and in wall time."""
+    cpu = (prefect["cpu_self_s"] + prefect["cpu_server_s"]) / direct["cpu_self_s"]
+    return cpu, prefect["wall_s"] / direct["wall_s"]
+
+
 def summarize(results: dict, namnder: list, overhead_namnder: int) -> dict:
     prefect, direct = results["prefect"], results["direct"]
     k = direct["namnder"]
-    ratio = sum(prefect["per_namnd_s"][:k]) / direct["wall_s"]
+    ratio, wall_ratio = overhead(results.get("prefect_overhead", prefect), direct)
     peak = max(prefect["peak_rss_tree_mib"], direct["peak_rss_tree_mib"])
     summary = {
         "feedback_median_s": results["feedback"]["median_s"], "city_wall_s": prefect["wall_s"],
         "city_namnder": prefect["namnder"], "city_submissions": prefect["submissions"],
-        "overhead_ratio": ratio, "overhead_namnder": k, "peak_memory_mib": peak,
+        "overhead_ratio": ratio, "overhead_ratio_wall": wall_ratio, "overhead_namnder": k, "peak_memory_mib": peak,
         "scaling": scaling(prefect["per_namnd_s"], [n.submissions for n in namnder]),
     }
     if "prefect_no_heartbeat_join" in results:
@@ -138,7 +146,9 @@ def table(spec: CitySpec, results: dict, summary: dict) -> str:
         ("  CPU: processen / Prefect-servern", f"{prefect['cpu_self_s']:.1f} s / {prefect['cpu_server_s']:.1f} s", ""),
         ("  Maskinens last under körningen (1 min, medel)", f"{prefect['load_avg_mean']:.1f} på {os.cpu_count()} kärnor", ""),
         (f"Direkt (.fn), {direct['namnder']} nämnder", f"{direct['wall_s']:.1f} s (CPU {direct['cpu_self_s']:.1f} s)", ""),
-        ("Overhead Prefect / direkt", f"{summary['overhead_ratio']:.2f}", f"<= 1,5: {ok[met['overhead_1_5']]}"),
+        ("Overhead Prefect / direkt, båda varma: CPU (väggtid)", f"{summary['overhead_ratio']:.2f} "
+                                                                  f"({summary['overhead_ratio_wall']:.2f})",
+         f"<= 1,5: {ok[met['overhead_1_5']]}"),
         ("Toppminne (RSS, processträd inkl. server, samplat)", f"{summary['peak_memory_mib']:.0f} MiB "
                                                                 f"(getrusage självt {prefect['peak_rss_self_mib']:.0f} MiB)",
          f"<= 1 536 MiB: {ok[met['memory_1_5_gib']]}"),
