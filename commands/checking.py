@@ -1,20 +1,22 @@
 """Checking one file on the command line, with the same steps as intake but nothing recorded.
 
 Great Expectations is imported inside `check_file`, the one function here that validates, so `diff`
-answers without it.
+answers without it; the ledger and the archive's versions inside `compare_versions`, so `validate` goes without them.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tertial import versions
 from tertial.access import require_token_key
 from tertial.config import load_cycle
 from tertial.errors import SubmissionError
 from tertial.findings import Finding
-from tertial.ledger import Ledger
-from tertial.versions import Change
+
+if TYPE_CHECKING:
+    from tertial.ledger import Ledger
+    from tertial.versions import Change
 
 
 def check_file(path: Path, cycle_path: Path, workdir: Path) -> list[Finding]:
@@ -32,4 +34,6 @@ def check_file(path: Path, cycle_path: Path, workdir: Path) -> list[Finding]:
 
 def compare_versions(cycle_path: Path, contributor: str, old: int | None, new: int | None, ledger: Ledger) -> list[Change]:
     """Changes between two recorded versions, read back from the archive."""
+    from tertial import versions
+
     return versions.compare_versions(load_cycle(cycle_path), contributor, old, new, ledger)

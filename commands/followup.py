@@ -12,7 +12,6 @@ import typer
 from commands.app import command, console, flows_on, print_json
 from commands.options import WORKDIR, AsJson, AsOf, By, Contributor, Cycle, Debug, Ledger, Workdir
 from tertial.controls import escape_controls
-from tertial.deadlines import local_time
 from tertial.wording import findings_count
 
 
@@ -79,6 +78,7 @@ def approve(cycle: Cycle, contributor: Contributor, by: By = None, workdir: Work
             ledger: Ledger = None, debug: Debug = False) -> None:
     """Markera bidragsgivarens senaste godkända version som granskad."""
     from tertial.config import load_cycle
+    from tertial.deadlines import local_time
     from tertial.review import approve as approve_version
 
     loaded = load_cycle(cycle)
@@ -92,6 +92,7 @@ def return_(cycle: Cycle, contributor: Contributor,
             by: By = None, workdir: Workdir = WORKDIR, ledger: Ledger = None, debug: Debug = False) -> None:
     """Återsänd bidragsgivarens senaste version med en kommentar, som genast skickas med e-post; nästa version öppnar den igen."""
     from tertial.config import load_cycle
+    from tertial.deadlines import local_time
     from tertial.review import return_submission
 
     loaded = load_cycle(cycle)

@@ -11,7 +11,6 @@ import datetime as dt
 from functools import cache
 from zoneinfo import ZoneInfo
 
-import holidays
 from babel.dates import format_date
 
 from tertial.settings import load_settings
@@ -22,6 +21,8 @@ _WANTED_CATEGORIES = ("public", "de_facto")
 
 @cache
 def _holidays(year: int) -> frozenset[dt.date]:
+    import holidays  # its country tables load on first use: many commands never count working days
+
     supported = getattr(holidays.SE, "supported_categories", ("public",))
     categories = tuple(c for c in _WANTED_CATEGORIES if c in supported) or None
     days = holidays.country_holidays("SE", years=year, categories=categories)

@@ -1,11 +1,18 @@
 """Validation: real GX suites on real workbooks; each finding is located to the cell."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from tertial.reading import read_submission
 from tasks.validation import validate_submission
 from tests.builders import filled_rows, write_filled
 from tertial.findings import Severity
+from tertial.resources import EXAMPLES
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _findings(tmp_path, cycle, contributor, change=None):
@@ -167,3 +174,29 @@ def test_varav_rows_cannot_exceed_their_parent(tmp_path, mini_cycle):
     findings = _findings(tmp_path, mini_cycle, "stab", _set("economy", "iof-barn", budget="400,0", deviation=""))
     hit = next(f for f in findings if f.rule_id == "economy_varav_exceeds")
     assert (hit.row, hit.column, hit.item_id) == (2, "Budget", "iof")
+
+
+# Runs `tertial validate` and, on the way out, prints every module the process loaded.
+LOADED = "import atexit, sys; atexit.register(lambda: print(*sys.modules, file=sys.stderr)); from commands import app; app()"
+
+
+def test_validate_runs_the_suites_and_loads_nothing_it_does_not_use(tmp_path):
+    """One plain call: no Prefect, flows, tasks or versions; GX without the statistics and charts it loads for
+    expectations the suites do not use (tertial/checking/deferred.py)."""
+    cycle = EXAMPLES / "eav-t1-2024"
+    done = subprocess.run([sys.executable, "-c", LOADED, "validate", str(cycle / "submissions" / "forskola-fel.xlsx"),
+                           "--cycle", str(cycle / "cycle.yaml"), "--workdir", str(tmp_path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1 and "fel" in done.stdout.splitlines()[-1]  # it did validate: the file has errors
+    loaded = set(done.stderr.splitlines()[-1].split())
+    assert {"great_expectations", "openpyxl", "tertial.checking.suites"} <= loaded
+    unused = {"prefect", "flows", "tasks", "tertial.versions", "tertial.web", "weasyprint", "docx",
+              "matplotlib", "scipy.stats._stats_py", "altair.vegalite"}
+    assert {name for name in loaded if name.split(".")[0] in unused or name in unused} == set()
+
+
+def test_a_deferred_library_loads_when_first_used():
+    from tertial.checking import suites  # noqa: F401 - GX imported, SciPy's statistics deferred
+    from scipy import stats
+
+    assert stats.entropy([1, 1], [1, 1]) == 0.0

@@ -15,6 +15,7 @@ from functools import cache
 import pandas as pd
 
 from tertial.checking.addresses import with_cells
+from tertial.checking.deferred import deferred
 from tertial.checking.parse import UNREADABLE
 from tertial.checking.prepare import Prepared, prepare
 from tertial.checking.row_ids import one_message_per_cell
@@ -29,8 +30,9 @@ from tertial.vocabulary import ReportKind
 # GX phones home, draws progress bars and logs its temporary folders unless told not to.
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
-import great_expectations as gx  # noqa: E402
-from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+with deferred("scipy.stats", "altair"):  # for expectations the suites do not use (tertial/checking/deferred.py)
+    import great_expectations as gx  # noqa: E402
+    from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
 
 # That module sets its own logger to INFO on import; its temp-folder notice is noise to users.
 logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
