@@ -19,11 +19,10 @@ from typing import Annotated, Optional, TypeVar
 import typer
 from rich.console import Console
 
-from commands.swedish import SwedishCommand, SwedishGroup, speak_swedish
+from commands.swedish import SwedishCommand, SwedishGroup
 from tertial.controls import escape_controls
 from tertial.errors import TertialError
 
-speak_swedish()
 app = typer.Typer(no_args_is_help=True, add_completion=False, cls=SwedishGroup, options_metavar="[FLAGGOR]",
                   subcommand_metavar="KOMMANDO [FLAGGOR]...")
 # Markup off: what is printed comes from files and settings, and `[/]` in a cell must print as it is.

@@ -1,9 +1,10 @@
 """Typer's own words in Swedish: the usage line, the help panels, the help option and usage errors.
 
 Typer 0.29 words these itself (its vendored Click has no message catalogue), so each is set where Typer reads it:
-the help panels' titles and tags are settings of `typer.rich_utils`, read when help is printed; the usage line and the
-help option belong to the command classes, given through Typer's `cls=`; and a usage error is raised again in Swedish
-by its kind, with the context that prints the usage line above it.
+the help panels' titles and tags are settings of `typer.rich_utils`, read when help or an error is printed (and set
+only then: the module loads Rich's Markdown, pretty printing and tracebacks, ≈ 60 ms that a command which prints
+neither need not pay); the usage line and the help option belong to the command classes, given through Typer's
+`cls=`; and a usage error is raised again in Swedish by its kind, with the context that prints the usage line above it.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from difflib import get_close_matches
 
-import typer.rich_utils as rich_utils
 from pydantic import ValidationError
 from typer.core import TyperCommand, TyperGroup
 from typer._click import exceptions as click_errors
+from typer.exceptions import Abort
 
 HELP_OPTION = "Visa den här hjälpen och avsluta."
 USAGE = "Användning: "
@@ -38,6 +39,8 @@ VALUE_NAMES = {"<path>": "<sökväg>", "<str>": "<text>", "<int>": "<heltal>", "
 
 def speak_swedish() -> None:
     """Typer's help panels in Swedish; read each time help or an error is printed."""
+    import typer.rich_utils as rich_utils
+
     for name, text in RICH_TEXTS.items():
         setattr(rich_utils, name, text)
 
@@ -77,7 +80,19 @@ def _reason(error: click_errors.BadParameter) -> str:
 
 
 class _Swedish:
-    """The usage line and the help option in Swedish, and usage errors raised again in Swedish."""
+    """The usage line and the help option in Swedish, and usage errors raised again in Swedish. Typer's panels are
+    set in Swedish (`speak_swedish`) on each way to printing help or an error."""
+
+    def format_help(self, ctx, formatter) -> None:
+        speak_swedish()
+        super().format_help(ctx, formatter)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click_errors.ClickException, Abort, EOFError):  # each printed by typer.rich_utils
+            speak_swedish()
+            raise
 
     def format_usage(self, ctx, formatter) -> None:
         formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=USAGE)
@@ -99,6 +114,7 @@ class _Swedish:
         try:
             return super().parse_args(ctx, args)
         except click_errors.UsageError as error:
+            speak_swedish()
             raise swedish_error(error, self, ctx) from error
 
 
@@ -111,6 +127,7 @@ class SwedishCommand(_Swedish, TyperCommand):
         finally:
             ctx.allow_extra_args = allowed
         if rest and not allowed and not ctx.resilient_parsing:
+            speak_swedish()
             ctx.fail(f"Oväntat argument: {' '.join(rest)}. Flaggor skrivs med -- framför, t.ex. --cycle.")
         return rest
 
@@ -121,10 +138,12 @@ class SwedishGroup(_Swedish, TyperGroup):
         if args and not args[0].startswith("-") and self.get_command(ctx, args[0]) is None and not ctx.resilient_parsing:
             close = get_close_matches(args[0], self.list_commands(ctx))
             hint = f" Menade du {' eller '.join(close)}?" if close else f" Se '{ctx.command_path} --help'."
+            speak_swedish()
             ctx.fail(f"Kommandot '{args[0]}' finns inte.{hint}")
         return super().resolve_command(ctx, args)
 
     def invoke(self, ctx):
         if not ctx._protected_args and not self.invoke_without_command:
+            speak_swedish()
             ctx.fail("Ange ett kommando.")
         return super().invoke(ctx)
