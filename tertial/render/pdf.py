@@ -12,13 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tertial.analysis_headings import Block
-from tertial.numbers import decimals_of, format_number, format_quantity
+from tertial.numbers import format_number, format_quantity
 from tertial.render.report_json import render_json
 from tertial.render.html import printed_percent
 from tertial.report import (ATTESTED_BY, DRAFT_MARK, NO_ATTESTERS, NOT_ATTESTED, EconomyTable, FreeSection, GoalSection,
@@ -34,27 +33,17 @@ if TYPE_CHECKING:  # matplotlib is imported only when a report is rendered
     from tertial.render.charts import ReportCharts
 
 TEMPLATE = TEMPLATES / "report.typ"
-_MINUS = re.compile(r"(?<!\w)-(?=\d)")
-
-
-def pdf_figure(printed: str) -> str:
-    """A printed figure with its minus as U+2212, which Typst gives a glyph of its own: a hyphen-minus shares its glyph
-    with the hyphenation hyphen, which Typst maps to a soft hyphen, so text extraction lost the sign."""
-    return _MINUS.sub("\u2212", printed)
-
-
 def printed_figures(indicator: IndicatorRow) -> dict[str, str]:
     """An indicator's figures as the HTML prints them: the typed decimals (lost in a JSON float), the unit, the targets."""
     figures = {"utfall": indicator.outcome, "man": indicator.men, "kvinnor": indicator.women,
                "foregaende": indicator.previous, "prognos": indicator.forecast}
     printed = {key: format_quantity(value, indicator.unit) for key, value in figures.items()}
-    printed |= {"arsmal": printed_target(indicator.annual_target), "kf_arsmal": printed_target(indicator.kf_target)}
-    return {key: pdf_figure(text) for key, text in printed.items()}
+    return printed | {"arsmal": printed_target(indicator.annual_target), "kf_arsmal": printed_target(indicator.kf_target)}
 
 
 def printed_table(table: EconomyTable) -> list[list[str]]:
     """Each line's figures (the total last) as the HTML's economy table prints them."""
-    return [[pdf_figure(format_number(line.values.get(key), table.decimals)) for key, _ in table.columns]
+    return [[format_number(line.values.get(key), table.decimals) for key, _ in table.columns]
             for line in [*table.rows, table.total]]
 
 
@@ -72,7 +61,7 @@ def section_table(section: FreeSection) -> list[list[str]]:
     """A free section's table cells as the HTML prints them: a word as written, a number with its typed decimals."""
     assert section.table is not None
     cells = [[row.values.get(key) for key, _ in section.table.columns] for row in section.table.rows]
-    return [[v if isinstance(v, str) else "" if v is None else pdf_figure(format_number(v)) for v in row] for row in cells]
+    return [[v if isinstance(v, str) else "" if v is None else format_number(v) for v in row] for row in cells]
 
 
 def analysis_blocks(goal: GoalSection) -> list[Block]:
@@ -94,8 +83,8 @@ def typst_inputs(report: Report, charts: ReportCharts | None = None, controller:
         "figures": {i.id: printed_figures(i) for goal in goals for i in goal.indicators},
         "economy_tables": economy_tables(report),
         "section_tables": {s.key: section_table(s) for s in free if s.table is not None},
-        "budget_adherence": pdf_figure(printed_percent(eco.budget_adherence)),
-        "forecast_accuracy": pdf_figure(printed_percent(eco.forecast_accuracy)),
+        "budget_adherence": printed_percent(eco.budget_adherence),
+        "forecast_accuracy": printed_percent(eco.forecast_accuracy),
         "analyses": {goal.key: analysis_blocks(goal) for goal in goals},
         "parts": {part.key: part.blocks for goal in goals for part in goal.parts},
         "activity_symbols": {a.id: a.printed_symbol for goal in goals for a in goal.activities},

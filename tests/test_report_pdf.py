@@ -1,5 +1,6 @@
-"""The Typst prototype (templates/report.typ): the demo report as a tagged PDF/UA-1 with its headings, figures, TOC page
-numbers and running header, and a submitted text carrying Typst markup printed as the characters it is."""
+"""The PDF (templates/report.typ, set by Typst): the demo report as a tagged PDF/UA-1 with its headings, figures, TOC page
+numbers and running header; the HTML's headings at the HTML's levels and its figures as the HTML prints them; its pages
+reviewed as images; and a submitted text carrying Typst markup printed as the characters it is."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
 
 from tests.active_content import scan_pdf
 from tertial.accepted import Accepted
@@ -23,8 +25,8 @@ from tertial.config import load_cycle
 from tertial.ledger import ACCEPTED, Version
 from tertial.reading import read_submission
 from tertial.render.charts import ReportCharts
-from tertial.render.typst_pdf import render_typst_pdf
-from tertial.report import Report
+from tertial.render.pdf import page_images, render_pdf, render_report_pdf, typst_inputs
+from tertial.report import Report, Signature
 from tertial.resources import EXAMPLES
 
 pytestmark = pytest.mark.pdf
@@ -56,8 +58,8 @@ def pages(pdf: bytes) -> list[str]:
     return [" ".join((page.extract_text() or "").replace("\u00a0", " ").split()) for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
-def test_typst_sets_the_demo_report_with_its_headings_figures_toc_and_header(demo_report):
-    pdf = render_typst_pdf(demo_report, ReportCharts(demo_report))
+def test_the_pdf_sets_the_demo_report_with_its_headings_figures_toc_and_header(demo_report):
+    pdf = render_report_pdf(demo_report, ReportCharts(demo_report))
     texts = pages(pdf)
     whole = " ".join(texts)
     for heading in ("Förslag till beslut", "Innehållsförteckning", "Sammanfattande analys",
@@ -78,30 +80,70 @@ def test_typst_sets_the_demo_report_with_its_headings_figures_toc_and_header(dem
         "<pdfuaid:part>1</pdfuaid:part>" in catalog["/Metadata"].get_object().get_data().decode()
     assert reader.metadata.title == demo_report.title
     scan_pdf("report.pdf", pdf)
-    assert render_typst_pdf(demo_report, ReportCharts(demo_report)) == pdf  # same report, same bytes
+    assert render_report_pdf(demo_report, ReportCharts(demo_report)) == pdf  # same report, same bytes
+
+
+def _golden(name: str) -> tuple[Report, str]:
+    golden = ROOT / "tests" / "golden"
+    return Report.model_validate_json((golden / f"{name}.json").read_text(encoding="utf-8")), \
+        (golden / f"{name}.html").read_text(encoding="utf-8")
+
+
+def _plain(markup: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", markup)).split())
+
+
+def html_headings(page: str) -> list[tuple[int, str]]:
+    """(level, text) of every heading the HTML prints, in order: h1–h6, and below h6 a paragraph with its aria-level."""
+    found = re.finditer(r'<h([1-6])[^>]*>(.*?)</h\1>|<p role="heading" aria-level="(\d+)"[^>]*>(.*?)</p>', page, re.DOTALL)
+    return [(int(m[1] or m[3]), _plain(m[2] or m[4])) for m in found if _plain(m[2] or m[4])]
+
+
+def struct_nodes(node, found: list) -> list:
+    """The structure tree's elements in document order, each as (type, element)."""
+    node = node.get_object()
+    if not isinstance(node, DictionaryObject):
+        return found
+    if "/S" in node:
+        found.append((str(node["/S"]), node))
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, ArrayObject) else [kids] if kids is not None else []:
+        struct_nodes(kid, found)
+    return found
+
+
+def pdf_headings(pdf: bytes) -> list[tuple[int, str]]:
+    """(level, title) of every heading in the PDF's structure tree: /H1–/H6, and /H7 … below them (role-mapped to /P)."""
+    tree = PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"]
+    return [(int(kind[2:]), " ".join(str(node["/T"]).split())) for kind, node in struct_nodes(tree, [])
+            if re.fullmatch(r"/H\d+", kind)]
 
 
 @pytest.mark.parametrize("name", ["mini-cycle", "mini-t2", "mini-vb"])
-def test_every_heading_and_figure_of_the_golden_html_is_in_the_typst_pdf(name):
-    """T1, T2 and VB with every part the mini plan has: each heading the HTML prints and each figure of its tables."""
-    golden = ROOT / "tests" / "golden"
-    report = Report.model_validate_json((golden / f"{name}.json").read_text(encoding="utf-8"))
-    squeezed = "".join("".join(pages(render_typst_pdf(report, ReportCharts(report)))).split())
-    # A minus in a bold figure shares its glyph with the hyphenation hyphen of the bold table headers: Typst maps that
-    # glyph to U+00AD and marks the real minus with /ActualText "-", which pypdf does not read (bench/RESULTS.md).
-    squeezed = re.sub("\u00ad(?=\\d)", "-", squeezed)
-    page = (golden / f"{name}.html").read_text(encoding="utf-8")
-    texts = [m[1] for m in re.finditer(r"<h[1-6][^>]*>(.*?)</h[1-6]>", page, re.DOTALL)]
-    texts += re.findall(r'<td class="num">([^<]+)</td>', page)
-    expected = {"".join(html.unescape(re.sub(r"<[^>]+>", "", t)).split()) for t in texts} - {""}
-    assert len(expected) > 40
-    assert sorted(t for t in expected if t not in squeezed) == []
+def test_the_pdf_has_the_htmls_headings_at_its_levels_and_its_figures_as_printed(name):
+    """T1, T2 and VB with every part the mini plan has: the PDF's heading tree is the HTML's, and every figure of the
+    HTML's tables is in the PDF as the HTML prints it; no '-' reads as a soft hyphen (templates/report.typ)."""
+    report, page = _golden(name)
+    pdf = render_report_pdf(report, ReportCharts(report))
+    assert pdf_headings(pdf) == html_headings(page)
+    text = "".join(pages(pdf))
+    assert "\u00ad" not in text
+    squeezed = "".join(text.split())
+    figures = {"".join(_plain(t).split()) for t in re.findall(r'<td class="num">([^<]*)</td>', page)} - {""}
+    assert len(figures) > 30 and any(f.startswith("-") for f in figures)
+    assert sorted(f for f in figures if f not in squeezed) == []
+
+
+def test_negative_figures_keep_their_sign_in_the_pdfs_text(demo_report):
+    """The HTML prints -55 930 (tertial.numbers); the PDF's text reads the same figure, its sign never a soft hyphen."""
+    whole = " ".join(pages(render_report_pdf(demo_report, ReportCharts(demo_report))))
+    assert "Summa resultatenheter 1 055 433 -55 930 7 437 48 493" in whole and "\u00ad" not in whole
 
 
 def test_a_headed_analysis_prints_its_sub_headings_without_the_marks(demo_report):
     goal = demo_report.goals[0].model_copy(update={"analysis": "## Stadsövergripande arbete\nFörsta stycket.\n"
                                                                "### Bostad först\nAndra stycket."})
-    text = " ".join(pages(render_typst_pdf(demo_report.model_copy(update={"goals": [goal]}))))
+    text = " ".join(pages(render_report_pdf(demo_report.model_copy(update={"goals": [goal]}))))
     assert "Analys Stadsövergripande arbete Första stycket. Bostad först Andra stycket." in text
     assert "##" not in text
 
@@ -115,8 +157,8 @@ def test_typst_markup_in_a_submitted_text_prints_as_those_characters(demo_report
         "goals": [goal.model_copy(update={"analysis": TYPST_MARKUP, "children": [
             child.model_copy(update={"indicators": [indicator], "analysis": "## " + TYPST_MARKUP})]})],
     })
-    pdf = render_typst_pdf(hostile)
-    squeezed = "".join("".join(pages(pdf)).split())
+    pdf = render_report_pdf(hostile)
+    squeezed = "".join(re.sub(r"(?<=\w)- (?=\w)", "", " ".join(pages(pdf))).split())  # words hyphenated in a cell, joined
     assert squeezed.count("".join(TYPST_MARKUP.split())) >= 5  # summary, bullet, goal, indicator name and its analysis
     assert "root:" not in squeezed  # /etc/passwd was not read
     scan_pdf("report.pdf", pdf)  # no link out, no action
@@ -135,3 +177,33 @@ def test_the_bench_compares_the_engines_on_an_assembled_report(tmp_path):
         assert row["toc_page_numbers"] >= 5 and row["running_header_pages"] == 1.0
     assert result["hyphenates_swedish"] == {"weasyprint": True, "typst": True}
     assert result["weight"]["typst"]["python_distributions"] == ["typst"]
+
+
+MM_AT = 36 / 25.4  # pixels per millimetre of the page images
+
+
+def _inked(image, box: tuple[float, float, float, float], red: bool = False) -> bool:
+    """Whether the box (left, top, right, bottom in mm) holds ink: any darker pixel, or with `red` the draft mark's red."""
+    crop = image.crop(tuple(round(v * MM_AT) for v in box))
+    if red:
+        return any(r > 120 and g < 60 and b < 60 for r, g, b in crop.getdata())
+    return min(min(pixel) for pixel in crop.getdata()) < 200
+
+
+def test_the_pages_reviewed_as_images_are_the_pdfs_none_blank_each_with_its_header_and_a_drafts_mark(demo_report):
+    """The demo's pages as Typst draws them: as many as the PDF has, none blank, the running header above the text on
+    every page, and UTKAST in its middle on every page of the draft and on none of the final report."""
+    from PIL import Image
+
+    final = demo_report.model_copy(update={"draft": False, "draft_reasons": [],
+                                           "attestations": [Signature(name="Robin Chef", date=demo_report.attest_date)]})
+    for report in (demo_report, final):
+        inputs = typst_inputs(report, ReportCharts(report))
+        images = [Image.open(io.BytesIO(png)).convert("RGB") for png in page_images(inputs, ppi=36)]
+        assert len(images) == len(PdfReader(io.BytesIO(render_pdf(inputs, report))).pages) > 20
+        for image in images:
+            assert image.size == (round(210 * MM_AT), round(297 * MM_AT))
+            assert _inked(image, (22, 25, 190, 275))  # the text area: no blank page
+            assert _inked(image, (22, 8, 80, 21)) and _inked(image, (130, 8, 190, 21))  # nämnd left, title right
+            assert _inked(image, (80, 8, 130, 21), red=True) == report.draft  # UTKAST in the middle, in red
+            assert _inked(image, (150, 280, 190, 290))  # Sida n av N
