@@ -148,6 +148,15 @@ def test_a_headed_analysis_prints_its_sub_headings_without_the_marks(demo_report
     assert "##" not in text
 
 
+def test_a_text_in_any_script_is_set_and_read_back(demo_report):
+    """Characters DejaVu Sans lacks (Arabic, CJK, an emoji, a private-use one) get a glyph of the Last Resort font, so
+    PDF/UA-1 is kept and the text reads back; without it Typst refused the whole PDF."""
+    text = "Ordet ہ och 漢 och 😀 och \ue000 slut."
+    summary = demo_report.summary.model_copy(update={"paragraphs": [text]})
+    whole = " ".join(pages(render_report_pdf(demo_report.model_copy(update={"summary": summary}))))
+    assert "Ordet ہ och 漢 och 😀 och \ue000 slut." in whole
+
+
 def test_typst_markup_in_a_submitted_text_prints_as_those_characters(demo_report):
     goal = demo_report.goals[0]
     child = goal.children[0]

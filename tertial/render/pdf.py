@@ -101,12 +101,21 @@ def typst_inputs(report: Report, charts: ReportCharts | None = None, controller:
     return inputs
 
 
+def font_folder() -> Path:
+    """The fonts the PDF is set in: the DejaVu faces matplotlib ships (the report's DejaVu Sans), and its Last Resort
+    font, which gives any character the others lack a glyph of its own (PDF/UA-1 refuses text it cannot show)."""
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
 @cache
 def compiler() -> typst.Compiler:
-    """One compiler per process: it finds the system fonts once (≈ the cost of a whole small report)."""
+    """One compiler per process. Only the fonts of `font_folder`, never the system's: the same fonts, so the same PDF,
+    on every machine, and no search of the system's fonts."""
     import typst
 
-    return typst.Compiler(TEMPLATE, root=TEMPLATES)
+    return typst.Compiler(TEMPLATE, root=TEMPLATES, font_paths=[str(font_folder())], ignore_system_fonts=True)
 
 
 def _stamp(report: Report) -> dt.datetime:
@@ -132,10 +141,15 @@ def render_report_pdf(report: Report, charts: ReportCharts | None = None, contro
 # An unchanged report (its inputs), template and Typst give the same PDF: the step is skipped on re-runs and the PDF
 # stays byte-identical between them. The fingerprint is written after the PDF, so a crash in between only costs a
 # re-render.
-def pdf_fingerprint(inputs: dict[str, str]) -> str:
+def engine() -> str:
+    """The Typst that sets the PDF and the fonts it sets it in, by their releases."""
     from importlib.metadata import version
 
-    digest = hashlib.sha256(f"typst {version('typst')}\n".encode("utf-8"))
+    return f"typst {version('typst')}, fonts of matplotlib {version('matplotlib')}"
+
+
+def pdf_fingerprint(inputs: dict[str, str]) -> str:
+    digest = hashlib.sha256(f"{engine()}\n".encode("utf-8"))
     digest.update(TEMPLATE.read_bytes())
     digest.update(json.dumps(inputs, ensure_ascii=False, sort_keys=True).encode("utf-8"))
     return digest.hexdigest()
