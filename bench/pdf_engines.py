@@ -1,4 +1,4 @@
-"""PDF engines side by side: WeasyPrint (today's), Typst and headless Chromium, on the demo report and city reports.
+"""PDF engines side by side: Typst (the product's since issue 18), WeasyPrint (the one before) and headless Chromium.
 
 Issue 18, point 3: time (CPU seconds of the rendering process per report and per page, the engines interleaved
 round by round, medians), fidelity (TOC with page numbers, running header, Swedish hyphenation, tagged PDF/UA-1,

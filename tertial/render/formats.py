@@ -20,11 +20,11 @@ if TYPE_CHECKING:  # matplotlib is imported only when a report is rendered
 FORMATS = ("html", "pdf", "docx", "json")
 
 
-def _render(report: Report, kind: str, html: str, controller: bool, charts: ReportCharts, word_template: Path | None) -> bytes:
+def _render(report: Report, kind: str, controller: bool, charts: ReportCharts, word_template: Path | None) -> bytes:
     if kind == "json":
         return render_json(report).encode("utf-8")
     if kind == "html":
-        return html.encode("utf-8")
+        return render_html(report, controller, charts).encode("utf-8")
     from tertial.render.word import document_bytes
 
     return document_bytes(report, controller, charts, word_template or load_settings().word_template)
@@ -38,14 +38,13 @@ def write_report_files(report: Report, out_dir: Path, formats: tuple[str, ...] =
     from tertial.render.charts import ReportCharts
 
     charts = ReportCharts(report)  # drawn once, for the HTML, the PDF and the Word document alike
-    html = render_html(report, controller, charts)
     written = {}
     for kind in formats:
         path = out_dir / f"report.{kind}"
         if kind == "pdf":
             _write_pdf(path, report, typst_inputs(report, charts, controller))
         else:
-            _write_atomically(path, _render(report, kind, html, controller, charts, word_template))
+            _write_atomically(path, _render(report, kind, controller, charts, word_template))
         written[kind] = path
     return written
 
