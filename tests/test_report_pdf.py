@@ -69,7 +69,7 @@ def test_the_pdf_sets_the_demo_report_with_its_headings_figures_toc_and_header(d
     assert "2 739,6" in whole and "Budgetföljsamheten är 100,2 %." in whole  # the driftbudget's total, computed adherence
     assert "38,87 %" in whole  # an indicator's outcome as typed, with its unit
     # The TOC's page numbers point at the page the heading stands on; every page after the first carries the header.
-    toc = next(t for t in texts if t.startswith(demo_report.namnd) and "Innehållsförteckning" in t)
+    toc = next(t for t in texts if t.startswith(f"UTKAST {demo_report.namnd}") and "Innehållsförteckning" in t)
     economy_page = int(re.search(r"Uppföljning av ekonomi[ .]*?(\d+)", toc)[1])
     assert texts[economy_page - 1].count("Uppföljning av ekonomi") >= 1
     assert all(demo_report.namnd in t and f"Sida {n} av {len(texts)}" in t for n, t in enumerate(texts[1:], start=2))
