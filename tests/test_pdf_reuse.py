@@ -7,9 +7,9 @@ import pytest
 from pypdf import PdfReader
 
 from tasks.rendering import write_report
-from tertial.render import pdf as report_pdf
 from tests.builders import accepted_versions
 from tertial.assembly import build_report
+from tertial.render import pdf as report_pdf
 
 pytestmark = pytest.mark.pdf
 
@@ -35,7 +35,7 @@ def test_an_unchanged_report_keeps_the_pdf_and_a_changed_one_sets_it_again(repor
     assert "Ändrad bakgrund." in _text(write_report.fn(changed, tmp_path, ("pdf",))["pdf"])
 
 
-def test_the_fingerprint_covers_the_inputs_the_template_and_typsts_release(report, tmp_path, monkeypatch):
+def test_the_fingerprint_covers_the_inputs_the_template_and_the_engine(report, tmp_path, monkeypatch):
     inputs = report_pdf.typst_inputs(report)
     first = report_pdf.pdf_fingerprint(inputs)
     assert report_pdf.pdf_fingerprint(report_pdf.typst_inputs(report)) == first
@@ -47,7 +47,7 @@ def test_the_fingerprint_covers_the_inputs_the_template_and_typsts_release(repor
     template.write_bytes(template.read_bytes() + b"\n// changed\n")
     assert report_pdf.pdf_fingerprint(inputs) != first
     monkeypatch.undo()
-    monkeypatch.setattr(report_pdf, "engine", lambda: "typst 99.0.0")
+    monkeypatch.setattr(report_pdf, "engine", lambda: "typst 99.0.0, fonts of matplotlib 9.9.9")
     assert report_pdf.pdf_fingerprint(inputs) != first
 
 

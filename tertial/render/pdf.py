@@ -4,7 +4,7 @@ The template reads the report as JSON (the same model report.json publishes) thr
 every text a contributor wrote reaches Typst as a string value and is set as text, so a submission's `#read(...)` or
 `#link(...)` prints as those characters. Every figure arrives printed, by the functions the HTML prints it with
 (tertial.numbers, the targets', the tables' own), so the PDF and the HTML print the same figures; the template only
-places strings. A PDF is made from these inputs, the template and Typst alone: `pdf_fingerprint` covers all three.
+places strings. A PDF is made from these inputs, the template, Typst and its fonts alone: `pdf_fingerprint` covers them.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 from tertial.analysis_headings import Block
 from tertial.numbers import format_number, format_quantity
-from tertial.render.report_json import render_json
 from tertial.render.html import printed_percent
+from tertial.render.report_json import render_json
 from tertial.report import (ATTESTED_BY, DRAFT_MARK, NO_ATTESTERS, NOT_ATTESTED, EconomyTable, FreeSection, GoalSection,
                             IndicatorRow, Report, walk_goals, walk_sections)
 from tertial.resources import TEMPLATES
@@ -135,10 +135,11 @@ def page_images(inputs: dict[str, str], ppi: float = 96) -> list[bytes]:
 
 
 def render_report_pdf(report: Report, charts: ReportCharts | None = None, controller: bool = True) -> bytes:
+    """The report's PDF in one call; `controller` adds the appendix of which version fed each section."""
     return render_pdf(typst_inputs(report, charts, controller), report)
 
 
-# An unchanged report (its inputs), template and Typst give the same PDF: the step is skipped on re-runs and the PDF
+# Unchanged inputs, template, Typst and fonts give the same PDF: the step is skipped on re-runs and the PDF
 # stays byte-identical between them. The fingerprint is written after the PDF, so a crash in between only costs a
 # re-render.
 def engine() -> str:
