@@ -25,6 +25,7 @@ from tertial.config import load_cycle
 from tertial.ledger import ACCEPTED, Version
 from tertial.reading import read_submission
 from tertial.render.charts import ReportCharts
+from tertial.render.html import render_html
 from tertial.render.pdf import page_images, render_pdf, render_report_pdf, typst_inputs
 from tertial.report import Report, Signature
 from tertial.resources import EXAMPLES
@@ -79,6 +80,7 @@ def test_the_pdf_sets_the_demo_report_with_its_headings_figures_toc_and_header(d
     assert 'pdfuaid:part="1"' in catalog["/Metadata"].get_object().get_data().decode() or \
         "<pdfuaid:part>1</pdfuaid:part>" in catalog["/Metadata"].get_object().get_data().decode()
     assert reader.metadata.title == demo_report.title
+    assert pdf_headings(pdf) == html_headings(render_html(demo_report, True, ReportCharts(demo_report)))
     scan_pdf("report.pdf", pdf)
     assert render_report_pdf(demo_report, ReportCharts(demo_report)) == pdf  # same report, same bytes
 
