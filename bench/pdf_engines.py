@@ -1,4 +1,4 @@
-"""PDF engines side by side: WeasyPrint (today's), Typst and headless Chromium, on the demo report and city reports.
+"""PDF engines side by side: Typst (the product's since issue 18), WeasyPrint (the one before) and headless Chromium.
 
 Issue 18, point 3: time (CPU seconds of the rendering process per report and per page, the engines interleaved
 round by round, medians), fidelity (TOC with page numbers, running header, Swedish hyphenation, tagged PDF/UA-1,
@@ -84,9 +84,15 @@ class WeasyPrint(Engine):
         import weasyprint  # noqa: F401
 
     def render(self, subject: Subject) -> bytes:
-        from tertial.render.pdf import render_pdf
+        """The report's HTML with its print CSS, as the product set its PDF before Typst."""
+        import logging
 
-        return render_pdf(subject.html)
+        from weasyprint import HTML
+
+        from tertial.resources import TEMPLATES
+
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)  # its font subsetter warns on every font
+        return HTML(string=subject.html, base_url=str(TEMPLATES)).write_pdf(pdf_variant="pdf/ua-1")
 
     def probe(self, html: str, typst_source: str) -> bytes:
         from weasyprint import HTML
@@ -98,14 +104,14 @@ class Typst(Engine):
     name = "typst"
 
     def start(self) -> None:
-        from tertial.render.typst_pdf import compiler
+        from tertial.render.pdf import compiler
 
         compiler()
 
     def render(self, subject: Subject) -> bytes:
-        from tertial.render.typst_pdf import render_typst_pdf
+        from tertial.render.pdf import render_report_pdf
 
-        return render_typst_pdf(subject.report, subject.charts)
+        return render_report_pdf(subject.report, subject.charts)
 
     def probe(self, html: str, typst_source: str) -> bytes:
         import typst
@@ -372,11 +378,11 @@ def weight_table(weights: dict[str, dict[str, object]]) -> str:
 
 def write_pages(pdfs_dir: Path, subjects: list[Subject]) -> None:
     """Typst's pages as PNG (it rasterises its own documents; no PDF rasteriser is installed here)."""
-    from tertial.render.typst_pdf import compiler, typst_inputs
+    from tertial.render.pdf import page_images, typst_inputs
 
     pdfs_dir.mkdir(parents=True, exist_ok=True)
     for s in subjects:
-        pages = compiler().compile(format="png", ppi=72, sys_inputs=typst_inputs(s.report, s.charts))
+        pages = page_images(typst_inputs(s.report, s.charts), ppi=72)
         for n, png in enumerate(pages, start=1):
             (pdfs_dir / f"{s.name}-typst-{n:02d}.png").write_bytes(png)
 

@@ -1,7 +1,7 @@
 """Many nämnders' cycles at once, on long-lived Prefect task workers (`tertial worker`).
 
 A process worker starts a new Python for every flow run, which then imports Prefect, Great Expectations and
-WeasyPrint again (seconds each time). A task worker is started once, warms up once and takes one nämnd after
+Typst's fonts again (seconds each time). A task worker is started once, warms up once and takes one nämnd after
 another; two of them on two cores run a city's nämnder side by side against one Prefect server. Each nämnd is its
 own `tertialcykel` flow run, inside the task run that carried it, so its steps stay visible in Prefect's UI.
 
@@ -54,7 +54,7 @@ def worker_name() -> str:
 @task(name="nämndens-cykel", task_run_name="cykel {job.cycle_path.parent.name}", cache_policy=NO_CACHE)
 def cycle_on_worker(job: CycleJob, ledger_url: str | None, formats: tuple[str, ...]) -> CycleDone:
     """Run one nämnd's cycle where the task runs (a task worker): intake, a draft in every format, the status page."""
-    # Imported here: the process that only hands nämnder over never loads Great Expectations or WeasyPrint.
+    # Imported here: the process that only hands nämnder over never loads Great Expectations or Typst.
     from flows.run_cycle import run_cycle
 
     result = run_cycle(cycle_path=job.cycle_path, inbox=job.inbox, workdir=job.workdir, ledger_url=ledger_url,
@@ -77,15 +77,15 @@ def run_cycles(jobs: list[CycleJob], ledger_url: str | None = None, formats: tup
 
 
 def warm_up() -> None:
-    """What every nämnd would otherwise pay once per process: Great Expectations' context and suites, WeasyPrint's
-    fonts, the Word and chart libraries. A task worker does it before it takes its first nämnd."""
+    """What every nämnd would otherwise pay once per process: Great Expectations' context and suites, Typst's
+    compiler with the system fonts, the Word and chart libraries. A task worker does it before it takes its first nämnd."""
     from flows import run_cycle  # noqa: F401 - the cycle's flow, its tasks and what they import, once
     from tertial.checking.suites import warm
     from tertial.render import word  # noqa: F401 - python-docx and the charts, imported once
-    from tertial.render.pdf import render_pdf
+    from tertial.render.pdf import compiler
 
     warm()
-    render_pdf("<!doctype html><html lang=sv><title>Uppvärmning</title><h1>Tertial</h1><p>Åäö 1 234,5 tkr</p></html>")
+    compiler()
 
 
 def listening_workers() -> int:

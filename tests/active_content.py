@@ -26,7 +26,7 @@ def scan(name: str, data: bytes) -> None:
     """The scanner for the file's kind; a kind without one fails, so no new output goes unscanned."""
     suffix = Path(name).suffix.lower()
     scanners = {".xlsx": scan_xlsx, ".docx": scan_docx, ".html": scan_html, ".pdf": scan_pdf, ".json": scan_json,
-                ".txt": scan_text, ".ics": scan_text, ".plain": scan_text, ".html-sha256": scan_text}
+                ".txt": scan_text, ".ics": scan_text, ".plain": scan_text, ".sha256": scan_text}
     assert suffix in scanners, f"{name}: an output of a kind this test does not scan"
     scanners[suffix](name, data)
 

@@ -86,7 +86,7 @@ def test_demo_writes_pdf_and_word(demo):
     _, workdir = demo
     pdf = "\n".join(p.extract_text() for p in PdfReader(workdir / "rapport" / "report.pdf").pages)
     assert "Tertialrapport 1 år 2024 för Enskede-Årsta-Vantörs stadsdelsnämnd" in pdf
-    assert "Andel legitimerade\nförskollärare" in pdf  # wrapped in its table cell
+    assert re.search(r"Andel legitimerade ?\nförskollärare", pdf)  # wrapped in its table cell
     headings = [p.text for p in Document(workdir / "rapport" / "report.docx").paragraphs if p.style.name == "Heading 2"]
     assert "KF:s inriktningsmål: 2. Ett grönt och fossilfritt Stockholm som leder en rättvis klimatomställning" in headings
 
@@ -170,8 +170,8 @@ def test_demo_shows_seed_004s_resultatenheter_and_omslutning(demo):
 def _toc_entries(text: str) -> list[tuple[str, int]]:
     """(title, page) per entry of the PDF's table of contents; long titles wrap over several lines."""
     entries, pending = [], ""
-    for line in text.splitlines()[1:]:
-        leader = re.match(r"^(.*?)\s*\.{3,}\s*(\d+)$", line)
+    for line in text.splitlines():
+        leader = re.match(r"^(.*?)\s*(?:\. ?){3,}\s*(\d+)$", line)  # a leader of dots, read with or without spaces
         if leader:
             entries.append(((pending + " " + leader.group(1)).strip(), int(leader.group(2))))
             pending = ""
@@ -190,9 +190,9 @@ def test_pdf_table_of_contents_points_at_the_pages_of_its_headings(demo):
 
     _, workdir = demo
     pages = [page.extract_text() for page in PdfReader(workdir / "rapport" / "report.pdf").pages]
-    toc_page = next(i for i, text in enumerate(pages) if text.lstrip().startswith("Innehållsförteckning"))
+    toc_page = next(i for i, text in enumerate(pages) if "\nInnehållsförteckning\n" in text)
     assert toc_page == 1 and "Förslag till beslut" in pages[0]
-    entries = _toc_entries(pages[toc_page])
+    entries = _toc_entries(pages[toc_page].split("\nInnehållsförteckning\n", 1)[1])  # below the running header
     titles = [title for title, _ in entries]
     outline = ["Bilagor", "Sammanfattande analys", "Uppföljning av Kommunfullmäktiges inriktningsmål", "Uppföljning av ekonomi",
                "Uppföljning av driftbudget", "Resultatenheter", "Investeringar", "Omslutningsförändringar", "Budgetjusteringar",

@@ -30,7 +30,7 @@ from tertial.findings import Finding, Severity
 from tertial.render.charts import ReportCharts
 from tertial.render.formats import render_json
 from tertial.render.html import render_html
-from tertial.render.pdf import render_pdf
+from tertial.render.pdf import render_report_pdf
 from tertial.render.word import document_bytes
 from tertial.report import Report
 
@@ -113,8 +113,10 @@ def test_the_annotated_workbook_accepts_every_text(original, tmp_path_factory, t
 
 @FEW
 @given(text=submitted_texts())
-def test_the_pdf_step_accepts_every_text(text):
-    """HTML to PDF on a small page (the whole report takes seconds a time); the text is in the PDF."""
-    pdf = render_pdf(f"<!DOCTYPE html><html lang='sv'><head><title>T</title></head><body><p>{escape(text)}</p></body></html>")
-    reader = PdfReader(io.BytesIO(pdf))
-    assert len(reader.pages) >= 1 and reader.pages[0].extract_text() is not None
+def test_the_pdf_accepts_every_text(report, charts, text):
+    """The whole report with the text as the summary's paragraph and bullet; a short visible text is in the PDF's text."""
+    reader = PdfReader(io.BytesIO(render_report_pdf(_with_text(report, text), charts)))
+    squeezed = "".join("".join(page.extract_text() for page in reader.pages).split())
+    assert len(reader.pages) > 1
+    if text.isalnum() and len(text) < 100:
+        assert squeezed.count(text) >= 2

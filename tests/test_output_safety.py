@@ -94,8 +94,7 @@ def test_script_text_is_plain_text_in_pdf_and_word(mini_cycle, tmp_path):
     from pypdf import PdfReader
 
     from tertial.assembly import build_report
-    from tertial.render.html import render_html
-    from tertial.render.pdf import render_pdf
+    from tertial.render.pdf import render_report_pdf
     from tertial.render.word import document_bytes
     from tests.builders import accepted_versions
 
@@ -105,7 +104,7 @@ def test_script_text_is_plain_text_in_pdf_and_word(mini_cycle, tmp_path):
     hostile = write_filled(tmp_path / "fientlig", mini_cycle, "barn", rows)
     accepted["barn"] = type(accepted["barn"])(read_submission(hostile, mini_cycle), accepted["barn"].version)
     report = build_report(mini_cycle, accepted)
-    pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(render_html(report)))).pages)
+    pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(render_report_pdf(report))).pages)
     assert "<script>alert('x')</script>" in pdf  # printed as the text it is, not run or dropped
     cells = [c.text for t in Document(io.BytesIO(document_bytes(report))).tables for r in t.rows for c in r.cells]
     assert "Analys: <script>alert('x')</script>" in cells

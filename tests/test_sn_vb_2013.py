@@ -24,6 +24,7 @@ from pypdf import PdfReader
 from flows.run_cycle import CycleResult, run_cycle
 from scripts._common import prose
 from scripts.make_sn_vb_2013 import PROSE, filled_rows, main, plan_document
+from tests.test_report_pdf import html_headings, pdf_headings
 from tertial.analysis_headings import analysis_blocks
 from tertial.checking.suites import check_submissions
 from tertial.config import load_cycle
@@ -161,6 +162,8 @@ def test_the_outline_is_the_reports_in_order(run, data, headings):
     assert goals[2] == "Nämndmål: Den som söker serveringstillstånd är nöjd med en effektiv, rättssäker och tydlig handläggning"
     pdf = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(run.files["pdf"]).pages)
     assert all(h in pdf for h in ("Synpunkter och klagomål", "Redovisning av inkomna Lex Sarah-rapporter"))
+    # The PDF's heading tree is the HTML's, level for level (the economy and free sections inside the goal tree too).
+    assert pdf_headings(run.files["pdf"].read_bytes()) == html_headings(run.files["html"].read_text(encoding="utf-8"))
     word = [p.text for p in Document(run.files["docx"]).paragraphs if p.style.name.startswith("Heading")]
     assert [h for h in word if h in ("Socialnämnden 2013", "Synpunkter och klagomål", "Redovisning av inkomna Lex Sarah-rapporter")] == [
         "Socialnämnden 2013", "Synpunkter och klagomål", "Redovisning av inkomna Lex Sarah-rapporter"]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tertial.render.html import render_html
-from tertial.render.pdf import fingerprint_path, pdf_fingerprint, pdf_is_current, render_pdf
+from tertial.render.pdf import fingerprint_path, pdf_fingerprint, pdf_is_current, render_pdf, typst_inputs
+from tertial.render.report_json import render_json
 from tertial.report import Report
 from tertial.settings import load_settings
 
@@ -17,21 +17,14 @@ if TYPE_CHECKING:  # matplotlib is imported only when a report is rendered
     from tertial.render.charts import ReportCharts
 
 
-def render_json(report: Report) -> str:
-    """The whole report model, stable key order, no timestamps: same inputs, same bytes."""
-    return json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
 FORMATS = ("html", "pdf", "docx", "json")
 
 
-def _render(report: Report, kind: str, html: str, controller: bool, charts: ReportCharts, word_template: Path | None) -> bytes:
+def _render(report: Report, kind: str, controller: bool, charts: ReportCharts, word_template: Path | None) -> bytes:
     if kind == "json":
         return render_json(report).encode("utf-8")
     if kind == "html":
-        return html.encode("utf-8")
-    if kind == "pdf":
-        return render_pdf(html)
+        return render_html(report, controller, charts).encode("utf-8")
     from tertial.render.word import document_bytes
 
     return document_bytes(report, controller, charts, word_template or load_settings().word_template)
@@ -44,19 +37,24 @@ def write_report_files(report: Report, out_dir: Path, formats: tuple[str, ...] =
     out_dir.mkdir(parents=True, exist_ok=True)
     from tertial.render.charts import ReportCharts
 
-    charts = ReportCharts(report)  # drawn once, for the HTML (and so the PDF) and the Word document alike
-    html = render_html(report, controller, charts)
+    charts = ReportCharts(report)  # drawn once, for the HTML, the PDF and the Word document alike
     written = {}
     for kind in formats:
         path = out_dir / f"report.{kind}"
-        if kind == "pdf" and pdf_is_current(path, html):
-            written[kind] = path
-            continue
-        _write_atomically(path, _render(report, kind, html, controller, charts, word_template))
         if kind == "pdf":
-            _write_atomically(fingerprint_path(path), pdf_fingerprint(html).encode("ascii"))
+            _write_pdf(path, report, typst_inputs(report, charts, controller))
+        else:
+            _write_atomically(path, _render(report, kind, controller, charts, word_template))
         written[kind] = path
     return written
+
+
+def _write_pdf(path: Path, report: Report, inputs: dict[str, str]) -> None:
+    """The PDF, set again only when what it is made from has changed (tertial.render.pdf.pdf_fingerprint)."""
+    if pdf_is_current(path, inputs):
+        return
+    _write_atomically(path, render_pdf(inputs, report))
+    _write_atomically(fingerprint_path(path), pdf_fingerprint(inputs).encode("ascii"))
 
 
 def _write_atomically(path: Path, content: bytes) -> None:

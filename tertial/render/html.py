@@ -23,7 +23,8 @@ if TYPE_CHECKING:  # matplotlib is imported only when a report is rendered
     from tertial.render.charts import ReportCharts
 
 
-def _percent(value: Decimal | None) -> str:
+def printed_percent(value: Decimal | None) -> str:
+    """A share as the report prints it: one decimal and a non-breaking space before %."""
     return format_quantity(value, "%", 1) if value is not None else ""
 
 
@@ -41,7 +42,7 @@ def make_environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(tal=format_number, mangd=format_quantity, procent=_percent, langt_datum=_long_date, slug=_slug,
+    env.filters.update(tal=format_number, mangd=format_quantity, procent=printed_percent, langt_datum=_long_date, slug=_slug,
                        column_kind=column_kind, mal=printed_target)
     env.globals["trend_colours"] = TREND_COLOURS
     env.globals["paragraph_heading"] = paragraph_heading
