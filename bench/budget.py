@@ -83,6 +83,8 @@ def instrument(budget: Budget) -> None:
 
     formats._render = render_by_kind
     formats.render_html = budget.timed("HTML", formats.render_html)
+    formats.typst_inputs = budget.timed("PDF", formats.typst_inputs)  # what the PDF is set from
+    formats.render_pdf = budget.timed("PDF", formats.render_pdf)
     charts.ReportCharts = budget.timed("diagram", charts.ReportCharts)
 
 
