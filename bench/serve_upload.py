@@ -105,6 +105,8 @@ def serving(workdir: Path, log: Path) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=60)
+        subprocess.run([sys.executable, "-c", "from commands import app; app()", "server", "stop", "--workdir", str(workdir)],
+                       cwd=ROOT, env=env, capture_output=True)  # the work folder's Prefect server, should it have started
 
 
 def wait_until_up(url: str, server: subprocess.Popen, log: Path, timeout: float = 300) -> None:

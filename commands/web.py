@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -19,8 +20,12 @@ if TYPE_CHECKING:  # FastAPI and the flows are imported inside the commands, aft
     from fastapi import FastAPI
 
     from tertial.mail import Mail, Mailer
+    from tertial.warm_processes import WarmProcesses
 
 BASE_URL = "http://127.0.0.1:8000"
+# A batch of uploads is read and validated in halves on two cores: GX's cost is per expectation, not per row, so more
+# shares would each pay it again for little (bench/RESULTS.md, `tertial serve`).
+CHECKING_PROCESSES = 2
 
 
 class ConsoleMailer:
@@ -41,10 +46,12 @@ def default_mailer() -> Mailer:
 
 
 def build_app(cycle_path: Path, workdir: Path, ledger_url: str | None = None, base_url: str | None = None,
-              mailer: Mailer | None = None, clock: Callable[[], dt.datetime] | None = None) -> FastAPI:
+              mailer: Mailer | None = None, clock: Callable[[], dt.datetime] | None = None,
+              checkers: WarmProcesses | None = None) -> FastAPI:
     """The app on this cycle and work folder. An upload is taken in by the collect flow's own intake
     (take_in_files: archive, ledger, validation, feedback, mail), run in this process with the tasks' functions,
     together with the uploads that arrive with it; then the leadership page is written, as a collect does.
+    With `checkers` (warm processes, `checking_processes`), each of them reads and validates a share of a batch.
     Mailed links point at `base_url` (else TERTIAL_PUBLIC_URL, else the local default). `clock`: the service's time
     (days left, reminders due, decisions), the real one by default."""
     from flows.collect import PLAIN, take_in_files
@@ -61,8 +68,10 @@ def build_app(cycle_path: Path, workdir: Path, ledger_url: str | None = None, ba
     ledger = workspace.open_ledger(ledger_url, create=Create.FOLDER_AND_LEDGER)
     key = ensure_token_key(workdir)  # serving hands out workbooks, as `tertial open` does
 
+    steps = replace(PLAIN, checkers=checkers)
+
     def intake(paths: list[Path], answer):
-        return take_in_files(paths, cycle, ledger, workspace, PLAIN, answer)
+        return take_in_files(paths, cycle, ledger, workspace, steps, answer)
 
     settings = load_settings()
     base_url = (base_url or settings.public_url or BASE_URL).rstrip("/")
@@ -150,6 +159,22 @@ def _nobody(*_) -> None:
     return None
 
 
+def checking_processes(cycle_path: Path, workdir: Path) -> WarmProcesses | None:
+    """The processes that read and validate the uploads on the machine's cores, each warmed up as the service is
+    (warm_up); None on a single core, where the service's own process does it. Their warm-up hands in a workbook
+    with the installation's key, so the key is made first."""
+    import os
+
+    from tertial.access import ensure_token_key
+    from tertial.warm_processes import WarmProcesses
+
+    workers = min(CHECKING_PROCESSES, os.cpu_count() or 1)
+    if workers < 2:
+        return None
+    ensure_token_key(workdir)
+    return WarmProcesses(workers, warm_up, Path(cycle_path), Path(workdir))
+
+
 @command()
 def serve(
     cycle: Cycle,
@@ -164,13 +189,17 @@ def serve(
 
     from tertial.settings import load_settings
 
-    app = build_app(cycle, workdir, ledger, base_url=None if load_settings().public_url else f"http://{host}:{port}")
-    with console.status("Startar …"):
-        warm_up(cycle, workdir)
-    console.print(escape_controls(f"Tertial visas på http://{host}:{port}/ (avsluta med Ctrl+C). "
-                                  "Skriv ut en bidragsgivares länk med 'tertial lank'."))
-    with flows_on(workdir):  # the controller's reminders and drafts are flow runs
-        uvicorn.run(app, host=host, port=port, log_level="info" if debug else "warning", server_header=False)
+    with checking_processes(cycle, workdir) or nullcontext() as checkers:  # they warm up while this process does
+        app = build_app(cycle, workdir, ledger, base_url=None if load_settings().public_url else f"http://{host}:{port}",
+                        checkers=checkers)
+        with console.status("Startar …"):
+            warm_up(cycle, workdir)
+            if checkers is not None:
+                checkers.wait_until_warm()
+        console.print(escape_controls(f"Tertial visas på http://{host}:{port}/ (avsluta med Ctrl+C). "
+                                      "Skriv ut en bidragsgivares länk med 'tertial lank'."))
+        with flows_on(workdir):  # the controller's reminders and drafts are flow runs
+            uvicorn.run(app, host=host, port=port, log_level="info" if debug else "warning", server_header=False)
 
 
 @command("lank")

@@ -36,13 +36,15 @@ from tertial.ledger import Ledger
 from tertial.reminders import feedback_mail_sent
 from tertial.runners import task_runner, workers_at_hand
 from tertial.settings import load_settings
+from tertial.warm_processes import WarmProcesses
 from tertial.workspace import Create, Workspace
 
 
 @dataclass(frozen=True)
 class Steps:
     """The intake's steps. In a flow run each is its Prefect task; `tertial serve` runs the same body with the tasks'
-    own functions (PLAIN), as a flow run per upload costs more than the upload's work (bench/RESULTS.md, serve)."""
+    own functions (PLAIN), as a flow run per upload costs more than the upload's work (bench/RESULTS.md, serve), and
+    its warm processes (`checkers`) read the files and do the independent parts of their validation on every core."""
 
     archive: Callable = archive_originals
     read: Callable = read_archived
@@ -54,10 +56,24 @@ class Steps:
     mailer: Callable = smtp_mailer
     mail: Callable = send_mail
     feedback_mail: Callable = send_feedback
+    checkers: WarmProcesses | None = None
 
     def submit(self, step: Callable, *args: Any):
-        """A task's Prefect future (side by side as the flow's task runner allows); a plain step runs when asked for."""
-        return step.submit(*args) if isinstance(step, Task) else _Later(lambda: step(*args))
+        """A task's Prefect future (side by side as the flow's task runner allows); a plain step runs in a warm process
+        when there are any, else when asked for."""
+        if isinstance(step, Task):
+            return step.submit(*args)
+        if self.checkers is not None:
+            return self.checkers.submit(step, *map(_unquoted, args))
+        return _Later(lambda: step(*args))
+
+    @property
+    def workers(self) -> int:
+        return self.checkers.workers if self.checkers is not None else workers_at_hand()
+
+    def spread(self) -> tuple:
+        """What validation spreads its independent parts over: the warm processes, else nothing (this process)."""
+        return () if self.checkers is None else (self.checkers,)
 
 
 @dataclass(frozen=True)
@@ -68,15 +84,23 @@ class _Later:
         return self.work()
 
 
-def _plain(step: Task) -> Callable:
-    """The task's own function, given its arguments as Prefect gives them (quote() unwrapped)."""
-    def call(*args: Any) -> Any:
-        return step.fn(*(a.unwrap() if isinstance(a, BaseAnnotation) else a for a in args))
-    return call
+@dataclass(frozen=True)
+class _Plain:
+    """A step's task's own function, given its arguments as Prefect gives them (quote() unwrapped); by the step's
+    name, so that a warm process can be handed it."""
+
+    step: str
+
+    def __call__(self, *args: Any) -> Any:
+        return getattr(TASKS, self.step).fn(*map(_unquoted, args))
+
+
+def _unquoted(argument: Any) -> Any:
+    return argument.unwrap() if isinstance(argument, BaseAnnotation) else argument
 
 
 TASKS = Steps()
-PLAIN = Steps(**{f.name: _plain(getattr(TASKS, f.name)) for f in fields(Steps)})
+PLAIN = Steps(**{f.name: _Plain(f.name) for f in fields(Steps) if f.name != "checkers"})
 
 
 @flow(name="samla-in", flow_run_name=named("samla in"), task_runner=task_runner())
@@ -149,7 +173,7 @@ def check(archived: list[Archived], cycle: Cycle, workdir: Path, steps: Steps = 
 
     `workdir` holds the installation's key that tells whose each file is.
     """
-    workers = workers_at_hand()
+    workers = steps.workers
     shares = [archived[start::workers] for start in range(min(workers, len(archived)))]
     futures = [steps.submit(steps.read, share, quote(cycle), workdir) for share in shares]
     read_by_sha = {item.sha256: result for share, future in zip(shares, futures)
@@ -181,7 +205,7 @@ def validate_all(readable: list[tuple[Archived, Read]], cycle: Cycle,
     if not readable:
         return {}
     try:
-        found = steps.validate([r.submission for _, r in readable], quote(cycle))
+        found = steps.validate([r.submission for _, r in readable], quote(cycle), *steps.spread())
         return {item.sha256: findings for (item, _), findings in zip(readable, found)}
     except Exception as error:  # noqa: BLE001 - which file caused it is found below
         run_logger().warning(f"Gemensam validering misslyckades ({type(error).__name__}); filerna valideras var för sig.")
@@ -189,7 +213,7 @@ def validate_all(readable: list[tuple[Archived, Read]], cycle: Cycle,
 
 
 def _validate_one(item: Archived, read: Read, cycle: Cycle, steps: Steps) -> list[Finding] | Unexpected:
-    return attempt(item.original_name, "validering", lambda: steps.validate([read.submission], quote(cycle))[0])
+    return attempt(item.original_name, "validering", lambda: steps.validate([read.submission], quote(cycle), *steps.spread())[0])
 
 
 def give_feedback(cycle: Cycle, results: list[IntakeOutcome | Unexpected], out_dir: Path,

@@ -32,7 +32,7 @@ from playwright.sync_api import Browser, Download, Page
 from typer.testing import CliRunner
 
 from commands import app
-from commands.web import build_app
+from commands.web import CHECKING_PROCESSES, build_app, warm_up
 from flows.collect import collect
 from tertial.access import EXAMPLE_TOKEN_KEY, issue_token
 from tertial.accepted import archived_copy
@@ -40,6 +40,7 @@ from tertial.ledger import Ledger, Version
 from tertial.review import approve, return_submission
 from tertial.settings import load_settings
 from tertial.submission import META_SHEET
+from tertial.warm_processes import WarmProcesses
 from tertial.web import links
 from tertial.web.upload import MAX_BODY_BYTES
 from tertial.workspace import Workspace
@@ -82,11 +83,12 @@ class Served:
 
 
 @contextmanager
-def serving(workdir: Path, cycle):
-    """The app `tertial serve` builds, on this work folder, run by uvicorn on a free port of 127.0.0.1 in a thread."""
+def serving(workdir: Path, cycle, checkers=None):
+    """The app `tertial serve` builds, on this work folder, run by uvicorn on a free port of 127.0.0.1 in a thread;
+    with `checkers`, its warm processes read and validate the uploads."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(build_app(MINI, workdir), log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(build_app(MINI, workdir, checkers=checkers), log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -617,8 +619,9 @@ def _recorded(workdir: Path, cycle) -> list[tuple]:
 
 
 def test_an_upload_is_taken_in_exactly_as_collect_takes_in_the_same_files(mini_cycle, tmp_path):
-    """One intake: uploads handed in at the same moment, and `collect` on an inbox with the same files, give the same
-    archived originals, versions and findings in the ledger, feedback files and leadership page."""
+    """One intake: uploads handed in at the same moment, read and validated in `tertial serve`'s warm processes, and
+    `collect` on an inbox with the same files, give the same archived originals, versions and findings in the ledger,
+    feedback files and leadership page."""
     workbooks = {"barn": _workbook(tmp_path, mini_cycle, "barn", "barn (å).xlsx", outcome="134 %"),
                  "aldre": write_filled(tmp_path, mini_cycle, "aldre", name="aldre.xlsx")}
     inbox = tmp_path / "inkorg"
@@ -627,7 +630,9 @@ def test_an_upload_is_taken_in_exactly_as_collect_takes_in_the_same_files(mini_c
         shutil.copy(workbook, inbox / workbook.name)
     collect(cycle_path=MINI, inbox=inbox, workdir=tmp_path / "samlat")
     collected = _written(tmp_path / "samlat")
-    with serving(tmp_path / "webb", mini_cycle) as twin:
+    checkers = Handed(CHECKING_PROCESSES, warm_up, MINI, tmp_path / "webb")  # as checking_processes starts them
+    checkers.wait_until_warm()
+    with checkers, serving(tmp_path / "webb", mini_cycle, checkers) as twin:
         with ThreadPoolExecutor(len(workbooks)) as pool:  # at the same moment, so they may be taken in as one batch
             answers = list(pool.map(lambda c: twin.upload(twin.link(c), workbooks[c]), workbooks))
         for _ in range(100):  # the leadership page is written once the uploads have their answers
@@ -645,3 +650,16 @@ def test_an_upload_is_taken_in_exactly_as_collect_takes_in_the_same_files(mini_c
     assert _recorded(tmp_path / "webb", mini_cycle) == _recorded(tmp_path / "samlat", mini_cycle)
     assert [v[:2] + v[4:6] for v in _recorded(tmp_path / "webb", mini_cycle)] == [
         ("barn", 1, "underkänd", 1), ("aldre", 1, "godkänd", 0)]
+    assert {"read", "_for_each", "_validate_together"} <= set(checkers.handed)  # reading, preparing, the GX runs
+
+
+class Handed(WarmProcesses):
+    """The warm processes, noting the name of each piece of work handed to them."""
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.handed: list[str] = []
+
+    def submit(self, work, *args):
+        self.handed.append(getattr(work, "step", getattr(work, "__name__", "")))
+        return super().submit(work, *args)
