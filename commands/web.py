@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import tempfile
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -23,8 +24,9 @@ if TYPE_CHECKING:  # FastAPI and the flows are imported inside the commands, aft
     from tertial.warm_processes import WarmProcesses
 
 BASE_URL = "http://127.0.0.1:8000"
-# A batch of uploads is read and validated in halves on two cores: GX's cost is per expectation, not per row, so more
-# shares would each pay it again for little (bench/RESULTS.md, `tertial serve`).
+# Warm processes that read and validate each batch of uploads: the files a share each, the sheets' GX runs side by
+# side. The indicators' run is about a third of GX's time and cannot be split, so more than two shorten a batch
+# little, and each holds GX in its memory.
 CHECKING_PROCESSES = 2
 
 
@@ -51,7 +53,8 @@ def build_app(cycle_path: Path, workdir: Path, ledger_url: str | None = None, ba
     """The app on this cycle and work folder. An upload is taken in by the collect flow's own intake
     (take_in_files: archive, ledger, validation, feedback, mail), run in this process with the tasks' functions,
     together with the uploads that arrive with it; then the leadership page is written, as a collect does.
-    With `checkers` (warm processes, `checking_processes`), each of them reads and validates a share of a batch.
+    With `checkers` (warm processes, `checking_processes`), they read the files, prepare them, run the sheets' GX
+    runs and write the annotated workbooks, side by side.
     Mailed links point at `base_url` (else TERTIAL_PUBLIC_URL, else the local default). `clock`: the service's time
     (days left, reminders due, decisions), the real one by default."""
     from flows.collect import PLAIN, take_in_files
@@ -159,6 +162,10 @@ def _nobody(*_) -> None:
     return None
 
 
+def _stopped(*_) -> None:
+    raise SystemExit(0)  # so that the warm processes are closed on the way out, as on Ctrl+C
+
+
 def checking_processes(cycle_path: Path, workdir: Path) -> WarmProcesses | None:
     """The processes that read and validate the uploads on the machine's cores, each warmed up as the service is
     (warm_up); None on a single core, where the service's own process does it. Their warm-up hands in a workbook
@@ -189,6 +196,7 @@ def serve(
 
     from tertial.settings import load_settings
 
+    signal.signal(signal.SIGTERM, _stopped)  # uvicorn stops on SIGTERM and then raises it again, past any `finally`
     with checking_processes(cycle, workdir) or nullcontext() as checkers:  # they warm up while this process does
         app = build_app(cycle, workdir, ledger, base_url=None if load_settings().public_url else f"http://{host}:{port}",
                         checkers=checkers)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -148,10 +149,13 @@ def _answered_one_by_one(cycle: Cycle, records: list[IntakeOutcome | Unexpected]
                          recorded: Callable[[int, IntakeOutcome], object]) -> list[IntakeOutcome | Unexpected]:
     """Each file's feedback files, its outcome told as soon as they are written: in `tertial serve` the first upload
     of a batch is answered before the last one's files are made (the steps are plain calls there, so one step per
-    file costs nothing in Prefect)."""
+    file costs nothing in Prefect). The annotated workbooks are begun first, in the warm processes when there are
+    any, while this one writes the texts and pages."""
+    annotated = {place: steps.submit(steps.annotated, quote([(r.version, r.findings)]), out_dir)
+                 for place, r in enumerate(records) if _due(r)}
     results = []
     for place, record in enumerate(records):
-        [result] = give_feedback(cycle, [record], out_dir, steps)
+        [result] = give_feedback(cycle, [record], out_dir, steps, annotated.get(place))
         results.append(result)
         if isinstance(result, IntakeOutcome):
             recorded(place, result)
@@ -217,16 +221,16 @@ def _validate_one(item: Archived, read: Read, cycle: Cycle, steps: Steps) -> lis
 
 
 def give_feedback(cycle: Cycle, results: list[IntakeOutcome | Unexpected], out_dir: Path,
-                  steps: Steps = TASKS) -> list[IntakeOutcome | Unexpected]:
-    """The summary text, the HTML page and, for a workbook, an annotated copy, for each new version whose contributor is
-    known; a file of them that cannot be made is a line for the controller on that version, not a stop for the others."""
-    due = [place for place, r in enumerate(results)
-           if isinstance(r, IntakeOutcome) and r.new and r.version.contributor_id != UNKNOWN_CONTRIBUTOR]
+                  steps: Steps = TASKS, annotated: Future | _Later | None = None) -> list[IntakeOutcome | Unexpected]:
+    """The summary text, the HTML page and, for a workbook, an annotated copy (`annotated`, when already begun), for
+    each new version whose contributor is known; a file of them that cannot be made is a line for the controller on
+    that version, not a stop for the others."""
+    due = [place for place, r in enumerate(results) if _due(r)]
     if not due:
         return results
     versions = quote([(results[place].version, results[place].findings) for place in due])
     written = zip(steps.text(quote(cycle), versions, out_dir), steps.html(quote(cycle), versions, out_dir),
-                  steps.annotated(versions, out_dir))
+                  annotated.result() if annotated is not None else steps.annotated(versions, out_dir))
     results = [*results]
     for place, (text, html, annotated) in zip(due, written):
         failed = next((f for f in (text, html, annotated) if isinstance(f, Unexpected)), None)
@@ -234,6 +238,11 @@ def give_feedback(cycle: Cycle, results: list[IntakeOutcome | Unexpected], out_d
         results[place] = (replace(results[place], feedback=files) if failed is None
                           else replace(results[place], problems=(*results[place].problems, failed.line)))
     return results
+
+
+def _due(result: IntakeOutcome | Unexpected) -> bool:
+    """A new version whose contributor is known is given its feedback files."""
+    return isinstance(result, IntakeOutcome) and result.new and result.version.contributor_id != UNKNOWN_CONTRIBUTOR
 
 
 def mail_feedback(cycle: Cycle, outcomes: list[IntakeOutcome], steps: Steps = TASKS,
