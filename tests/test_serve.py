@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import os
 import re
 import shutil
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import zipfile
@@ -37,6 +41,7 @@ from flows.collect import collect
 from tertial.access import EXAMPLE_TOKEN_KEY, issue_token
 from tertial.accepted import archived_copy
 from tertial.ledger import Ledger, Version
+from tertial.prefect_server import LocalServer
 from tertial.review import approve, return_submission
 from tertial.settings import load_settings
 from tertial.submission import META_SHEET
@@ -663,3 +668,62 @@ class Handed(WarmProcesses):
     def submit(self, work, *args):
         self.handed.append(getattr(work, "step", getattr(work, "__name__", "")))
         return super().submit(work, *args)
+
+
+def _descendants(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        try:
+            children = [int(c) for task in Path(f"/proc/{todo.pop()}/task").iterdir()
+                        for c in (task / "children").read_text().split()]
+        except FileNotFoundError:
+            continue
+        found |= set(children)
+        todo += children
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_the_serve_command_checks_uploads_in_warm_processes_that_end_with_it(mini_cycle, tmp_path):
+    """`tertial serve` itself: its warm processes are started and warmed before it listens, an upload is answered
+    through them, and SIGTERM (the service manager's stop) ends the service and them without a word on the terminal."""
+    workdir, sock = tmp_path / "arbete", socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    command = [sys.executable, "-c", "from commands import app; app()", "serve", "--cycle", str(MINI),
+               "--workdir", str(workdir), "--port", str(port)]
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
+    env.pop("PREFECT_API_URL", None)
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                if httpx.get(url + "/", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        workers = {pid for pid in _descendants(server.pid) if b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes()}
+        assert len(workers) >= CHECKING_PROCESSES  # the two checking processes (and multiprocessing's resource tracker)
+        served = Served(workdir, url, mini_cycle)
+        answer = served.upload(served.link("aldre"), write_filled(tmp_path, mini_cycle, "aldre"))
+        assert answer.status_code == 200 and "Inlämningen är godkänd" in answer.text
+    finally:
+        server.send_signal(signal.SIGTERM)
+        out, err = server.communicate(timeout=120)
+        LocalServer.of(workdir).stop()  # the work folder's Prefect server, which serve starts for the controller's flows
+    assert server.returncode == 0
+    for _ in range(100):
+        if not any(_alive(pid) for pid in workers):
+            break
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
+    assert "Traceback" not in out + err and "leaked" not in err, err
