@@ -134,9 +134,10 @@ def status_page(cycle, workspace, ledger) -> Path:
 
 
 def warm_up(cycle_path: Path, workdir: Path) -> None:
-    """Before the first contributor waits: take a fresh handout in through the served intake, in a scratch work
-    folder with a ledger of its own, mailing nobody. GX's context, the suites, the ledger's statements and the feedback
-    files' templates are then loaded, and the service keeps them."""
+    """Before the first contributor waits: take fresh handouts in through the served intake, in a scratch work
+    folder with a ledger of its own, mailing nobody: one of each kind (the sheets it has), so that every sheet's reading,
+    preparing, rules and GX suite have run once. GX's context, the suites, the ledger's statements and the feedback
+    files' templates are then loaded, and the service (or warm process) keeps them."""
     from dataclasses import replace
 
     from flows.collect import PLAIN, take_in_files
@@ -146,16 +147,19 @@ def warm_up(cycle_path: Path, workdir: Path) -> None:
     from tertial.workspace import Workspace
 
     loaded = load_cycle(cycle_path)
-    first = loaded.config.contributors[0].id
+    kinds: dict[frozenset, tuple[str, dict]] = {}
+    for contributor in loaded.config.contributors:
+        rows = prefill.handout_rows(loaded, contributor.id, None, {})
+        kinds.setdefault(frozenset(k for k, v in rows.items() if v), (contributor.id, rows))
     unmailed = replace(PLAIN, mailer=lambda: None, mail=_nobody, feedback_mail=_nobody)
     with tempfile.TemporaryDirectory() as folder:
         scratch = Workspace(Path(folder) / "arbete")
         key_file(scratch.root).parent.mkdir(parents=True, mode=0o700)
         key_file(scratch.root).symlink_to(key_file(workdir).resolve())  # the installation's key, never copied
-        handout = workbooks.write_handout(loaded, first, prefill.handout_rows(loaded, first, None, {}), Path(folder),
-                                          require_token_key(workdir))
+        handouts = [workbooks.write_handout(loaded, contributor, rows, Path(folder), require_token_key(workdir))
+                    for contributor, rows in kinds.values()]
         ledger = scratch.open_ledger(scratch.default_ledger_url)  # never TERTIAL_LEDGER_URL: nothing is recorded there
-        take_in_files([handout], loaded, ledger, scratch, unmailed)
+        take_in_files(handouts, loaded, ledger, scratch, unmailed)
 
 
 def _nobody(*_) -> None:
