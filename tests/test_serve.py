@@ -107,7 +107,11 @@ def serving(workdir: Path, cycle, checkers=None):
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, mini_cycle, prefect_harness):
-    with serving(tmp_path_factory.mktemp("serve"), mini_cycle) as app_served:
+    """The app with its warm processes, as `tertial serve` runs it."""
+    workdir = tmp_path_factory.mktemp("serve")
+    with WarmProcesses(CHECKING_PROCESSES, warm_up, MINI, workdir) as checkers, \
+            serving(workdir, mini_cycle, checkers) as app_served:
+        checkers.wait_until_warm()
         yield app_served
 
 
