@@ -82,7 +82,7 @@ def build_app(cycle_path: Path, workdir: Path, ledger_url: str | None = None, ba
     batches = Batches(intake, after=lambda: status_page(cycle, workspace, ledger))
     service = Service(cycle, Path(workdir), ledger, key, batches.take_in, mailer, base_url, sso=sso_client(settings),
                       remind=_reminding(cycle_path, workdir, ledger_url, mailer), assemble=_drafting(cycle_path, workdir, ledger_url),
-                      attest=_attesting(cycle_path, workdir, ledger_url))
+                      attest=_attesting(cycle_path, workdir, ledger_url), settled=batches.settled)
     return create_app(replace(service, clock=clock) if clock else service)
 
 

@@ -147,19 +147,29 @@ def take_in_files(paths: list[Path], cycle: Cycle, ledger: Ledger, workspace: Wo
 
 def _answered_one_by_one(cycle: Cycle, records: list[IntakeOutcome | Unexpected], out_dir: Path, steps: Steps,
                          recorded: Callable[[int, IntakeOutcome], object]) -> list[IntakeOutcome | Unexpected]:
-    """Each file's feedback files, its outcome told as soon as they are written: in `tertial serve` the first upload
-    of a batch is answered before the last one's files are made (the steps are plain calls there, so one step per
-    file costs nothing in Prefect). The annotated workbooks are begun first, in the warm processes when there are
-    any, while this one writes the texts and pages."""
-    annotated = {place: steps.submit(steps.annotated, quote([(r.version, r.findings)]), out_dir)
-                 for place, r in enumerate(records) if _due(r)}
-    results = []
+    """Each file's outcome told as soon as its text and page are written: in `tertial serve` an upload is answered
+    before the others' files are made, and before its own annotated workbook (the steps are plain calls there, so one
+    step per file costs nothing in Prefect). The annotated workbooks are begun first, in the warm processes when there
+    are any, and waited for before this returns: the service's download of one waits for its batch (tertial/web).
+    The outcomes returned are the ones give_feedback gives."""
+    due = [place for place, r in enumerate(records) if _due(r)]
+    versions = {place: quote([(records[place].version, records[place].findings)]) for place in due}
+    annotated = {place: steps.submit(steps.annotated, versions[place], out_dir) for place in due}
+    pages = {}
     for place, record in enumerate(records):
-        [result] = give_feedback(cycle, [record], out_dir, steps, annotated.get(place))
-        results.append(result)
-        if isinstance(result, IntakeOutcome):
-            recorded(place, result)
-    return results
+        if place in versions:
+            pages[place] = (steps.text(quote(cycle), versions[place], out_dir)[0],
+                            steps.html(quote(cycle), versions[place], out_dir)[0])
+            [record] = _filed([record], [0], [(*pages[place], None)])
+        if isinstance(record, IntakeOutcome):
+            recorded(place, record)
+    return _filed(records, due, [(*pages[place], _annotated(records[place], annotated[place])) for place in due])
+
+
+def _annotated(record: IntakeOutcome, made: Future | _Later) -> Path | None | Unexpected:
+    """The one version's annotated workbook; its Unexpected, should the process making it be lost."""
+    result = attempt(record.version.original_name, "återkoppling", made.result)
+    return result if isinstance(result, Unexpected) else result[0]
 
 
 def unknown_to(ledger: Ledger, archived: list[Archived], cycle: Cycle) -> list[Archived]:
@@ -221,16 +231,19 @@ def _validate_one(item: Archived, read: Read, cycle: Cycle, steps: Steps) -> lis
 
 
 def give_feedback(cycle: Cycle, results: list[IntakeOutcome | Unexpected], out_dir: Path,
-                  steps: Steps = TASKS, annotated: Future | _Later | None = None) -> list[IntakeOutcome | Unexpected]:
-    """The summary text, the HTML page and, for a workbook, an annotated copy (`annotated`, when already begun), for
-    each new version whose contributor is known; a file of them that cannot be made is a line for the controller on
-    that version, not a stop for the others."""
+                  steps: Steps = TASKS) -> list[IntakeOutcome | Unexpected]:
+    """The summary text, the HTML page and, for a workbook, an annotated copy, for each new version whose contributor is
+    known; a file of them that cannot be made is a line for the controller on that version, not a stop for the others."""
     due = [place for place, r in enumerate(results) if _due(r)]
     if not due:
         return results
     versions = quote([(results[place].version, results[place].findings) for place in due])
-    written = zip(steps.text(quote(cycle), versions, out_dir), steps.html(quote(cycle), versions, out_dir),
-                  annotated.result() if annotated is not None else steps.annotated(versions, out_dir))
+    return _filed(results, due, zip(steps.text(quote(cycle), versions, out_dir), steps.html(quote(cycle), versions, out_dir),
+                                    steps.annotated(versions, out_dir)))
+
+
+def _filed(results: list[IntakeOutcome | Unexpected], due: list[int], written) -> list[IntakeOutcome | Unexpected]:
+    """Each due version's files (text, page, annotated workbook or None), or the line of the first that failed."""
     results = [*results]
     for place, (text, html, annotated) in zip(due, written):
         failed = next((f for f in (text, html, annotated) if isinstance(f, Unexpected)), None)
