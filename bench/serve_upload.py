@@ -20,8 +20,9 @@ repository root, as a module:
     .venv/bin/python -m bench.serve_upload                    # 10 at once
     .venv/bin/python -m bench.serve_upload --uploads 20 --json serve.json
 
-It prints the machine (cores, CPU, load average before and after), then median, p95 and max; the last
-line is ``BENCH {json}``.
+It prints the machine (cores, CPU, load average before and after), then median, p95 and max, and the CPU seconds
+the service's processes used for the uploads at once (steadier than wall time on a shared machine); the last line
+is ``BENCH {json}``.
 """
 
 from __future__ import annotations
@@ -88,8 +89,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(workdir: Path, log: Path) -> Iterator[str]:
-    """`tertial serve` on the demo cycle in its own process; its address once it answers."""
+def serving(workdir: Path, log: Path) -> Iterator[tuple[str, int]]:
+    """`tertial serve` on the demo cycle in its own process; its address once it answers, and its process id."""
     port = free_port()
     env = {**os.environ, **QUIET, TOKEN_KEY_ENV: EXAMPLE_TOKEN_KEY.decode("ascii"),
            "PREFECT_HOME": tempfile.mkdtemp(prefix="tertial-bench-prefect-")}
@@ -101,10 +102,12 @@ def serving(workdir: Path, log: Path) -> Iterator[str]:
     try:
         url = f"http://127.0.0.1:{port}"
         wait_until_up(url, server, log)
-        yield url
+        yield url, server.pid
     finally:
         server.terminate()
         server.wait(timeout=60)
+        subprocess.run([sys.executable, "-c", "from commands import app; app()", "server", "stop", "--workdir", str(workdir)],
+                       cwd=ROOT, env=env, capture_output=True)  # the work folder's Prefect server, should it have started
 
 
 def wait_until_up(url: str, server: subprocess.Popen, log: Path, timeout: float = 300) -> None:
@@ -156,6 +159,22 @@ def at_once(url: str, tokens: dict[str, str], uploads: list[Upload]) -> list[flo
     return times
 
 
+def service_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of `tertial serve` and the processes it started, Prefect's server left out."""
+    total, todo = 0.0, [pid]
+    while todo:
+        process = Path(f"/proc/{todo.pop()}")
+        try:
+            if b"prefect" in (process / "cmdline").read_bytes():
+                continue
+            fields = (process / "stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            todo += [int(c) for task in (process / "task").iterdir() for c in (task / "children").read_text().split()]
+        except FileNotFoundError:  # ended meanwhile
+            continue
+    return total
+
+
 def machine() -> dict:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
@@ -178,16 +197,16 @@ def measure(count: int, alone_count: int = 3) -> dict:
         workdir, cycle = folder / "arbete", load_cycle(DEMO / "cycle.yaml")
         tokens = {u.contributor: personal_link(EXAMPLE_TOKEN_KEY, cycle, workdir, u.contributor, 1, dt.datetime.now(dt.UTC)) for u in uploads}
         started = time.monotonic()
-        with serving(workdir, folder / "serve.log") as url:
+        with serving(workdir, folder / "serve.log") as (url, pid):
             ready = time.monotonic() - started
             with httpx.Client(timeout=300) as client:
                 alone = [hand_in(client, url, tokens[u.contributor], u, None) for u in uploads[:alone_count]]
-            load_before = os.getloadavg()[0]
+            load_before, cpu_before = os.getloadavg()[0], service_cpu(pid)
             times = at_once(url, tokens, uploads[alone_count:])
-            load_after = os.getloadavg()[0]
+            load_after, cpu = os.getloadavg()[0], service_cpu(pid) - cpu_before
     return {"machine": machine(), "server_ready_s": round(ready, 1), "alone_s": round(statistics.median(alone), 3),
             "alone_each_s": [round(t, 3) for t in alone], "at_once": summary(times),
-            "load_1min_before": load_before, "load_1min_after": load_after}
+            "service_cpu_s": round(cpu, 2), "load_1min_before": load_before, "load_1min_after": load_after}
 
 
 def report(result: dict) -> None:
@@ -199,6 +218,7 @@ def report(result: dict) -> None:
           f"{', '.join(f'{t:.2f}' for t in result['alone_each_s'])} s)")
     print(f"{once['n']} uploads at once: median {once['median_s']:.2f} s, p95 {once['p95_s']:.2f} s, "
           f"min {once['min_s']:.2f} s, max {once['max_s']:.2f} s (target: median ≤ 1 s, p95 ≤ 2 s)")
+    print(f"CPU of the service (its processes) for the uploads at once: {result['service_cpu_s']:.2f} s")
     print("BENCH " + json.dumps(result, ensure_ascii=False))
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import tempfile
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -19,8 +21,13 @@ if TYPE_CHECKING:  # FastAPI and the flows are imported inside the commands, aft
     from fastapi import FastAPI
 
     from tertial.mail import Mail, Mailer
+    from tertial.warm_processes import WarmProcesses
 
 BASE_URL = "http://127.0.0.1:8000"
+# Warm processes that read and validate each batch of uploads: the files a share each, the sheets' GX runs side by
+# side. The indicators' run is about a third of GX's time and cannot be split, so more than two shorten a batch
+# little, and each holds GX in its memory.
+CHECKING_PROCESSES = 2
 
 
 class ConsoleMailer:
@@ -41,10 +48,13 @@ def default_mailer() -> Mailer:
 
 
 def build_app(cycle_path: Path, workdir: Path, ledger_url: str | None = None, base_url: str | None = None,
-              mailer: Mailer | None = None, clock: Callable[[], dt.datetime] | None = None) -> FastAPI:
+              mailer: Mailer | None = None, clock: Callable[[], dt.datetime] | None = None,
+              checkers: WarmProcesses | None = None) -> FastAPI:
     """The app on this cycle and work folder. An upload is taken in by the collect flow's own intake
     (take_in_files: archive, ledger, validation, feedback, mail), run in this process with the tasks' functions,
     together with the uploads that arrive with it; then the leadership page is written, as a collect does.
+    With `checkers` (warm processes, `checking_processes`), they read the files, prepare them, run the sheets' GX
+    runs and write the annotated workbooks, side by side.
     Mailed links point at `base_url` (else TERTIAL_PUBLIC_URL, else the local default). `clock`: the service's time
     (days left, reminders due, decisions), the real one by default."""
     from flows.collect import PLAIN, take_in_files
@@ -61,8 +71,10 @@ def build_app(cycle_path: Path, workdir: Path, ledger_url: str | None = None, ba
     ledger = workspace.open_ledger(ledger_url, create=Create.FOLDER_AND_LEDGER)
     key = ensure_token_key(workdir)  # serving hands out workbooks, as `tertial open` does
 
+    steps = replace(PLAIN, checkers=checkers)
+
     def intake(paths: list[Path], answer):
-        return take_in_files(paths, cycle, ledger, workspace, PLAIN, answer)
+        return take_in_files(paths, cycle, ledger, workspace, steps, answer)
 
     settings = load_settings()
     base_url = (base_url or settings.public_url or BASE_URL).rstrip("/")
@@ -70,7 +82,7 @@ def build_app(cycle_path: Path, workdir: Path, ledger_url: str | None = None, ba
     batches = Batches(intake, after=lambda: status_page(cycle, workspace, ledger))
     service = Service(cycle, Path(workdir), ledger, key, batches.take_in, mailer, base_url, sso=sso_client(settings),
                       remind=_reminding(cycle_path, workdir, ledger_url, mailer), assemble=_drafting(cycle_path, workdir, ledger_url),
-                      attest=_attesting(cycle_path, workdir, ledger_url))
+                      attest=_attesting(cycle_path, workdir, ledger_url), settled=batches.settled)
     return create_app(replace(service, clock=clock) if clock else service)
 
 
@@ -122,9 +134,10 @@ def status_page(cycle, workspace, ledger) -> Path:
 
 
 def warm_up(cycle_path: Path, workdir: Path) -> None:
-    """Before the first contributor waits: take a fresh handout in through the served intake, in a scratch work
-    folder with a ledger of its own, mailing nobody. GX's context, the suites, the ledger's statements and the feedback
-    files' templates are then loaded, and the service keeps them."""
+    """Before the first contributor waits: take fresh handouts in through the served intake, in a scratch work
+    folder with a ledger of its own, mailing nobody: one of each kind (the sheets it has), so that every sheet's reading,
+    preparing, rules and GX suite have run once. GX's context, the suites, the ledger's statements and the feedback
+    files' templates are then loaded, and the service (or warm process) keeps them."""
     from dataclasses import replace
 
     from flows.collect import PLAIN, take_in_files
@@ -134,20 +147,43 @@ def warm_up(cycle_path: Path, workdir: Path) -> None:
     from tertial.workspace import Workspace
 
     loaded = load_cycle(cycle_path)
-    first = loaded.config.contributors[0].id
+    kinds: dict[frozenset, tuple[str, dict]] = {}
+    for contributor in loaded.config.contributors:
+        rows = prefill.handout_rows(loaded, contributor.id, None, {})
+        kinds.setdefault(frozenset(k for k, v in rows.items() if v), (contributor.id, rows))
     unmailed = replace(PLAIN, mailer=lambda: None, mail=_nobody, feedback_mail=_nobody)
     with tempfile.TemporaryDirectory() as folder:
         scratch = Workspace(Path(folder) / "arbete")
         key_file(scratch.root).parent.mkdir(parents=True, mode=0o700)
         key_file(scratch.root).symlink_to(key_file(workdir).resolve())  # the installation's key, never copied
-        handout = workbooks.write_handout(loaded, first, prefill.handout_rows(loaded, first, None, {}), Path(folder),
-                                          require_token_key(workdir))
+        handouts = [workbooks.write_handout(loaded, contributor, rows, Path(folder), require_token_key(workdir))
+                    for contributor, rows in kinds.values()]
         ledger = scratch.open_ledger(scratch.default_ledger_url)  # never TERTIAL_LEDGER_URL: nothing is recorded there
-        take_in_files([handout], loaded, ledger, scratch, unmailed)
+        take_in_files(handouts, loaded, ledger, scratch, unmailed)
 
 
 def _nobody(*_) -> None:
     return None
+
+
+def _stopped(*_) -> None:
+    raise SystemExit(0)  # so that the warm processes are closed on the way out, as on Ctrl+C
+
+
+def checking_processes(cycle_path: Path, workdir: Path) -> WarmProcesses | None:
+    """The processes that read and validate the uploads on the machine's cores, each warmed up as the service is
+    (warm_up); None on a single core, where the service's own process does it. Their warm-up hands in a workbook
+    with the installation's key, so the key is made first."""
+    import os
+
+    from tertial.access import ensure_token_key
+    from tertial.warm_processes import WarmProcesses
+
+    workers = min(CHECKING_PROCESSES, os.cpu_count() or 1)
+    if workers < 2:
+        return None
+    ensure_token_key(workdir)
+    return WarmProcesses(workers, warm_up, Path(cycle_path), Path(workdir))
 
 
 @command()
@@ -165,14 +201,19 @@ def serve(
     from tertial.heap import freeze_warm_objects
     from tertial.settings import load_settings
 
-    app = build_app(cycle, workdir, ledger, base_url=None if load_settings().public_url else f"http://{host}:{port}")
-    with console.status("Startar …"):
-        warm_up(cycle, workdir)
-        freeze_warm_objects()
-    console.print(escape_controls(f"Tertial visas på http://{host}:{port}/ (avsluta med Ctrl+C). "
-                                  "Skriv ut en bidragsgivares länk med 'tertial lank'."))
-    with flows_on(workdir):  # the controller's reminders and drafts are flow runs
-        uvicorn.run(app, host=host, port=port, log_level="info" if debug else "warning", server_header=False)
+    signal.signal(signal.SIGTERM, _stopped)  # uvicorn stops on SIGTERM and then raises it again, past any `finally`
+    with checking_processes(cycle, workdir) or nullcontext() as checkers:  # they warm up while this process does
+        app = build_app(cycle, workdir, ledger, base_url=None if load_settings().public_url else f"http://{host}:{port}",
+                        checkers=checkers)
+        with console.status("Startar …"):
+            warm_up(cycle, workdir)
+            if checkers is not None:
+                checkers.wait_until_warm()
+            freeze_warm_objects()
+        console.print(escape_controls(f"Tertial visas på http://{host}:{port}/ (avsluta med Ctrl+C). "
+                                      "Skriv ut en bidragsgivares länk med 'tertial lank'."))
+        with flows_on(workdir):  # the controller's reminders and drafts are flow runs
+            uvicorn.run(app, host=host, port=port, log_level="info" if debug else "warning", server_header=False)
 
 
 @command("lank")

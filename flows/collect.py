@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -36,13 +37,15 @@ from tertial.ledger import Ledger
 from tertial.reminders import feedback_mail_sent
 from tertial.runners import task_runner, workers_at_hand
 from tertial.settings import load_settings
+from tertial.warm_processes import WarmProcesses
 from tertial.workspace import Create, Workspace
 
 
 @dataclass(frozen=True)
 class Steps:
     """The intake's steps. In a flow run each is its Prefect task; `tertial serve` runs the same body with the tasks'
-    own functions (PLAIN), as a flow run per upload costs more than the upload's work (bench/RESULTS.md, serve)."""
+    own functions (PLAIN), as a flow run per upload costs more than the upload's work (bench/RESULTS.md, serve), and
+    its warm processes (`checkers`) read the files and do the independent parts of their validation on every core."""
 
     archive: Callable = archive_originals
     read: Callable = read_archived
@@ -54,10 +57,24 @@ class Steps:
     mailer: Callable = smtp_mailer
     mail: Callable = send_mail
     feedback_mail: Callable = send_feedback
+    checkers: WarmProcesses | None = None
 
     def submit(self, step: Callable, *args: Any):
-        """A task's Prefect future (side by side as the flow's task runner allows); a plain step runs when asked for."""
-        return step.submit(*args) if isinstance(step, Task) else _Later(lambda: step(*args))
+        """A task's Prefect future (side by side as the flow's task runner allows); a plain step runs in a warm process
+        when there are any, else when asked for."""
+        if isinstance(step, Task):
+            return step.submit(*args)
+        if self.checkers is not None:
+            return self.checkers.submit(step, *map(_unquoted, args))
+        return _Later(lambda: step(*args))
+
+    @property
+    def workers(self) -> int:
+        return self.checkers.workers if self.checkers is not None else workers_at_hand()
+
+    def spread(self) -> tuple:
+        """What validation spreads its independent parts over: the warm processes, else nothing (this process)."""
+        return () if self.checkers is None else (self.checkers,)
 
 
 @dataclass(frozen=True)
@@ -68,15 +85,23 @@ class _Later:
         return self.work()
 
 
-def _plain(step: Task) -> Callable:
-    """The task's own function, given its arguments as Prefect gives them (quote() unwrapped)."""
-    def call(*args: Any) -> Any:
-        return step.fn(*(a.unwrap() if isinstance(a, BaseAnnotation) else a for a in args))
-    return call
+@dataclass(frozen=True)
+class _Plain:
+    """A step's task's own function, given its arguments as Prefect gives them (quote() unwrapped); by the step's
+    name, so that a warm process can be handed it."""
+
+    step: str
+
+    def __call__(self, *args: Any) -> Any:
+        return getattr(TASKS, self.step).fn(*map(_unquoted, args))
+
+
+def _unquoted(argument: Any) -> Any:
+    return argument.unwrap() if isinstance(argument, BaseAnnotation) else argument
 
 
 TASKS = Steps()
-PLAIN = Steps(**{f.name: _plain(getattr(TASKS, f.name)) for f in fields(Steps)})
+PLAIN = Steps(**{f.name: _Plain(f.name) for f in fields(Steps) if f.name != "checkers"})
 
 
 @flow(name="samla-in", flow_run_name=named("samla in"), task_runner=task_runner())
@@ -122,16 +147,29 @@ def take_in_files(paths: list[Path], cycle: Cycle, ledger: Ledger, workspace: Wo
 
 def _answered_one_by_one(cycle: Cycle, records: list[IntakeOutcome | Unexpected], out_dir: Path, steps: Steps,
                          recorded: Callable[[int, IntakeOutcome], object]) -> list[IntakeOutcome | Unexpected]:
-    """Each file's feedback files, its outcome told as soon as they are written: in `tertial serve` the first upload
-    of a batch is answered before the last one's files are made (the steps are plain calls there, so one step per
-    file costs nothing in Prefect)."""
-    results = []
+    """Each file's outcome told as soon as its text and page are written: in `tertial serve` an upload is answered
+    before the others' files are made, and before its own annotated workbook (the steps are plain calls there, so one
+    step per file costs nothing in Prefect). The annotated workbooks are begun first, in the warm processes when there
+    are any, and waited for before this returns: the service's download of one waits for its batch (tertial/web).
+    The outcomes returned are the ones give_feedback gives."""
+    due = [place for place, r in enumerate(records) if _due(r)]
+    versions = {place: quote([(records[place].version, records[place].findings)]) for place in due}
+    annotated = {place: steps.submit(steps.annotated, versions[place], out_dir) for place in due}
+    pages = {}
     for place, record in enumerate(records):
-        [result] = give_feedback(cycle, [record], out_dir, steps)
-        results.append(result)
-        if isinstance(result, IntakeOutcome):
-            recorded(place, result)
-    return results
+        if place in versions:
+            pages[place] = (steps.text(quote(cycle), versions[place], out_dir)[0],
+                            steps.html(quote(cycle), versions[place], out_dir)[0])
+            [record] = _filed([record], [0], [(*pages[place], None)])
+        if isinstance(record, IntakeOutcome):
+            recorded(place, record)
+    return _filed(records, due, [(*pages[place], _annotated(records[place], annotated[place])) for place in due])
+
+
+def _annotated(record: IntakeOutcome, made: Future | _Later) -> Path | None | Unexpected:
+    """The one version's annotated workbook; its Unexpected, should the process making it be lost."""
+    result = attempt(record.version.original_name, "återkoppling", made.result)
+    return result if isinstance(result, Unexpected) else result[0]
 
 
 def unknown_to(ledger: Ledger, archived: list[Archived], cycle: Cycle) -> list[Archived]:
@@ -149,7 +187,7 @@ def check(archived: list[Archived], cycle: Cycle, workdir: Path, steps: Steps = 
 
     `workdir` holds the installation's key that tells whose each file is.
     """
-    workers = workers_at_hand()
+    workers = steps.workers
     shares = [archived[start::workers] for start in range(min(workers, len(archived)))]
     futures = [steps.submit(steps.read, share, quote(cycle), workdir) for share in shares]
     read_by_sha = {item.sha256: result for share, future in zip(shares, futures)
@@ -181,7 +219,7 @@ def validate_all(readable: list[tuple[Archived, Read]], cycle: Cycle,
     if not readable:
         return {}
     try:
-        found = steps.validate([r.submission for _, r in readable], quote(cycle))
+        found = steps.validate([r.submission for _, r in readable], quote(cycle), *steps.spread())
         return {item.sha256: findings for (item, _), findings in zip(readable, found)}
     except Exception as error:  # noqa: BLE001 - which file caused it is found below
         run_logger().warning(f"Gemensam validering misslyckades ({type(error).__name__}); filerna valideras var för sig.")
@@ -189,20 +227,23 @@ def validate_all(readable: list[tuple[Archived, Read]], cycle: Cycle,
 
 
 def _validate_one(item: Archived, read: Read, cycle: Cycle, steps: Steps) -> list[Finding] | Unexpected:
-    return attempt(item.original_name, "validering", lambda: steps.validate([read.submission], quote(cycle))[0])
+    return attempt(item.original_name, "validering", lambda: steps.validate([read.submission], quote(cycle), *steps.spread())[0])
 
 
 def give_feedback(cycle: Cycle, results: list[IntakeOutcome | Unexpected], out_dir: Path,
                   steps: Steps = TASKS) -> list[IntakeOutcome | Unexpected]:
     """The summary text, the HTML page and, for a workbook, an annotated copy, for each new version whose contributor is
     known; a file of them that cannot be made is a line for the controller on that version, not a stop for the others."""
-    due = [place for place, r in enumerate(results)
-           if isinstance(r, IntakeOutcome) and r.new and r.version.contributor_id != UNKNOWN_CONTRIBUTOR]
+    due = [place for place, r in enumerate(results) if _due(r)]
     if not due:
         return results
     versions = quote([(results[place].version, results[place].findings) for place in due])
-    written = zip(steps.text(quote(cycle), versions, out_dir), steps.html(quote(cycle), versions, out_dir),
-                  steps.annotated(versions, out_dir))
+    return _filed(results, due, zip(steps.text(quote(cycle), versions, out_dir), steps.html(quote(cycle), versions, out_dir),
+                                    steps.annotated(versions, out_dir)))
+
+
+def _filed(results: list[IntakeOutcome | Unexpected], due: list[int], written) -> list[IntakeOutcome | Unexpected]:
+    """Each due version's files (text, page, annotated workbook or None), or the line of the first that failed."""
     results = [*results]
     for place, (text, html, annotated) in zip(due, written):
         failed = next((f for f in (text, html, annotated) if isinstance(f, Unexpected)), None)
@@ -210,6 +251,11 @@ def give_feedback(cycle: Cycle, results: list[IntakeOutcome | Unexpected], out_d
         results[place] = (replace(results[place], feedback=files) if failed is None
                           else replace(results[place], problems=(*results[place].problems, failed.line)))
     return results
+
+
+def _due(result: IntakeOutcome | Unexpected) -> bool:
+    """A new version whose contributor is known is given its feedback files."""
+    return isinstance(result, IntakeOutcome) and result.new and result.version.contributor_id != UNKNOWN_CONTRIBUTOR
 
 
 def mail_feedback(cycle: Cycle, outcomes: list[IntakeOutcome], steps: Steps = TASKS,

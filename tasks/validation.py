@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from tertial.checking.suites import check_submissions
+from tertial.checking.suites import HERE, Spread, check_submissions
 from tertial.cycle import Cycle
 from tertial.findings import Finding
 from tertial.submission import Submission
@@ -18,6 +18,7 @@ def validate_submission(submission: Submission, cycle: Cycle) -> list[Finding]:
 
 
 @task(cache_policy=NO_CACHE)
-def validate_submissions(submissions: list[Submission], cycle: Cycle) -> list[list[Finding]]:
-    """Each submission's findings, exactly as `validate_submission` gives them, from one GX run per sheet for all."""
-    return check_submissions(submissions, cycle)
+def validate_submissions(submissions: list[Submission], cycle: Cycle, spread: Spread = HERE) -> list[list[Finding]]:
+    """Each submission's findings, exactly as `validate_submission` gives them, from one GX run per sheet for all
+    (the runs and the files' preparing spread over `tertial serve`'s warm processes when it passes them)."""
+    return check_submissions(submissions, cycle, spread)

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import os
 import re
 import shutil
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import zipfile
@@ -32,14 +36,16 @@ from playwright.sync_api import Browser, Download, Page
 from typer.testing import CliRunner
 
 from commands import app
-from commands.web import build_app
+from commands.web import CHECKING_PROCESSES, build_app, warm_up
 from flows.collect import collect
 from tertial.access import EXAMPLE_TOKEN_KEY, issue_token
 from tertial.accepted import archived_copy
 from tertial.ledger import Ledger, Version
+from tertial.prefect_server import LocalServer
 from tertial.review import approve, return_submission
 from tertial.settings import load_settings
 from tertial.submission import META_SHEET
+from tertial.warm_processes import WarmProcesses
 from tertial.web import links
 from tertial.web.upload import MAX_BODY_BYTES
 from tertial.workspace import Workspace
@@ -82,11 +88,12 @@ class Served:
 
 
 @contextmanager
-def serving(workdir: Path, cycle):
-    """The app `tertial serve` builds, on this work folder, run by uvicorn on a free port of 127.0.0.1 in a thread."""
+def serving(workdir: Path, cycle, checkers=None):
+    """The app `tertial serve` builds, on this work folder, run by uvicorn on a free port of 127.0.0.1 in a thread;
+    with `checkers`, its warm processes read and validate the uploads."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(build_app(MINI, workdir), log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(build_app(MINI, workdir, checkers=checkers), log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -100,7 +107,11 @@ def serving(workdir: Path, cycle):
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, mini_cycle, prefect_harness):
-    with serving(tmp_path_factory.mktemp("serve"), mini_cycle) as app_served:
+    """The app with its warm processes, as `tertial serve` runs it."""
+    workdir = tmp_path_factory.mktemp("serve")
+    with WarmProcesses(CHECKING_PROCESSES, warm_up, MINI, workdir) as checkers, \
+            serving(workdir, mini_cycle, checkers) as app_served:
+        checkers.wait_until_warm()
         yield app_served
 
 
@@ -617,8 +628,9 @@ def _recorded(workdir: Path, cycle) -> list[tuple]:
 
 
 def test_an_upload_is_taken_in_exactly_as_collect_takes_in_the_same_files(mini_cycle, tmp_path):
-    """One intake: uploads handed in at the same moment, and `collect` on an inbox with the same files, give the same
-    archived originals, versions and findings in the ledger, feedback files and leadership page."""
+    """One intake: uploads handed in at the same moment, read and validated in `tertial serve`'s warm processes, and
+    `collect` on an inbox with the same files, give the same archived originals, versions and findings in the ledger,
+    feedback files and leadership page."""
     workbooks = {"barn": _workbook(tmp_path, mini_cycle, "barn", "barn (å).xlsx", outcome="134 %"),
                  "aldre": write_filled(tmp_path, mini_cycle, "aldre", name="aldre.xlsx")}
     inbox = tmp_path / "inkorg"
@@ -627,7 +639,9 @@ def test_an_upload_is_taken_in_exactly_as_collect_takes_in_the_same_files(mini_c
         shutil.copy(workbook, inbox / workbook.name)
     collect(cycle_path=MINI, inbox=inbox, workdir=tmp_path / "samlat")
     collected = _written(tmp_path / "samlat")
-    with serving(tmp_path / "webb", mini_cycle) as twin:
+    checkers = Handed(CHECKING_PROCESSES, warm_up, MINI, tmp_path / "webb")  # as checking_processes starts them
+    checkers.wait_until_warm()
+    with checkers, serving(tmp_path / "webb", mini_cycle, checkers) as twin:
         with ThreadPoolExecutor(len(workbooks)) as pool:  # at the same moment, so they may be taken in as one batch
             answers = list(pool.map(lambda c: twin.upload(twin.link(c), workbooks[c]), workbooks))
         for _ in range(100):  # the leadership page is written once the uploads have their answers
@@ -645,3 +659,75 @@ def test_an_upload_is_taken_in_exactly_as_collect_takes_in_the_same_files(mini_c
     assert _recorded(tmp_path / "webb", mini_cycle) == _recorded(tmp_path / "samlat", mini_cycle)
     assert [v[:2] + v[4:6] for v in _recorded(tmp_path / "webb", mini_cycle)] == [
         ("barn", 1, "underkänd", 1), ("aldre", 1, "godkänd", 0)]
+    assert {"read", "_for_each", "_validate_together"} <= set(checkers.handed)  # reading, preparing, the GX runs
+
+
+class Handed(WarmProcesses):
+    """The warm processes, noting the name of each piece of work handed to them."""
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.handed: list[str] = []
+
+    def submit(self, work, *args):
+        self.handed.append(getattr(work, "step", getattr(work, "__name__", "")))
+        return super().submit(work, *args)
+
+
+def _descendants(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        try:
+            children = [int(c) for task in Path(f"/proc/{todo.pop()}/task").iterdir()
+                        for c in (task / "children").read_text().split()]
+        except FileNotFoundError:
+            continue
+        found |= set(children)
+        todo += children
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_the_serve_command_checks_uploads_in_warm_processes_that_end_with_it(mini_cycle, tmp_path):
+    """`tertial serve` itself: its warm processes are started and warmed before it listens, an upload is answered
+    through them, and SIGTERM (the service manager's stop) ends the service and them without a word on the terminal."""
+    workdir, sock = tmp_path / "arbete", socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    command = [sys.executable, "-c", "from commands import app; app()", "serve", "--cycle", str(MINI),
+               "--workdir", str(workdir), "--port", str(port)]
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
+    env.pop("PREFECT_API_URL", None)
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                if httpx.get(url + "/", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        workers = {pid for pid in _descendants(server.pid) if b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes()}
+        assert len(workers) >= CHECKING_PROCESSES  # the two checking processes (and multiprocessing's resource tracker)
+        served = Served(workdir, url, mini_cycle)
+        answer = served.upload(served.link("aldre"), write_filled(tmp_path, mini_cycle, "aldre"))
+        assert answer.status_code == 200 and "Inlämningen är godkänd" in answer.text
+    finally:
+        server.send_signal(signal.SIGTERM)
+        out, err = server.communicate(timeout=120)
+        LocalServer.of(workdir).stop()  # the work folder's Prefect server, which serve starts for the controller's flows
+    assert server.returncode == 0
+    for _ in range(100):
+        if not any(_alive(pid) for pid in workers):
+            break
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
+    assert "Traceback" not in out + err and "leaked" not in err, err

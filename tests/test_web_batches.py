@@ -7,6 +7,7 @@ tests/test_serve.py runs through the app); what is tested is how Batches gathers
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -70,9 +71,10 @@ def test_an_intake_that_loses_count_is_an_error_for_its_uploads(returned):
         batches.take_in(Path("a.xlsx"))
 
 
-def test_the_served_intake_answers_each_file_once_its_own_feedback_is_written(tmp_path, mini_cycle):
+def test_the_served_intake_answers_each_file_once_its_own_text_and_page_are_written(tmp_path, mini_cycle):
     """flows.collect.take_in_files with the tasks' plain functions, as `tertial serve` runs it: the first file of a
-    batch is answered before the last one's feedback files exist, so an upload waits for its own files only."""
+    batch is answered before the last one's feedback files exist, so an upload waits for its own text and page only;
+    the annotated workbooks are written after the answers, before the intake returns."""
     from flows.collect import PLAIN, take_in_files
     from tests.builders import write_filled
     from tertial.workspace import Create, Workspace
@@ -82,10 +84,37 @@ def test_the_served_intake_answers_each_file_once_its_own_feedback_is_written(tm
     ledger = workspace.open_ledger(None, create=Create.FOLDER_AND_LEDGER)
     seen: list[tuple[int, str, list[str]]] = []
 
-    def recorded(place, outcome) -> None:  # which feedback pages exist when this file is answered
-        seen.append((place, outcome.version.contributor_id, sorted(p.name for p in workspace.feedback.glob("*.html"))))
+    def recorded(place, outcome) -> None:  # which feedback pages and workbooks exist when this file is answered
+        seen.append((place, outcome.version.contributor_id, sorted(p.name for p in workspace.feedback.glob("*.html")),
+                     sorted(p.name for p in workspace.feedback.glob("*.xlsx"))))
 
     outcomes = take_in_files(paths, mini_cycle, ledger, workspace, PLAIN, recorded)
     assert [o.version.contributor_id for o in outcomes] == ["stab", "barn", "aldre"]
-    assert seen == [(0, "stab", ["stab-v1.html"]), (1, "barn", ["barn-v1.html", "stab-v1.html"]),
-                    (2, "aldre", ["aldre-v1.html", "barn-v1.html", "stab-v1.html"])]
+    assert seen == [(0, "stab", ["stab-v1.html"], []), (1, "barn", ["barn-v1.html", "stab-v1.html"], []),
+                    (2, "aldre", ["aldre-v1.html", "barn-v1.html", "stab-v1.html"], [])]
+    assert [sorted(o.feedback) for o in outcomes] == [["html", "text", "xlsx"]] * 3
+    assert all(o.feedback["xlsx"].is_file() for o in outcomes)
+
+
+def test_settled_waits_for_the_batch_being_taken_in():
+    """A download of an annotated workbook waits here for the batch that writes it."""
+    going, release, order = threading.Event(), threading.Event(), []
+
+    def intake(paths, answer):
+        answer(0, "mottagen")  # answered, the batch's files still to be written
+        going.set()
+        release.wait(10)
+        order.append("batch done")
+        return ["mottagen"]
+
+    batches = Batches(intake, quiet=0.01)
+    with ThreadPoolExecutor(2) as pool:
+        answered = pool.submit(batches.take_in, Path("a.xlsx"))
+        assert answered.result(timeout=10) == "mottagen" and going.wait(10)
+        waiting = pool.submit(lambda: (batches.settled(), order.append("settled")))
+        time.sleep(0.2)
+        assert order == []
+        release.set()
+        waiting.result(timeout=10)
+    assert order == ["batch done", "settled"]
+    batches.settled()  # nothing being taken in: at once

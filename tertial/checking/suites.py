@@ -1,7 +1,9 @@
 """Running the expectation suites in `expectations/` and turning results into findings.
 
 GX's cost is per expectation, not per row, so the frames of one sheet from many submissions are stacked and
-validated in one run where the suite allows it; each finding goes back to its own submission.
+validated in one run where the suite allows it; each finding goes back to its own submission. The runs of the
+sheets, and the preparing of the files, are independent of each other: a Spread runs them on several cores
+(`tertial serve`'s warm processes), HERE one after the other.
 """
 
 from __future__ import annotations
@@ -9,8 +11,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
+from itertools import repeat
+from typing import Protocol
 
 import pandas as pd
 
@@ -34,8 +39,11 @@ with deferred("scipy.stats", "altair"):  # for expectations the suites do not us
     import great_expectations as gx  # noqa: E402
     from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
 
+from tertial.checking import gx_kwargs  # noqa: E402
+
 # That module sets its own logger to INFO on import; its temp-folder notice is noise to users.
 logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
+gx_kwargs.install()
 
 
 @cache
@@ -74,6 +82,23 @@ def _batch(name: str, frame: pd.DataFrame):
     return definition.get_batch(batch_parameters={"dataframe": frame})
 
 
+class Spread(Protocol):
+    """Where the independent parts of a check run: `workers` processes, map() giving the results in order."""
+
+    workers: int
+
+    def map(self, function: Callable, *iterables: Iterable) -> Iterable: ...
+
+
+class _Here:
+    workers = 1
+
+    def map(self, function: Callable, *iterables: Iterable) -> Iterable:
+        return map(function, *iterables)
+
+
+HERE: Spread = _Here()
+
 OWNED = "owned_ids"
 # Expectations that judge each row on its own can run over many submissions' rows stacked; uniqueness and
 # "owned by this contributor" hold per submission, so those columns are marked with the submission first.
@@ -94,20 +119,32 @@ class Member:
 
 
 def run_suites(prepared: list[Prepared], files: list[str], kind: ReportKind, year: int,
-               economy: EconomyTables | None = None) -> list[list[Finding]]:
+               economy: EconomyTables | None = None, spread: Spread = HERE) -> list[list[Finding]]:
     """Validate every prepared sheet of every submission with its suite; findings per submission, located to the cell.
 
-    GX's cost is per expectation, not per row, so all frames of a sheet that look alike go through one run.
+    GX's cost is per expectation, not per row, so all frames of a sheet that look alike go through one run; the runs
+    are handed to `spread` the costliest first, so that its processes finish together, and their findings are added
+    in the sheets' order all the same.
     """
     sheets = sheets_for(kind, year, economy)
+    runs = [(key, group, sheets[key])
+            for key in dict.fromkeys(k for p in prepared for k in p.frames if k in sheets)  # Tabeller: Python rules only
+            for group in _alike(key, [Member(n, p.frames[key], p.parameters[key], files[n])
+                                      for n, p in enumerate(prepared) if key in p.frames and not p.frames[key].empty])]
+    costliest_first = sorted(range(len(runs)), key=lambda n: -_cost(runs[n][0]))
+    keys, groups, kinds = zip(*(runs[n] for n in costliest_first)) if runs else ((), (), ())
+    results = dict(zip(costliest_first, spread.map(_validate_together, keys, groups, kinds)))
     findings: list[list[Finding]] = [[] for _ in prepared]
-    for key in dict.fromkeys(k for p in prepared for k in p.frames if k in sheets):  # Tabeller: Python rules only
-        members = [Member(n, p.frames[key], p.parameters[key], files[n])
-                   for n, p in enumerate(prepared) if key in p.frames and not p.frames[key].empty]
-        for group in _alike(key, members):
-            for member, found in _validate_together(key, group, sheets[key]):
-                findings[member.position] += found
+    for n in range(len(runs)):
+        for position, found in results[n]:
+            findings[position] += found
     return findings
+
+
+@cache
+def _cost(key: str) -> int:
+    """A suite's run costs about one unit per expectation and two with a row condition (bench/RESULTS.md)."""
+    return sum(2 if e["kwargs"].get("row_condition") else 1 for e in load_suite(key)["expectations"])
 
 
 def _alike(key: str, members: list[Member]) -> list[list[Member]]:
@@ -125,8 +162,9 @@ def _alike(key: str, members: list[Member]) -> list[list[Member]]:
     return list(groups.values())
 
 
-def _validate_together(key: str, group: list[Member], sheet: Sheet) -> list[tuple[Member, list[Finding]]]:
-    """One GX run over the group's frames stacked; each unexpected row handed back to its own submission."""
+def _validate_together(key: str, group: list[Member], sheet: Sheet) -> list[tuple[int, list[Finding]]]:
+    """One GX run over the group's frames stacked; each unexpected row handed back to its own submission (by its
+    position)."""
     frames = [_marked(m.frame, _own_columns(key), m.position) for m in group]
     origins = [(m, index) for m, frame in zip(group, frames) for index in frame.index]
     owned = [_mark(m.position, item) for m in group for item in m.params.get(OWNED, [])]
@@ -148,7 +186,7 @@ def _validate_together(key: str, group: list[Member], sheet: Sheet) -> list[tupl
         for member in group:
             found[member.position] += _findings(item, _declared(key, item.expectation_config), rows.get(member.position, []),
                                                 member, sheet)
-    return [(m, found[m.position]) for m in group]
+    return [(m.position, found[m.position]) for m in group]
 
 
 def _suite_for(key: str, frame: pd.DataFrame) -> dict:
@@ -279,17 +317,33 @@ def _param(value, params: dict) -> str:
     return str(value)[:10]
 
 
-def check_submissions(submissions: list[Submission], cycle: Cycle) -> list[list[Finding]]:
+def check_submissions(submissions: list[Submission], cycle: Cycle, spread: Spread = HERE) -> list[list[Finding]]:
     """Each submission's findings, errors first, from one GX run per sheet for all: parsing problems and the
-    Python rules' findings, then the suites'."""
-    prepared = [prepare(s, cycle) for s in submissions]
+    Python rules' findings, then the suites'. The files are prepared, and counted, a share per process of `spread`."""
+    prepared = _each(spread, prepare, submissions, cycle)
     suites = run_suites(prepared, [s.file for s in submissions], cycle.config.kind, cycle.config.year,
-                        cycle.outline.economy)
+                        cycle.outline.economy, spread)
     # The goal analyses' count sentences, once the submission has no error (a broken cell is reported once, alone).
-    counts = [[] if any(f.severity is Severity.ERROR for f in p.findings + found) else intake_count_findings(s, cycle)
-              for s, p, found in zip(submissions, prepared, suites)]
-    return [_ordered(with_cells(one_message_per_cell(one_per_cell(p.findings + found + c)), s.layouts))
-            for s, p, found, c in zip(submissions, prepared, suites, counts)]
+    clean = [n for n, (p, found) in enumerate(zip(prepared, suites)) if not any(f.severity is Severity.ERROR
+                                                                              for f in p.findings + found)]
+    counted = dict(zip(clean, _each(spread, intake_count_findings, [submissions[n] for n in clean], cycle)))
+    return [_ordered(with_cells(one_message_per_cell(one_per_cell(p.findings + found + counted.get(n, []))), s.layouts))
+            for n, (s, p, found) in enumerate(zip(submissions, prepared, suites))]
+
+
+def _each(spread: Spread, function: Callable, items: list, cycle: Cycle) -> list:
+    """function(item, cycle) for every item, in order: a share of the items for each process of `spread` (the cycle
+    then crosses to each process once)."""
+    shares = [items[start::spread.workers] for start in range(min(spread.workers, len(items)))]
+    done = list(spread.map(_for_each, repeat(function), shares, repeat(cycle)))
+    results = [None] * len(items)
+    for start, share in enumerate(done):
+        results[start::spread.workers] = share
+    return results
+
+
+def _for_each(function: Callable, items: list, cycle: Cycle) -> list:
+    return [function(item, cycle) for item in items]
 
 
 def _ordered(findings: list[Finding]) -> list[Finding]:

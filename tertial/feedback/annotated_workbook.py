@@ -65,10 +65,16 @@ def errors_first(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: f.severity is not Severity.ERROR)
 
 
+def annotatable(original: Path) -> bool:
+    """An xlsx workbook (a zip), not a CSV folder or another format: an annotated copy is made of it, unless openpyxl
+    cannot open it (then the reader has refused it too)."""
+    # .xlsm opens too, but saving it without its macros would hand back a broken copy.
+    return original.suffix.lower() == ".xlsx" and original.is_file() and zipfile.is_zipfile(original)
+
+
 def _open(original: Path) -> Workbook | None:
     """An inert copy of the workbook, or None for a CSV folder, another format or a file the reader refuses."""
-    # .xlsm opens too, but saving it without its macros would hand back a broken copy.
-    if original.suffix.lower() != ".xlsx" or not original.is_file() or not zipfile.is_zipfile(original):
+    if not annotatable(original):
         return None
     try:
         check_workbook(original)  # the reader's guards (size, DTDs, macros) before openpyxl parses anything

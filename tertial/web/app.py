@@ -29,6 +29,7 @@ from tertial.access import UNKNOWN_CONTRIBUTOR
 from tertial.calendar import contributor_calendar
 from tertial.cycle import Cycle
 from tertial.deadlines import local_time, long_date
+from tertial.feedback.annotated_workbook import annotatable
 from tertial.feedback.files import feedback_file_name
 from tertial.findings import Finding, Severity
 from tertial.intake import IntakeOutcome
@@ -75,6 +76,7 @@ class Service:
     remind: Remind | None = None  # None: the controller's page says reminders are not sent from this service
     assemble: Assemble | None = None  # None: likewise for the draft report
     attest: Attest | None = None  # None: the attestation page says to run `tertial attest`
+    settled: Callable[[], object] = lambda: None  # until the uploads being taken in have all their feedback files
 
 
 def create_app(service: Service) -> FastAPI:
@@ -248,7 +250,8 @@ class Pages:
             return self.problem(403, "Arbetsboken är inte din",
                                 "Arbetsboken är utfärdad till en annan avdelning och räknas inte som din inlämning. "
                                 "Ladda ner din egen arbetsbok från din sida och lämna in den.")
-        return self._feedback(token, claim, outcome.version, outcome.findings, recorded=owner == claim.contributor_id)
+        return self._feedback(token, claim, outcome.version, outcome.findings, recorded=owner == claim.contributor_id,
+                              being_made=outcome.new and annotatable(Path(outcome.version.archive_path)))
 
     def version(self, token: str, number: int) -> HTMLResponse:
         claim = self.claim(token)
@@ -257,8 +260,9 @@ class Pages:
         return self._feedback(token, claim, version, findings, recorded=True)
 
     def _feedback(self, token: str, claim: LinkClaim, version: Version, findings: list[Finding],
-                  recorded: bool) -> HTMLResponse:
-        annotated = recorded and self._annotated_path(version).exists()
+                  recorded: bool, being_made: bool = False) -> HTMLResponse:
+        """`being_made`: a workbook just handed in, answered before its annotated copy is written (its download waits)."""
+        annotated = recorded and (being_made or self._annotated_path(version).exists())
         reviews = [_review(e) for e in self._reviews(claim.contributor_id) if recorded and e.version == version.number]
         return self.render("feedback.html.j2", token=token, who=self.service.cycle.contributor(claim.contributor_id),
                            version=_shown(version), recorded=recorded, annotated=annotated, reviews=reviews,
@@ -268,6 +272,8 @@ class Pages:
     def annotated(self, token: str, number: int) -> FileResponse:
         version = self._own_version(self.claim(token), number)
         path = self._annotated_path(version)
+        if not path.exists():
+            self.service.settled()  # a version just answered: its batch is still writing the workbook
         if not path.exists():
             raise HTTPException(404)
         return FileResponse(path, media_type=XLSX, headers=_attachment(path.name))

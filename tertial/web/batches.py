@@ -37,6 +37,7 @@ class Batches:
         self.intake, self.after, self.quiet, self.longest = intake, after, quiet, longest
         self._waiting: queue.SimpleQueue[tuple[Path, Future]] = queue.SimpleQueue()
         self._started = threading.Lock()
+        self._taking_in = threading.Lock()  # held while a batch is taken in, until its last feedback file is written
         self._worker: threading.Thread | None = None
 
     def take_in(self, path: Path) -> IntakeOutcome:
@@ -49,9 +50,17 @@ class Batches:
                 self._worker.start()
         return answer.result()
 
+    def settled(self, timeout: float = 120) -> None:
+        """Until the batch being taken in, if any, is done: an upload is answered before its annotated workbook is
+        written, and a download of it waits for its batch here."""
+        if self._taking_in.acquire(timeout=timeout):
+            self._taking_in.release()
+
     def _work(self) -> None:
         while True:
-            self._take_in(self._gathered())
+            batch = self._gathered()
+            with self._taking_in:
+                self._take_in(batch)
             self._afterwards()
 
     def _take_in(self, batch: list[tuple[Path, Future]]) -> None:
