@@ -200,7 +200,8 @@ def test_pdf_table_of_contents_points_at_the_pages_of_its_headings(demo):
     assert [t for t in titles if t in outline] == outline
     assert sum(t.startswith("KF:s inriktningsmål:") for t in titles) == 3
     numbers = [page for _, page in entries]
-    assert numbers == sorted(numbers) and numbers[-1] == len(pages)
+    # Attesterat av is the last entry; only the controller's Underlag (not in the TOC) may run onto one more page.
+    assert numbers == sorted(numbers) and len(pages) - 1 <= numbers[-1] <= len(pages)
     for title, page in entries:
         assert _squash(title) in _squash(pages[page - 1]), (title, page)
 
