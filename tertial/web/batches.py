@@ -33,7 +33,7 @@ class Batches:
     """
 
     def __init__(self, intake: BatchIntake, after: Callable[[], object] = lambda: None,
-                 quiet: float = 0.1, longest: float = 0.5) -> None:
+                 quiet: float = 0.05, longest: float = 0.5) -> None:
         self.intake, self.after, self.quiet, self.longest = intake, after, quiet, longest
         self._waiting: queue.SimpleQueue[tuple[Path, Future]] = queue.SimpleQueue()
         self._started = threading.Lock()
