@@ -104,9 +104,9 @@ class Typst(Engine):
     name = "typst"
 
     def start(self) -> None:
-        from tertial.render.pdf import compiler
+        from tertial.render.pdf import warm_up
 
-        compiler()
+        warm_up()
 
     def render(self, subject: Subject) -> bytes:
         from tertial.render.pdf import render_report_pdf

@@ -82,10 +82,10 @@ def warm_up() -> None:
     from flows import run_cycle  # noqa: F401 - the cycle's flow, its tasks and what they import, once
     from tertial.checking.suites import warm
     from tertial.render import word  # noqa: F401 - python-docx and the charts, imported once
-    from tertial.render.pdf import compiler
+    from tertial.render.pdf import warm_up as warm_pdf
 
     warm()
-    compiler()
+    warm_pdf()
 
 
 def listening_workers() -> int:

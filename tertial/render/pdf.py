@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tertial.analysis_headings import Block
 from tertial.numbers import format_number, format_quantity
+from tertial.render import pdf_setter
 from tertial.render.html import printed_percent
 from tertial.render.report_json import render_json
 from tertial.report import (ATTESTED_BY, DRAFT_MARK, NO_ATTESTERS, NOT_ATTESTED, EconomyTable, FreeSection, GoalSection,
@@ -28,8 +28,6 @@ from tertial.targets import printed_target
 from tertial.trend import TREND_COLOURS
 
 if TYPE_CHECKING:  # matplotlib is imported only when a report is rendered
-    import typst
-
     from tertial.render.charts import ReportCharts
 
 TEMPLATE = TEMPLATES / "report.typ"
@@ -109,13 +107,9 @@ def font_folder() -> Path:
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
-@cache
-def compiler() -> typst.Compiler:
-    """One compiler per process. Only the fonts of `font_folder`, never the system's: the same fonts, so the same PDF,
-    on every machine, and no search of the system's fonts."""
-    import typst
-
-    return typst.Compiler(TEMPLATE, root=TEMPLATES, font_paths=[str(font_folder())], ignore_system_fonts=True)
+def warm_up() -> None:
+    """Typst started and its fonts found before the first report (tertial.render.pdf_setter)."""
+    pdf_setter.warm_up(TEMPLATE, TEMPLATES, font_folder())
 
 
 def _stamp(report: Report) -> dt.datetime:
@@ -125,12 +119,12 @@ def _stamp(report: Report) -> dt.datetime:
 
 def render_pdf(inputs: dict[str, str], report: Report) -> bytes:
     """A4 PDF/UA-1 (tagged, Swedish, outline and TOC with page numbers) from `typst_inputs`."""
-    return compiler().compile(format="pdf", sys_inputs=inputs, pdf_standards="ua-1", timestamp=_stamp(report))
+    return pdf_setter.set_pdf(TEMPLATE, TEMPLATES, font_folder(), inputs, _stamp(report))
 
 
 def page_images(inputs: dict[str, str], ppi: float = 96) -> list[bytes]:
     """The same document as one PNG per page, to review the PDF with page images."""
-    pages = compiler().compile(format="png", ppi=ppi, sys_inputs=inputs)
+    pages = pdf_setter.compiler(TEMPLATE, TEMPLATES, font_folder()).compile(format="png", ppi=ppi, sys_inputs=inputs)
     return pages if isinstance(pages, list) else [pages]  # one page comes back on its own
 
 
