@@ -3,7 +3,7 @@
 Runs one nämnd of the generated city through bench/direct.py (the flows' steps without Prefect, see that module)
 twice in one process: once to warm up (imports, GX's context and suites, the PDF engine's fonts), uncounted; then,
 after freezing the warm objects as `tertial worker` does (tertial/heap.py; `--unfrozen` leaves them), again in a
-fresh work folder and ledger with every step timed in CPU seconds of this process (time.process_time).
+fresh work folder and ledger with every step timed in CPU seconds of this process and its children.
 The steps are the task functions direct.py calls, and inside writing the report each format on its own. Prefect's
 share is not in this budget: bench/workers.py gives the CPU of the workers and of Prefect's server for the whole
 city, and bench.run --quick the ratio Prefect / direct.
@@ -29,6 +29,7 @@ from types import SimpleNamespace
 
 from bench.run import ENV, FULL, QUICK, city_folder
 from bench.city import load_city
+from bench.measure import cpu_seconds
 from tertial.heap import freeze_warm_objects
 from tertial.access import EXAMPLE_TOKEN_KEY, TOKEN_KEY_ENV
 
@@ -47,6 +48,11 @@ DIRECT_STEPS = {
 FORMAT_STEPS = {"html": "HTML", "pdf": "PDF", "docx": "Word", "json": "JSON"}
 
 
+def cpu() -> float:
+    """CPU seconds of this process and its live children (the PDF is set in one, tertial/render/pdf_setter.py)."""
+    return sum(cpu_seconds().values())
+
+
 class Budget:
     """CPU seconds by step; a step inside another is taken out of the outer one, so the lines add up."""
 
@@ -56,12 +62,12 @@ class Budget:
 
     def timed(self, step: str, function: Callable) -> Callable:
         def run(*args, **kwargs):
-            self._open.append([time.process_time(), 0.0])
+            self._open.append([cpu(), 0.0])
             try:
                 return function(*args, **kwargs)
             finally:
                 began, nested = self._open.pop()
-                spent = time.process_time() - began
+                spent = cpu() - began
                 self.seconds[step] += spent - nested
                 if self._open:
                     self._open[-1][1] += spent
@@ -109,9 +115,9 @@ def main() -> None:
             freeze_warm_objects()  # as `tertial worker` does after warming up
         budget = Budget()
         instrument(budget)
-        began, wall = time.process_time(), time.perf_counter()
+        began, wall = cpu(), time.perf_counter()
         run_once(namnd, Path(scratch) / "timed")
-        total, wall = time.process_time() - began, time.perf_counter() - wall
+        total, wall = cpu() - began, time.perf_counter() - wall
     steps = dict(sorted(budget.seconds.items(), key=lambda item: -item[1]))
     steps["övrigt"] = max(0.0, total - sum(steps.values()))
     print(f"Nämnd: {namnd.name}, {namnd.submissions} inlämningar; maskin: {os.cpu_count()} kärnor, "
