@@ -96,7 +96,7 @@ def memory(sampler: PeakSampler) -> dict[str, float]:
 
 
 def cpu_seconds() -> dict[str, float]:
-    """CPU time used so far by this process and by its live descendants (Prefect's server)."""
+    """CPU time used so far by this process and by its descendants (Prefect's server, the PDF's child process)."""
     tick = os.sysconf("SC_CLK_TCK")
     tree, stack, others = _children(), list(_children().get(os.getpid(), [])), 0.0
     while stack:
@@ -107,8 +107,9 @@ def cpu_seconds() -> dict[str, float]:
         except OSError:
             continue
         others += (int(fields[11]) + int(fields[12])) / tick
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    return {"self": own.ru_utime + own.ru_stime, "descendants": others}
+    own, ended = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    # Children that have ended and been waited for count too: the PDF's child process is replaced every few reports.
+    return {"self": own.ru_utime + own.ru_stime, "descendants": others + ended.ru_utime + ended.ru_stime}
 
 
 def skip_heartbeat_join() -> None:

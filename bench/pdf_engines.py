@@ -113,6 +113,9 @@ class Typst(Engine):
 
         return render_report_pdf(subject.report, subject.charts)
 
+    def cpu(self) -> float:
+        return time.process_time() + cpu_seconds()["descendants"]  # Typst sets the PDF in a child process
+
     def probe(self, html: str, typst_source: str) -> bytes:
         import typst
 

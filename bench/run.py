@@ -100,9 +100,9 @@ def run_full(city: Path, overhead_namnder: int, workers: int) -> dict:
 
 
 def overhead(prefect: dict, direct: dict) -> tuple[float, float]:
-    """Prefect / direct for the same nämnder, both warm: in CPU (the process and Prefect's server against the direct
-    process; the issue's measure) and in wall time."""
-    cpu = (prefect["cpu_self_s"] + prefect["cpu_server_s"]) / direct["cpu_self_s"]
+    """Prefect / direct for the same nämnder, both warm: in CPU (each process with its children: Prefect's server, the
+    PDF's child process; the issue's measure) and in wall time."""
+    cpu = (prefect["cpu_self_s"] + prefect["cpu_server_s"]) / (direct["cpu_self_s"] + direct["cpu_server_s"])
     return cpu, prefect["wall_s"] / direct["wall_s"]
 
 
