@@ -19,7 +19,6 @@ import datetime as dt
 import random
 import time
 from dataclasses import dataclass
-from enum import StrEnum
 
 from sqlalchemy import (
     DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, func, select,

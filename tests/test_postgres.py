@@ -8,7 +8,6 @@ Without PostgreSQL the PostgreSQL tests are skipped, except under CI, where they
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
 import multiprocessing
 import subprocess
