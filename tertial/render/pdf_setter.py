@@ -53,7 +53,11 @@ def _pool() -> ProcessPoolExecutor:
 
 
 def _in_child(work, *args):
-    """`work(*args)` in the child; a child lost (killed, out of memory) is replaced once."""
+    """`work(*args)` in the child; a child lost (killed, out of memory) is replaced once. A process that is itself a
+    pool's worker (Prefect's ProcessPoolTaskRunner) sets the PDF in-process: a pool of its own inside it hung, and
+    such a worker lives only as long as its flow run."""
+    if multiprocessing.parent_process() is not None:
+        return work(*args)
     pool = _pool()
     try:
         return pool.submit(work, *args).result()
