@@ -31,8 +31,9 @@ class WarmProcesses:
     by raising the signal again, past any `finally`).
     """
 
-    def __init__(self, workers: int, warm: Callable[..., object], *args: object) -> None:
-        self.workers, self._warm, self._args = workers, warm, args
+    def __init__(self, workers: int, warm: Callable[..., object], *args: object, tasks_per_process: int | None = None) -> None:
+        """`tasks_per_process`: replace a process (warming the new one) after that many pieces of work."""
+        self.workers, self._warm, self._args, self._tasks = workers, warm, args, tasks_per_process
         self._executor = self._started()
 
     def submit(self, work: Callable, *args: object) -> Future:
@@ -65,7 +66,8 @@ class WarmProcesses:
 
     def _started(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_started, initargs=(os.getpid(), self._warm, *self._args))
+                                   initializer=_started, initargs=(os.getpid(), self._warm, *self._args),
+                                   max_tasks_per_child=self._tasks)
 
 
 def _started(parent: int, warm: Callable[..., object], *args: object) -> None:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from tertial.warm_processes import WarmProcesses
 
 if TYPE_CHECKING:
     import typst
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 REPORTS_PER_PROCESS = 4  # ≈ 200 MB of Typst's cache at most, against ≈ 0.3 s to start a fresh child
 
 _lock = threading.Lock()
-_children: list[ProcessPoolExecutor] = []  # the one pool, made on first use
+_setters: list[WarmProcesses] = []  # the one child, made on first use
 
 
 @cache
@@ -40,40 +40,29 @@ def _set(template: Path, root: Path, fonts: Path, inputs: dict[str, str], stamp:
     return compiler(template, root, fonts).compile(format="pdf", sys_inputs=inputs, pdf_standards="ua-1", timestamp=stamp)
 
 
-def _ready(template: Path, root: Path, fonts: Path) -> None:
-    compiler(template, root, fonts)
+def _in_pool_worker() -> bool:
+    """A process that is itself a pool's worker (Prefect's ProcessPoolTaskRunner) sets the PDF in-process: a pool of
+    its own inside it hung, and such a worker lives only as long as its flow run."""
+    return multiprocessing.parent_process() is not None
 
 
-def _pool() -> ProcessPoolExecutor:
+def _setter(template: Path, root: Path, fonts: Path) -> WarmProcesses:
     with _lock:
-        if not _children:
-            _children.append(ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                                 max_tasks_per_child=REPORTS_PER_PROCESS))
-        return _children[0]
-
-
-def _in_child(work, *args):
-    """`work(*args)` in the child; a child lost (killed, out of memory) is replaced once. A process that is itself a
-    pool's worker (Prefect's ProcessPoolTaskRunner) sets the PDF in-process: a pool of its own inside it hung, and
-    such a worker lives only as long as its flow run."""
-    if multiprocessing.parent_process() is not None:
-        return work(*args)
-    pool = _pool()
-    try:
-        return pool.submit(work, *args).result()
-    except BrokenProcessPool:
-        with _lock:
-            if _children and _children[0] is pool:
-                _children.clear()
-        pool.shutdown(wait=False, cancel_futures=True)
-        return _pool().submit(work, *args).result()
+        if not _setters:
+            _setters.append(WarmProcesses(1, compiler, template, root, fonts, tasks_per_process=REPORTS_PER_PROCESS))
+        return _setters[0]
 
 
 def set_pdf(template: Path, root: Path, fonts: Path, inputs: dict[str, str], stamp: dt.datetime) -> bytes:
     """The PDF of `template` with `inputs`, dated `stamp`, set in the child."""
-    return _in_child(_set, template, root, fonts, inputs, stamp)
+    if _in_pool_worker():
+        return _set(template, root, fonts, inputs, stamp)
+    return _setter(template, root, fonts).submit(_set, template, root, fonts, inputs, stamp).result()
 
 
 def warm_up(template: Path, root: Path, fonts: Path) -> None:
     """Start the child and let it find its fonts, before the first report waits for it."""
-    _in_child(_ready, template, root, fonts)
+    if _in_pool_worker():
+        compiler(template, root, fonts)
+    else:
+        _setter(template, root, fonts).wait_until_warm()
